@@ -1,0 +1,283 @@
+"""Bundle <-> database. `bundle_import` loads a validated, normalized bundle (see
+chibo.interchange.validate) in one transaction; `bundle_export` builds the same
+normalized shape from the database, so the audit over the database runs the same
+rule engine on the same data as the audit over a file."""
+
+from collections import defaultdict
+from datetime import date, time
+
+from django.db import transaction
+
+from chibo.meetings.models import Attendance, Guest, Meeting, Speech, Task, Vote
+from chibo.orgs.models import Member, MemberPeriod, Membership, Organization, segment
+from chibo.rules.models import RuleProfile
+from chibo.supervision.models import Visit
+
+BATCH = 5000
+
+
+class ImportConflict(Exception):
+    def __init__(self, errors):
+        super().__init__("; ".join(f"{p}: {m}" for p, m in errors))
+        self.errors = errors
+
+
+def _date(value):
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+def _time(value):
+    if value is None or isinstance(value, time):
+        return value
+    return time.fromisoformat(value)
+
+
+def _text(value) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _opt(value: str):
+    """Blank database text is exported as null (bundle.md: empty strings count as missing)."""
+    return value if value and value.strip() else None
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def _hhmm(value):
+    return value.strftime("%H:%M") if value is not None else None
+
+
+def _conflicts(bundle) -> list[tuple[str, str]]:
+    errors = []
+    codes = [o["code"] for o in bundle["organizations"]]
+    for code in Organization.objects.filter(code__in=codes).values_list("code", flat=True):
+        errors.append((f"$.organizations[{codes.index(code)}].code", f"mã tổ chức '{code}' đã có trong cơ sở dữ liệu"))
+    mcodes = [m["code"] for m in bundle["members"]]
+    for i in range(0, len(mcodes), BATCH):
+        for code in Member.objects.filter(code__in=mcodes[i : i + BATCH]).values_list("code", flat=True):
+            errors.append((f"$.members[{mcodes.index(code)}].code", f"mã đảng viên '{code}' đã có trong cơ sở dữ liệu"))
+    ids = [m["id"] for m in bundle["meetings"]]
+    for i in range(0, len(ids), BATCH):
+        for ident in Meeting.objects.filter(ident__in=ids[i : i + BATCH]).values_list("ident", flat=True):
+            errors.append((f"$.meetings[{ids.index(ident)}].id", f"cuộc họp '{ident}' đã có trong cơ sở dữ liệu"))
+    return sorted(errors)
+
+
+@transaction.atomic
+def bundle_import(bundle: dict) -> dict:
+    """Load a normalized bundle. Raises ImportConflict (nothing saved) if a code already exists."""
+    errors = _conflicts(bundle)
+    if errors:
+        raise ImportConflict(errors)
+
+    # Organisations, parents first; paths need ids, so insert then set paths.
+    orgs = bundle["organizations"]
+    by_code = {o["code"]: o for o in orgs}
+
+    def depth(code):
+        d, parent = 0, by_code[code]["parent"]
+        while parent:
+            d, parent = d + 1, by_code[parent]["parent"]
+        return d
+
+    ordered = sorted(orgs, key=lambda o: depth(o["code"]))
+    Organization.objects.bulk_create(
+        [Organization(code=o["code"], name=o["name"], kind=o["kind"], established_on=_date(o.get("established_on")))
+         for o in ordered], batch_size=BATCH)
+    org_ids = dict(Organization.objects.filter(code__in=list(by_code)).values_list("code", "pk"))
+    objs = []
+    paths = {}
+    for o in ordered:
+        parent = o["parent"]
+        paths[o["code"]] = (paths[parent] if parent else "") + segment(org_ids[o["code"]])
+        objs.append(Organization(pk=org_ids[o["code"]], parent_id=org_ids[parent] if parent else None,
+                                 path=paths[o["code"]], depth=len(paths[o["code"]]) // 8 - 1))
+    Organization.objects.bulk_update(objs, ["parent", "path", "depth"], batch_size=BATCH)
+
+    RuleProfile.objects.bulk_create(
+        [RuleProfile(organization_id=org_ids[code], values=dict(values))
+         for code, values in bundle.get("profiles", {}).items() if values])
+
+    # Members and their periods.
+    members = []
+    for m in bundle["members"]:
+        obj = Member(code=m["code"], full_name=m["full_name"], gender=m.get("gender") or "",
+                     birth_date=_date(m.get("birth_date")), joined_on=_date(m.get("joined_on")),
+                     official_on=_date(m.get("official_on")))
+        obj.refresh_name_keys()
+        members.append(obj)
+    Member.objects.bulk_create(members, batch_size=BATCH)
+    member_ids = {}
+    codes = [m["code"] for m in bundle["members"]]
+    for i in range(0, len(codes), BATCH):
+        member_ids.update(Member.objects.filter(code__in=codes[i : i + BATCH]).values_list("code", "pk"))
+    memberships, periods = [], []
+    for m in bundle["members"]:
+        mid = member_ids[m["code"]]
+        for p in m.get("memberships") or []:
+            memberships.append(Membership(member_id=mid, organization_id=org_ids[p["organization"]],
+                                          start=_date(p["from"]), end=_date(p.get("to"))))
+        for kind in ("exempt", "away"):
+            for p in m.get(kind) or []:
+                periods.append(MemberPeriod(member_id=mid, kind=kind, start=_date(p["from"]), end=_date(p.get("to")),
+                                            reason=_text(p.get("reason"))))
+    Membership.objects.bulk_create(memberships, batch_size=BATCH)
+    MemberPeriod.objects.bulk_create(periods, batch_size=BATCH)
+
+    # Meetings and their parts.
+    meetings = []
+    for mt in bundle["meetings"]:
+        scores = mt.get("manual_scores") or {}
+        meetings.append(Meeting(
+            ident=mt["id"], organization_id=org_ids[mt["organization"]], kind=mt["kind"], date=_date(mt["date"]),
+            start=_time(mt.get("start")), end=_time(mt.get("end")), place=_text(mt.get("place")),
+            chair_id=member_ids.get(mt.get("chair")), secretary_id=member_ids.get(mt.get("secretary")),
+            notice_sent_on=_date(mt.get("notice_sent_on")), topic=_text(mt.get("topic")),
+            rescheduled_reason=_text(mt.get("rescheduled_reason")), conclusion=_text(mt.get("conclusion")),
+            score_preparation=scores.get("preparation"), score_conduct=scores.get("conduct"),
+            score_principles=scores.get("principles"), status="held"))
+    Meeting.objects.bulk_create(meetings, batch_size=BATCH)
+    meeting_ids = {}
+    idents = [mt["id"] for mt in bundle["meetings"]]
+    for i in range(0, len(idents), BATCH):
+        meeting_ids.update(Meeting.objects.filter(ident__in=idents[i : i + BATCH]).values_list("ident", "pk"))
+    guests, attendance, speeches, votes, tasks = [], [], [], [], []
+    for mt in bundle["meetings"]:
+        mid = meeting_ids[mt["id"]]
+        for i, g in enumerate(mt.get("guests") or []):
+            guests.append(Guest(meeting_id=mid, position=i, name=g["name"], title=_text(g.get("title")),
+                                organization=_text(g.get("organization"))))
+        for i, a in enumerate(mt.get("attendance") or []):
+            attendance.append(Attendance(meeting_id=mid, position=i, member_id=member_ids[a["member"]],
+                                         status=a["status"], reason=_text(a.get("reason"))))
+        for i, s in enumerate(mt.get("speeches") or []):
+            speeches.append(Speech(meeting_id=mid, position=i, member_id=member_ids[s["member"]],
+                                   item=_text(s.get("item")), summary=_text(s.get("summary"))))
+        for i, v in enumerate(mt.get("votes") or []):
+            votes.append(Vote(meeting_id=mid, position=i, kind=v["kind"], subject=_text(v.get("subject")),
+                              method=v["method"], votes_for=v["for"], votes_against=v["against"],
+                              votes_abstain=v["abstain"], votes_invalid=v.get("invalid") or 0))
+        for i, t in enumerate(mt.get("tasks") or []):
+            tasks.append(Task(meeting_id=mid, position=i, assignee_id=member_ids.get(t.get("assignee")),
+                              description=_text(t.get("description")), due=_date(t.get("due")),
+                              done_on=_date(t.get("done_on"))))
+    for model, rows in ((Guest, guests), (Attendance, attendance), (Speech, speeches), (Vote, votes), (Task, tasks)):
+        model.objects.bulk_create(rows, batch_size=BATCH)
+    Visit.objects.bulk_create(
+        [Visit(organization_id=org_ids[v["organization"]], date=_date(v["date"]), visitor=_text(v.get("visitor")),
+               committee=_text(v.get("committee"))) for v in bundle.get("visits") or []], batch_size=BATCH)
+    return {"organizations": len(orgs), "members": len(members), "meetings": len(meetings),
+            "attendance": len(attendance), "visits": len(bundle.get("visits") or [])}
+
+
+def effective_overrides(org: Organization) -> dict:
+    """Profile overrides from the root down to `org`, merged key by key (for a subtree export)."""
+    ids = org.ancestor_ids()
+    rows = dict(RuleProfile.objects.filter(organization_id__in=ids).values_list("organization_id", "values"))
+    merged = {}
+    for i in ids:
+        merged.update(rows.get(i) or {})
+    return merged
+
+
+def bundle_export(org: Organization, date_from: date | None = None, date_to: date | None = None) -> dict:
+    """The normalized bundle of `org`'s subtree. Meetings and visits are limited to [from, to] when given.
+    A constant number of queries whatever the size."""
+    orgs = list(Organization.objects.filter(org.subtree_q()).order_by("path").values(
+        "id", "code", "name", "kind", "parent_id", "established_on"))
+    code_of = {o["id"]: o["code"] for o in orgs}
+    org_ids = list(code_of)
+
+    profiles = {}
+    root_values = effective_overrides(org)
+    if root_values:
+        profiles[org.code] = root_values
+    for oid, values in RuleProfile.objects.filter(organization__in=org_ids).exclude(
+            organization=org).values_list("organization_id", "values"):
+        if values:
+            profiles[code_of[oid]] = values
+    profiles = {code: profiles[code] for code in sorted(profiles)}
+
+    memberships = defaultdict(list)
+    for mid, oid, start, end in Membership.objects.filter(organization__in=org_ids).order_by(
+            "member_id", "start").values_list("member_id", "organization_id", "start", "end").iterator(chunk_size=BATCH):
+        memberships[mid].append({"organization": code_of[oid], "from": _iso(start), "to": _iso(end)})
+    periods = defaultdict(lambda: {"exempt": [], "away": []})
+    for mid, kind, start, end, reason in MemberPeriod.objects.filter(
+            member__memberships__organization__in=org_ids).distinct().order_by("member_id", "start").values_list(
+            "member_id", "kind", "start", "end", "reason").iterator(chunk_size=BATCH):
+        periods[mid][kind].append({"from": _iso(start), "to": _iso(end), "reason": _opt(reason)})
+    member_code = {}
+    members = []
+    for mid, code, name, gender, birth, joined, official in Member.objects.filter(
+            pk__in=Membership.objects.filter(organization__in=org_ids).values("member_id")).order_by(
+            "code").values_list("id", "code", "full_name", "gender", "birth_date", "joined_on", "official_on"):
+        member_code[mid] = code
+        members.append({"code": code, "full_name": name, "gender": gender or None, "birth_date": _iso(birth),
+                        "joined_on": _iso(joined), "official_on": _iso(official), "memberships": memberships[mid],
+                        "exempt": periods[mid]["exempt"] if mid in periods else [],
+                        "away": periods[mid]["away"] if mid in periods else []})
+
+    mq = Meeting.objects.filter(organization__in=org_ids)
+    vq = Visit.objects.filter(organization__in=org_ids)
+    if date_from:
+        mq, vq = mq.filter(date__gte=date_from), vq.filter(date__gte=date_from)
+    if date_to:
+        mq, vq = mq.filter(date__lte=date_to), vq.filter(date__lte=date_to)
+    parts = {name: defaultdict(list) for name in ("guests", "attendance", "speeches", "votes", "tasks")}
+    sub = mq.values("id")
+    for mid, name, title, organization in Guest.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "name", "title", "organization"):
+        parts["guests"][mid].append({"name": name, "title": _opt(title), "organization": _opt(organization)})
+    for mid, member_id, status, reason in Attendance.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "member_id", "status", "reason").iterator(
+            chunk_size=BATCH):
+        row = {"member": member_code[member_id], "status": status}
+        if status == "absent_excused" or reason:
+            row["reason"] = _opt(reason)
+        parts["attendance"][mid].append(row)
+    for mid, member_id, item, summary in Speech.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "member_id", "item", "summary").iterator(
+            chunk_size=BATCH):
+        parts["speeches"][mid].append({"member": member_code[member_id], "item": _opt(item), "summary": _opt(summary)})
+    for mid, kind, subject, method, f, a, ab, inv in Vote.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "kind", "subject", "method", "votes_for",
+                                                  "votes_against", "votes_abstain", "votes_invalid"):
+        parts["votes"][mid].append({"kind": kind, "subject": _opt(subject), "method": method, "for": f,
+                                    "against": a, "abstain": ab, "invalid": inv})
+    for mid, assignee, desc, due, done in Task.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "assignee_id", "description", "due", "done_on"):
+        parts["tasks"][mid].append({"assignee": member_code.get(assignee), "description": _opt(desc),
+                                    "due": _iso(due), "done_on": _iso(done)})
+    meetings = []
+    for m in mq.order_by("date", "ident").values(
+            "id", "ident", "organization_id", "kind", "date", "start", "end", "place", "chair_id", "secretary_id",
+            "notice_sent_on", "topic", "rescheduled_reason", "conclusion", "score_preparation", "score_conduct",
+            "score_principles").iterator(chunk_size=BATCH):
+        mid = m["id"]
+        meetings.append({
+            "id": m["ident"], "organization": code_of[m["organization_id"]], "kind": m["kind"],
+            "date": _iso(m["date"]), "start": _hhmm(m["start"]), "end": _hhmm(m["end"]), "place": _opt(m["place"]),
+            "chair": member_code.get(m["chair_id"]), "secretary": member_code.get(m["secretary_id"]),
+            "notice_sent_on": _iso(m["notice_sent_on"]), "topic": _opt(m["topic"]),
+            "rescheduled_reason": _opt(m["rescheduled_reason"]), "guests": parts["guests"][mid],
+            "attendance": parts["attendance"][mid], "speeches": parts["speeches"][mid],
+            "votes": parts["votes"][mid], "tasks": parts["tasks"][mid], "conclusion": _opt(m["conclusion"]),
+            "manual_scores": {"preparation": m["score_preparation"], "conduct": m["score_conduct"],
+                              "principles": m["score_principles"]},
+        })
+    visits = [{"organization": code_of[o], "date": _iso(d), "visitor": _opt(v), "committee": _opt(c)}
+              for o, d, v, c in vq.order_by("date", "organization__code", "id").values_list(
+                  "organization_id", "date", "visitor", "committee")]
+    organizations = []
+    for o in orgs:
+        row = {"code": o["code"], "name": o["name"], "kind": o["kind"],
+               "parent": code_of.get(o["parent_id"]) if o["id"] != org.pk else None}
+        row["established_on"] = _iso(o["established_on"])
+        organizations.append(row)
+    return {"format": "chibo-bundle", "version": 1, "profiles": profiles, "organizations": organizations,
+            "members": members, "meetings": meetings, "visits": visits}

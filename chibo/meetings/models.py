@@ -1,0 +1,160 @@
+"""Meetings and what their minutes record: attendance, guests, speeches, votes, tasks."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from chibo.orgs.models import Member, Organization
+
+
+class MeetingKind(models.TextChoices):
+    REGULAR = "regular", "Thường kỳ"
+    THEMATIC = "thematic", "Chuyên đề"
+    COMBINED = "combined", "Thường kỳ kết hợp chuyên đề"
+    EXTRAORDINARY = "extraordinary", "Bất thường"
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", "Dự kiến"
+    NOTIFIED = "notified", "Đã thông báo"
+    HELD = "held", "Đã họp"
+    FINALIZED = "finalized", "Đã hoàn tất biên bản"
+
+
+class Meeting(models.Model):
+    ident = models.CharField("mã cuộc họp", max_length=64, unique=True)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="meetings")
+    kind = models.CharField("loại", max_length=16, choices=MeetingKind.choices)
+    status = models.CharField("trạng thái", max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.HELD)
+    date = models.DateField("ngày")
+    start = models.TimeField("bắt đầu", null=True, blank=True)
+    end = models.TimeField("kết thúc", null=True, blank=True)
+    place = models.CharField("địa điểm", max_length=255, blank=True)
+    chair = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    secretary = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    notice_sent_on = models.DateField("ngày gửi thông báo", null=True, blank=True)
+    topic = models.CharField("chuyên đề", max_length=500, blank=True)
+    rescheduled_reason = models.CharField("lý do đổi ngày", max_length=500, blank=True)
+    conclusion = models.TextField("kết luận", blank=True)
+    resolution_text = models.TextField("nội dung nghị quyết", blank=True)
+    resolution_year = models.PositiveSmallIntegerField("năm của số nghị quyết", null=True, blank=True)
+    resolution_number = models.PositiveIntegerField("số nghị quyết", null=True, blank=True)
+    score_preparation = models.SmallIntegerField(null=True, blank=True)
+    score_conduct = models.SmallIntegerField(null=True, blank=True)
+    score_principles = models.SmallIntegerField(null=True, blank=True)
+    finalized_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "cuộc họp"
+        ordering = ["date", "ident"]
+        indexes = [models.Index(fields=["organization", "date"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=F("start")),
+                                   name="meeting_end_after_start"),
+            models.UniqueConstraint(fields=["organization", "resolution_year", "resolution_number"],
+                                    condition=Q(resolution_number__isnull=False), name="unique_resolution_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.date:%d/%m/%Y}"
+
+
+class Guest(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests")
+    position = models.PositiveSmallIntegerField(default=0)
+    name = models.CharField("họ tên", max_length=120)
+    title = models.CharField("chức vụ", max_length=255, blank=True)
+    organization = models.CharField("đơn vị", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", "Có mặt"
+    LATE = "late", "Đến muộn"
+    ABSENT_EXCUSED = "absent_excused", "Vắng có lý do"
+    ABSENT_UNEXCUSED = "absent_unexcused", "Vắng không lý do"
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="attendance")
+    position = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField("điểm danh", max_length=16, choices=AttendanceStatus.choices)
+    reason = models.CharField("lý do", max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member")]
+
+
+class Speech(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="speeches")
+    position = models.PositiveSmallIntegerField(default=0)
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="speeches")
+    item = models.CharField("nội dung", max_length=255, blank=True)
+    summary = models.TextField("tóm tắt ý kiến", blank=True)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+
+
+class VoteKind(models.TextChoices):
+    RESOLUTION = "resolution", "Thông qua nghị quyết, kết luận"
+    ADMISSION = "admission", "Kết nạp đảng viên"
+    RECOGNITION = "recognition", "Công nhận đảng viên chính thức"
+    DISCIPLINE = "discipline", "Kỷ luật"
+    ELECTION = "election", "Bầu cử"
+    OTHER = "other", "Khác"
+
+
+class VoteMethod(models.TextChoices):
+    SHOW_OF_HANDS = "show_of_hands", "Giơ tay"
+    SECRET_BALLOT = "secret_ballot", "Bỏ phiếu kín"
+
+
+class Vote(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField("loại", max_length=16, choices=VoteKind.choices)
+    subject = models.CharField("nội dung", max_length=500, blank=True)
+    method = models.CharField("hình thức", max_length=16, choices=VoteMethod.choices)
+    votes_for = models.PositiveIntegerField("tán thành", default=0)
+    votes_against = models.PositiveIntegerField("không tán thành", default=0)
+    votes_abstain = models.PositiveIntegerField("không biểu quyết", default=0)
+    votes_invalid = models.PositiveIntegerField("phiếu không hợp lệ", default=0)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(method="secret_ballot") | Q(votes_invalid=0), name="invalid_only_secret"),
+        ]
+
+
+class Task(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="tasks")
+    position = models.PositiveSmallIntegerField(default=0)
+    assignee = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")
+    description = models.TextField("nhiệm vụ")
+    due = models.DateField("hạn", null=True, blank=True)
+    done_on = models.DateField("ngày hoàn thành", null=True, blank=True)
+    done_note = models.TextField("ghi chú kết quả", blank=True)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+
+
+class Amendment(models.Model):
+    """A correction to finalized minutes: who, when, why, what changed."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="amendments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    created_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField("lý do")
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["meeting", "created_at"]

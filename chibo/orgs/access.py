@@ -1,0 +1,164 @@
+"""Access scoped by the organisation tree.
+
+Every view, export and API endpoint asks the user's Scope which records it may
+read and which it may change:
+- administrator (superuser): everything;
+- committee staff of an organisation: reads and supervises its subtree, and
+  maintains the organisations and members in it;
+- cell secretary / minute-taker: manages its own cell (and its party groups);
+- member: reads its own current cell, its own record and tasks.
+"""
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from chibo.orgs.models import Member, Membership, Organization, Role
+
+
+@dataclass(frozen=True)
+class Scope:
+    is_admin: bool = False
+    supervise_paths: tuple[str, ...] = ()  # committee staff subtrees
+    manage_paths: tuple[str, ...] = ()  # cells a secretary runs (with their party groups)
+    member_paths: tuple[str, ...] = ()  # the member's own current cell(s), read-only
+    member_id: int | None = None
+    authenticated: bool = False
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    # --- paths -------------------------------------------------------------
+    @property
+    def read_paths(self) -> tuple[str, ...]:
+        return self.supervise_paths + self.manage_paths + self.member_paths
+
+    @property
+    def write_paths(self) -> tuple[str, ...]:
+        return self.supervise_paths + self.manage_paths
+
+    @staticmethod
+    def _under(path: str, roots: tuple[str, ...]) -> bool:
+        return any(path.startswith(root) for root in roots)
+
+    @staticmethod
+    def _paths_q(roots: tuple[str, ...], prefix: str) -> Q:
+        if not roots:
+            return Q(pk__in=[])
+        return reduce(or_, (Q(**{f"{prefix}path__gte": r, f"{prefix}path__lt": r + "g"}) for r in roots))
+
+    # --- organisations -----------------------------------------------------
+    def org_q(self, prefix: str = "") -> Q:
+        """Q over organisations (through `prefix`, e.g. 'organization__') the user may read."""
+        if self.is_admin:
+            return Q()
+        return self._paths_q(self.read_paths, prefix)
+
+    def orgs(self):
+        return Organization.objects.filter(self.org_q())
+
+    def can_read_org(self, org: Organization) -> bool:
+        return self.is_admin or self._under(org.path, self.read_paths)
+
+    def can_manage_org(self, org: Organization) -> bool:
+        """Record meetings, keep the roll of this cell."""
+        return self.is_admin or self._under(org.path, self.write_paths)
+
+    def can_supervise_org(self, org: Organization) -> bool:
+        """Superior committee work: profiles, visits, confirming scores, editing the tree."""
+        return self.is_admin or self._under(org.path, self.supervise_paths)
+
+    def can_edit_structure(self, org: Organization) -> bool:
+        """Create/edit organisations strictly below a supervised one (or anything for admins)."""
+        if self.is_admin:
+            return True
+        return any(org.path.startswith(r) for r in self.supervise_paths)
+
+    # --- members -----------------------------------------------------------
+    def member_q(self) -> Q:
+        """Members with any membership (past or present) in a readable organisation."""
+        if self.is_admin:
+            return Q()
+        q = Q(Exists(Membership.objects.filter(Q(member=OuterRef("pk")) & self.org_q("organization__"))))
+        if self.member_id:
+            q |= Q(pk=self.member_id)
+        return q
+
+    def members(self):
+        return Member.objects.filter(self.member_q())
+
+    def can_read_member(self, member: Member) -> bool:
+        if self.is_admin or member.pk == self.member_id:
+            return True
+        return self.members().filter(pk=member.pk).exists()
+
+    def can_manage_member(self, member: Member) -> bool:
+        if self.is_admin:
+            return True
+        paths = self.write_paths
+        if not paths:
+            return False
+        return Membership.objects.filter(Q(member=member) & self._paths_q(paths, "organization__")).exists()
+
+
+ANONYMOUS = Scope()
+
+
+def scope_for(user) -> Scope:
+    if not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, "_chibo_scope", None)
+    if cached is not None:
+        return cached
+    if user.is_superuser:
+        scope = Scope(is_admin=True, authenticated=True, member_id=_member_id(user))
+    else:
+        supervise, manage = [], []
+        for kind, path in Role.objects.filter(user=user).values_list("kind", "organization__path"):
+            (supervise if kind == Role.Kind.COMMITTEE_STAFF else manage).append(path)
+        member_id = _member_id(user)
+        member_paths = ()
+        if member_id:
+            member_paths = tuple(
+                Membership.objects.filter(member_id=member_id, end__isnull=True).values_list(
+                    "organization__path", flat=True
+                )
+            )
+        scope = Scope(
+            supervise_paths=tuple(supervise),
+            manage_paths=tuple(manage),
+            member_paths=member_paths,
+            member_id=member_id,
+            authenticated=True,
+        )
+    user._chibo_scope = scope
+    return scope
+
+
+def _member_id(user):
+    return Member.objects.filter(user=user).values_list("pk", flat=True).first()
+
+
+def get_org_for_user(user, code: str, *, manage: bool = False, supervise: bool = False) -> tuple[Organization, Scope]:
+    """The organisation if the user may read it (404 otherwise: its existence is not revealed)."""
+    scope = scope_for(user)
+    org = Organization.objects.filter(code=code).select_related("parent").first()
+    if org is None or not scope.can_read_org(org):
+        raise Http404("Không tìm thấy tổ chức")
+    if manage and not scope.can_manage_org(org):
+        raise PermissionDenied("Bạn không có quyền thay đổi dữ liệu của tổ chức này.")
+    if supervise and not scope.can_supervise_org(org):
+        raise PermissionDenied("Chỉ cấp ủy cấp trên mới được thực hiện thao tác này.")
+    return org, scope
+
+
+def get_member_for_user(user, code: str, *, manage: bool = False) -> tuple[Member, Scope]:
+    scope = scope_for(user)
+    member = Member.objects.filter(code=code).first()
+    if member is None or not scope.can_read_member(member):
+        raise Http404("Không tìm thấy đảng viên")
+    if manage and not scope.can_manage_member(member):
+        raise PermissionDenied("Bạn không có quyền sửa hồ sơ đảng viên này.")
+    return member, scope

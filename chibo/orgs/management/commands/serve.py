@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Chạy ứng dụng Chibo (máy chủ web)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+
+    def handle(self, *args, port, host, **options):
+        if not settings.SECRET_KEY:
+            raise CommandError(
+                "Thiếu SECRET_KEY: đặt biến môi trường SECRET_KEY (hoặc CHIBO_DEV=1 khi phát triển)."
+            )
+        call_command("runserver", f"{host}:{port}", use_reloader=False)

@@ -1,0 +1,197 @@
+"""Organisation tree, members, memberships over time, exempt/away periods and positions.
+
+The tree keeps a materialized path of fixed-width hexadecimal id segments, so a
+subtree is one indexed range query (`path >= P AND path < P + 'g'`) on SQLite
+and PostgreSQL alike, whatever the database collation (only [0-9a-f] occur).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from chibo.orgs import vntext
+
+SEGMENT = 8  # hex digits per tree level: ids up to 4 billion
+
+
+class OrgKind(models.TextChoices):
+    PROVINCE = "dang_bo_tinh", "Đảng bộ tỉnh"
+    UPPER = "dang_bo_cap_tren_co_so", "Đảng bộ cấp trên cơ sở"
+    GRASSROOTS = "dang_bo_co_so", "Đảng bộ cơ sở"
+    GRASSROOTS_CELL = "chi_bo_co_so", "Chi bộ cơ sở"
+    CELL = "chi_bo", "Chi bộ"
+    GROUP = "to_dang", "Tổ đảng"
+
+
+CELL_KINDS = (OrgKind.GRASSROOTS_CELL, OrgKind.CELL)
+
+
+class Organization(models.Model):
+    code = models.CharField("mã", max_length=64, unique=True)
+    name = models.CharField("tên", max_length=255)
+    kind = models.CharField("loại", max_length=32, choices=OrgKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="cấp trên", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    established_on = models.DateField("ngày thành lập", null=True, blank=True)
+    locality = models.CharField("địa danh (ghi trên văn bản)", max_length=120, blank=True)
+    address = models.CharField("địa chỉ", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "tổ chức đảng"
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_cell(self) -> bool:
+        return self.kind in CELL_KINDS
+
+    def subtree_q(self, prefix: str = "") -> Q:
+        """Q selecting this organisation and its descendants through `<prefix>path`."""
+        return Q(**{f"{prefix}path__gte": self.path, f"{prefix}path__lt": self.path + "g"})
+
+    def ancestors(self):
+        ids = [int(self.path[i : i + SEGMENT], 16) for i in range(0, len(self.path) - SEGMENT, SEGMENT)]
+        by_id = {o.id: o for o in Organization.objects.filter(id__in=ids)}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def ancestor_ids(self) -> list[int]:
+        return [int(self.path[i : i + SEGMENT], 16) for i in range(0, len(self.path), SEGMENT)]
+
+
+def segment(pk: int) -> str:
+    return format(pk, f"0{SEGMENT}x")
+
+
+class Member(models.Model):
+    class Gender(models.TextChoices):
+        MALE = "nam", "Nam"
+        FEMALE = "nu", "Nữ"
+
+    code = models.CharField("mã đảng viên", max_length=32, unique=True)
+    full_name = models.CharField("họ và tên", max_length=120)
+    sort_key = models.CharField(max_length=400, db_index=True, editable=False, default="")
+    search_name = models.CharField(max_length=120, db_index=True, editable=False, default="")
+    gender = models.CharField("giới tính", max_length=3, choices=Gender.choices, blank=True)
+    birth_date = models.DateField("ngày sinh", null=True, blank=True)
+    joined_on = models.DateField("ngày vào Đảng", null=True, blank=True)
+    official_on = models.DateField("ngày chính thức", null=True, blank=True)
+    phone = models.CharField("số điện thoại", max_length=20, blank=True)
+    email = models.EmailField("email", blank=True)
+    address = models.CharField("địa chỉ", max_length=255, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="member"
+    )
+
+    class Meta:
+        verbose_name = "đảng viên"
+        ordering = ["sort_key", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(official_on__isnull=True) | Q(joined_on__isnull=True) | Q(official_on__gte=F("joined_on")),
+                name="member_official_after_joined",
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.refresh_name_keys()
+        super().save(*args, **kwargs)
+
+    def refresh_name_keys(self):
+        self.sort_key = vntext.sort_key(self.full_name)
+        self.search_name = vntext.fold(self.full_name)
+
+    def is_official_on(self, day) -> bool:
+        return self.official_on is not None and self.official_on <= day
+
+
+class PeriodQuerySet(models.QuerySet):
+    def on(self, day):
+        return self.filter(Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day)))
+
+
+class Membership(models.Model):
+    """A member's membership of a cell over time; a transfer closes one and opens the next."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
+    start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày", null=True, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "sinh hoạt tại chi bộ"
+        ordering = ["start"]
+        indexes = [models.Index(fields=["organization", "start"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="membership_end_after_start"),
+            models.UniqueConstraint(fields=["member"], condition=Q(end__isnull=True), name="one_open_membership"),
+        ]
+
+
+class MemberPeriod(models.Model):
+    class Kind(models.TextChoices):
+        EXEMPT = "exempt", "Miễn công tác và sinh hoạt đảng"
+        AWAY = "away", "Sinh hoạt tạm thời / công tác đặc biệt"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="periods")
+    kind = models.CharField("loại", max_length=8, choices=Kind.choices)
+    start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày", null=True, blank=True)
+    reason = models.CharField("lý do", max_length=255, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "thời gian miễn / vắng"
+        ordering = ["kind", "start"]
+        indexes = [models.Index(fields=["member", "kind", "start"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="period_end_after_start"),
+        ]
+
+
+class Position(models.Model):
+    class Title(models.TextChoices):
+        SECRETARY = "bi_thu", "Bí thư"
+        DEPUTY = "pho_bi_thu", "Phó bí thư"
+        COMMITTEE = "chi_uy_vien", "Chi ủy viên"
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="positions")
+    title = models.CharField("chức vụ", max_length=16, choices=Title.choices)
+    start = models.DateField("từ ngày")
+    end = models.DateField("đến ngày", null=True, blank=True)
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "chức vụ"
+        ordering = ["organization", "title", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="position_end_after_start"),
+        ]
+
+
+class Role(models.Model):
+    """What a login may do in an organisation's subtree (administrators are superusers)."""
+
+    class Kind(models.TextChoices):
+        COMMITTEE_STAFF = "committee_staff", "Cán bộ cấp ủy (giám sát cấp dưới)"
+        SECRETARY = "secretary", "Bí thư / thư ký chi bộ"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="roles")
+    kind = models.CharField("vai trò", max_length=20, choices=Kind.choices)
+
+    class Meta:
+        verbose_name = "vai trò"
+        constraints = [models.UniqueConstraint(fields=["user", "organization", "kind"], name="unique_role")]

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from chibo.orgs import views
+
+urlpatterns = [
+    path("to-chuc/", views.org_tree, name="org_tree"),
+    path("to-chuc/them/", views.org_create, name="org_create"),
+    path("to-chuc/<str:code>/", views.org_detail, name="org_detail"),
+    path("to-chuc/<str:code>/sua/", views.org_edit, name="org_edit"),
+    path("to-chuc/<str:code>/them-dang-vien/", views.member_create, name="member_create"),
+    path("to-chuc/<str:code>/nhap-excel/", views.member_import_view, name="member_import"),
+    path("nhap-excel/mau-dang-vien.xlsx", views.member_import_template, name="member_import_template"),
+    path("dang-vien/", views.member_list, name="member_list"),
+    path("dang-vien/<str:code>/", views.member_detail, name="member_detail"),
+    path("dang-vien/<str:code>/sua/", views.member_edit, name="member_edit"),
+    path("dang-vien/<str:code>/chuyen-sinh-hoat/", views.member_transfer, name="member_transfer"),
+    path("dang-vien/<str:code>/mien-vang/", views.period_add, name="period_add"),
+    path("dang-vien/<str:code>/chuc-vu/", views.position_add, name="position_add"),
+]

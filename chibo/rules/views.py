@@ -1,0 +1,39 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from chibo.formhelpers import run_service
+from chibo.orgs.access import get_org_for_user
+from chibo.rules import services
+from chibo.rules.forms import ProfileForm
+from chibo.rules.models import RuleProfile, RuleProfileChange
+from chibo.rules.profile import PROFILE_LABELS
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_profile(request, code):
+    org, scope = get_org_for_user(request.user, code)
+    can_edit = scope.can_supervise_org(org)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied("Chỉ cấp ủy của tổ chức này hoặc cấp trên mới được sửa bộ quy tắc.")
+    own = RuleProfile.objects.filter(organization=org).values_list("values", flat=True).first() or {}
+    form = ProfileForm(request.POST or None, initial=own)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, services.profile_update, org, user=request.user, values=form.values()) is not None:
+            messages.success(request, "Đã lưu bộ quy tắc.")
+            return redirect("rule_profile", code=org.code)
+    rows = [{"key": k, "label": PROFILE_LABELS[k], "value": v, "source": src, "own": k in own, "field": form[k]}
+            for k, (v, src) in services.profile_with_sources(org).items()]
+    changes = RuleProfileChange.objects.filter(organization=org).select_related("user")[:50]
+    return render(request, "rules/profile.html",
+                  {"org": org, "rows": rows, "form": form, "can_edit": can_edit, "changes": changes})
+
+
+@login_required
+def org_audit(request, code):
+    from chibo.reports.views import org_audit_page
+
+    return org_audit_page(request, code)

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from chibo.orgs import views as org_views
+
+urlpatterns = [
+    path("", org_views.home, name="home"),
+    path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("chibo.orgs.urls")),
+    path("", include("chibo.rules.urls")),
+    path("", include("chibo.meetings.urls")),
+    path("api/", include("chibo.api.urls")),
+    path("quan-tri/", admin.site.urls),
+]
