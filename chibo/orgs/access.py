@@ -44,7 +44,7 @@ class Scope:
         return any(path.startswith(root) for root in roots)
 
     @staticmethod
-    def _paths_q(roots: tuple[str, ...], prefix: str) -> Q:
+    def paths_q(roots: tuple[str, ...], prefix: str) -> Q:
         if not roots:
             return Q(pk__in=[])
         return reduce(or_, (Q(**{f"{prefix}path__gte": r, f"{prefix}path__lt": r + "g"}) for r in roots))
@@ -54,7 +54,7 @@ class Scope:
         """Q over organisations (through `prefix`, e.g. 'organization__') the user may read."""
         if self.is_admin:
             return Q()
-        return self._paths_q(self.read_paths, prefix)
+        return self.paths_q(self.read_paths, prefix)
 
     def orgs(self):
         return Organization.objects.filter(self.org_q())
@@ -100,7 +100,7 @@ class Scope:
         paths = self.write_paths
         if not paths:
             return False
-        return Membership.objects.filter(Q(member=member) & self._paths_q(paths, "organization__")).exists()
+        return Membership.objects.filter(Q(member=member) & self.paths_q(paths, "organization__")).exists()
 
 
 ANONYMOUS = Scope()

@@ -7,7 +7,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from chibo.orgs.models import CELL_KINDS, Member, MemberPeriod, Membership, Organization, OrgKind, Position, segment
+from chibo.orgs.models import (
+    CELL_KINDS,
+    Member,
+    MemberPeriod,
+    Membership,
+    Organization,
+    OrgKind,
+    Position,
+    segment,
+)
 
 ALLOWED_CHILD_KINDS = {
     None: {OrgKind.PROVINCE, OrgKind.UPPER, OrgKind.GRASSROOTS, OrgKind.GRASSROOTS_CELL},

@@ -81,7 +81,7 @@ def org_create(request):
         parent, _ = get_org_for_user(request.user, parent_code)
     if not (scope.is_admin or (parent is not None and scope.can_supervise_org(parent))):
         raise PermissionDenied("Bạn không có quyền tạo tổ chức ở đây.")
-    parents = scope.orgs() if scope.is_admin else Organization.objects.filter(scope._paths_q(scope.supervise_paths, ""))
+    parents = scope.orgs() if scope.is_admin else Organization.objects.filter(scope.paths_q(scope.supervise_paths, ""))
     form = forms.OrganizationForm(request.POST or None, parents=parents,
                                   initial={"parent": parent.code if parent else None})
     if request.method == "POST" and form.is_valid():
@@ -102,7 +102,7 @@ def org_edit(request, code):
     org, scope = get_org_for_user(request.user, code)
     if not (scope.is_admin or (org.parent and scope.can_supervise_org(org.parent))):
         raise PermissionDenied("Chỉ cấp ủy cấp trên mới được sửa thông tin tổ chức này.")
-    parents = scope.orgs() if scope.is_admin else Organization.objects.filter(scope._paths_q(scope.supervise_paths, ""))
+    parents = scope.orgs() if scope.is_admin else Organization.objects.filter(scope.paths_q(scope.supervise_paths, ""))
     initial = {"code": org.code, "name": org.name, "kind": org.kind, "parent": org.parent.code if org.parent else None,
                "established_on": org.established_on, "locality": org.locality, "address": org.address}
     form = forms.OrganizationForm(request.POST or None, parents=parents.exclude(org.subtree_q()), initial=initial,
@@ -177,11 +177,14 @@ def member_edit(request, code):
 @require_http_methods(["GET", "POST"])
 def member_transfer(request, code):
     member, scope = get_member_for_user(request.user, code, manage=True)
-    form = forms.TransferForm(request.POST or None, cells=scope.orgs(), initial={"on": today()})
+    current = member.memberships.filter(end__isnull=True).select_related("organization").first()
+    if current is None or not scope.can_supervise_org(current.organization):
+        raise PermissionDenied("Việc chuyển sinh hoạt do cấp ủy cấp trên thực hiện.")
+    # Targets: cells the user supervises (the form's queryset refuses anything else).
+    form = forms.TransferForm(request.POST or None, cells=scope.orgs().filter(scope.paths_q(
+        scope.supervise_paths, "")) if not scope.is_admin else scope.orgs(), initial={"on": today()})
     if request.method == "POST" and form.is_valid():
         target = form.cleaned_data["organization"]
-        if not scope.can_manage_org(target) and not scope.can_read_org(target):
-            raise PermissionDenied("Bạn không có quyền chuyển đảng viên đến chi bộ này.")
         if run_service(form, services.member_transfer, member, to=target, on=form.cleaned_data["on"]):
             messages.success(request, f"Đã chuyển sinh hoạt đến {target.name}.")
             return redirect("member_detail", code=member.code)

@@ -25,6 +25,6 @@ class Command(BaseCommand):
     def _print_logins(self, logins):
         from chibo.orgs.demo import LOGINS, PASSWORD
 
-        self.stdout.write("Tài khoản mẫu (mật khẩu: %s):" % PASSWORD)
+        self.stdout.write(f"Tài khoản mẫu (mật khẩu: {PASSWORD}):")
         for username, label, _cell in LOGINS:
             self.stdout.write(f"  {username:10} {label}")

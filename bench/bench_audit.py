@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Benchmark: export and audit a province with one year of meetings.
+
+    .venv/bin/python bench/bench_audit.py                       # 200 000 members, 12 000 cells, 2025
+    .venv/bin/python bench/bench_audit.py --members 20000 --cells 1200
+
+On a fresh SQLite file /tmp/bench-audit-*.sqlite3 (migrated, not timed), measures:
+
+1. chibo generate --members N --cells M --seed S --months 12 --year 2025
+2. chibo export --org ROOT > bundle.json
+3. chibo audit bundle.json --from 2025-01-01 --to 2025-12-31
+4. chibo audit --org ROOT --from 2025-01-01 --to 2025-12-31
+
+each with its wall time and peak memory (`/usr/bin/time -v`, or getrusage in a wrapper),
+then checks that both audits printed the same JSON. A command that this installation does
+not have yet (Unknown command) is reported and skipped. Outputs go to a temporary
+directory, removed afterwards unless --keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench_generate import (
+    ROOT,
+    Result,
+    chibo,
+    fresh_database,
+    generate_args,
+    measure,
+    print_table,
+    remove_database,
+)
+
+
+def available(command: str, env: dict) -> bool:
+    done = subprocess.run([chibo(), "help", command], env=env, cwd=ROOT, capture_output=True, text=True)
+    return done.returncode == 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--members", type=int, default=200_000)
+    parser.add_argument("--cells", type=int, default=12_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--root", default="T01", help="mã tổ chức gốc do chibo generate tạo (mặc định T01)")
+    parser.add_argument("--keep", action="store_true", help="giữ lại tệp SQLite và các tệp kết quả")
+    opts = parser.parse_args()
+    period = ["--from", f"{opts.year}-01-01", "--to", f"{opts.year}-12-31"]
+
+    path, env = fresh_database("audit")
+    out = Path(tempfile.mkdtemp(prefix="bench-audit-out-", dir="/tmp"))
+    bundle, audit_file, audit_db = out / "bundle.json", out / "audit-file.json", out / "audit-db.json"
+    results: list[Result] = []
+    try:
+        gen = measure("generate", generate_args(opts.members, opts.cells, opts.seed, 12, opts.year), env)
+        results.append(gen)
+        print(gen.stdout.rstrip())
+        if gen.returncode:
+            print(gen.stderr.rstrip(), file=sys.stderr)
+            print_table(results)
+            return 1
+        steps = [
+            ("export", [chibo(), "export", "--org", opts.root], bundle),
+            ("audit (tệp)", [chibo(), "audit", str(bundle), *period], audit_file),
+            ("audit (CSDL)", [chibo(), "audit", "--org", opts.root, *period], audit_db),
+        ]
+        for step, args, target in steps:
+            if not available(args[1], env):
+                print(f"Bỏ qua {step}: chưa có lệnh 'chibo {args[1]}'.")
+                continue
+            if step == "audit (tệp)" and not (bundle.exists() and bundle.stat().st_size):
+                print(f"Bỏ qua {step}: chưa có bundle.json.")
+                continue
+            result = measure(step, args, env, stdout_path=target)
+            if result.returncode:
+                result.notes.append(f"lỗi: {result.stderr.strip()[-500:]}")
+            elif target.exists():
+                result.notes.append(f"{target.name}: {target.stat().st_size / 2**20:.1f} MB")
+            results.append(result)
+        print()
+        print_table(results)
+        if audit_file.exists() and audit_db.exists() and audit_file.stat().st_size:
+            same = audit_file.read_bytes() == audit_db.read_bytes()
+            print(f"Hai bản kiểm tra (tệp / CSDL) {'giống hệt nhau' if same else 'KHÁC NHAU'}.")
+            if not same:
+                return 1
+        return max((r.returncode for r in results), default=0)
+    finally:
+        if opts.keep:
+            print(f"Giữ lại {path} và {out}.")
+        else:
+            remove_database(path)
+            for f in out.iterdir():
+                f.unlink()
+            out.rmdir()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,976 @@
+"""Parse and validate a Chibo bundle (bundle.md, version 1) into a normalized plain dict.
+
+Pure Python, standard library only (no Django).  :func:`parse_bundle` never raises anything
+but :class:`BundleError`; the error lists *every* problem found as ``(json_path, reason)``
+pairs, reasons in Vietnamese, sorted in document order (the order in which the offending
+keys appear in the text; a missing required key sorts after the keys its object has).
+
+JSON paths look like ``$.meetings[3].attendance[2].member``; a key that is not a plain
+identifier is written ``$.profiles['CB-1']``.  A missing required key is reported at the
+path the key would have (``$.organizations[0].code``); a problem with the whole document
+(not UTF-8, not JSON, not an object) at ``$``.
+
+Normalized bundle
+-----------------
+Every key below is always present, in this order; lists keep the document's order.
+
+* Dates are ``datetime.date``; times (``start``, ``end``) are ``datetime.time``
+  (hour and minute, seconds 0).
+* Optional strings: ``None`` when missing, ``null``, ``""`` or whitespace only; otherwise the
+  string exactly as given (not stripped).  Required strings are non-empty as given.
+* Optional dates/times/enumerations: ``None`` when missing, ``null`` or blank.
+* Optional lists: ``[]`` when missing or ``null``.
+
+::
+
+    {
+      "format": "chibo-bundle", "version": 1,
+      "profiles": {org_code: {profile_key: int | str}},      # only the keys given
+      "organizations": [{"code": str, "name": str, "kind": str, "parent": str | None,
+                         "established_on": date | None}],
+      "members": [{"code": str, "full_name": str, "gender": "nam" | "nu" | None,
+                   "birth_date": date | None, "joined_on": date | None, "official_on": date | None,
+                   "memberships": [{"organization": str, "from": date, "to": date | None}],
+                   "exempt": [{"from": date, "to": date | None, "reason": str | None}],
+                   "away":   [{"from": date, "to": date | None, "reason": str | None}]}],
+      "meetings": [{"id": str, "organization": str, "kind": str, "date": date,
+                    "start": time | None, "end": time | None, "place": str | None,
+                    "chair": str | None, "secretary": str | None, "notice_sent_on": date | None,
+                    "topic": str | None, "rescheduled_reason": str | None,
+                    "guests": [{"name": str, "title": str | None, "organization": str | None}],
+                    "attendance": [{"member": str, "status": str, "reason": str | None}],
+                    "speeches": [{"member": str, "item": str | None, "summary": str | None}],
+                    "votes": [{"kind": str, "subject": str | None, "method": str,
+                               "for": int, "against": int, "abstain": int, "invalid": int}],
+                    "tasks": [{"assignee": str | None, "description": str | None,
+                               "due": date | None, "done_on": date | None}],
+                    "conclusion": str | None,
+                    "manual_scores": {"preparation": int | None, "conduct": int | None,
+                                      "principles": int | None}}],
+      "visits": [{"organization": str, "date": date, "visitor": str | None,
+                  "committee": str | None}]
+    }
+
+A vote's ``invalid`` is ``0`` when omitted or ``null``.  :func:`bundle_to_json` turns a
+normalized bundle back into JSON-ready data (ISO dates, ``HH:MM`` times).
+
+Readings chosen where bundle.md is silent (see docs/rules-notes.md): a UTF-8 byte-order mark
+is ignored; strings may not contain NUL or lone surrogates; a bundle has exactly one root
+organisation; ``null`` is not a valid profile value (leave the key out to inherit).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, time
+from typing import Any
+
+from chibo.rules.profile import validate_profile_value
+from chibo.rules.rubric import manual_score_problem
+
+__all__ = ["BundleError", "parse_bundle", "validate_document", "bundle_to_json", "dump_bundle", "format_path"]
+
+ORG_KINDS = ("dang_bo_tinh", "dang_bo_cap_tren_co_so", "dang_bo_co_so", "chi_bo_co_so", "chi_bo", "to_dang")
+CELL_KINDS = frozenset({"chi_bo_co_so", "chi_bo"})
+GENDERS = ("nam", "nu")
+MEETING_KINDS = ("regular", "thematic", "combined", "extraordinary")
+STATUSES = ("present", "late", "absent_excused", "absent_unexcused")
+VOTE_KINDS = ("resolution", "admission", "recognition", "discipline", "election", "other")
+VOTE_METHODS = ("show_of_hands", "secret_ballot")
+
+_DATE_MAX = date.max
+
+
+class BundleError(Exception):
+    """Bad input.  ``errors``: every problem as ``(json_path, reason_vi)``, in document order."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        self.errors: list[tuple[str, str]] = list(errors)
+        super().__init__("\n".join(f"{p}: {r}" for p, r in self.errors))
+
+
+# ---------------------------------------------------------------------------
+# Paths and messages
+# ---------------------------------------------------------------------------
+
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_BAD_CHARS = re.compile("[\x00\ud800-\udfff]")
+_BAD_CHARS_REASON = "chuỗi chứa ký tự không hợp lệ (NUL hoặc mã UTF-16 lẻ)"
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_TIME_RE = re.compile(r"([01][0-9]|2[0-3]):([0-5][0-9])")
+
+
+def _show(text: object, limit: int = 60) -> str:
+    """A value safe to embed in a message (no surrogates, bounded length)."""
+    s = text if isinstance(text, str) else repr(text)
+    s = s.encode("utf-8", "backslashreplace").decode("utf-8")
+    return s if len(s) <= limit else s[: limit - 1] + "…"
+
+
+def format_path(parts: tuple) -> str:
+    out = ["$"]
+    for p in parts:
+        if type(p) is int:
+            out.append(f"[{p}]")
+        elif _IDENT.fullmatch(p):
+            out.append("." + p)
+        else:
+            out.append("[" + repr(_show(p, 200)) + "]")
+    return "".join(out)
+
+
+def _vi_date(d: date) -> str:
+    return f"{d.day:02d}/{d.month:02d}/{d.year:04d}"
+
+
+def _type_name(value: object) -> str:
+    if value is None:
+        return "null"
+    if type(value) is bool:
+        return "true/false"
+    if type(value) is int:
+        return "số nguyên"
+    if type(value) is float:
+        return "số thực"
+    if type(value) is str:
+        return "chuỗi"
+    if type(value) is list:
+        return "danh sách"
+    if type(value) is dict:
+        return "đối tượng"
+    return type(value).__name__  # pragma: no cover
+
+
+# ---------------------------------------------------------------------------
+# JSON loading (duplicate keys, constants)
+# ---------------------------------------------------------------------------
+
+
+class _Constant(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> None:
+    raise _Constant(name)
+
+
+_JSON_MESSAGES = {
+    "Expecting value": "thiếu giá trị",
+    "Expecting property name enclosed in double quotes": "tên khóa phải nằm trong dấu nháy kép",
+    "Expecting ',' delimiter": "thiếu dấu phẩy",
+    "Expecting ':' delimiter": "thiếu dấu hai chấm",
+    "Extra data": "còn dữ liệu thừa sau tài liệu JSON",
+    "Unterminated string starting at": "chuỗi chưa được đóng",
+    "Invalid control character at": "ký tự điều khiển không hợp lệ trong chuỗi",
+    "Invalid \\escape": "chuỗi thoát (\\) không hợp lệ",
+    "Invalid \\uXXXX escape": "chuỗi thoát \\uXXXX không hợp lệ",
+}
+
+
+def _load(text: str | bytes) -> tuple[Any, dict[int, tuple[dict, list[str]]], bool]:
+    raw_surrogates = False
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        try:
+            text = bytes(text).decode("utf-8")  # strict: never yields a lone surrogate
+        except UnicodeDecodeError as exc:
+            raise BundleError([("$", f"tài liệu không phải văn bản UTF-8 hợp lệ (byte thứ {exc.start})")]) from None
+    elif not isinstance(text, str):
+        raise BundleError([("$", "đầu vào phải là văn bản JSON (chuỗi hoặc bytes)")])
+    elif not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raw_surrogates = True
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    # A string can hold NUL or a lone surrogate only through a \u escape (raw control characters
+    # are invalid JSON) or, for str input, a raw surrogate; when the text has neither, no string
+    # needs checking one by one.
+    check_chars = raw_surrogates or (
+        "\\u" in text and ("\\u0000" in text or _ESCAPED_SURROGATE.search(text) is not None)
+    )
+    dups: dict[int, tuple[dict, list[str]]] = {}
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            seen: set[str] = set()
+            repeated: list[str] = []
+            for key, _value in pairs:
+                if key in seen and key not in repeated:
+                    repeated.append(key)
+                seen.add(key)
+            dups[id(obj)] = (obj, repeated)  # keep obj alive so its id is never reused
+        return obj
+
+    try:
+        doc = json.loads(text, object_pairs_hook=hook, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        msg = exc.msg
+        for en, vi in _JSON_MESSAGES.items():
+            if msg.startswith(en):
+                msg = vi
+                break
+        else:
+            msg = _show(msg)
+        raise BundleError([("$", f"JSON không hợp lệ ở dòng {exc.lineno}, cột {exc.colno}: {msg}")]) from None
+    except _Constant as exc:
+        raise BundleError([("$", f"JSON không hợp lệ: giá trị '{_show(str(exc))}' không thuộc chuẩn JSON")]) from None
+    except RecursionError:
+        raise BundleError([("$", "JSON lồng nhau quá sâu")]) from None
+    except (ValueError, OverflowError, MemoryError):  # e.g. an integer with thousands of digits
+        raise BundleError([("$", "JSON không đọc được: có số quá lớn hoặc dữ liệu hỏng")]) from None
+    return doc, dups, check_chars
+
+
+# ---------------------------------------------------------------------------
+# The schema walker
+# ---------------------------------------------------------------------------
+#
+# Errors are recorded with their path only; the document-order sort key is computed at the
+# end by walking the raw document along each path (errors are rare, objects are many).
+
+Parser = Callable[["_Checker", Any, tuple, str, bool], Any]
+
+
+class _Absent:
+    """Marker for a key that is not in the object (parsers return their default)."""
+
+
+_ABSENT = _Absent()
+
+
+class _Checker:
+    def __init__(self, dups: dict[int, tuple[dict, list[str]]], check_chars: bool = True):
+        self.dups = dups
+        self.check_chars = check_chars
+        self.errors: list[tuple[tuple, str]] = []  # (path, reason)
+        self.dates: dict[str, date] = {}  # cache: the same few dates recur millions of times
+
+    def err(self, path: tuple, reason: str) -> None:
+        self.errors.append((path, reason))
+
+    def check_dups(self, value: dict, path: tuple) -> None:
+        entry = self.dups.get(id(value))
+        if entry is not None and entry[0] is value:
+            for key in entry[1]:
+                self.err(path + (key,), f"khóa '{_show(key)}' xuất hiện nhiều lần trong cùng một đối tượng")
+
+    def obj(self, value: Any, path: tuple, spec: dict[str, tuple[bool, Parser]], what: str) -> dict | None:
+        if type(value) is not dict:
+            self.err(path, f"phải là một đối tượng JSON ({what}), không phải {_type_name(value)}")
+            return None
+        if self.dups:
+            self.check_dups(value, path)
+        if not value.keys() <= spec.keys():
+            for key in value:
+                if key not in spec:
+                    self.err(
+                        path + (key,),
+                        f"khóa '{_show(key)}' không được phép trong {what} (khóa hợp lệ: {', '.join(spec)})",
+                    )
+        out: dict[str, Any] = {}
+        get = value.get
+        for key, (required, parser) in spec.items():
+            v = get(key, _ABSENT)
+            if v is _ABSENT and required:
+                self.err(path + (key,), f"thiếu trường bắt buộc '{key}' của {what}")
+            out[key] = parser(self, v, path, key, required)
+        return out
+
+
+def _empty_required(chk: _Checker, path: tuple, key: str) -> None:
+    chk.err(path + (key,), "trường bắt buộc, không được để trống")
+
+
+def _p_str(chk, v, path, key, required):
+    if type(v) is str:
+        if chk.check_chars and _BAD_CHARS.search(v):
+            chk.err(path + (key,), _BAD_CHARS_REASON)
+            return None
+        if not v.strip():
+            if required:
+                _empty_required(chk, path, key)
+            return None
+        return v
+    if v is None:
+        if required:
+            _empty_required(chk, path, key)
+        return None
+    if v is _ABSENT:
+        return None
+    chk.err(path + (key,), f"phải là chuỗi ký tự, không phải {_type_name(v)}")
+    return None
+
+
+def _p_date(chk, v, path, key, required):
+    if type(v) is str:
+        d = chk.dates.get(v)
+        if d is not None:
+            return d
+        if not v.strip():
+            if required:
+                _empty_required(chk, path, key)
+            return None
+        m = _DATE_RE.fullmatch(v)
+        if m is None:
+            chk.err(path + (key,), f"ngày '{_show(v)}' không đúng dạng YYYY-MM-DD")
+            return None
+        try:
+            d = date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            chk.err(path + (key,), f"ngày '{_show(v)}' không tồn tại")
+            return None
+        chk.dates[v] = d
+        return d
+    if v is None:
+        if required:
+            _empty_required(chk, path, key)
+        return None
+    if v is _ABSENT:
+        return None
+    chk.err(path + (key,), f"phải là ngày dạng YYYY-MM-DD, không phải {_type_name(v)}")
+    return None
+
+
+def _p_time(chk, v, path, key, required):
+    if type(v) is str:
+        if not v.strip():
+            return None
+        m = _TIME_RE.fullmatch(v)
+        if m is None:
+            chk.err(path + (key,), f"giờ '{_show(v)}' không đúng dạng HH:MM (00:00 đến 23:59)")
+            return None
+        return time(int(m[1]), int(m[2]))
+    if v is None or v is _ABSENT:
+        return None
+    chk.err(path + (key,), f"phải là giờ dạng HH:MM, không phải {_type_name(v)}")
+    return None
+
+
+def _enum(values: tuple[str, ...]) -> Parser:
+    allowed = frozenset(values)
+    listing = ", ".join(values)
+
+    def parse(chk, v, path, key, required):
+        if type(v) is str:
+            if v in allowed:
+                return v
+            if not v.strip():
+                if required:
+                    _empty_required(chk, path, key)
+                return None
+            chk.err(path + (key,), f"giá trị '{_show(v)}' không hợp lệ; chỉ chấp nhận: {listing}")
+            return None
+        if v is None:
+            if required:
+                _empty_required(chk, path, key)
+            return None
+        if v is _ABSENT:
+            return None
+        chk.err(path + (key,), f"phải là một trong: {listing}; không phải {_type_name(v)}")
+        return None
+
+    parse.allowed = allowed  # type: ignore[attr-defined]  # used by _fast_list
+    return parse
+
+
+def _const(expected: object, reason: str) -> Parser:
+    def parse(chk, v, path, key, required):
+        if v is _ABSENT:
+            return None
+        if type(v) is not type(expected) or v != expected:
+            chk.err(path + (key,), reason)
+            return None
+        return v
+
+    return parse
+
+
+def _type_or_value(v: object) -> str:
+    if type(v) is int:
+        return str(v) if abs(v) < 10**30 else "số quá lớn"
+    return _type_name(v)
+
+
+def _p_count(chk, v, path, key, required):
+    if type(v) is int and v >= 0:
+        return v
+    if v is None or v is _ABSENT:
+        if required and v is None:
+            _empty_required(chk, path, key)
+        return None if required else 0
+    chk.err(path + (key,), f"phải là số nguyên không âm (≥ 0), không phải {_show(_type_or_value(v))}")
+    return None
+
+
+def _list(spec: dict[str, tuple[bool, Parser]], what: str, item_what: str) -> Parser:
+    def parse(chk, v, path, key, required):
+        if type(v) is list:
+            p = path + (key,)
+            obj = chk.obj
+            return [obj(x, p + (j,), spec, item_what) for j, x in enumerate(v)]
+        if v is None or v is _ABSENT:
+            if required and v is None:
+                _empty_required(chk, path, key)
+            return []
+        chk.err(path + (key,), f"phải là một danh sách ({what}), không phải {_type_name(v)}")
+        return []
+
+    return parse
+
+
+def _fast_list(spec: dict[str, tuple[bool, Parser]], what: str, item_what: str) -> Parser:
+    """Like :func:`_list` for objects of strings and enumerations only, with a fast path for
+    the (overwhelmingly common) valid row; any row the fast path does not accept goes through
+    the full checker, which reports its problems."""
+    slow = _list(spec, what, item_what)
+    fields: list[tuple[str, bool, frozenset | None]] = []
+    for k, (req, parser) in spec.items():
+        if parser is _p_str:
+            fields.append((k, req, None))
+        else:
+            fields.append((k, req, parser.allowed))  # type: ignore[attr-defined]
+    keys = spec.keys()
+    obj_spec = spec
+
+    def parse(chk, v, path, key, required):
+        if type(v) is not list or chk.check_chars or chk.dups:
+            return slow(chk, v, path, key, required)
+        out = []
+        append = out.append
+        for j, row in enumerate(v):
+            if type(row) is dict and row.keys() <= keys:
+                item = {}
+                for k, req, allowed in fields:
+                    x = row.get(k)
+                    if type(x) is str:
+                        if allowed is not None:
+                            if x not in allowed:
+                                break
+                        elif not x.strip():
+                            if req:
+                                break
+                            x = None
+                    elif x is not None or req:
+                        break
+                    item[k] = x
+                else:
+                    append(item)
+                    continue
+            append(chk.obj(row, path + (key, j), obj_spec, item_what))
+        return out
+
+    return parse
+
+
+def _manual_score(chk, v, path, key, required):
+    if v is _ABSENT or v is None:
+        return None
+    reason = manual_score_problem(key, v)
+    if reason is not None:
+        chk.err(path + (key,), reason)
+        return None
+    return v
+
+
+_MANUAL_SPEC: dict[str, tuple[bool, Parser]] = {
+    "preparation": (False, _manual_score),
+    "conduct": (False, _manual_score),
+    "principles": (False, _manual_score),
+}
+
+
+def _p_manual(chk, v, path, key, required):
+    if v is None or v is _ABSENT:
+        return {k: None for k in _MANUAL_SPEC}
+    out = chk.obj(v, path + (key,), _MANUAL_SPEC, "điểm chấm tay")
+    return out if out is not None else {k: None for k in _MANUAL_SPEC}
+
+
+def _p_profiles(chk, v, path, key, required):
+    if v is None or v is _ABSENT:
+        return {}
+    p = path + (key,)
+    if type(v) is not dict:
+        chk.err(p, f"phải là một đối tượng (mã tổ chức → tham số), không phải {_type_name(v)}")
+        return {}
+    chk.check_dups(v, p)
+    out: dict[str, dict] = {}
+    for org, values in v.items():
+        pp = p + (org,)
+        if type(values) is not dict:
+            chk.err(pp, f"phải là một đối tượng (tham số → giá trị), không phải {_type_name(values)}")
+            continue
+        chk.check_dups(values, pp)
+        good: dict[str, Any] = {}
+        for name, value in values.items():
+            reason = validate_profile_value(name, value)
+            if reason is not None:
+                chk.err(pp + (name,), reason)
+            else:
+                good[name] = value
+        out[org] = good
+    return out
+
+
+_R, _O = True, False
+
+_ORG_SPEC = {
+    "code": (_R, _p_str),
+    "name": (_R, _p_str),
+    "kind": (_R, _enum(ORG_KINDS)),
+    "parent": (_O, _p_str),
+    "established_on": (_O, _p_date),
+}
+_MEMBERSHIP_SPEC = {"organization": (_R, _p_str), "from": (_R, _p_date), "to": (_O, _p_date)}
+_PERIOD_SPEC = {"from": (_R, _p_date), "to": (_O, _p_date), "reason": (_O, _p_str)}
+_MEMBER_SPEC = {
+    "code": (_R, _p_str),
+    "full_name": (_R, _p_str),
+    "gender": (_O, _enum(GENDERS)),
+    "birth_date": (_O, _p_date),
+    "joined_on": (_O, _p_date),
+    "official_on": (_O, _p_date),
+    "memberships": (_O, _list(_MEMBERSHIP_SPEC, "kỳ sinh hoạt", "kỳ sinh hoạt")),
+    "exempt": (_O, _list(_PERIOD_SPEC, "kỳ miễn sinh hoạt", "kỳ miễn sinh hoạt")),
+    "away": (_O, _list(_PERIOD_SPEC, "kỳ vắng mặt", "kỳ vắng mặt")),
+}
+_GUEST_SPEC = {"name": (_R, _p_str), "title": (_O, _p_str), "organization": (_O, _p_str)}
+_ATTENDANCE_SPEC = {"member": (_R, _p_str), "status": (_R, _enum(STATUSES)), "reason": (_O, _p_str)}
+_SPEECH_SPEC = {"member": (_R, _p_str), "item": (_O, _p_str), "summary": (_O, _p_str)}
+_VOTE_SPEC = {
+    "kind": (_R, _enum(VOTE_KINDS)),
+    "subject": (_O, _p_str),
+    "method": (_R, _enum(VOTE_METHODS)),
+    "for": (_R, _p_count),
+    "against": (_R, _p_count),
+    "abstain": (_R, _p_count),
+    "invalid": (_O, _p_count),
+}
+_TASK_SPEC = {"assignee": (_O, _p_str), "description": (_O, _p_str), "due": (_O, _p_date), "done_on": (_O, _p_date)}
+_MEETING_SPEC = {
+    "id": (_R, _p_str),
+    "organization": (_R, _p_str),
+    "kind": (_R, _enum(MEETING_KINDS)),
+    "date": (_R, _p_date),
+    "start": (_O, _p_time),
+    "end": (_O, _p_time),
+    "place": (_O, _p_str),
+    "chair": (_O, _p_str),
+    "secretary": (_O, _p_str),
+    "notice_sent_on": (_O, _p_date),
+    "topic": (_O, _p_str),
+    "rescheduled_reason": (_O, _p_str),
+    "guests": (_O, _fast_list(_GUEST_SPEC, "khách mời", "khách mời")),
+    "attendance": (_O, _fast_list(_ATTENDANCE_SPEC, "điểm danh", "dòng điểm danh")),
+    "speeches": (_O, _fast_list(_SPEECH_SPEC, "ý kiến phát biểu", "ý kiến phát biểu")),
+    "votes": (_O, _list(_VOTE_SPEC, "biểu quyết", "biểu quyết")),
+    "tasks": (_O, _list(_TASK_SPEC, "nhiệm vụ", "nhiệm vụ")),
+    "conclusion": (_O, _p_str),
+    "manual_scores": (_O, _p_manual),
+}
+_VISIT_SPEC = {
+    "organization": (_R, _p_str),
+    "date": (_R, _p_date),
+    "visitor": (_O, _p_str),
+    "committee": (_O, _p_str),
+}
+_TOP_SPEC = {
+    "format": (_R, _const("chibo-bundle", 'phải là "chibo-bundle"')),
+    "version": (_R, _const(1, "phiên bản không được hỗ trợ: chỉ chấp nhận số nguyên 1")),
+    "profiles": (_O, _p_profiles),
+    "organizations": (_R, _list(_ORG_SPEC, "tổ chức", "tổ chức")),
+    "members": (_O, _list(_MEMBER_SPEC, "đảng viên", "đảng viên")),
+    "meetings": (_O, _list(_MEETING_SPEC, "cuộc họp", "cuộc họp")),
+    "visits": (_O, _list(_VISIT_SPEC, "lần dự sinh hoạt", "lần cấp trên dự sinh hoạt")),
+}
+
+
+# ---------------------------------------------------------------------------
+# Cross-checks (references, periods, roll)
+# ---------------------------------------------------------------------------
+
+
+def _not_on_roll(code: str, cell: str, day: date) -> str:
+    return f"thành viên '{_show(code)}' không có trong danh sách chi bộ '{_show(cell)}' ngày {_vi_date(day)}"
+
+
+class _Cross:
+    def __init__(self, chk: _Checker, doc: dict, norm: dict):
+        self.chk = chk
+        self.doc = doc
+        self.norm = norm
+        self.org_kind: dict[str, str | None] = {}
+        self.member_ms: dict[str, list[tuple[str, date, date]]] = {}
+        # When a whole list is unusable, references into it cannot be judged: skip them rather
+        # than report every reference as a second, misleading problem.
+        self.orgs_known = type(doc.get("organizations")) is list
+        self.members_known = doc.get("members") is None or type(doc.get("members")) is list
+        self.some_member_broken = False  # a member entry whose code is unreadable
+        self.roll_unknown: set[str] = set()  # members with an unreadable membership
+
+    def run(self) -> None:
+        self.organizations()
+        self.members()
+        self.meetings()
+        self.visits()
+        self.profiles()
+
+    # -- organisations -----------------------------------------------------
+    def organizations(self) -> None:
+        err = self.chk.err
+        orgs = self.norm["organizations"]
+        first: dict[str, int] = {}
+        for j, org in enumerate(orgs):
+            if org is None or org["code"] is None:
+                continue
+            code = org["code"]
+            if code in first:
+                err(
+                    ("organizations", j, "code"),
+                    f"mã tổ chức '{_show(code)}' bị trùng với {format_path(('organizations', first[code]))}",
+                )
+            else:
+                first[code] = j
+                self.org_kind[code] = org["kind"]
+        roots: list[int] = []
+        parent_of: dict[str, str] = {}
+        raw_orgs = self.doc["organizations"] if orgs else []
+        for j, org in enumerate(orgs):
+            if org is None:
+                continue
+            parent = org["parent"]
+            if parent is None:
+                raw_parent = raw_orgs[j].get("parent")
+                if raw_parent is None or type(raw_parent) is str:  # not a value of the wrong type
+                    roots.append(j)
+                continue
+            if parent not in self.org_kind and self.orgs_known:
+                err(("organizations", j, "parent"), f"tổ chức cấp trên '{_show(parent)}' không có trong bundle")
+            elif org["code"] is not None and first.get(org["code"]) == j:
+                parent_of[org["code"]] = parent
+        if len(roots) > 1:
+            root_code = orgs[roots[0]]["code"]
+            for j in roots[1:]:
+                err(
+                    ("organizations", j, "parent"),
+                    f"bundle chỉ được có một tổ chức gốc (parent null); tổ chức gốc đã là '{_show(root_code)}'",
+                )
+        # cycles in the parent relation
+        state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+        in_cycle: dict[str, list[str]] = {}
+        for start in parent_of:
+            if start in state:
+                continue
+            path: list[str] = []
+            code: str | None = start
+            while code is not None and code not in state:
+                state[code] = 1
+                path.append(code)
+                code = parent_of.get(code)
+            if code is not None and state.get(code) == 1:
+                cycle = path[path.index(code) :]
+                for c in cycle:
+                    in_cycle[c] = cycle
+            for c in path:
+                state[c] = 2
+        for j, org in enumerate(orgs):
+            if org is None or org["code"] not in in_cycle or first.get(org["code"]) != j:
+                continue
+            cycle = in_cycle[org["code"]]
+            k = cycle.index(org["code"])
+            ring = cycle[k:] + cycle[:k] + [org["code"]]
+            err(
+                ("organizations", j, "parent"),
+                "quan hệ cấp trên tạo thành vòng lặp: " + " → ".join(_show(c) for c in ring),
+            )
+
+    def org_problem(self, code: str) -> str | None:
+        """Reason why ``code`` cannot hold members or meetings, or ``None``."""
+        kind = self.org_kind.get(code, _ABSENT)
+        if kind is _ABSENT:
+            if not self.orgs_known:
+                return None
+            return f"tổ chức '{_show(code)}' không có trong bundle"
+        if kind is not None and kind not in CELL_KINDS:  # None: the kind itself is already reported
+            return (
+                f"tổ chức '{_show(code)}' (loại {kind}) không phải chi bộ; "
+                "chỉ chi bộ cơ sở hoặc chi bộ trực thuộc mới có đảng viên và cuộc họp"
+            )
+        return None
+
+    # -- members -----------------------------------------------------------
+    def members(self) -> None:
+        err = self.chk.err
+        member_ms = self.member_ms
+        org_problem = self.org_problem
+        first: dict[str, int] = {}
+        for j, mem in enumerate(self.norm["members"]):
+            if mem is None or mem["code"] is None:
+                self.some_member_broken = True
+            if mem is None:
+                continue
+            code = mem["code"]
+            if code is not None:
+                if code in first:
+                    err(
+                        ("members", j, "code"),
+                        f"mã đảng viên '{_show(code)}' bị trùng với {format_path(('members', first[code]))}",
+                    )
+                else:
+                    first[code] = j
+            joined, official = mem["joined_on"], mem["official_on"]
+            if joined is not None and official is not None and official < joined:
+                err(
+                    ("members", j, "official_on"),
+                    f"ngày chính thức {_vi_date(official)} trước ngày vào Đảng {_vi_date(joined)}",
+                )
+            for lname in ("memberships", "exempt", "away"):
+                items = mem[lname]
+                if items:
+                    self.periods(items, ("members", j, lname))
+            ms_list = member_ms.setdefault(code, []) if code is not None else []
+            for k, ms in enumerate(mem["memberships"]):
+                if ms is None or ms["organization"] is None or ms["from"] is None:
+                    if code is not None:
+                        self.roll_unknown.add(code)
+                if ms is None or ms["organization"] is None:
+                    continue
+                reason = org_problem(ms["organization"])
+                if reason is not None:
+                    err(("members", j, "memberships", k, "organization"), reason)
+                if ms["from"] is not None:
+                    ms_list.append((ms["organization"], ms["from"], ms["to"] or _DATE_MAX))
+
+    def periods(self, items: list, path: tuple) -> None:
+        if len(items) == 1:
+            per = items[0]
+            if per is not None and per["from"] is not None and per["to"] is not None and per["to"] < per["from"]:
+                self.chk.err(
+                    path + (0, "to"), f"ngày kết thúc {_vi_date(per['to'])} trước ngày bắt đầu {_vi_date(per['from'])}"
+                )
+            return
+        valid: list[tuple[date, date, int]] = []
+        for k, per in enumerate(items):
+            if per is None or per["from"] is None:
+                continue
+            start, end = per["from"], per["to"]
+            if end is not None and end < start:
+                self.chk.err(path + (k, "to"), f"ngày kết thúc {_vi_date(end)} trước ngày bắt đầu {_vi_date(start)}")
+                continue
+            valid.append((start, end or _DATE_MAX, k))
+        if len(valid) < 2:
+            return
+        valid.sort()
+        top_end, top_k = valid[0][1], valid[0][2]
+        for start, end, k in valid[1:]:
+            if start <= top_end:
+                later, other = (k, top_k) if k > top_k else (top_k, k)
+                self.chk.err(path + (later,), f"khoảng thời gian chồng lấn với {format_path(path + (other,))}")
+            if end > top_end:
+                top_end, top_k = end, k
+
+    def on_roll(self, code: str, cell: str, day: date) -> bool:
+        """Whether ``code`` is on the roll; ``True`` too when that cannot be judged because the
+        member's own record is broken (its problem is reported there)."""
+        periods = self.member_ms.get(code)
+        if periods is None:
+            return self.some_member_broken
+        for org, start, end in periods:
+            if org == cell and start <= day <= end:
+                return True
+        return code in self.roll_unknown
+
+    # -- meetings ----------------------------------------------------------
+    def meetings(self) -> None:
+        err = self.chk.err
+        on_roll = self.on_roll
+        first: dict[str, int] = {}
+        for j, mt in enumerate(self.norm["meetings"]):
+            if mt is None:
+                continue
+            mid = mt["id"]
+            if mid is not None:
+                if mid in first:
+                    err(
+                        ("meetings", j, "id"),
+                        f"mã cuộc họp '{_show(mid)}' bị trùng với {format_path(('meetings', first[mid]))}",
+                    )
+                else:
+                    first[mid] = j
+            cell, day = mt["organization"], mt["date"]
+            cell_ok = False
+            if cell is not None:
+                reason = self.org_problem(cell)
+                if reason is not None:
+                    err(("meetings", j, "organization"), reason)
+                else:
+                    cell_ok = True
+            start, end = mt["start"], mt["end"]
+            if start is not None and end is not None and end < start:
+                err(
+                    ("meetings", j, "end"),
+                    f"giờ kết thúc {end:%H:%M} trước giờ bắt đầu {start:%H:%M} (cuộc họp không kéo dài qua nửa đêm)",
+                )
+            for k, vote in enumerate(mt["votes"]):
+                if vote is not None and vote["method"] == "show_of_hands" and vote["invalid"]:
+                    err(
+                        ("meetings", j, "votes", k, "invalid"),
+                        "phiếu không hợp lệ chỉ có khi bỏ phiếu kín; biểu quyết giơ tay phải có invalid = 0",
+                    )
+            if not (cell_ok and day is not None and self.members_known):
+                continue
+            for key in ("chair", "secretary"):
+                code = mt[key]
+                if code is not None and not on_roll(code, cell, day):
+                    err(("meetings", j, key), _not_on_roll(code, cell, day))
+            seen: dict[str, int] = {}
+            for k, row in enumerate(mt["attendance"]):
+                if row is None:
+                    continue
+                code = row["member"]
+                if code is None:
+                    continue
+                if code in seen:
+                    err(
+                        ("meetings", j, "attendance", k, "member"),
+                        f"đảng viên '{_show(code)}' được điểm danh hai lần "
+                        f"(đã có ở {format_path(('meetings', j, 'attendance', seen[code]))})",
+                    )
+                    continue
+                seen[code] = k
+                if not on_roll(code, cell, day):
+                    err(("meetings", j, "attendance", k, "member"), _not_on_roll(code, cell, day))
+            for k, sp in enumerate(mt["speeches"]):
+                if sp is not None and sp["member"] is not None and not on_roll(sp["member"], cell, day):
+                    err(("meetings", j, "speeches", k, "member"), _not_on_roll(sp["member"], cell, day))
+            for k, task in enumerate(mt["tasks"]):
+                if task is not None and task["assignee"] is not None and not on_roll(task["assignee"], cell, day):
+                    err(("meetings", j, "tasks", k, "assignee"), _not_on_roll(task["assignee"], cell, day))
+
+    # -- visits and profiles -----------------------------------------------
+    def visits(self) -> None:
+        for j, visit in enumerate(self.norm["visits"]):
+            if visit is None or visit["organization"] is None:
+                continue
+            if visit["organization"] not in self.org_kind and self.orgs_known:
+                self.chk.err(
+                    ("visits", j, "organization"), f"tổ chức '{_show(visit['organization'])}' không có trong bundle"
+                )
+
+    def profiles(self) -> None:
+        for org in self.norm["profiles"]:
+            if org not in self.org_kind and self.orgs_known:
+                self.chk.err(("profiles", org), f"tổ chức '{_show(org)}' không có trong bundle")
+
+
+# ---------------------------------------------------------------------------
+# Document order of errors
+# ---------------------------------------------------------------------------
+
+_MISSING_KEY = 1 << 30  # a key the object lacks sorts after the keys it has
+
+
+def _position(doc: Any, path: tuple, cache: dict[int, dict[str, int]]) -> tuple[int, ...]:
+    pos: list[int] = []
+    node = doc
+    for part in path:
+        if type(part) is int:
+            pos.append(part)
+            node = node[part] if type(node) is list and part < len(node) else None
+        else:
+            if type(node) is dict:
+                index = cache.get(id(node))
+                if index is None:
+                    index = {k: i for i, k in enumerate(node)}
+                    cache[id(node)] = index
+                pos.append(index.get(part, _MISSING_KEY))
+                node = node.get(part)
+            else:
+                pos.append(_MISSING_KEY)
+                node = None
+    return tuple(pos)
+
+
+def _validate(doc: Any, dups: dict[int, tuple[dict, list[str]]], check_chars: bool = True) -> dict:
+    if type(doc) is not dict:
+        raise BundleError([("$", f"bundle phải là một đối tượng JSON, không phải {_type_name(doc)}")])
+    chk = _Checker(dups, check_chars)
+    norm = chk.obj(doc, (), _TOP_SPEC, "bundle")
+    _Cross(chk, doc, norm).run()
+    if chk.errors:
+        cache: dict[int, dict[str, int]] = {}
+        keyed = [(_position(doc, path, cache), path, reason) for path, reason in chk.errors]
+        keyed.sort(key=lambda e: e[0])
+        raise BundleError([(format_path(path), reason) for _pos, path, reason in keyed])
+    norm["format"] = "chibo-bundle"
+    norm["version"] = 1
+    return norm
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building millions of acyclic objects.
+
+    Reference counting still frees everything; only cycle detection (useless here, and the
+    main cost of decoding a large bundle) is postponed.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def parse_bundle(text: str | bytes) -> dict:
+    """Parse and validate a bundle; return the normalized dict or raise :class:`BundleError`."""
+    try:
+        with _gc_paused():
+            doc, dups, check_chars = _load(text)
+            return _validate(doc, dups, check_chars)
+    except BundleError:
+        raise
+    except RecursionError:  # pragma: no cover - defensive
+        raise BundleError([("$", "JSON lồng nhau quá sâu")]) from None
+    except Exception as exc:  # pragma: no cover - defensive: never leak anything else
+        raise BundleError([("$", f"không đọc được bundle: {_show(type(exc).__name__)}")]) from None
+
+
+def validate_document(doc: Any) -> dict:
+    """Validate an already-decoded JSON document (duplicate keys cannot be seen any more)."""
+    try:
+        return _validate(doc, {})
+    except BundleError:
+        raise
+    except Exception as exc:  # pragma: no cover - defensive
+        raise BundleError([("$", f"không đọc được bundle: {_show(type(exc).__name__)}")]) from None
+
+
+def _jsonable(value: Any) -> Any:
+    if type(value) is date:
+        return value.isoformat()
+    if type(value) is time:
+        return f"{value.hour:02d}:{value.minute:02d}"
+    if type(value) is dict:
+        return {k: _jsonable(v) for k, v in value.items()}
+    if type(value) is list:
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def bundle_to_json(bundle: dict) -> dict:
+    """A normalized bundle as JSON-ready data: ISO dates, ``HH:MM`` times, keys in bundle.md order."""
+    return _jsonable(bundle)
+
+
+def dump_bundle(bundle: dict) -> str:
+    """A normalized bundle as UTF-8 JSON text (``indent=1``, non-ASCII kept)."""
+    return json.dumps(bundle_to_json(bundle), indent=1, ensure_ascii=False) + "\n"

@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from chibo.interchange.generate import DEFAULT_PREFIX, DEFAULT_YEAR, GenerateError, generate_province
+
+LABELS = (
+    ("organizations", "tổ chức đảng"), ("cells", "chi bộ"), ("members", "đảng viên"),
+    ("memberships", "quá trình sinh hoạt"), ("periods", "thời gian miễn / vắng"), ("positions", "chức vụ"),
+    ("meetings", "cuộc họp"), ("attendance", "dòng điểm danh"), ("speeches", "ý kiến phát biểu"),
+    ("votes", "lượt biểu quyết"), ("tasks", "nhiệm vụ"), ("guests", "khách mời"), ("visits", "lượt dự sinh hoạt"),
+)
+
+
+class Command(BaseCommand):
+    help = "Sinh một tỉnh giả định (đảng viên, chi bộ, cuộc họp) để thử tải và trình diễn; cùng hạt giống cho cùng dữ liệu."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--members", type=int, required=True, help="số đảng viên")
+        parser.add_argument("--cells", type=int, required=True, help="số chi bộ (3 đến 60 đảng viên mỗi chi bộ)")
+        parser.add_argument("--seed", type=int, default=1, help="hạt giống ngẫu nhiên (mặc định 1)")
+        parser.add_argument("--months", type=int, default=0, help="số tháng sinh hoạt từ tháng 1 (0: không sinh cuộc họp)")
+        parser.add_argument("--year", type=int, default=DEFAULT_YEAR, help=f"năm bắt đầu (mặc định {DEFAULT_YEAR})")
+        parser.add_argument("--prefix", default=DEFAULT_PREFIX,
+                            help=f"mã Đảng bộ tỉnh, tiền tố của mọi mã sinh ra (mặc định {DEFAULT_PREFIX})")
+
+    def handle(self, *args, members, cells, seed, months, year, prefix, verbosity, **options):
+        progress = (lambda message: self.stderr.write(message)) if verbosity >= 2 else None
+        try:
+            counts = generate_province(members=members, cells=cells, seed=seed, months=months, year=year,
+                                       prefix=prefix, progress=progress)
+        except GenerateError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(f"Đã sinh tỉnh {counts['root']} (hạt giống {seed}):")
+        for key, label in LABELS:
+            if counts.get(key):
+                self.stdout.write(f"  {counts[key]:>10,} {label}".replace(",", "."))
+        self.stdout.write(f"Thời gian: {counts['seconds']:.1f} giây.".replace(".", ",", 1))

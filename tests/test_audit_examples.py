@@ -1,0 +1,58 @@
+"""The published examples: every tests/data/examples/NAME.json audited with NAME.args must give
+NAME.audit.json byte for byte (copies of /work/shared/spec/examples; nothing else is read)."""
+
+from __future__ import annotations
+
+import shlex
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from chibo.interchange.auditcli import audit_text
+from chibo.interchange.validate import parse_bundle
+from chibo.rules.engine import audit, dump_audit
+
+EXAMPLES = Path(__file__).parent / "data" / "examples"
+CASES = sorted(p.stem for p in EXAMPLES.glob("*.json") if not p.name.endswith(".audit.json"))
+
+
+def _args(name: str) -> tuple[date, date, date | None]:
+    words = shlex.split((EXAMPLES / f"{name}.args").read_text(encoding="utf-8"))
+    opts = dict(zip(words[::2], words[1::2], strict=True))
+    as_of = opts.get("--as-of")
+    return (
+        date.fromisoformat(opts["--from"]),
+        date.fromisoformat(opts["--to"]),
+        date.fromisoformat(as_of) if as_of else None,
+    )
+
+
+def test_examples_are_present():
+    assert {"quy_mot", "ho_so_nua_nam"} <= set(CASES)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_example_audit_matches_byte_for_byte(name):
+    date_from, date_to, as_of = _args(name)
+    produced = audit_text((EXAMPLES / f"{name}.json").read_bytes(), date_from, date_to, as_of)
+    expected = (EXAMPLES / f"{name}.audit.json").read_bytes()
+    assert produced.encode("utf-8") == expected
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_example_audit_from_text_input_and_engine_agree(name):
+    date_from, date_to, as_of = _args(name)
+    text = (EXAMPLES / f"{name}.json").read_text(encoding="utf-8")
+    result = audit(parse_bundle(text), date_from, date_to, as_of)
+    assert dump_audit(result) == (EXAMPLES / f"{name}.audit.json").read_text(encoding="utf-8")
+    assert result["as_of"] == (as_of or date_to).isoformat()
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_example_audit_does_not_mutate_bundle(name):
+    date_from, date_to, as_of = _args(name)
+    bundle = parse_bundle((EXAMPLES / f"{name}.json").read_bytes())
+    before = repr(bundle)
+    audit(bundle, date_from, date_to, as_of)
+    assert repr(bundle) == before

@@ -1,0 +1,164 @@
+"""`chibo generate`: the fictional province is the size asked for, valid, and the same for a seed."""
+
+import hashlib
+import json
+from collections import defaultdict
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+
+from chibo.interchange.db import bundle_export
+from chibo.interchange.generate import GenerateError, generate_province
+from chibo.meetings.models import Attendance, Meeting, Speech, Task, Vote
+from chibo.orgs.models import CELL_KINDS, Member, MemberPeriod, Membership, Organization, Position
+from chibo.supervision.models import Visit
+
+SMALL = {"members": 300, "cells": 12, "months": 3, "year": 2025}
+
+
+def province(prefix="T01"):
+    return Organization.objects.get(code=prefix)
+
+
+def digest(bundle: dict) -> str:
+    return hashlib.sha256(json.dumps(bundle, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def overlapping(periods) -> bool:
+    periods = sorted(periods)
+    for (_, end), (start, _) in zip(periods, periods[1:], strict=False):
+        if end is None or start <= end:
+            return True
+    return False
+
+
+@pytest.mark.django_db
+def test_counts_tree_and_cell_sizes():
+    counts = generate_province(seed=7, **SMALL)
+    root = province()
+    assert counts["root"] == "T01" and counts["members"] == 300 and counts["cells"] == 12
+    assert Member.objects.filter(code__startswith="T01-").count() == 300
+    orgs = list(Organization.objects.filter(root.subtree_q()))
+    assert len(orgs) == counts["organizations"] == Organization.objects.count()
+    assert [o.kind for o in orgs if o.parent_id is None] == ["dang_bo_tinh"]
+    by_id = {o.pk: o for o in orgs}
+    for o in orgs:
+        if o.parent_id:
+            parent = by_id[o.parent_id]
+            assert o.path.startswith(parent.path) and o.depth == parent.depth + 1
+            assert o.code.startswith(parent.code + "-")
+    cells = [o for o in orgs if o.kind in CELL_KINDS]
+    assert len(cells) == 12
+    ever, now = defaultdict(set), defaultdict(int)
+    for member_id, org_id, end in Membership.objects.values_list("member_id", "organization_id", "end"):
+        ever[org_id].add(member_id)
+        now[org_id] += end is None
+    for cell in cells:
+        assert 3 <= len(ever[cell.pk]) <= 60, cell.code
+        assert 3 <= now[cell.pk] <= 60, cell.code
+    # Every member has exactly one current membership, in a cell.
+    assert Membership.objects.filter(end__isnull=True).count() == 300
+    assert not Membership.objects.exclude(organization__kind__in=CELL_KINDS).exists()
+    # Every cell has a secretary.
+    assert set(Position.objects.filter(title="bi_thu").values_list("organization_id", flat=True)) == {
+        c.pk for c in cells}
+    probationary = Member.objects.filter(official_on__isnull=True).count()
+    assert 3 <= probationary <= 60
+    assert counts["meetings"] == Meeting.objects.count() > 12 * 3
+    assert counts["attendance"] == Attendance.objects.count()
+    assert counts["speeches"] == Speech.objects.count()
+    assert counts["votes"] == Vote.objects.count()
+    assert counts["tasks"] == Task.objects.count()
+    assert counts["visits"] == Visit.objects.count()
+    assert set(Meeting.objects.values_list("kind", flat=True)) >= {"regular", "thematic"}
+
+
+@pytest.mark.django_db
+def test_no_overlapping_periods_and_consistent_dates():
+    generate_province(seed=11, **SMALL)
+    memberships, periods = defaultdict(list), defaultdict(list)
+    for member_id, start, end in Membership.objects.values_list("member_id", "start", "end"):
+        assert end is None or end >= start
+        memberships[member_id].append((start, end))
+    for member_id, kind, start, end in MemberPeriod.objects.values_list("member_id", "kind", "start", "end"):
+        assert end is None or end >= start
+        periods[member_id, kind].append((start, end))
+    assert not [m for m, p in memberships.items() if overlapping(p)]
+    assert not [m for m, p in periods.items() if overlapping(p)]
+    transfers = [sorted(p) for p in memberships.values() if len(p) > 1]
+    assert transfers, "seed 11 moves a few members between cells"
+    for (_, left), (arrived, end) in transfers:
+        assert left + timedelta(days=1) == arrived and end is None
+    for joined, official in Member.objects.values_list("joined_on", "official_on"):
+        assert official is None or official >= joined
+    for start, end in Meeting.objects.values_list("start", "end"):
+        assert end is None or end >= start
+
+
+@pytest.mark.django_db
+def test_export_is_a_valid_bundle():
+    from chibo.interchange.validate import BundleError, parse_bundle
+
+    generate_province(seed=5, **SMALL)
+    bundle = bundle_export(province())
+    assert len(bundle["members"]) == 300 and len(bundle["meetings"]) == Meeting.objects.count()
+    try:
+        parsed = parse_bundle(json.dumps(bundle))
+    except BundleError as exc:  # pragma: no cover - shows every problem on failure
+        pytest.fail("\n".join(map(str, exc.errors[:30])))
+    assert len(parsed["meetings"]) == len(bundle["meetings"])
+
+
+@pytest.mark.django_db
+def test_same_seed_same_province():
+    digests = []
+    for seed in (3, 3, 4):
+        with transaction.atomic():
+            generate_province(seed=seed, **SMALL)
+            names = list(Member.objects.order_by("code").values_list("code", "full_name"))
+            digests.append((digest({"names": names}), digest(bundle_export(province()))))
+            transaction.set_rollback(True)
+        assert not Member.objects.exists()
+    assert digests[0] == digests[1]
+    assert digests[0][0] != digests[2][0] and digests[0][1] != digests[2][1]
+
+
+@pytest.mark.django_db
+def test_prefix_and_months_do_not_change_the_members():
+    generate_province(seed=9, prefix="A01", **SMALL)
+    generate_province(seed=9, prefix="B01", **{**SMALL, "months": 0})
+    a = [(c[4:], n, b) for c, n, b in Member.objects.filter(code__startswith="A01-").order_by("code").values_list(
+        "code", "full_name", "birth_date")]
+    b = [(c[4:], n, b) for c, n, b in Member.objects.filter(code__startswith="B01-").order_by("code").values_list(
+        "code", "full_name", "birth_date")]
+    assert a == b and len(a) == 300
+    assert not Meeting.objects.filter(organization__code__startswith="B01-").exists()
+    assert Meeting.objects.filter(organization__code__startswith="A01-").exists()
+
+
+@pytest.mark.django_db
+def test_command_prints_counts_and_refuses_existing_codes():
+    out = StringIO()
+    call_command("generate", "--members", "60", "--cells", "4", "--seed", "2", stdout=out)
+    text = out.getvalue()
+    assert "Đã sinh tỉnh T01" in text and "60 đảng viên" in text and "Thời gian" in text
+    with pytest.raises(CommandError, match="đã có trong cơ sở dữ liệu"):
+        call_command("generate", "--members", "60", "--cells", "4", "--seed", "3", stdout=StringIO())
+    assert Member.objects.count() == 60
+    call_command("generate", "--members", "60", "--cells", "4", "--prefix", "T02", stdout=StringIO())
+    assert Member.objects.count() == 120
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("members,cells,months", [(10, 4, 0), (300, 4, 0), (30, 0, 0), (30, 3, -1)])
+def test_bad_sizes_are_refused(members, cells, months):
+    with pytest.raises(GenerateError):
+        generate_province(members=members, cells=cells, seed=1, months=months)
+    with pytest.raises(CommandError):
+        call_command("generate", "--members", str(members), "--cells", str(cells), "--months", str(months),
+                     stdout=StringIO())
+    assert not Organization.objects.exists()

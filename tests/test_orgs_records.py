@@ -1,0 +1,155 @@
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from chibo.orgs import selectors, services
+from chibo.orgs.models import MemberPeriod, Membership, Organization
+
+pytestmark = pytest.mark.django_db
+
+
+def test_subtree_is_one_query_and_exact(tree):
+    with CaptureQueriesContext(connection) as ctx:
+        codes = list(Organization.objects.filter(tree["G"].subtree_q()).order_by("path").values_list("code", flat=True))
+    assert codes == ["G", "C1", "C2"]
+    assert len(ctx.captured_queries) == 1
+    sql = ctx.captured_queries[0]["sql"]
+    assert '"path" >=' in sql and '"path" <' in sql  # a range on the indexed path column, no LIKE
+
+
+def test_subtree_range_uses_index(tree):
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute("EXPLAIN QUERY PLAN SELECT id FROM orgs_organization WHERE path >= %s AND path < %s",
+                        [tree["G"].path, tree["G"].path + "g"])
+            plan = " ".join(str(r) for r in cur.fetchall())
+            assert "INDEX" in plan.upper()
+        else:
+            cur.execute("SET enable_seqscan = off")
+            cur.execute("EXPLAIN SELECT id FROM orgs_organization WHERE path >= %s AND path < %s",
+                        [tree["G"].path, tree["G"].path + "g"])
+            plan = " ".join(r[0] for r in cur.fetchall())
+            cur.execute("SET enable_seqscan = on")
+            assert "Index" in plan
+
+
+def test_move_org_rewrites_descendant_paths(tree):
+    other = services.org_create(code="G2", name="Đảng bộ xã Khác", kind="dang_bo_co_so", parent=tree["P"])
+    services.org_update(tree["C2"], name="Chi bộ thôn Tây", kind="chi_bo", parent=other, established_on=None)
+    g_codes = list(Organization.objects.filter(Organization.objects.get(code="G").subtree_q()).values_list("code", flat=True))
+    g2 = Organization.objects.get(code="G2")
+    assert sorted(g_codes) == ["C1", "G"]
+    assert sorted(Organization.objects.filter(g2.subtree_q()).values_list("code", flat=True)) == ["C2", "G2"]
+    assert Organization.objects.get(code="C2").depth == 2
+
+
+def test_move_into_own_subtree_refused(tree):
+    with pytest.raises(ValidationError) as exc:
+        services.org_update(tree["G"], name="x", kind="dang_bo_co_so", parent=tree["C1"], established_on=None)
+    assert "chính nó" in str(exc.value)
+
+
+def test_wrong_child_kind_refused(tree):
+    with pytest.raises(ValidationError) as exc:
+        services.org_create(code="X", name="Chi bộ lạc", kind="chi_bo", parent=tree["P"])
+    assert exc.value.message_dict["kind"] == ["Không thể đặt chi bộ dưới đảng bộ tỉnh Đảng bộ tỉnh Thử."]
+
+
+def test_duplicate_codes_refused(tree):
+    with pytest.raises(ValidationError) as exc:
+        services.org_create(code="C1", name="Trùng", kind="chi_bo", parent=tree["G"])
+    assert exc.value.message_dict["code"] == ["Mã tổ chức 'C1' đã tồn tại."]
+    with pytest.raises(ValidationError) as exc:
+        services.member_create(code="M1", full_name="Trùng", organization=tree["C1"], start=date(2024, 1, 1))
+    assert exc.value.message_dict["code"] == ["Mã đảng viên 'M1' đã tồn tại."]
+
+
+def test_transfer_keeps_history(tree):
+    m = tree["M2"]
+    services.member_transfer(m, to=tree["C2"], on=date(2025, 3, 1))
+    rows = list(Membership.objects.filter(member=m).order_by("start").values_list("organization__code", "start", "end"))
+    assert rows == [("C1", date(2020, 1, 1), date(2025, 2, 28)), ("C2", date(2025, 3, 1), None)]
+    assert [e.member.code for e in selectors.cell_roll(tree["C1"], date(2025, 2, 28)).entries] == ["M1", "M2", "M3"]
+    assert [e.member.code for e in selectors.cell_roll(tree["C1"], date(2025, 3, 1)).entries] == ["M1", "M3"]
+
+
+def test_db_refuses_second_open_membership(tree):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(member=tree["M1"], organization=tree["C2"], start=date(2030, 1, 1))
+
+
+def test_db_refuses_overlapping_memberships(tree):
+    Membership.objects.filter(member=tree["M1"]).update(end=date(2024, 12, 31))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Membership.objects.create(member=tree["M1"], organization=tree["C2"], start=date(2024, 6, 1),
+                                  end=date(2025, 6, 1))
+    Membership.objects.create(member=tree["M1"], organization=tree["C2"], start=date(2025, 1, 1))
+    assert Membership.objects.filter(member=tree["M1"]).count() == 2
+
+
+def test_db_refuses_overlapping_periods_of_one_kind(tree):
+    m = tree["M1"]
+    MemberPeriod.objects.create(member=m, kind="exempt", start=date(2024, 1, 1), end=date(2024, 12, 31))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        MemberPeriod.objects.create(member=m, kind="exempt", start=date(2024, 12, 31), end=None)
+    # another kind may overlap, and an update into an overlap is refused too
+    MemberPeriod.objects.create(member=m, kind="away", start=date(2024, 6, 1), end=date(2024, 7, 1))
+    later = MemberPeriod.objects.create(member=m, kind="exempt", start=date(2025, 1, 1), end=None)
+    later.start = date(2024, 12, 1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        later.save()
+
+
+def test_service_overlap_message_in_vietnamese(tree):
+    services.period_add(tree["M1"], kind="away", start=date(2025, 1, 1), end=date(2025, 3, 31), reason="Đi học")
+    with pytest.raises(ValidationError) as exc:
+        services.period_add(tree["M1"], kind="away", start=date(2025, 3, 1), end=None)
+    assert exc.value.message_dict["start"] == [
+        "Trùng với thời gian sinh hoạt tạm thời / công tác đặc biệt đã có (01/01/2025 – 31/03/2025)."]
+    with pytest.raises(ValidationError) as exc:
+        services.period_add(tree["M1"], kind="away", start=date(2025, 5, 1), end=date(2025, 4, 1))
+    assert exc.value.message_dict["end"] == ["Ngày kết thúc không được trước ngày bắt đầu."]
+
+
+def test_db_refuses_official_before_joined(tree):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(tree["M1"]).objects.filter(pk=tree["M1"].pk).update(official_on=date(1990, 1, 1))
+
+
+def test_roll_counts(tree):
+    services.period_add(tree["M1"], kind="exempt", start=date(2025, 1, 1), end=None, reason="Tuổi cao")
+    services.period_add(tree["M2"], kind="away", start=date(2025, 1, 1), end=date(2025, 12, 31))
+    services.period_add(tree["M2"], kind="exempt", start=date(2025, 1, 1), end=date(2025, 12, 31))
+    roll = selectors.cell_roll(tree["C1"], date(2025, 6, 1))
+    assert (roll.on_roll, roll.official, roll.probationary, roll.exempt, roll.away, roll.expected) == (3, 2, 1, 1, 1, 1)
+    roll = selectors.cell_roll(tree["C1"], date(2024, 1, 1))  # M3 not yet on the roll
+    assert (roll.on_roll, roll.official, roll.probationary, roll.exempt, roll.away) == (2, 2, 0, 0, 0)
+
+
+def test_roll_is_three_queries_whatever_the_size(tree, django_assert_num_queries):
+    for i in range(30):
+        services.member_create(code=f"X{i}", full_name=f"Người Thứ {i}", organization=tree["C1"],
+                               start=date(2021, 1, 1), official_on=None)
+    # memberships+members, periods, positions
+    with django_assert_num_queries(3):
+        roll = selectors.cell_roll(tree["C1"], date(2025, 1, 1))
+    assert roll.on_roll == 33
+
+
+def test_vietnamese_order_on_roll(tree):
+    for code, name in [("V1", "Nguyễn Văn Ân"), ("V2", "Lê Thị Ánh"), ("V3", "Đỗ Văn Đạt"), ("V4", "Trần Văn Dũng")]:
+        services.member_create(code=code, full_name=name, organization=tree["C2"], start=date(2021, 1, 1))
+    names = [e.member.full_name for e in selectors.cell_roll(tree["C2"], date(2025, 1, 1)).entries]
+    assert names == ["Lê Thị Ánh", "Nguyễn Văn Ân", "Phạm Văn Dũng", "Trần Văn Dũng", "Đỗ Văn Đạt", "Đỗ Thị Em"]
+
+
+def test_search_ignores_diacritics_and_case(tree):
+    from chibo.orgs.models import Member
+
+    assert [m.code for m in selectors.member_search(Member.objects.all(), "nguyen van an")] == ["M1"]
+    assert [m.code for m in selectors.member_search(Member.objects.all(), "DO THI")] == ["M5"]
+    assert [m.code for m in selectors.member_search(Member.objects.all(), "dung")] == ["M4"]
+    assert [m.code for m in selectors.member_search(Member.objects.all(), "m3")] == ["M3"]
