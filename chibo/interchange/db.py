@@ -1,6 +1,6 @@
 """Bundle <-> database. `bundle_import` loads a validated, normalized bundle (see
 chibo.interchange.validate) in one transaction; `bundle_export` builds the same
-normalized shape from the database, so the audit over the database runs the same
+normalized shape from the database (dates as datetime.date), so the audit over the database runs the same
 rule engine on the same data as the audit over a file."""
 
 from collections import defaultdict
@@ -35,7 +35,7 @@ def _time(value):
 
 
 def _text(value) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    return value if isinstance(value, str) else ""
 
 
 def _opt(value: str):
@@ -44,11 +44,12 @@ def _opt(value: str):
 
 
 def _iso(value):
-    return value.isoformat() if value is not None else None
+    """Dates stay datetime.date in the normalized bundle (bundle_to_json makes them ISO)."""
+    return value
 
 
 def _hhmm(value):
-    return value.strftime("%H:%M") if value is not None else None
+    return value.replace(second=0, microsecond=0) if value is not None else None
 
 
 def _conflicts(bundle) -> list[tuple[str, str]]:
@@ -64,7 +65,8 @@ def _conflicts(bundle) -> list[tuple[str, str]]:
     for i in range(0, len(ids), BATCH):
         for ident in Meeting.objects.filter(ident__in=ids[i : i + BATCH]).values_list("ident", flat=True):
             errors.append((f"$.meetings[{ids.index(ident)}].id", f"cuộc họp '{ident}' đã có trong cơ sở dữ liệu"))
-    return sorted(errors)
+    order = {"organizations": 0, "members": 1, "meetings": 2}
+    return sorted(errors, key=lambda e: (order[e[0].split(".")[1].split("[")[0]], int(e[0].split("[")[1].split("]")[0])))
 
 
 @transaction.atomic
@@ -236,10 +238,7 @@ def bundle_export(org: Organization, date_from: date | None = None, date_to: dat
     for mid, member_id, status, reason in Attendance.objects.filter(meeting__in=sub).order_by(
             "meeting_id", "position").values_list("meeting_id", "member_id", "status", "reason").iterator(
             chunk_size=BATCH):
-        row = {"member": member_code[member_id], "status": status}
-        if status == "absent_excused" or reason:
-            row["reason"] = _opt(reason)
-        parts["attendance"][mid].append(row)
+        parts["attendance"][mid].append({"member": member_code[member_id], "status": status, "reason": _opt(reason)})
     for mid, member_id, item, summary in Speech.objects.filter(meeting__in=sub).order_by(
             "meeting_id", "position").values_list("meeting_id", "member_id", "item", "summary").iterator(
             chunk_size=BATCH):

@@ -43,6 +43,8 @@ class Meeting(models.Model):
     score_conduct = models.SmallIntegerField(null=True, blank=True)
     score_principles = models.SmallIntegerField(null=True, blank=True)
     finalized_at = models.DateTimeField(null=True, blank=True)
+    finalized_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -158,3 +160,159 @@ class Amendment(models.Model):
 
     class Meta:
         ordering = ["meeting", "created_at"]
+
+
+class AgendaSection(models.TextChoices):
+    OPENING = "opening", "Phần mở đầu"
+    BODY = "body", "Phần nội dung"
+    CLOSING = "closing", "Phần kết thúc"
+
+
+class AgendaTemplate(models.Model):
+    """The order of business a committee sets for its subtree (nearest template up the tree wins)."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="agenda_template")
+    items = models.JSONField(default=list)  # [{"section": "opening", "title": "..."}]
+    updated_at = models.DateTimeField(auto_now=True)
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveSmallIntegerField(default=0)
+    section = models.CharField(max_length=8, choices=AgendaSection.choices, default=AgendaSection.BODY)
+    title = models.CharField("nội dung", max_length=255)
+    notes = models.TextField("ghi chú", blank=True)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+
+
+class ThematicPlan(models.Model):
+    """A cell's annual plan of thematic meetings (topic and presenter per quarter), reported upward."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="thematic_plans")
+    year = models.PositiveSmallIntegerField("năm")
+    quarter = models.PositiveSmallIntegerField("quý")
+    topic = models.CharField("chuyên đề", max_length=500)
+    presenter = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    planned_date = models.DateField("ngày dự kiến", null=True, blank=True)
+    reported_at = models.DateTimeField("ngày báo cáo cấp trên", null=True, blank=True)
+
+    class Meta:
+        ordering = ["organization", "year", "quarter", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="plan_quarter_1_4"),
+        ]
+
+
+class ThematicPrep(models.Model):
+    """Preparation of a thematic meeting: presenter, written presentation and its approval."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="thematic_prep")
+    presenter = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    presentation = models.FileField("bài đề dẫn", upload_to="presentations/%Y/", blank=True)
+    approved_at = models.DateTimeField("chi ủy duyệt lúc", null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+
+
+class Contribution(models.Model):
+    """A member assigned to speak (tham luận) at a thematic meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="contributions")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField("nội dung tham luận", max_length=255)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="one_contribution_per_member")]
+
+
+class MeetingDocument(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField("tên tài liệu", max_length=255)
+    file = models.FileField(upload_to="meeting-docs/%Y/")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+
+class Notice(models.Model):
+    """A meeting notice sent by e-mail to members and the superior's assigned committee member."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="notices")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recipients = models.JSONField(default=list)
+
+
+class AbsenceNotice(models.Model):
+    """A member's reason for not attending, sent ahead; pre-fills the roll as absent_excused."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="absence_notices")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="absence_notices")
+    reason = models.CharField("lý do", max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="one_absence_notice")]
+
+
+class ScoreConfirmation(models.Model):
+    """Manual quality scores: proposed by the cell, adopted by the meeting, confirmed by the superior."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="score_confirmation")
+    adopted_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+
+class BallotBox(models.Model):
+    """An electronic secret ballot for one vote. Cast ballots carry no link to the voter."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Đang bỏ phiếu"
+        CLOSED = "closed", "Đã kết thúc"
+
+    vote = models.OneToOneField(Vote, on_delete=models.CASCADE, related_name="ballot_box")
+    state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)
+    opened_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+
+class BallotVoter(models.Model):
+    """Who has voted (not how): one row per member and ballot box."""
+
+    box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="voters")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["box", "member"], name="one_ballot_per_member")]
+
+
+class Ballot(models.Model):
+    """One anonymous ballot: the choice only. No voter, no timestamp, random primary key order."""
+
+    class Choice(models.TextChoices):
+        FOR = "for", "Tán thành"
+        AGAINST = "against", "Không tán thành"
+        ABSTAIN = "abstain", "Không biểu quyết"
+        INVALID = "invalid", "Phiếu không hợp lệ"
+
+    id = models.UUIDField(primary_key=True)
+    box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="ballots")
+    choice = models.CharField(max_length=8, choices=Choice.choices)
+
+
+class CalendarToken(models.Model):
+    """Secret token for a cell's or a member's iCal feed."""
+
+    token = models.CharField(max_length=64, unique=True)
+    organization = models.OneToOneField(Organization, null=True, blank=True, on_delete=models.CASCADE,
+                                        related_name="calendar_token")
+    member = models.OneToOneField(Member, null=True, blank=True, on_delete=models.CASCADE,
+                                  related_name="calendar_token")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(organization__isnull=True) ^ Q(member__isnull=True),
+                                   name="calendar_token_one_owner"),
+        ]

@@ -1,9 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
-from chibo.meetings import views
+from chibo.meetings import views, views_plan
 
 urlpatterns = [
-    path("to-chuc/<str:code>/sinh-hoat/", views.meeting_list, name="meeting_list"),
+    path("to-chuc/<str:code>/sinh-hoat/", views_plan.meeting_list, name="meeting_list"),
     path("sinh-hoat/<str:ident>/", views.meeting_detail, name="meeting_detail"),
-    path("cua-toi/", views.my_page, name="my_page"),
+    path("cua-toi/", views_plan.my_page, name="my_page"),
+    path("", include("chibo.meetings.urls_record")),
+    path("", include("chibo.meetings.urls_plan")),
+    path("", include("chibo.meetings.urls_ballot")),
 ]

@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand
+
+from chibo.interchange.db import ImportConflict, bundle_import
+from chibo.interchange.management.commands._common import read_input, report_bad_input
+from chibo.interchange.validate import BundleError, parse_bundle
+
+
+class Command(BaseCommand):
+    help = "Kiểm tra và nạp một tệp bundle vào cơ sở dữ liệu (tất cả hoặc không gì cả)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="tệp bundle JSON ('-' để đọc từ đầu vào chuẩn)")
+
+    def handle(self, *args, file, **options):
+        try:
+            bundle = parse_bundle(read_input(file))
+            stats = bundle_import(bundle)
+        except (BundleError, ImportConflict) as exc:
+            report_bad_input(exc.errors, self.stderr._out)
+        self.stdout.write(
+            f"Đã nạp {stats['organizations']} tổ chức, {stats['members']} đảng viên, "
+            f"{stats['meetings']} cuộc họp, {stats['visits']} lượt dự sinh hoạt.")
