@@ -52,8 +52,40 @@ def _hhmm(value):
     return value.replace(second=0, microsecond=0) if value is not None else None
 
 
-def _conflicts(bundle) -> list[tuple[str, str]]:
+# Text columns with a length limit: bundle.md sets none, the database does (bad input, not a crash).
+LIMITS = {
+    "organizations": {"code": 64, "name": 255},
+    "members": {"code": 32, "full_name": 120},
+    "members.exempt": {"reason": 255},
+    "members.away": {"reason": 255},
+    "meetings": {"id": 64, "place": 255, "topic": 500, "rescheduled_reason": 500},
+    "meetings.guests": {"name": 120, "title": 255, "organization": 255},
+    "meetings.attendance": {"reason": 255},
+    "meetings.speeches": {"item": 255},
+    "meetings.votes": {"subject": 500},
+    "visits": {"visitor": 120, "committee": 120},
+}
+
+
+def _length_errors(bundle) -> list[tuple[str, str]]:
     errors = []
+    for spec, limits in LIMITS.items():
+        top, _, sub = spec.partition(".")
+        for i, row in enumerate(bundle.get(top) or []):
+            items = [(f"$.{top}[{i}]", row)] if not sub else [
+                (f"$.{top}[{i}].{sub}[{j}]", r) for j, r in enumerate(row.get(sub) or [])]
+            for path, item in items:
+                for key, limit in limits.items():
+                    value = item.get(key)
+                    if isinstance(value, str) and len(value) > limit:
+                        errors.append((f"{path}.{key}", f"dài {len(value)} ký tự, tối đa {limit} ký tự"))
+    return errors
+
+
+def _conflicts(bundle) -> list[tuple[str, str]]:
+    errors = _length_errors(bundle)
+    if errors:
+        return errors
     codes = [o["code"] for o in bundle["organizations"]]
     for code in Organization.objects.filter(code__in=codes).values_list("code", flat=True):
         errors.append((f"$.organizations[{codes.index(code)}].code", f"mã tổ chức '{code}' đã có trong cơ sở dữ liệu"))
@@ -66,7 +98,8 @@ def _conflicts(bundle) -> list[tuple[str, str]]:
         for ident in Meeting.objects.filter(ident__in=ids[i : i + BATCH]).values_list("ident", flat=True):
             errors.append((f"$.meetings[{ids.index(ident)}].id", f"cuộc họp '{ident}' đã có trong cơ sở dữ liệu"))
     order = {"organizations": 0, "members": 1, "meetings": 2}
-    return sorted(errors, key=lambda e: (order[e[0].split(".")[1].split("[")[0]], int(e[0].split("[")[1].split("]")[0])))
+    return sorted(errors, key=lambda e: (order[e[0].split(".")[1].split("[")[0]],
+                                         int(e[0].split("[")[1].split("]")[0])))
 
 
 @transaction.atomic
