@@ -313,3 +313,9 @@ def bundle_export(org: Organization, date_from: date | None = None, date_to: dat
         organizations.append(row)
     return {"format": "chibo-bundle", "version": 1, "profiles": profiles, "organizations": organizations,
             "members": members, "meetings": meetings, "visits": visits}
+
+
+def audit_bundle(org: Organization, date_from: date, date_to: date) -> dict:
+    """What the audit of [from, to] over `org`'s subtree depends on: meetings and visits from
+    1 January of `from`'s year (excused-absence runs restart each calendar year) through `to`."""
+    return bundle_export(org, date(date_from.year, 1, 1), date_to)

@@ -1,9 +1,8 @@
 import sys
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chibo.interchange.db import bundle_export
+from chibo.interchange.db import audit_bundle
 from chibo.interchange.management.commands._common import parse_iso, read_input, report_bad_input
 from chibo.interchange.validate import BundleError, parse_bundle
 from chibo.orgs.models import Organization
@@ -36,10 +35,8 @@ class Command(BaseCommand):
         sys.stdout.write(engine.dump_audit(result))
 
 
-def audit_bundle_from_db(code: str, d_from: date, d_to: date) -> dict:
-    """The records the audit of [from, to] depends on: meetings from 1 January of `from`'s year
-    (excused-absence runs restart each calendar year) through `to`."""
+def audit_bundle_from_db(code: str, d_from, d_to) -> dict:
     root = Organization.objects.filter(code=code).first()
     if root is None:
         raise CommandError(f"Không có tổ chức mã '{code}'.")
-    return bundle_export(root, date(d_from.year, 1, 1), d_to)
+    return audit_bundle(root, d_from, d_to)
