@@ -41,12 +41,11 @@ DEBUG = envbool("DEBUG", "False")
 DEVELOPMENT = envbool("CHIBO_DEV", "False") or "pytest" in sys.modules
 _DEV_SECRET = "chibo-development-only-secret-key-not-for-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if DEVELOPMENT or DEBUG:
-        SECRET_KEY = _DEV_SECRET
-    else:
-        # A real deployment must set SECRET_KEY; checked when the server starts (chibo.cli / checks).
-        SECRET_KEY = ""
+# Outside development a real key is required: `chibo serve` and the WSGI application refuse to
+# start without one (commands such as migrate or audit do not need it).
+SECRET_KEY_MISSING = not SECRET_KEY
+if SECRET_KEY_MISSING and (DEVELOPMENT or DEBUG):
+    SECRET_KEY, SECRET_KEY_MISSING = _DEV_SECRET, False
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or DEVELOPMENT) else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")

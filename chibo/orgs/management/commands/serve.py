@@ -11,8 +11,9 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
 
     def handle(self, *args, port, host, **options):
-        if not settings.SECRET_KEY:
+        if settings.SECRET_KEY_MISSING:
             raise CommandError(
-                "Thiếu SECRET_KEY: đặt biến môi trường SECRET_KEY (hoặc CHIBO_DEV=1 khi phát triển)."
+                "Thiếu SECRET_KEY: đặt biến môi trường SECRET_KEY bằng một khóa bí mật thật "
+                "(hoặc CHIBO_DEV=1 khi chạy thử trên máy phát triển)."
             )
         call_command("runserver", f"{host}:{port}", use_reloader=False)
