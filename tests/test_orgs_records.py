@@ -153,3 +153,15 @@ def test_search_ignores_diacritics_and_case(tree):
     assert [m.code for m in selectors.member_search(Member.objects.all(), "DO THI")] == ["M5"]
     assert [m.code for m in selectors.member_search(Member.objects.all(), "dung")] == ["M4"]
     assert [m.code for m in selectors.member_search(Member.objects.all(), "m3")] == ["M3"]
+
+
+def test_positions_in_protocol_order(tree):
+    services.position_add(tree["M1"], organization=tree["C1"], title="chi_uy_vien", start=date(2024, 1, 1), end=None)
+    services.position_add(tree["M2"], organization=tree["C1"], title="bi_thu", start=date(2024, 1, 1), end=None)
+    services.position_add(tree["M3"], organization=tree["C1"], title="pho_bi_thu", start=date(2024, 7, 1), end=None)
+    rows = [(p.get_title_display(), p.member.code) for p in selectors.positions_on(tree["C1"], date(2025, 1, 1))]
+    assert rows == [("Bí thư", "M2"), ("Phó bí thư", "M3"), ("Chi ủy viên", "M1")]
+    assert [(p.member.code) for p in selectors.positions_on(tree["C1"], date(2024, 3, 1))] == ["M2", "M1"]
+    with pytest.raises(ValidationError) as exc:
+        services.position_add(tree["M1"], organization=tree["C1"], title="bi_thu", start=date(2025, 1, 1), end=None)
+    assert exc.value.message_dict["title"] == ["Chi bộ đã có bí thư Trần Thị Bình trong thời gian này."]

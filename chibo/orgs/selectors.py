@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from chibo.orgs import vntext
 from chibo.orgs.models import Member, MemberPeriod, Membership, Organization, Position
@@ -63,7 +63,7 @@ def cell_roll(org: Organization, day: date) -> Roll:
     for member_id, kind in MemberPeriod.objects.on(day).filter(member_id__in=ids).values_list("member_id", "kind"):
         (exempt if kind == MemberPeriod.Kind.EXEMPT else away).add(member_id)
     titles: dict[int, list[str]] = {}
-    for pos in Position.objects.on(day).filter(organization=org, member_id__in=ids).order_by("title"):
+    for pos in Position.objects.on(day).filter(organization=org, member_id__in=ids).order_by(TITLE_ORDER):
         titles.setdefault(pos.member_id, []).append(pos.get_title_display())
     entries = [
         RollEntry(
@@ -90,10 +90,14 @@ def tree(scope_q: Q):
     return Organization.objects.filter(scope_q).order_by("path")
 
 
+TITLE_ORDER = Case(*(When(title=t, then=Value(i)) for i, t in enumerate(Position.Title.values)),
+                   output_field=IntegerField())
+
+
 def positions_on(org: Organization, day: date):
-    return (
-        Position.objects.on(day).filter(organization=org).select_related("member").order_by("title", "member__sort_key")
-    )
+    """Positions held on `day`: bí thư, phó bí thư, then chi ủy viên (Vietnamese name order)."""
+    return (Position.objects.on(day).filter(organization=org).select_related("member")
+            .order_by(TITLE_ORDER, "member__sort_key"))
 
 
 def member_search(queryset, text: str, limit: int = 50):

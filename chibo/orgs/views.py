@@ -58,7 +58,8 @@ def org_tree(request):
 def org_detail(request, code):
     org, scope = get_org_for_user(request.user, code)
     day = parse_day(request.GET.get("ngay"))
-    context = {"org": org, "day": day, "can_manage": scope.can_manage_org(org),
+    can_edit_org = scope.is_admin or (org.parent is not None and scope.can_supervise_org(org.parent))
+    context = {"org": org, "day": day, "can_manage": scope.can_manage_org(org), "can_edit_org": can_edit_org,
                "can_edit_structure": scope.can_edit_structure(org), "ancestors": org.ancestors()}
     if org.kind in CELL_KINDS:
         context["roll"] = selectors.cell_roll(org, day)
