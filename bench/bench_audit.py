@@ -3,6 +3,7 @@
 
     .venv/bin/python bench/bench_audit.py                       # 200 000 members, 12 000 cells, 2025
     .venv/bin/python bench/bench_audit.py --members 20000 --cells 1200
+    .venv/bin/python bench/bench_audit.py --database /tmp/bench-audit-x.sqlite3   # reuse a kept database
 
 On a fresh SQLite file /tmp/bench-audit-*.sqlite3 (migrated, not timed), measures:
 
@@ -11,15 +12,18 @@ On a fresh SQLite file /tmp/bench-audit-*.sqlite3 (migrated, not timed), measure
 3. chibo audit bundle.json --from 2025-01-01 --to 2025-12-31
 4. chibo audit --org ROOT --from 2025-01-01 --to 2025-12-31
 
-each with its wall time and peak memory (`/usr/bin/time -v`, or getrusage in a wrapper),
-then checks that both audits printed the same JSON. A command that this installation does
-not have yet (Unknown command) is reported and skipped. Outputs go to a temporary
-directory, removed afterwards unless --keep.
+each with its wall time, CPU time and peak memory (`/usr/bin/time -v`, or getrusage in a
+wrapper), then checks that both audits printed the same JSON (and, with --reference, the
+same JSON as a reference audit kept from an earlier run). With --database, step 1 is skipped
+and the given database (generated and kept by an earlier --keep run) is used, and kept.
+A command that this installation does not have yet (Unknown command) is reported and
+skipped. Outputs go to a temporary directory, removed afterwards unless --keep.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -42,6 +46,19 @@ def available(command: str, env: dict) -> bool:
     return done.returncode == 0
 
 
+def same_bytes(a: Path, b: Path, block: int = 1 << 24) -> bool:
+    """Whether two (large) files are identical, read a block at a time."""
+    if a.stat().st_size != b.stat().st_size:
+        return False
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        while True:
+            x, y = fa.read(block), fb.read(block)
+            if x != y:
+                return False
+            if not x:
+                return True
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--members", type=int, default=200_000)
@@ -50,21 +67,30 @@ def main() -> int:
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--root", default="T01", help="mã tổ chức gốc do chibo generate tạo (mặc định T01)")
     parser.add_argument("--keep", action="store_true", help="giữ lại tệp SQLite và các tệp kết quả")
+    parser.add_argument("--database", type=Path,
+                        help="dùng lại tệp SQLite đã sinh (bỏ qua bước generate; tệp được giữ lại)")
+    parser.add_argument("--reference", type=Path, help="tệp kết quả kiểm tra để so sánh từng byte")
     opts = parser.parse_args()
     period = ["--from", f"{opts.year}-01-01", "--to", f"{opts.year}-12-31"]
 
-    path, env = fresh_database("audit")
+    if opts.database:
+        if not opts.database.is_file():
+            sys.exit(f"Không có tệp {opts.database}.")
+        path, env = opts.database, {**os.environ, "CHIBO_DEV": "1", "DATABASE_URL": f"sqlite:///{opts.database}"}
+    else:
+        path, env = fresh_database("audit")
     out = Path(tempfile.mkdtemp(prefix="bench-audit-out-", dir="/tmp"))
     bundle, audit_file, audit_db = out / "bundle.json", out / "audit-file.json", out / "audit-db.json"
     results: list[Result] = []
     try:
-        gen = measure("generate", generate_args(opts.members, opts.cells, opts.seed, 12, opts.year), env)
-        results.append(gen)
-        print(gen.stdout.rstrip())
-        if gen.returncode:
-            print(gen.stderr.rstrip(), file=sys.stderr)
-            print_table(results)
-            return 1
+        if not opts.database:
+            gen = measure("generate", generate_args(opts.members, opts.cells, opts.seed, 12, opts.year), env)
+            results.append(gen)
+            print(gen.stdout.rstrip())
+            if gen.returncode:
+                print(gen.stderr.rstrip(), file=sys.stderr)
+                print_table(results)
+                return 1
         steps = [
             ("export", [chibo(), "export", "--org", opts.root], bundle),
             ("audit (tệp)", [chibo(), "audit", str(bundle), *period], audit_file),
@@ -86,16 +112,22 @@ def main() -> int:
         print()
         print_table(results)
         if audit_file.exists() and audit_db.exists() and audit_file.stat().st_size:
-            same = audit_file.read_bytes() == audit_db.read_bytes()
+            same = same_bytes(audit_file, audit_db)
             print(f"Hai bản kiểm tra (tệp / CSDL) {'giống hệt nhau' if same else 'KHÁC NHAU'}.")
+            if not same:
+                return 1
+        if opts.reference and audit_db.exists():
+            same = same_bytes(audit_db, opts.reference)
+            print(f"So với {opts.reference}: {'giống hệt nhau' if same else 'KHÁC NHAU'}.")
             if not same:
                 return 1
         return max((r.returncode for r in results), default=0)
     finally:
-        if opts.keep:
-            print(f"Giữ lại {path} và {out}.")
-        else:
-            remove_database(path)
+        if opts.keep or opts.database:
+            print(f"Giữ lại {path}" + (f" và {out}." if opts.keep else "."))
+        if not opts.keep:
+            if not opts.database:
+                remove_database(path)
             for f in out.iterdir():
                 f.unlink()
             out.rmdir()

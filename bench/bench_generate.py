@@ -5,8 +5,9 @@
     .venv/bin/python bench/bench_generate.py --months 12        # with one year of meetings (2025)
 
 Runs `chibo migrate` (not timed) then `chibo generate ...` on a new file
-/tmp/bench-generate-*.sqlite3 and prints the wall time and the peak memory (resident set
-size) of the command, measured by `/usr/bin/time -v` when present, otherwise by
+/tmp/bench-generate-*.sqlite3 and prints the wall time, the CPU time (user + system: the
+command's own cost, which other load on the machine does not inflate) and the peak memory
+(resident set size) of the command, measured by `/usr/bin/time -v` when present, otherwise by
 resource.getrusage(RUSAGE_CHILDREN) in a small wrapper process. Target: under 5 minutes
 without meetings. The file is removed afterwards unless --keep.
 
@@ -31,8 +32,9 @@ GNU_TIME = "/usr/bin/time"
 _WRAPPER = (
     "import resource, subprocess, sys\n"
     "rc = subprocess.run(sys.argv[2:]).returncode\n"
-    "kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"  # kilobytes on Linux
-    "open(sys.argv[1], 'w').write(f'Maximum resident set size (kbytes): {kb}\\n')\n"
+    "ru = resource.getrusage(resource.RUSAGE_CHILDREN)\n"  # ru_maxrss in kilobytes on Linux
+    "open(sys.argv[1], 'w').write(f'User time (seconds): {ru.ru_utime}\\nSystem time (seconds): {ru.ru_stime}\\n'\n"
+    "                             f'Maximum resident set size (kbytes): {ru.ru_maxrss}\\n')\n"
     "sys.exit(rc)\n"
 )
 
@@ -55,6 +57,7 @@ class Result:
     stdout: str = ""
     stderr: str = ""
     notes: list[str] = field(default_factory=list)
+    cpu_seconds: float | None = None  # user + system: what the command itself cost, whatever the load
 
 
 def measure(step: str, args: list[str], env: dict, stdout_path: Path | None = None) -> Result:
@@ -76,12 +79,14 @@ def measure(step: str, args: list[str], env: dict, stdout_path: Path | None = No
     text = Path(rusage_path).read_text(errors="replace")
     os.unlink(rusage_path)
     match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    times = [float(t) for t in re.findall(r"(?:User|System) time \(seconds\): ([0-9.]+)", text)]
     shown = " ".join(args[1:]) if args and args[0].endswith("chibo") else " ".join(args)
     if stdout_path:
         shown += f" > {stdout_path.name}"
     return Result(step, f"chibo {shown}" if args and args[0].endswith("chibo") else shown, seconds,
                   int(match.group(1)) / 1024 if match else None, proc.returncode,
-                  "" if stdout_path else proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace"))
+                  "" if stdout_path else proc.stdout.decode(errors="replace"), proc.stderr.decode(errors="replace"),
+                  cpu_seconds=sum(times) if len(times) == 2 else None)
 
 
 def fresh_database(tag: str) -> tuple[Path, dict]:
@@ -103,9 +108,9 @@ def remove_database(path: Path) -> None:
 
 
 def print_table(results: list[Result]) -> None:
-    headers = ("bước", "thời gian (s)", "bộ nhớ đỉnh (MB)", "mã thoát", "lệnh")
-    rows = [(r.step, f"{r.seconds:.1f}", f"{r.peak_mb:.0f}" if r.peak_mb is not None else "?", str(r.returncode),
-             r.command) for r in results]
+    headers = ("bước", "thời gian (s)", "CPU (s)", "bộ nhớ đỉnh (MB)", "mã thoát", "lệnh")
+    rows = [(r.step, f"{r.seconds:.1f}", f"{r.cpu_seconds:.1f}" if r.cpu_seconds is not None else "?",
+             f"{r.peak_mb:.0f}" if r.peak_mb is not None else "?", str(r.returncode), r.command) for r in results]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(headers)]
     line = "  ".join(f"{{:<{w}}}" for w in widths)
     print(line.format(*headers).rstrip())

@@ -4,7 +4,7 @@ the file; import is all-or-nothing; import then export gives back an equivalent 
 import copy
 import io
 import json
-from datetime import date, time
+from datetime import date
 from pathlib import Path
 
 import pytest

@@ -1,19 +1,38 @@
-"""Bundle <-> database. `bundle_import` loads a validated, normalized bundle (see
-chibo.interchange.validate) in one transaction; `bundle_export` builds the same
-normalized shape from the database (dates as datetime.date), so the audit over the database runs the same
-rule engine on the same data as the audit over a file."""
+"""Bundle <-> database.
 
+* `bundle_import` loads a validated, normalized bundle (see chibo.interchange.validate) in one
+  transaction.
+* `bundle_export` builds the same normalized shape from the database (dates as datetime.date),
+  in a constant number of queries; `write_bundle` writes that bundle as JSON text to a file
+  without ever holding it whole (what `chibo export` prints).
+* `audit_bundle` is the bundle an audit reads (used by the compliance pages); `audit_input`
+  is the same data as an `engine.AuditInput` for `chibo audit --org`: meetings reduced to
+  `engine.MeetingFacts` and read month by month, so the audit over the database runs the same
+  rule engine on the same data as the audit over a file, in bounded memory.
+
+Large exports and audits read the meetings in *chunks* of consecutive months (`_month_chunks`:
+about `CHUNK_MEETINGS` meetings each, one query to count them), each chunk with one query per
+table, so the number of queries grows with the number of months, not with the number of rows,
+and memory with the size of the largest chunk, not with the size of the subtree.
+"""
+import json
 from collections import defaultdict
-from datetime import date, time
+from collections.abc import Iterator
+from datetime import date, time, timedelta
+from typing import TextIO
 
 from django.db import transaction
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
 
 from chibo.meetings.models import Attendance, Guest, Meeting, Speech, Task, Vote
 from chibo.orgs.models import Member, MemberPeriod, Membership, Organization, segment
+from chibo.rules import engine
 from chibo.rules.models import RuleProfile
 from chibo.supervision.models import Visit
 
 BATCH = 5000
+CHUNK_MEETINGS = 20000  # meetings read at once by write_bundle and audit_input (about one month of a province)
 
 
 class ImportConflict(Exception):
@@ -219,24 +238,36 @@ def effective_overrides(org: Organization) -> dict:
     return merged
 
 
-def bundle_export(org: Organization, date_from: date | None = None, date_to: date | None = None) -> dict:
-    """The normalized bundle of `org`'s subtree. Meetings and visits are limited to [from, to] when given.
-    A constant number of queries whatever the size."""
-    orgs = list(Organization.objects.filter(org.subtree_q()).order_by("path").values(
+def _organizations(org: Organization) -> tuple[list[dict], dict[int, str]]:
+    """The subtree's organisations (normalized dicts, in path order) and {id: code}. One query."""
+    rows = list(Organization.objects.filter(org.subtree_q()).order_by("path").values(
         "id", "code", "name", "kind", "parent_id", "established_on"))
-    code_of = {o["id"]: o["code"] for o in orgs}
-    org_ids = list(code_of)
+    code_of = {o["id"]: o["code"] for o in rows}
+    organizations = []
+    for o in rows:
+        row = {"code": o["code"], "name": o["name"], "kind": o["kind"],
+               "parent": code_of.get(o["parent_id"]) if o["id"] != org.pk else None}
+        row["established_on"] = _iso(o["established_on"])
+        organizations.append(row)
+    return organizations, code_of
 
+
+def _profiles(org: Organization, code_of: dict[int, str]) -> dict:
+    """Profile overrides of the subtree, the root's merged with its ancestors'. Two queries."""
     profiles = {}
     root_values = effective_overrides(org)
     if root_values:
         profiles[org.code] = root_values
-    for oid, values in RuleProfile.objects.filter(organization__in=org_ids).exclude(
+    for oid, values in RuleProfile.objects.filter(organization__in=list(code_of)).exclude(
             organization=org).values_list("organization_id", "values"):
         if values:
             profiles[code_of[oid]] = values
-    profiles = {code: profiles[code] for code in sorted(profiles)}
+    return {code: profiles[code] for code in sorted(profiles)}
 
+
+def _members(org_ids: list[int], code_of: dict[int, str], member_code: dict[int, str]) -> Iterator[dict]:
+    """Normalized members with a membership in the subtree, by code; fills `member_code`
+    ({member id: code}) as it goes. Three queries."""
     memberships = defaultdict(list)
     for mid, oid, start, end in Membership.objects.filter(organization__in=org_ids).order_by(
             "member_id", "start").values_list("member_id", "organization_id", "start", "end").iterator(chunk_size=BATCH):
@@ -246,23 +277,18 @@ def bundle_export(org: Organization, date_from: date | None = None, date_to: dat
             member__memberships__organization__in=org_ids).distinct().order_by("member_id", "start").values_list(
             "member_id", "kind", "start", "end", "reason").iterator(chunk_size=BATCH):
         periods[mid][kind].append({"from": _iso(start), "to": _iso(end), "reason": _opt(reason)})
-    member_code = {}
-    members = []
     for mid, code, name, gender, birth, joined, official in Member.objects.filter(
             pk__in=Membership.objects.filter(organization__in=org_ids).values("member_id")).order_by(
             "code").values_list("id", "code", "full_name", "gender", "birth_date", "joined_on", "official_on"):
         member_code[mid] = code
-        members.append({"code": code, "full_name": name, "gender": gender or None, "birth_date": _iso(birth),
-                        "joined_on": _iso(joined), "official_on": _iso(official), "memberships": memberships[mid],
-                        "exempt": periods[mid]["exempt"] if mid in periods else [],
-                        "away": periods[mid]["away"] if mid in periods else []})
+        yield {"code": code, "full_name": name, "gender": gender or None, "birth_date": _iso(birth),
+               "joined_on": _iso(joined), "official_on": _iso(official), "memberships": memberships.pop(mid, []),
+               "exempt": periods[mid]["exempt"] if mid in periods else [],
+               "away": periods[mid]["away"] if mid in periods else []}
 
-    mq = Meeting.objects.filter(organization__in=org_ids)
-    vq = Visit.objects.filter(organization__in=org_ids)
-    if date_from:
-        mq, vq = mq.filter(date__gte=date_from), vq.filter(date__gte=date_from)
-    if date_to:
-        mq, vq = mq.filter(date__lte=date_to), vq.filter(date__lte=date_to)
+
+def _meetings(mq, code_of: dict[int, str], member_code: dict[int, str]) -> Iterator[dict]:
+    """The meetings of queryset `mq` as normalized dicts, in (date, ident) order. Six queries."""
     parts = {name: defaultdict(list) for name in ("guests", "attendance", "speeches", "votes", "tasks")}
     sub = mq.values("id")
     for mid, name, title, organization in Guest.objects.filter(meeting__in=sub).order_by(
@@ -285,37 +311,230 @@ def bundle_export(org: Organization, date_from: date | None = None, date_to: dat
             "meeting_id", "position").values_list("meeting_id", "assignee_id", "description", "due", "done_on"):
         parts["tasks"][mid].append({"assignee": member_code.get(assignee), "description": _opt(desc),
                                     "due": _iso(due), "done_on": _iso(done)})
-    meetings = []
+    guests, attendance, speeches, votes, tasks = (parts[k] for k in (
+        "guests", "attendance", "speeches", "votes", "tasks"))
     for m in mq.order_by("date", "ident").values(
             "id", "ident", "organization_id", "kind", "date", "start", "end", "place", "chair_id", "secretary_id",
             "notice_sent_on", "topic", "rescheduled_reason", "conclusion", "score_preparation", "score_conduct",
             "score_principles").iterator(chunk_size=BATCH):
         mid = m["id"]
-        meetings.append({
+        yield {
             "id": m["ident"], "organization": code_of[m["organization_id"]], "kind": m["kind"],
             "date": _iso(m["date"]), "start": _hhmm(m["start"]), "end": _hhmm(m["end"]), "place": _opt(m["place"]),
             "chair": member_code.get(m["chair_id"]), "secretary": member_code.get(m["secretary_id"]),
             "notice_sent_on": _iso(m["notice_sent_on"]), "topic": _opt(m["topic"]),
-            "rescheduled_reason": _opt(m["rescheduled_reason"]), "guests": parts["guests"][mid],
-            "attendance": parts["attendance"][mid], "speeches": parts["speeches"][mid],
-            "votes": parts["votes"][mid], "tasks": parts["tasks"][mid], "conclusion": _opt(m["conclusion"]),
+            "rescheduled_reason": _opt(m["rescheduled_reason"]), "guests": guests.pop(mid, []),
+            "attendance": attendance.pop(mid, []), "speeches": speeches.pop(mid, []),
+            "votes": votes.pop(mid, []), "tasks": tasks.pop(mid, []), "conclusion": _opt(m["conclusion"]),
             "manual_scores": {"preparation": m["score_preparation"], "conduct": m["score_conduct"],
                               "principles": m["score_principles"]},
-        })
-    visits = [{"organization": code_of[o], "date": _iso(d), "visitor": _opt(v), "committee": _opt(c)}
-              for o, d, v, c in vq.order_by("date", "organization__code", "id").values_list(
-                  "organization_id", "date", "visitor", "committee")]
-    organizations = []
-    for o in orgs:
-        row = {"code": o["code"], "name": o["name"], "kind": o["kind"],
-               "parent": code_of.get(o["parent_id"]) if o["id"] != org.pk else None}
-        row["established_on"] = _iso(o["established_on"])
-        organizations.append(row)
+        }
+
+
+def _meeting_query(org_ids: list[int], date_from: date | None, date_to: date | None):
+    mq = Meeting.objects.filter(organization__in=org_ids)
+    if date_from:
+        mq = mq.filter(date__gte=date_from)
+    if date_to:
+        mq = mq.filter(date__lte=date_to)
+    return mq
+
+
+def _visit_query(org_ids: list[int], date_from: date | None, date_to: date | None):
+    vq = Visit.objects.filter(organization__in=org_ids)
+    if date_from:
+        vq = vq.filter(date__gte=date_from)
+    if date_to:
+        vq = vq.filter(date__lte=date_to)
+    return vq.order_by("date", "organization__code", "id")
+
+
+def _visits(vq, code_of: dict[int, str]) -> list[dict]:
+    return [{"organization": code_of[o], "date": _iso(d), "visitor": _opt(v), "committee": _opt(c)}
+            for o, d, v, c in vq.values_list("organization_id", "date", "visitor", "committee")]
+
+
+def bundle_export(org: Organization, date_from: date | None = None, date_to: date | None = None) -> dict:
+    """The normalized bundle of `org`'s subtree. Meetings and visits are limited to [from, to] when given.
+    A constant number of queries whatever the size (13)."""
+    organizations, code_of = _organizations(org)
+    org_ids = list(code_of)
+    profiles = _profiles(org, code_of)
+    member_code = {}
+    members = list(_members(org_ids, code_of, member_code))
+    meetings = list(_meetings(_meeting_query(org_ids, date_from, date_to), code_of, member_code))
+    visits = _visits(_visit_query(org_ids, date_from, date_to), code_of)
     return {"format": "chibo-bundle", "version": 1, "profiles": profiles, "organizations": organizations,
             "members": members, "meetings": meetings, "visits": visits}
+
+
+def _month_chunks(mq) -> list[tuple[date, date]]:
+    """Date ranges of consecutive months covering the meetings of `mq`, each of about
+    `CHUNK_MEETINGS` meetings (a month with more is a chunk of its own). One query."""
+    chunks: list[tuple[date, date]] = []
+    first = last = None
+    size = 0
+    counted = mq.annotate(month=TruncMonth("date")).values("month").annotate(n=Count("id")).order_by("month")
+    for row in counted:
+        month = row["month"]
+        month = month.date() if hasattr(month, "date") else month  # a datetime on some backends
+        if first is not None and size + row["n"] > CHUNK_MEETINGS:
+            chunks.append((first, last))
+            first, size = None, 0
+        if first is None:
+            first = month
+        following = date(month.year + 1, 1, 1) if month.month == 12 else date(month.year, month.month + 1, 1)
+        last = following - timedelta(days=1)
+        size += row["n"]
+    if first is not None:
+        chunks.append((first, last))
+    return chunks
+
+
+def _json_default(value):
+    if type(value) is date:
+        return value.isoformat()
+    if type(value) is time:
+        return f"{value.hour:02d}:{value.minute:02d}"
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def write_bundle(out: TextIO, org: Organization, date_from: date | None = None, date_to: date | None = None) -> None:
+    """Write the bundle of `org`'s subtree as JSON text: the bundle of `bundle_export` (same data,
+    same order), one organisation, member, meeting or visit per line:
+
+        {
+         "format": "chibo-bundle",
+         "version": 1,
+         "profiles": {...},
+         "organizations": [
+          {"code": "T01", ...},
+          ...
+         ],
+         "members": [...],
+         "meetings": [...],
+         "visits": [...]
+        }
+
+    Members are written as they are read; meetings a chunk of months at a time (see
+    `_month_chunks`), so memory stays bounded whatever the size of the subtree.
+    """
+    with engine.gc_paused():
+        _write_bundle(out, org, date_from, date_to)
+
+
+def _write_bundle(out: TextIO, org: Organization, date_from: date | None, date_to: date | None) -> None:
+    encode = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
+    organizations, code_of = _organizations(org)
+    org_ids = list(code_of)
+    out.write('{\n "format": "chibo-bundle",\n "version": 1,\n "profiles": ')
+    out.write(encode(_profiles(org, code_of)))
+
+    def write_list(key: str, items) -> None:
+        out.write(f',\n "{key}": [')
+        sep = "\n  "
+        buf = []
+        for item in items:
+            buf.append(sep + encode(item))
+            sep = ",\n  "
+            if len(buf) >= 1000:
+                out.write("".join(buf))
+                buf.clear()
+        out.write("".join(buf) + ("]" if sep == "\n  " else "\n ]"))
+
+    write_list("organizations", organizations)
+    member_code: dict[int, str] = {}
+    write_list("members", _members(org_ids, code_of, member_code))
+    mq = _meeting_query(org_ids, date_from, date_to)
+
+    def meetings():
+        for first, last in _month_chunks(mq):
+            yield from _meetings(mq.filter(date__gte=first, date__lte=last), code_of, member_code)
+
+    write_list("meetings", meetings())
+    write_list("visits", _visits(_visit_query(org_ids, date_from, date_to), code_of))
+    out.write("\n}\n")
 
 
 def audit_bundle(org: Organization, date_from: date, date_to: date) -> dict:
     """What the audit of [from, to] over `org`'s subtree depends on: meetings and visits from
     1 January of `from`'s year (excused-absence runs restart each calendar year) through `to`."""
     return bundle_export(org, date(date_from.year, 1, 1), date_to)
+
+
+def audit_input(org: Organization, date_from: date, date_to: date) -> engine.AuditInput:
+    """The data of `audit_bundle` as an `engine.AuditInput` for `engine.write_audit`.
+
+    Members go straight into the engine's RollIndex (codes, official dates, memberships in the
+    subtree, exempt/away periods) and meetings are read a chunk of months at a time, in
+    (date, ident) order, as `engine.MeetingFacts`: no guest, no speech, vote or task text is
+    read, and a reason or a place only matters by being empty or not.  The facts are built by
+    the same constructor, from the same values, as those of `audit_bundle`'s meetings.
+    """
+    with engine.gc_paused():
+        return _audit_input(org, date_from, date_to)
+
+
+def _audit_input(org: Organization, date_from: date, date_to: date) -> engine.AuditInput:
+    organizations, code_of = _organizations(org)
+    org_ids = list(code_of)
+    profiles = _profiles(org, code_of)
+    member_code: dict[int, str] = {}
+    rolls = engine.RollIndex()
+    members = Member.objects.filter(pk__in=Membership.objects.filter(organization__in=org_ids).values("member_id"))
+    members = members.order_by()
+    for mid, code, official in members.values_list("id", "code", "official_on").iterator(chunk_size=BATCH):
+        member_code[mid] = code
+        rolls.add_member(code, official)
+    for mid, oid, start, end in Membership.objects.filter(organization__in=org_ids).order_by(
+            "member_id", "start").values_list("member_id", "organization_id", "start", "end").iterator(chunk_size=BATCH):
+        rolls.add_member(member_code[mid], memberships=((code_of[oid], start, end),))
+    for mid, kind, start, end in MemberPeriod.objects.filter(member__in=members).order_by(
+            "member_id", "start").values_list("member_id", "kind", "start", "end").iterator(chunk_size=BATCH):
+        period = ((start, end),)
+        rolls.add_member(member_code[mid], exempt=period if kind == "exempt" else (),
+                         away=period if kind == "away" else ())
+    year_start = date(date_from.year, 1, 1)
+    mq = _meeting_query(org_ids, year_start, date_to)
+
+    def meetings() -> Iterator[engine.MeetingFacts]:
+        for first, last in _month_chunks(mq):
+            yield from _meeting_facts(mq.filter(date__gte=first, date__lte=last), code_of, member_code)
+
+    visits = ((code_of[o], d) for o, d in _visit_query(org_ids, year_start, date_to).values_list(
+        "organization_id", "date").iterator(chunk_size=BATCH))
+    return engine.AuditInput(organizations, profiles, rolls, meetings(), visits)
+
+
+def _meeting_facts(mq, code_of: dict[int, str], member_code: dict[int, str]) -> list[engine.MeetingFacts]:
+    """The meetings of queryset `mq` as engine.MeetingFacts, in (date, ident) order. Five queries."""
+    sub = mq.values("id")
+    attendance, speakers, votes, tasks = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
+    for mid, member_id, status, reason in Attendance.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "member_id", "status", "reason").iterator(
+            chunk_size=BATCH):
+        attendance[mid].append((member_code[member_id], status, reason))
+    for mid, member_id in Speech.objects.filter(meeting__in=sub).order_by().values_list(
+            "meeting_id", "member_id").iterator(chunk_size=BATCH):
+        speakers[mid].append(member_code[member_id])
+    for mid, kind, method, f, a, ab, inv in Vote.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "kind", "method", "votes_for", "votes_against",
+                                                  "votes_abstain", "votes_invalid"):
+        votes[mid].append((kind, method, f, a, ab, inv))
+    for mid, assignee, due, done in Task.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "assignee_id", "due", "done_on"):
+        tasks[mid].append((member_code.get(assignee), due, done))
+    facts = []
+    for (mid, ident, oid, kind, day, start, end, place, chair, secretary, notice, topic, rescheduled, conclusion,
+         preparation, conduct, principles) in mq.order_by().values_list(
+            "id", "ident", "organization_id", "kind", "date", "start", "end", "place", "chair_id", "secretary_id",
+            "notice_sent_on", "topic", "rescheduled_reason", "conclusion", "score_preparation", "score_conduct",
+            "score_principles").iterator(chunk_size=BATCH):
+        facts.append(engine.MeetingFacts(
+            ident, code_of[oid], kind, day, start=start, end=end, notice_sent_on=notice,
+            chair=member_code.get(chair), secretary=member_code.get(secretary), place=place, topic=topic,
+            conclusion=conclusion, rescheduled_reason=rescheduled, attendance=attendance.pop(mid, ()),
+            speakers=speakers.pop(mid, ()), votes=votes.pop(mid, ()), tasks=tasks.pop(mid, ()),
+            manual={"preparation": preparation, "conduct": conduct, "principles": principles}))
+    facts.sort(key=lambda f: (f.date, f.id))  # plain string order of ids, whatever the collation
+    return facts

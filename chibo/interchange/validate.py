@@ -57,22 +57,51 @@ normalized bundle back into JSON-ready data (ISO dates, ``HH:MM`` times).
 Readings chosen where bundle.md is silent (see docs/rules-notes.md): a UTF-8 byte-order mark
 is ignored; strings may not contain NUL or lone surrogates; a bundle has exactly one root
 organisation; ``null`` is not a valid profile value (leave the key out to inherit).
+
+Streaming (``chibo audit FILE``)
+--------------------------------
+:func:`parse_bundle` holds the whole text, the decoded document and the normalized copy at
+once: several gigabytes for a province.  :func:`parse_audit_input` serves the audit in bounded
+memory instead.  It reads the file through a window of a few megabytes (:class:`_TextStream`)
+and decodes the top-level object one value at a time -- each organisation, member, meeting and
+visit on its own, with the C decoder of :mod:`json` -- and validates each at once with the
+same checker and the same cross-checks (:class:`_Cross`, item by item) as :func:`parse_bundle`.
+A member goes into the engine's ``RollIndex``, a meeting into its ``engine.MeetingFacts``
+(member codes shared), and the decoded and normalized objects are dropped.
+
+The fast reading only ever *accepts*.  Bad input needs every problem, sorted in document order
+by walking the decoded document, which the fast reading no longer has; so at the first sign of
+anything unusual -- a problem found by a check, invalid UTF-8 or JSON, a duplicate key, a
+``\\u`` escape that may hide a NUL or a lone surrogate, lists in another order than
+organisations, members, meetings -- it gives up, and the file is parsed again, whole, by
+:func:`parse_bundle`: the error report is the very one of :func:`parse_bundle`, and a valid
+bundle in an unusual order is still audited (with the memory of the whole-document reading).
 """
 
 from __future__ import annotations
 
+import codecs
 import gc
 import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, time
-from typing import Any
+from typing import Any, BinaryIO
 
+from chibo.rules.engine import AuditInput, MeetingFacts, RollIndex, bundle_input, meeting_facts
 from chibo.rules.profile import validate_profile_value
 from chibo.rules.rubric import manual_score_problem
 
-__all__ = ["BundleError", "parse_bundle", "validate_document", "bundle_to_json", "dump_bundle", "format_path"]
+__all__ = [
+    "BundleError",
+    "parse_bundle",
+    "parse_audit_input",
+    "validate_document",
+    "bundle_to_json",
+    "dump_bundle",
+    "format_path",
+]
 
 ORG_KINDS = ("dang_bo_tinh", "dang_bo_cap_tren_co_so", "dang_bo_co_so", "chi_bo_co_so", "chi_bo", "to_dang")
 CELL_KINDS = frozenset({"chi_bo_co_so", "chi_bo"})
@@ -614,6 +643,8 @@ class _Cross:
         self.members_known = doc.get("members") is None or type(doc.get("members")) is list
         self.some_member_broken = False  # a member entry whose code is unreadable
         self.roll_unknown: set[str] = set()  # members with an unreadable membership
+        self.member_first: dict[str, int] = {}  # code -> index of its first entry
+        self.meeting_first: dict[str, int] = {}  # id -> index of its first entry
 
     def run(self) -> None:
         self.organizations()
@@ -707,46 +738,50 @@ class _Cross:
 
     # -- members -----------------------------------------------------------
     def members(self) -> None:
+        for j, mem in enumerate(self.norm["members"]):
+            self.member(j, mem)
+
+    def member(self, j: int, mem: dict | None) -> None:
+        """Check member ``j`` (members are checked in document order, after the organisations)."""
         err = self.chk.err
         member_ms = self.member_ms
         org_problem = self.org_problem
-        first: dict[str, int] = {}
-        for j, mem in enumerate(self.norm["members"]):
-            if mem is None or mem["code"] is None:
-                self.some_member_broken = True
-            if mem is None:
-                continue
-            code = mem["code"]
-            if code is not None:
-                if code in first:
-                    err(
-                        ("members", j, "code"),
-                        f"mã đảng viên '{_show(code)}' bị trùng với {format_path(('members', first[code]))}",
-                    )
-                else:
-                    first[code] = j
-            joined, official = mem["joined_on"], mem["official_on"]
-            if joined is not None and official is not None and official < joined:
+        first = self.member_first
+        if mem is None or mem["code"] is None:
+            self.some_member_broken = True
+        if mem is None:
+            return
+        code = mem["code"]
+        if code is not None:
+            if code in first:
                 err(
-                    ("members", j, "official_on"),
-                    f"ngày chính thức {_vi_date(official)} trước ngày vào Đảng {_vi_date(joined)}",
+                    ("members", j, "code"),
+                    f"mã đảng viên '{_show(code)}' bị trùng với {format_path(('members', first[code]))}",
                 )
-            for lname in ("memberships", "exempt", "away"):
-                items = mem[lname]
-                if items:
-                    self.periods(items, ("members", j, lname))
-            ms_list = member_ms.setdefault(code, []) if code is not None else []
-            for k, ms in enumerate(mem["memberships"]):
-                if ms is None or ms["organization"] is None or ms["from"] is None:
-                    if code is not None:
-                        self.roll_unknown.add(code)
-                if ms is None or ms["organization"] is None:
-                    continue
-                reason = org_problem(ms["organization"])
-                if reason is not None:
-                    err(("members", j, "memberships", k, "organization"), reason)
-                if ms["from"] is not None:
-                    ms_list.append((ms["organization"], ms["from"], ms["to"] or _DATE_MAX))
+            else:
+                first[code] = j
+        joined, official = mem["joined_on"], mem["official_on"]
+        if joined is not None and official is not None and official < joined:
+            err(
+                ("members", j, "official_on"),
+                f"ngày chính thức {_vi_date(official)} trước ngày vào Đảng {_vi_date(joined)}",
+            )
+        for lname in ("memberships", "exempt", "away"):
+            items = mem[lname]
+            if items:
+                self.periods(items, ("members", j, lname))
+        ms_list = member_ms.setdefault(code, []) if code is not None else []
+        for k, ms in enumerate(mem["memberships"]):
+            if ms is None or ms["organization"] is None or ms["from"] is None:
+                if code is not None:
+                    self.roll_unknown.add(code)
+            if ms is None or ms["organization"] is None:
+                continue
+            reason = org_problem(ms["organization"])
+            if reason is not None:
+                err(("members", j, "memberships", k, "organization"), reason)
+            if ms["from"] is not None:
+                ms_list.append((ms["organization"], ms["from"], ms["to"] or _DATE_MAX))
 
     def periods(self, items: list, path: tuple) -> None:
         if len(items) == 1:
@@ -789,70 +824,74 @@ class _Cross:
 
     # -- meetings ----------------------------------------------------------
     def meetings(self) -> None:
+        for j, mt in enumerate(self.norm["meetings"]):
+            self.meeting(j, mt)
+
+    def meeting(self, j: int, mt: dict | None) -> None:
+        """Check meeting ``j`` (after all the members)."""
         err = self.chk.err
         on_roll = self.on_roll
-        first: dict[str, int] = {}
-        for j, mt in enumerate(self.norm["meetings"]):
-            if mt is None:
-                continue
-            mid = mt["id"]
-            if mid is not None:
-                if mid in first:
-                    err(
-                        ("meetings", j, "id"),
-                        f"mã cuộc họp '{_show(mid)}' bị trùng với {format_path(('meetings', first[mid]))}",
-                    )
-                else:
-                    first[mid] = j
-            cell, day = mt["organization"], mt["date"]
-            cell_ok = False
-            if cell is not None:
-                reason = self.org_problem(cell)
-                if reason is not None:
-                    err(("meetings", j, "organization"), reason)
-                else:
-                    cell_ok = True
-            start, end = mt["start"], mt["end"]
-            if start is not None and end is not None and end < start:
+        first = self.meeting_first
+        if mt is None:
+            return
+        mid = mt["id"]
+        if mid is not None:
+            if mid in first:
                 err(
-                    ("meetings", j, "end"),
-                    f"giờ kết thúc {end:%H:%M} trước giờ bắt đầu {start:%H:%M} (cuộc họp không kéo dài qua nửa đêm)",
+                    ("meetings", j, "id"),
+                    f"mã cuộc họp '{_show(mid)}' bị trùng với {format_path(('meetings', first[mid]))}",
                 )
-            for k, vote in enumerate(mt["votes"]):
-                if vote is not None and vote["method"] == "show_of_hands" and vote["invalid"]:
-                    err(
-                        ("meetings", j, "votes", k, "invalid"),
-                        "phiếu không hợp lệ chỉ có khi bỏ phiếu kín; biểu quyết giơ tay phải có invalid = 0",
-                    )
-            if not (cell_ok and day is not None and self.members_known):
+            else:
+                first[mid] = j
+        cell, day = mt["organization"], mt["date"]
+        cell_ok = False
+        if cell is not None:
+            reason = self.org_problem(cell)
+            if reason is not None:
+                err(("meetings", j, "organization"), reason)
+            else:
+                cell_ok = True
+        start, end = mt["start"], mt["end"]
+        if start is not None and end is not None and end < start:
+            err(
+                ("meetings", j, "end"),
+                f"giờ kết thúc {end:%H:%M} trước giờ bắt đầu {start:%H:%M} (cuộc họp không kéo dài qua nửa đêm)",
+            )
+        for k, vote in enumerate(mt["votes"]):
+            if vote is not None and vote["method"] == "show_of_hands" and vote["invalid"]:
+                err(
+                    ("meetings", j, "votes", k, "invalid"),
+                    "phiếu không hợp lệ chỉ có khi bỏ phiếu kín; biểu quyết giơ tay phải có invalid = 0",
+                )
+        if not (cell_ok and day is not None and self.members_known):
+            return
+        for key in ("chair", "secretary"):
+            code = mt[key]
+            if code is not None and not on_roll(code, cell, day):
+                err(("meetings", j, key), _not_on_roll(code, cell, day))
+        seen: dict[str, int] = {}
+        for k, row in enumerate(mt["attendance"]):
+            if row is None:
                 continue
-            for key in ("chair", "secretary"):
-                code = mt[key]
-                if code is not None and not on_roll(code, cell, day):
-                    err(("meetings", j, key), _not_on_roll(code, cell, day))
-            seen: dict[str, int] = {}
-            for k, row in enumerate(mt["attendance"]):
-                if row is None:
-                    continue
-                code = row["member"]
-                if code is None:
-                    continue
-                if code in seen:
-                    err(
-                        ("meetings", j, "attendance", k, "member"),
-                        f"đảng viên '{_show(code)}' được điểm danh hai lần "
-                        f"(đã có ở {format_path(('meetings', j, 'attendance', seen[code]))})",
-                    )
-                    continue
-                seen[code] = k
-                if not on_roll(code, cell, day):
-                    err(("meetings", j, "attendance", k, "member"), _not_on_roll(code, cell, day))
-            for k, sp in enumerate(mt["speeches"]):
-                if sp is not None and sp["member"] is not None and not on_roll(sp["member"], cell, day):
-                    err(("meetings", j, "speeches", k, "member"), _not_on_roll(sp["member"], cell, day))
-            for k, task in enumerate(mt["tasks"]):
-                if task is not None and task["assignee"] is not None and not on_roll(task["assignee"], cell, day):
-                    err(("meetings", j, "tasks", k, "assignee"), _not_on_roll(task["assignee"], cell, day))
+            code = row["member"]
+            if code is None:
+                continue
+            if code in seen:
+                err(
+                    ("meetings", j, "attendance", k, "member"),
+                    f"đảng viên '{_show(code)}' được điểm danh hai lần "
+                    f"(đã có ở {format_path(('meetings', j, 'attendance', seen[code]))})",
+                )
+                continue
+            seen[code] = k
+            if not on_roll(code, cell, day):
+                err(("meetings", j, "attendance", k, "member"), _not_on_roll(code, cell, day))
+        for k, sp in enumerate(mt["speeches"]):
+            if sp is not None and sp["member"] is not None and not on_roll(sp["member"], cell, day):
+                err(("meetings", j, "speeches", k, "member"), _not_on_roll(sp["member"], cell, day))
+        for k, task in enumerate(mt["tasks"]):
+            if task is not None and task["assignee"] is not None and not on_roll(task["assignee"], cell, day):
+                err(("meetings", j, "tasks", k, "assignee"), _not_on_roll(task["assignee"], cell, day))
 
     # -- visits and profiles -----------------------------------------------
     def visits(self) -> None:
@@ -942,6 +981,260 @@ def parse_bundle(text: str | bytes) -> dict:
         raise BundleError([("$", "JSON lồng nhau quá sâu")]) from None
     except Exception as exc:  # pragma: no cover - defensive: never leak anything else
         raise BundleError([("$", f"không đọc được bundle: {_show(type(exc).__name__)}")]) from None
+
+
+# ---------------------------------------------------------------------------
+# Streaming: a bundle file validated piece by piece, for the audit
+# ---------------------------------------------------------------------------
+
+
+class _Fallback(Exception):
+    """The streaming reader cannot vouch for the input: parse it whole (:func:`parse_bundle`)."""
+
+
+#: A ``\u`` escape that may make a NUL or a lone surrogate (``_load`` then checks every string).
+_SUSPECT_ESCAPE = re.compile(r"\\u(?:0000|[dD][89abcdefABCDEF])")
+_WS = re.compile(r"[ \t\n\r]*")
+_READ_SIZE = 1 << 22  # characters decoded at a time (and the least a buffer grows by)
+_NEAR_END = 64  # a decoding error this close to the end of the window may be the window's end
+
+
+def _strict_hook(pairs: list[tuple[str, Any]]) -> dict:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):  # a duplicate key: only the whole-document parse reports it
+        raise _Fallback
+    return obj
+
+
+class _TextStream:
+    """JSON values read one at a time from a UTF-8 byte stream, through a sliding text window.
+
+    Only a window of the text is ever decoded (a few megabytes): a value is decoded with the C
+    decoder of :mod:`json` (``raw_decode``) at the current position, and when it runs past the
+    end of the window the window grows and the value is decoded again.  Anything unusual --
+    invalid UTF-8 or JSON, a duplicate key, a ``\\u`` escape that may hide a NUL or a lone
+    surrogate -- raises :class:`_Fallback`.
+    """
+
+    def __init__(self, fh: BinaryIO):
+        self.fh = fh
+        self.decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        self.raw_decode = json.JSONDecoder(object_pairs_hook=_strict_hook, parse_constant=_reject_constant).raw_decode
+        self.buf = ""
+        self.pos = 0
+        self.eof = False
+        self._grow(_READ_SIZE)
+        if self.buf.startswith("\ufeff"):  # a byte-order mark is ignored (as by parse_bundle)
+            self.pos = 1
+
+    def _grow(self, at_least: int) -> bool:
+        """Append at least ``at_least`` more characters (fewer at the end); False at the end."""
+        if self.eof:
+            return False
+        pieces = []
+        count = 0
+        try:
+            while count < at_least:
+                data = self.fh.read(max(at_least - count, _READ_SIZE))
+                text = self.decoder.decode(data, final=not data)
+                pieces.append(text)
+                count += len(text)
+                if not data:
+                    self.eof = True
+                    break
+        except UnicodeDecodeError:
+            raise _Fallback from None
+        self.buf = self.buf[self.pos :] + "".join(pieces)
+        self.pos = 0
+        return True
+
+    def peek(self) -> str:
+        """The next character that is not white space ('' at the end); does not consume it."""
+        while True:
+            self.pos = _WS.match(self.buf, self.pos).end()
+            if self.pos < len(self.buf):
+                return self.buf[self.pos]
+            if not self._grow(_READ_SIZE):
+                return ""
+
+    def take(self, char: str) -> None:
+        if self.peek() != char:
+            raise _Fallback
+        self.pos += 1
+
+    def value(self) -> Any:
+        """Decode the JSON value at the current position (growing the window as needed)."""
+        self.peek()
+        while True:
+            try:
+                obj, end = self.raw_decode(self.buf, self.pos)
+            except json.JSONDecodeError as exc:
+                # When the value runs past the window, decoding stops at the end of the window
+                # (or, in a string, reports where the string starts): grow the window (at least
+                # double what the value has) and decode again.  An error elsewhere is bad input.
+                at_end = exc.pos >= len(self.buf) - _NEAR_END or exc.msg.startswith("Unterminated string")
+                if at_end and self._grow(max(len(self.buf) - self.pos, _READ_SIZE)):
+                    continue
+                raise _Fallback from None
+            except _Fallback:
+                raise
+            except Exception:  # NaN and the like, an integer too long, nesting too deep
+                raise _Fallback from None
+            if end == len(self.buf) and self._grow(_READ_SIZE):
+                continue  # a number at the end of the window may go on
+            if _SUSPECT_ESCAPE.search(self.buf, self.pos, end):
+                raise _Fallback
+            self.pos = end
+            return obj
+
+    def items(self) -> Iterator[Any]:
+        """The elements of the array at the current position."""
+        self.take("[")
+        if self.peek() == "]":
+            self.pos += 1
+            return
+        while True:
+            yield self.value()
+            char = self.peek()
+            self.pos += 1
+            if char == "]":
+                return
+            if char != ",":
+                raise _Fallback
+
+    def members(self) -> Iterator[str]:
+        """The keys of the object at the current position (read each value before the next key)."""
+        self.take("{")
+        if self.peek() == "}":
+            self.pos += 1
+            return
+        while True:
+            key = self.value()
+            if type(key) is not str:
+                raise _Fallback
+            self.take(":")
+            yield key
+            char = self.peek()
+            self.pos += 1
+            if char == "}":
+                return
+            if char != ",":
+                raise _Fallback
+
+
+_LISTS = {
+    "organizations": (_ORG_SPEC, "tổ chức"),
+    "members": (_MEMBER_SPEC, "đảng viên"),
+    "meetings": (_MEETING_SPEC, "cuộc họp"),
+    "visits": (_VISIT_SPEC, "lần cấp trên dự sinh hoạt"),
+}
+
+
+def _stream_audit_input(fh: BinaryIO, date_from: date, date_to: date) -> AuditInput:
+    """The streaming reading behind :func:`parse_audit_input`; raises :class:`_Fallback`."""
+    stream = _TextStream(fh)
+    chk = _Checker({}, check_chars=False)
+    raw_orgs: list = []
+    doc: dict[str, Any] = {"organizations": raw_orgs}  # what _Cross reads of the raw document
+    norm: dict[str, Any] = {"organizations": [], "members": [], "meetings": [], "visits": [], "profiles": {}}
+    cross = _Cross(chk, doc, norm)
+    rolls = RollIndex()
+    codes: dict[str, str] = {}  # member code -> the one string all their rows share
+    facts: list[MeetingFacts] = []
+    first_year = date_from.year
+    seen: list[str] = []
+    values: dict[str, Any] = {}
+    for key in stream.members():
+        if key in seen or key not in _TOP_SPEC:
+            raise _Fallback
+        seen.append(key)
+        if key not in _LISTS:
+            values[key] = stream.value()
+            continue
+        if stream.peek() != "[":
+            raise _Fallback  # null or a wrong type: left to parse_bundle
+        spec, what = _LISTS[key]
+        if key == "members" and "organizations" not in seen:
+            raise _Fallback
+        if key == "meetings" and not {"organizations", "members"} <= set(seen):
+            raise _Fallback
+        obj = chk.obj
+        for j, raw in enumerate(stream.items()):
+            item = obj(raw, (key, j), spec, what)
+            if chk.errors:
+                raise _Fallback
+            if key == "organizations":
+                raw_orgs.append(raw)
+                norm["organizations"].append(item)
+            elif key == "members":
+                cross.member(j, item)
+                code = codes.setdefault(item["code"], item["code"])
+                rolls.add_member(
+                    code,
+                    item["official_on"],
+                    ((ms["organization"], ms["from"], ms["to"]) for ms in item["memberships"]),
+                    ((p["from"], p["to"]) for p in item["exempt"]),
+                    ((p["from"], p["to"]) for p in item["away"]),
+                )
+            elif key == "meetings":
+                cross.meeting(j, item)
+                day = item["date"]
+                if day <= date_to and day.year >= first_year:  # what the audit reads (engine.bundle_input)
+                    facts.append(meeting_facts(item, codes))
+            else:
+                norm["visits"].append(item)
+            if chk.errors:
+                raise _Fallback
+        if key == "organizations":
+            cross.organizations()
+            if chk.errors:
+                raise _Fallback
+    if stream.peek() != "":
+        raise _Fallback  # data after the document
+    for key, (required, parser) in _TOP_SPEC.items():
+        if key in values:
+            parsed = parser(chk, values[key], (), key, required)
+            if key == "profiles":
+                norm["profiles"] = parsed
+        elif required and key not in seen:
+            raise _Fallback
+    cross.visits()
+    cross.profiles()
+    if chk.errors:
+        raise _Fallback
+    facts.sort(key=lambda f: (f.date, f.id))
+    return AuditInput(
+        norm["organizations"],
+        norm["profiles"],
+        rolls,
+        facts,
+        [(v["organization"], v["date"]) for v in norm["visits"]],
+    )
+
+
+def parse_audit_input(fh: BinaryIO, date_from: date, date_to: date) -> AuditInput:
+    """Validate the bundle in the binary file ``fh`` and return what an audit of
+    [date_from, date_to] reads, as an ``engine.AuditInput``; raise :class:`BundleError` exactly
+    as :func:`parse_bundle` does on bad input.
+
+    The file is read piece by piece (see "Streaming" in the module docstring): organisations,
+    members and meetings are validated one by one as they are decoded, with the very checks of
+    :func:`parse_bundle`, and each meeting is kept only as its ``engine.MeetingFacts``.  When
+    the streaming reading cannot vouch for the input (any problem at all, or a document whose
+    lists do not come organisations, then members, then meetings), ``fh`` is read again from
+    the start and parsed whole by :func:`parse_bundle`, which gives the exact error report (or,
+    for a valid document in another order, the bundle).  ``fh`` must be seekable.
+    """
+    try:
+        with _gc_paused():
+            return _stream_audit_input(fh, date_from, date_to)
+    except _Fallback:
+        pass
+    except RecursionError:  # pragma: no cover - defensive
+        pass
+    fh.seek(0)
+    bundle = parse_bundle(fh.read())
+    return bundle_input(bundle, date_from, date_to)
 
 
 def validate_document(doc: Any) -> dict:

@@ -1,21 +1,296 @@
+"""The meeting page, the live recording page and its autosave endpoints, finalization,
+amendments and quality scores. Views bind input, check access, call one service, render.
+
+The autosave endpoints answer JSON: {"ok": true, "panel": <the checks panel>, "votes": {position:
+<verdict>}} after a save, {"ok": false, "error": ..., "field": ...} with status 400 for bad input
+and 409 once the minutes are finalized; 403/404 come from the access checks before anything runs."""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from chibo.meetings import selectors
-from chibo.orgs.access import scope_for
+from chibo.formhelpers import run_service
+from chibo.meetings import forms, selectors, services
+from chibo.meetings.models import (
+    AttendanceStatus,
+    Meeting,
+    MeetingStatus,
+    ScoreConfirmation,
+    VoteKind,
+    VoteMethod,
+)
+from chibo.orgs.access import Scope, scope_for
+
+#: Short labels for the one-tap roll buttons (two lines at most on a 360-px phone).
+TAP_LABELS = [
+    (AttendanceStatus.PRESENT.value, "Có mặt", ""),
+    (AttendanceStatus.LATE.value, "Đến muộn", ""),
+    (AttendanceStatus.ABSENT_EXCUSED.value, "Vắng", "có lý do"),
+    (AttendanceStatus.ABSENT_UNEXCUSED.value, "Vắng", "không lý do"),
+]
 
 
-def get_meeting_for_user(user, ident):
+def get_meeting_for_user(user, ident, *, manage: bool = False, full: bool = True):
+    """The meeting if the user may read it (404 otherwise); with manage=True also 403 unless the
+    user may manage its cell."""
     scope = scope_for(user)
-    meeting = selectors.meeting_full(ident)
+    if full:
+        meeting = selectors.meeting_full(ident)
+    else:
+        meeting = Meeting.objects.select_related("organization").filter(ident=ident).first()
     if meeting is None or not scope.can_read_org(meeting.organization):
         raise Http404("Không tìm thấy cuộc họp")
+    if manage and not scope.can_manage_org(meeting.organization):
+        raise PermissionDenied("Bạn không có quyền ghi biên bản của chi bộ này.")
     return meeting, scope
+
+
+def is_superior(scope: Scope, org) -> bool:
+    """Committee staff of a committee above the cell (or an administrator): may confirm scores."""
+    return scope.is_admin or any(org.path.startswith(root) and org.path != root for root in scope.supervise_paths)
+
+
+# --- the meeting page ----------------------------------------------------------------------
+
+def _detail_context(request, meeting, scope, scores_form=None):
+    can_manage = scope.can_manage_org(meeting.organization)
+    confirmation = ScoreConfirmation.objects.filter(meeting=meeting).select_related("confirmed_by").first()
+    confirmed = bool(confirmation and confirmation.confirmed_at)
+    if scores_form is None and can_manage and not confirmed:
+        scores_form = forms.ScoresForm(initial={"preparation": meeting.score_preparation,
+                                                "conduct": meeting.score_conduct,
+                                                "principles": meeting.score_principles})
+    verdict = selectors.meeting_verdict(meeting)
+    votes = [(v, verdict["votes"].get(v.position)) for v in meeting.votes.all()]
+    return {
+        "meeting": meeting,
+        "verdict": verdict,
+        "votes": votes,
+        "can_manage": can_manage,
+        "finalized": meeting.status == MeetingStatus.FINALIZED,
+        "can_confirm": is_superior(scope, meeting.organization),
+        "confirmation": confirmation,
+        "scores_form": scores_form if can_manage and not confirmed else None,
+        "amendments": selectors.amendments_of(meeting),
+    }
 
 
 @login_required
 def meeting_detail(request, ident):
     meeting, scope = get_meeting_for_user(request.user, ident)
-    return render(request, "meetings/detail.html", {"meeting": meeting,
-                                                    "can_manage": scope.can_manage_org(meeting.organization)})
+    return render(request, "meetings/detail.html", _detail_context(request, meeting, scope))
+
+
+# --- the live recording page ---------------------------------------------------------------
+
+@login_required
+@require_GET
+def meeting_record(request, ident):
+    meeting, scope = get_meeting_for_user(request.user, ident, manage=True, full=False)
+    page = selectors.record_page(meeting)
+    if meeting.status != MeetingStatus.FINALIZED:
+        roll_ids = [e.member.pk for e in page["roll"].entries]
+        if services.attendance_prefill(meeting, roll_ids):
+            page = selectors.record_page(meeting)
+    verdict = selectors.meeting_verdict(meeting)
+    attendance = page["attendance"]
+    rows = [{"entry": e, "att": attendance.get(e.member.pk)} for e in page["roll"].entries]
+    agenda_titles = [a.title for a in page["agenda"]]
+    groups = [{"item": t, "speeches": [s for s in page["speeches"] if s.item == t]} for t in agenda_titles]
+    groups.append({"item": "", "other": True,
+                   "speeches": [s for s in page["speeches"] if s.item not in agenda_titles]})
+    next_position = {
+        "speech": max((s.position for s in page["speeches"]), default=-1) + 1,
+        "vote": max((v.position for v in page["votes"]), default=-1) + 1,
+        "task": max((t.position for t in page["tasks"]), default=-1) + 1,
+    }
+    return render(request, "meetings/record.html", {
+        "meeting": meeting,
+        "roll": page["roll"],
+        "rows": rows,
+        "groups": groups,
+        "votes": [(v, verdict["votes"].get(v.position)) for v in page["votes"]],
+        "tasks": page["tasks"],
+        "verdict": verdict,
+        "finalized": meeting.status == MeetingStatus.FINALIZED,
+        "statuses": TAP_LABELS,
+        "vote_kinds": VoteKind.choices,
+        "vote_methods": VoteMethod.choices,
+        "next_position": next_position,
+        "thematic": meeting.kind in ("thematic", "combined"),
+    })
+
+
+def _panel(request, meeting) -> dict:
+    verdict = selectors.meeting_verdict(meeting)
+    return {
+        "ok": True,
+        "panel": render_to_string("meetings/_record_panel.html", {"verdict": verdict, "meeting": meeting}, request),
+        "votes": {str(pos): render_to_string("meetings/_record_verdict.html", {"v": v}, request)
+                  for pos, v in verdict["votes"].items()},
+    }
+
+
+def _error(exc: ValidationError) -> JsonResponse:
+    status = 409 if getattr(exc, "code", None) == "finalized" else 400
+    if hasattr(exc, "error_dict"):
+        field, errors = next(iter(exc.message_dict.items()))
+        return JsonResponse({"ok": False, "field": field, "error": errors[0]}, status=status)
+    return JsonResponse({"ok": False, "field": None, "error": exc.messages[0]}, status=status)
+
+
+def _form_error(form) -> JsonResponse:
+    field, errors = next(iter(form.errors.items()))
+    return JsonResponse({"ok": False, "field": None if field == "__all__" else field, "error": errors[0]},
+                        status=400)
+
+
+def _save(request, meeting, fn, *args, **kwargs) -> JsonResponse:
+    try:
+        fn(*args, **kwargs)
+    except ValidationError as exc:
+        return _error(exc)
+    return JsonResponse(_panel(request, meeting))
+
+
+def _record_endpoint(request, ident, form_class):
+    meeting, _scope = get_meeting_for_user(request.user, ident, manage=True, full=False)
+    if meeting.status == MeetingStatus.FINALIZED:
+        return meeting, None, JsonResponse({"ok": False, "field": None, "error": services.FINALIZED_MESSAGE},
+                                           status=409)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return meeting, None, _form_error(form)
+    return meeting, form.cleaned_data, None
+
+
+@login_required
+@require_GET
+def record_status(request, ident):
+    meeting, _scope = get_meeting_for_user(request.user, ident, manage=True, full=False)
+    return JsonResponse(_panel(request, meeting))
+
+
+@login_required
+@require_POST
+def record_field(request, ident):
+    meeting, data, failed = _record_endpoint(request, ident, forms.HeaderFieldForm)
+    if failed:
+        return failed
+    return _save(request, meeting, services.meeting_field_set, meeting, data["field"], data["parsed"])
+
+
+@login_required
+@require_POST
+def record_attendance(request, ident):
+    meeting, data, failed = _record_endpoint(request, ident, forms.AttendanceForm)
+    if failed:
+        return failed
+    return _save(request, meeting, services.attendance_set, meeting, data["member"], data["status"], data["reason"])
+
+
+def _delete_or(request, ident, form_class, save, delete):
+    form_class = forms.DeleteForm if request.POST.get("delete") else form_class
+    meeting, data, failed = _record_endpoint(request, ident, form_class)
+    if failed:
+        return failed
+    position = data.pop("position")
+    if form_class is forms.DeleteForm:
+        return _save(request, meeting, delete, meeting, position)
+    return _save(request, meeting, save, meeting, position, **data)
+
+
+@login_required
+@require_POST
+def record_speech(request, ident):
+    return _delete_or(request, ident, forms.SpeechForm, services.speech_save, services.speech_delete)
+
+
+@login_required
+@require_POST
+def record_vote(request, ident):
+    return _delete_or(request, ident, forms.VoteForm, services.vote_record, services.vote_delete)
+
+
+@login_required
+@require_POST
+def record_task(request, ident):
+    return _delete_or(request, ident, forms.TaskForm, services.task_save, services.task_delete)
+
+
+# --- finalize, amend ---------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def meeting_finalize(request, ident):
+    meeting, _scope = get_meeting_for_user(request.user, ident, manage=True, full=False)
+    try:
+        services.meeting_finalize(meeting, request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("meeting_record", ident=meeting.ident)
+    messages.success(request, "Đã hoàn tất và khóa biên bản.")
+    return redirect("meeting_detail", ident=meeting.ident)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_amend(request, ident):
+    meeting, _scope = get_meeting_for_user(request.user, ident, manage=True)
+    if meeting.status != MeetingStatus.FINALIZED:
+        messages.error(request, "Biên bản chưa hoàn tất: hãy sửa trực tiếp trên trang ghi biên bản.")
+        return redirect("meeting_record", ident=meeting.ident)
+    roll = selectors.record_page(meeting)["roll"]
+    form = forms.AmendForm(request.POST or None, meeting=meeting, roll_members=[e.member for e in roll.entries])
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, services.meeting_amend, meeting, request.user, form.cleaned_data["reason"],
+                       form.changes()):
+            messages.success(request, "Đã ghi đính chính biên bản.")
+            return redirect("meeting_detail", ident=meeting.ident)
+    return render(request, "meetings/record_amend.html", {"meeting": meeting, "form": form})
+
+
+# --- quality scores ----------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def meeting_scores(request, ident):
+    meeting, scope = get_meeting_for_user(request.user, ident, manage=True)
+    form = forms.ScoresForm(request.POST)
+    if form.is_valid() and run_service(form, services.meeting_scores_set, meeting, **form.cleaned_data):
+        messages.success(request, "Đã lưu điểm đánh giá của chi bộ.")
+        return redirect("meeting_detail", ident=meeting.ident)
+    context = _detail_context(request, meeting, scope, scores_form=form)
+    return render(request, "meetings/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def meeting_scores_adopt(request, ident):
+    meeting, _scope = get_meeting_for_user(request.user, ident, manage=True, full=False)
+    try:
+        services.meeting_scores_adopt(meeting, request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "Đã ghi nhận hội nghị thông qua điểm đánh giá.")
+    return redirect("meeting_detail", ident=meeting.ident)
+
+
+@login_required
+@require_POST
+def meeting_scores_confirm(request, ident):
+    meeting, scope = get_meeting_for_user(request.user, ident, full=False)
+    if not is_superior(scope, meeting.organization):
+        raise PermissionDenied("Chỉ cấp ủy cấp trên dự sinh hoạt mới được xác nhận điểm đánh giá.")
+    try:
+        services.meeting_scores_confirm(meeting, request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, "Đã xác nhận điểm đánh giá.")
+    return redirect("meeting_detail", ident=meeting.ident)

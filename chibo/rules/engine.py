@@ -29,8 +29,27 @@ Per-meeting API (for pages that show a meeting while it is being recorded)
 Audit API
 ---------
 * :func:`audit` (bundle, from, to, as_of) -> the audit dict of bundle.md; :func:`dump_audit`.
+* :func:`write_audit` (file, bundle, from, to, as_of) -- the same text as
+  ``dump_audit(audit(...))``, written as the audit goes (see "Streaming" below).
 * :func:`cell_spans` -- months / quarters / half-years audited for a cell.
 * :func:`is_task_overdue`.
+
+Streaming
+---------
+The audit of a province (170 000 meetings, 2.6 million attendance rows) must run in a bounded
+amount of memory, so it is one pass over the meetings in the order of the output (date, then
+id) that keeps only small per-cell state: the excused-absence runs of each cell, the first
+regular meeting of each month, the quarters with a thematic meeting, unexcused months per
+member and year (REMOVAL_REVIEW counts across every cell a member belonged to), overdue tasks.
+Each meeting entry is complete when its meeting has been read, and :func:`write_audit` writes
+it at once; the cell findings follow the meetings in the output, and are listed at the end.
+
+The pass reads an :class:`AuditInput`: organisations, profiles, a :class:`RollIndex` and the
+meetings as :class:`MeetingFacts` -- each meeting reduced to what the rules read (no texts,
+shared member codes and status pairs).  :func:`bundle_input` makes one from a normalized
+bundle; ``chibo.interchange.validate.parse_audit_input`` from a bundle file read piece by piece,
+``chibo.interchange.db.audit_input`` from the database month by month.  :func:`audit` over a
+bundle and :func:`write_audit` run the very same pass, so their results cannot differ.
 """
 
 from __future__ import annotations
@@ -38,11 +57,12 @@ from __future__ import annotations
 import gc
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, time
 from fractions import Fraction
 from json.encoder import encode_basestring as _enc_str  # C-accelerated, ensure_ascii=False
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TextIO
 
 from chibo.rules.profile import (
     DEFAULT_PROFILE,
@@ -108,8 +128,13 @@ __all__ = [
     "meets_framework",
     "is_task_overdue",
     "cell_spans",
+    "MeetingFacts",
+    "meeting_facts",
+    "AuditInput",
+    "bundle_input",
     "audit",
     "dump_audit",
+    "write_audit",
 ]
 
 # ---------------------------------------------------------------------------
@@ -361,34 +386,51 @@ class RollIndex:
     """Memberships, exempt and away periods indexed for fast roll look-ups.
 
     ``members``: normalized member dicts (``code``, ``official_on``, ``memberships``,
-    ``exempt``, ``away``).  ``roll(cell, day)`` costs O(memberships ever held in that cell).
+    ``exempt``, ``away``); more can be added one by one with :meth:`add_member` (the streaming
+    audits fill the index from rows without building member dicts).  ``roll(cell, day)`` costs
+    O(memberships ever held in that cell).
     """
 
-    def __init__(self, members: Iterable[Mapping[str, Any]]):
-        by_cell: dict[str, list[tuple[date, date, str]]] = defaultdict(list)
-        official: dict[str, date] = {}
-        exempt: dict[str, list[tuple[date, date]]] = {}
-        away: dict[str, list[tuple[date, date]]] = {}
+    def __init__(self, members: Iterable[Mapping[str, Any]] = ()):
+        self._by_cell: dict[str, list[tuple[date, date, str]]] = {}
+        self._official: dict[str, date] = {}
+        self._exempt: dict[str, list[tuple[date, date]]] = {}
+        self._away: dict[str, list[tuple[date, date]]] = {}
         for mem in members:
-            code = mem["code"]
-            oo = _as_date(mem.get("official_on"))
-            if oo is not None:
-                official[code] = oo
-            for ms in mem.get("memberships") or ():
-                start = _as_date(ms.get("from"))
-                if start is None:
-                    continue
-                by_cell[ms["organization"]].append((start, _as_date(ms.get("to")) or _DATE_MAX, code))
-            ex = _periods(mem.get("exempt"))
-            if ex:
-                exempt.setdefault(code, []).extend(ex)
-            aw = _periods(mem.get("away"))
-            if aw:
-                away.setdefault(code, []).extend(aw)
-        self._by_cell = dict(by_cell)
-        self._official = official
-        self._exempt = exempt
-        self._away = away
+            self.add_member(
+                mem["code"],
+                _as_date(mem.get("official_on")),
+                (
+                    (ms["organization"], _as_date(ms.get("from")), _as_date(ms.get("to")))
+                    for ms in mem.get("memberships") or ()
+                ),
+                _periods(mem.get("exempt")),
+                _periods(mem.get("away")),
+            )
+
+    def add_member(
+        self,
+        code: str,
+        official_on: date | None = None,
+        memberships: Iterable[tuple[str, date | None, date | None]] = (),
+        exempt: Iterable[tuple[date, date | None]] = (),
+        away: Iterable[tuple[date, date | None]] = (),
+    ) -> None:
+        """Add one member: ``memberships`` as ``(cell, from, to)``, periods as ``(from, to)``
+        (``to`` ``None`` for open-ended; a membership without ``from`` is ignored)."""
+        if official_on is not None:
+            self._official[code] = official_on
+        by_cell = self._by_cell
+        for cell, start, end in memberships:
+            if start is None:
+                continue
+            lst = by_cell.get(cell)
+            if lst is None:
+                lst = by_cell[cell] = []
+            lst.append((start, end or _DATE_MAX, code))
+        for target, periods in ((self._exempt, exempt), (self._away, away)):
+            for start, end in periods:
+                target.setdefault(code, []).append((start, end or _DATE_MAX))
 
     def official_on(self, code: str) -> date | None:
         return self._official.get(code)
@@ -431,6 +473,146 @@ class RollIndex:
                 if ps is not None and any(a <= day <= b for a, b in ps):
                     aw.add(code)
         return Roll._trusted(on, off, ex, aw)
+
+
+# ---------------------------------------------------------------------------
+# Meeting facts: what the rules read from one meeting
+# ---------------------------------------------------------------------------
+
+#: In :class:`MeetingFacts` only the emptiness of an absence reason matters; a given reason is
+#: stored as this placeholder so that the ``(status, reason)`` pairs can be shared.
+REASON_GIVEN = "…"
+_NO_REASON: dict[str, tuple[str, None]] = {status: (status, None) for status in ATTENDANCE_STATUSES}
+_WITH_REASON: dict[str, tuple[str, str]] = {status: (status, REASON_GIVEN) for status in ATTENDANCE_STATUSES}
+
+
+class MeetingFacts:
+    """What the rules read from one meeting (rules.md §2, §4, §5), without its texts.
+
+    Guests, speech/vote/task texts and the reasons of absences are reduced to what the rules
+    look at: whether ``chair``, ``secretary``, ``place``, ``topic``, ``conclusion`` and
+    ``rescheduled_reason`` are empty, whether an absence reason is given, who spoke.  Facts are
+    built from a normalized meeting by :func:`meeting_facts`, or field by field from database
+    rows; either way every emptiness test goes through this constructor, so both give equal
+    facts.  Member codes are looked up in ``intern`` (a ``{code: code}`` dict) when given, so
+    that the millions of attendance rows of a province share one string per member.
+
+    Fields: ``id``, ``organization``, ``kind``, ``date`` (``datetime.date``), ``start``,
+    ``end`` (``datetime.time`` or ``None``), ``notice_sent_on``, the ``has_*`` flags,
+    ``rescheduled``; ``statuses`` ``{member: (status, reason)}`` with reason ``None`` (empty)
+    or :data:`REASON_GIVEN`; ``speakers`` (distinct member codes, a tuple), ``has_speeches``;
+    ``votes`` as ``(kind, method, for, against, abstain, invalid)``; ``tasks`` as
+    ``(assignee or None, due, done_on)``; ``manual`` the manual scores in ``MANUAL_CRITERIA``
+    order (``None`` = not scored).
+    """
+
+    __slots__ = (
+        "id",
+        "organization",
+        "kind",
+        "date",
+        "start",
+        "end",
+        "notice_sent_on",
+        "has_chair",
+        "has_secretary",
+        "has_place",
+        "has_topic",
+        "has_conclusion",
+        "rescheduled",
+        "statuses",
+        "speakers",
+        "has_speeches",
+        "votes",
+        "tasks",
+        "manual",
+    )
+
+    def __init__(
+        self,
+        id: str,
+        organization: str,
+        kind: str,
+        date: date | str,
+        *,
+        start: time | str | None = None,
+        end: time | str | None = None,
+        notice_sent_on: date | str | None = None,
+        chair: str | None = None,
+        secretary: str | None = None,
+        place: str | None = None,
+        topic: str | None = None,
+        conclusion: str | None = None,
+        rescheduled_reason: str | None = None,
+        attendance: Iterable[tuple[str, str, Any]] = (),
+        speakers: Iterable[str] = (),
+        votes: Iterable[tuple[str, Any, int, int, int, int | None]] = (),
+        tasks: Iterable[tuple[Any, Any, Any]] = (),
+        manual: Mapping[str, Any] | None = None,
+        intern: Mapping[str, str] | None = None,
+    ):
+        self.id = id
+        self.organization = organization
+        self.kind = kind
+        self.date = _as_date(date)
+        self.start = _as_time(start)
+        self.end = _as_time(end)
+        self.notice_sent_on = _as_date(notice_sent_on)
+        self.has_chair = not is_empty(chair)
+        self.has_secretary = not is_empty(secretary)
+        self.has_place = not is_empty(place)
+        self.has_topic = not is_empty(topic)
+        self.has_conclusion = not is_empty(conclusion)
+        self.rescheduled = not is_empty(rescheduled_reason)
+        speakers = tuple(speakers)
+        self.has_speeches = bool(speakers)
+        no_reason, with_reason = _NO_REASON, _WITH_REASON
+        get = None if intern is None else intern.get
+        statuses: dict[str, tuple[str, str | None]] = {}
+        for member, status, reason in attendance:
+            if reason is None or is_empty(reason):
+                pair = no_reason.get(status) or (status, None)
+            else:
+                pair = with_reason.get(status) or (status, REASON_GIVEN)
+            statuses[member if get is None else get(member, member)] = pair
+        codes = set(speakers) if get is None else {get(m, m) for m in speakers}
+        self.statuses = statuses
+        self.speakers = tuple(codes)
+        self.votes = tuple(votes)
+        self.tasks = tuple(
+            (None if is_empty(assignee) else assignee, _as_date(due), _as_date(done)) for assignee, due, done in tasks
+        )
+        manual = manual or {}
+        self.manual = tuple(manual.get(c) for c in MANUAL_CRITERIA)
+
+
+def _vote_row(vote: Mapping[str, Any]) -> tuple[str, Any, int, int, int, int | None]:
+    return (vote["kind"], vote.get("method"), vote["for"], vote["against"], vote["abstain"], vote.get("invalid"))
+
+
+def meeting_facts(meeting: Mapping[str, Any], intern: Mapping[str, str] | None = None) -> MeetingFacts:
+    """The :class:`MeetingFacts` of a normalized meeting (or of any mapping of its shape)."""
+    return MeetingFacts(
+        meeting.get("id"),
+        meeting.get("organization"),
+        meeting["kind"],
+        meeting.get("date"),
+        start=meeting.get("start"),
+        end=meeting.get("end"),
+        notice_sent_on=meeting.get("notice_sent_on"),
+        chair=meeting.get("chair"),
+        secretary=meeting.get("secretary"),
+        place=meeting.get("place"),
+        topic=meeting.get("topic"),
+        conclusion=meeting.get("conclusion"),
+        rescheduled_reason=meeting.get("rescheduled_reason"),
+        attendance=((row["member"], row["status"], row.get("reason")) for row in meeting.get("attendance") or ()),
+        speakers=[s["member"] for s in meeting.get("speeches") or ()],
+        votes=[_vote_row(v) for v in meeting.get("votes") or ()],
+        tasks=[(t.get("assignee"), t.get("due"), t.get("done_on")) for t in meeting.get("tasks") or ()],
+        manual=meeting.get("manual_scores"),
+        intern=intern,
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -534,17 +716,17 @@ def eligible_voters(roll: Roll, statuses: Statuses) -> tuple[set[str], set[str]]
     return eligible, present
 
 
-def _votes(meeting: Mapping[str, Any], eligible: int, eligible_present: int) -> tuple[list, list, list]:
+def _votes(votes: Iterable[tuple], eligible: int, eligible_present: int) -> tuple[list, list, list]:
+    """Votes given as ``(kind, method, for, against, abstain, invalid)`` (see MeetingFacts)."""
     results = []
     inconsistent = []
     method_invalid = []
-    for index, vote in enumerate(meeting.get("votes") or ()):
-        kind = vote["kind"]
-        total = vote["for"] + vote["against"] + vote["abstain"] + (vote.get("invalid") or 0)
+    for index, (kind, method, votes_for, against, abstain, invalid) in enumerate(votes):
+        total = votes_for + against + abstain + (invalid or 0)
         bad = total > eligible_present
         if bad:
             inconsistent.append(index)
-        if kind in SECRET_BALLOT_KINDS and vote.get("method") != "secret_ballot":
+        if kind in SECRET_BALLOT_KINDS and method != "secret_ballot":
             method_invalid.append(index)
         results.append(
             {
@@ -553,7 +735,7 @@ def _votes(meeting: Mapping[str, Any], eligible: int, eligible_present: int) -> 
                 "eligible": eligible,
                 "eligible_present": eligible_present,
                 "threshold": vote_threshold(kind, eligible),
-                "passed": None if bad else vote_passes(kind, vote["for"], eligible),
+                "passed": None if bad else vote_passes(kind, votes_for, eligible),
             }
         )
     return results, inconsistent, method_invalid
@@ -564,7 +746,7 @@ def evaluate_votes(meeting: Mapping[str, Any], roll: Roll, statuses: Statuses | 
     if statuses is None:
         statuses = attendance_statuses(meeting)
     eligible, present = eligible_voters(roll, statuses)
-    return _votes(meeting, len(eligible), len(present))[0]
+    return _votes([_vote_row(v) for v in meeting.get("votes") or ()], len(eligible), len(present))[0]
 
 
 # ---------------------------------------------------------------------------
@@ -572,14 +754,16 @@ def evaluate_votes(meeting: Mapping[str, Any], roll: Roll, statuses: Statuses | 
 # ---------------------------------------------------------------------------
 
 
-def meeting_duration(meeting: Mapping[str, Any]) -> int | None:
-    """Whole minutes from ``start`` to ``end``; ``None`` if either is missing (or end < start)."""
-    start = _as_time(meeting.get("start"))
-    end = _as_time(meeting.get("end"))
+def _duration(start: time | None, end: time | None) -> int | None:
     if start is None or end is None:
         return None
     minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
     return minutes if minutes >= 0 else None
+
+
+def meeting_duration(meeting: Mapping[str, Any]) -> int | None:
+    """Whole minutes from ``start`` to ``end``; ``None`` if either is missing (or end < start)."""
+    return _duration(_as_time(meeting.get("start")), _as_time(meeting.get("end")))
 
 
 def minimum_minutes(kind: str, profile: Mapping[str, Any]) -> int | None:
@@ -593,55 +777,67 @@ def minimum_minutes(kind: str, profile: Mapping[str, Any]) -> int | None:
     return None
 
 
+def _notice_late(kind: str, day: date, sent: date | None, profile: Mapping[str, Any]) -> bool:
+    if kind == "extraordinary":
+        return False
+    if sent is None:
+        return True
+    return sent.toordinal() > day.toordinal() - profile["notice_days_before"]
+
+
 def is_notice_late(meeting: Mapping[str, Any], profile: Mapping[str, Any]) -> bool:
     """NOTICE_LATE: not extraordinary, and notice missing or later than date - notice_days_before."""
     if meeting["kind"] == "extraordinary":
         return False
     sent = _as_date(meeting.get("notice_sent_on"))
-    if sent is None:
+    return _notice_late(meeting["kind"], None if sent is None else _as_date(meeting["date"]), sent, profile)
+
+
+def _on_time(kind: str, day: date, rescheduled: bool, profile: Mapping[str, Any]) -> bool:
+    if kind not in REGULAR_KINDS:
         return True
-    day = _as_date(meeting["date"])
-    return sent.toordinal() > day.toordinal() - profile["notice_days_before"]
+    return day.day <= profile["regular_meeting_day"] or rescheduled
 
 
 def is_on_time(meeting: Mapping[str, Any], profile: Mapping[str, Any]) -> bool:
     """The ``on_time`` criterion (rules.md §5 and §7.10)."""
     if meeting["kind"] not in REGULAR_KINDS:
         return True
-    day = _as_date(meeting["date"])
-    return day.day <= profile["regular_meeting_day"] or not is_empty(meeting.get("rescheduled_reason"))
+    return _on_time(
+        meeting["kind"], _as_date(meeting["date"]), not is_empty(meeting.get("rescheduled_reason")), profile
+    )
 
 
-def _speeches_recorded(meeting: Mapping[str, Any]) -> bool:
-    return bool(meeting.get("speeches"))
+def _missing_elements(f: MeetingFacts, any_attendance_missing: bool, any_reason_missing: bool) -> list[str]:
+    missing = []
+    if not f.has_chair:
+        missing.append("chair")
+    if not f.has_secretary:
+        missing.append("secretary")
+    if not f.has_place:
+        missing.append("place")
+    if f.start is None:
+        missing.append("start")
+    if f.end is None:
+        missing.append("end")
+    if any_attendance_missing:
+        missing.append("attendance")
+    if any_reason_missing:
+        missing.append("absence_reasons")
+    if not f.has_speeches:
+        missing.append("speeches")
+    if not f.has_conclusion:
+        missing.append("conclusion")
+    if f.kind in THEMATIC_KINDS and not f.has_topic:
+        missing.append("topic")
+    return missing
 
 
 def minutes_missing_elements(
     meeting: Mapping[str, Any], any_attendance_missing: bool, any_reason_missing: bool
 ) -> list[str]:
     """Elements of MINUTES_INCOMPLETE, in the order of rules.md §2."""
-    missing = []
-    if is_empty(meeting.get("chair")):
-        missing.append("chair")
-    if is_empty(meeting.get("secretary")):
-        missing.append("secretary")
-    if is_empty(meeting.get("place")):
-        missing.append("place")
-    if meeting.get("start") is None or is_empty(meeting.get("start")):
-        missing.append("start")
-    if meeting.get("end") is None or is_empty(meeting.get("end")):
-        missing.append("end")
-    if any_attendance_missing:
-        missing.append("attendance")
-    if any_reason_missing:
-        missing.append("absence_reasons")
-    if not _speeches_recorded(meeting):
-        missing.append("speeches")
-    if is_empty(meeting.get("conclusion")):
-        missing.append("conclusion")
-    if meeting["kind"] in THEMATIC_KINDS and is_empty(meeting.get("topic")):
-        missing.append("topic")
-    return missing
+    return _missing_elements(meeting_facts(meeting), any_attendance_missing, any_reason_missing)
 
 
 # ---------------------------------------------------------------------------
@@ -733,13 +929,13 @@ def _duration_points(kind: str, duration: int | None, profile: Mapping[str, Any]
     return 0
 
 
-def _speaker_points(meeting: Mapping[str, Any], roll: Roll, statuses: Statuses) -> int:
+def _speaker_points(speakers: Iterable[str], roll: Roll, statuses: Statuses) -> int:
     away = roll.away
     on = roll.on_roll
     present = {m for m, st in statuses.items() if st[0] in PRESENT_STATUSES and m in on and m not in away}
     if not present:
         return 0
-    spoke = {s["member"] for s in meeting.get("speeches") or ()} & present
+    spoke = present.intersection(speakers)
     n, p = len(spoke), len(present)
     if n * 2 > p:
         return 10
@@ -750,11 +946,29 @@ def _speaker_points(meeting: Mapping[str, Any], roll: Roll, statuses: Statuses) 
     return 0
 
 
-def _tasks_points(meeting: Mapping[str, Any]) -> int:
-    for task in meeting.get("tasks") or ():
-        if not is_empty(task.get("assignee")) and not is_empty(task.get("due")):
+def _tasks_points(tasks: Iterable[tuple[Any, Any, Any]]) -> int:
+    for assignee, due, _done in tasks:
+        if assignee is not None and due is not None:
             return 5
     return 0
+
+
+def _score(manual: Iterable[Any], auto: Mapping[str, int]) -> dict[str, Any]:
+    """``manual``: the manual scores in ``MANUAL_CRITERIA`` order (``None`` = not scored)."""
+    given = dict(zip(MANUAL_CRITERIA, manual, strict=True))
+    criteria: dict[str, int] = {}
+    provisional = False
+    for cid in CRITERIA_IDS:
+        if cid in given:
+            value = given[cid]
+            if value is None:
+                provisional = True
+                value = 0
+            criteria[cid] = value
+        else:
+            criteria[cid] = auto[cid]
+    total = sum(criteria.values())
+    return {"total": total, "grade": grade_for(total, criteria), "provisional": provisional, "criteria": criteria}
 
 
 def score_meeting(
@@ -767,19 +981,7 @@ def score_meeting(
     A manual score that is missing (``None``) counts 0 and makes the score provisional.
     """
     manual = meeting.get("manual_scores") or {}
-    criteria: dict[str, int] = {}
-    provisional = False
-    for cid in CRITERIA_IDS:
-        if cid in MANUAL_CRITERIA:
-            value = manual.get(cid)
-            if value is None:
-                provisional = True
-                value = 0
-            criteria[cid] = value
-        else:
-            criteria[cid] = auto[cid]
-    total = sum(criteria.values())
-    return {"total": total, "grade": grade_for(total, criteria), "provisional": provisional, "criteria": criteria}
+    return _score([manual.get(c) for c in MANUAL_CRITERIA], auto)
 
 
 def meets_framework(finding_codes: Iterable[str], on_time: bool) -> bool:
@@ -793,14 +995,14 @@ def meets_framework(finding_codes: Iterable[str], on_time: bool) -> bool:
 
 
 def _evaluate(
-    meeting: Mapping[str, Any],
+    f: MeetingFacts,
     roll: Roll,
     profile: Mapping[str, Any],
     prior: ExcusedRuns | Mapping[str, int] | None,
-    day: date,
 ) -> tuple[dict[str, Any], ExcusedRuns | None, list[str]]:
-    kind = meeting["kind"]
-    statuses = attendance_statuses(meeting)
+    kind = f.kind
+    day = f.date
+    statuses = f.statuses
     att = _attendance(statuses, roll)
     runs_after = _advance(prior, kind, day, roll, statuses)
 
@@ -827,27 +1029,27 @@ def _evaluate(
         append({"code": "EMPTY_ROLL"})  # rules.md §7.4: instead of LOW_ATTENDANCE
     elif not present * 100 > profile["min_attendance_rate"] * expected:
         append({"code": "LOW_ATTENDANCE"})
-    duration = meeting_duration(meeting)
+    duration = _duration(f.start, f.end)
     minimum = minimum_minutes(kind, profile)
     if duration is not None and minimum is not None and duration < minimum:
         append({"code": "SHORT_MEETING"})
-    notice_late = is_notice_late(meeting, profile)
+    notice_late = _notice_late(kind, day, f.notice_sent_on, profile)
     if notice_late:
         append({"code": "NOTICE_LATE"})
-    missing_elements = minutes_missing_elements(meeting, bool(att.missing), bool(reason_missing))
+    missing_elements = _missing_elements(f, bool(att.missing), bool(reason_missing))
     if missing_elements:
         append({"code": "MINUTES_INCOMPLETE", "missing": missing_elements})
     eligible, eligible_present = eligible_voters(roll, statuses)
-    votes, inconsistent, method_invalid = _votes(meeting, len(eligible), len(eligible_present))
+    votes, inconsistent, method_invalid = _votes(f.votes, len(eligible), len(eligible_present))
     for i in inconsistent:
         append({"code": "VOTE_COUNTS_INCONSISTENT", "vote": i})
     for i in method_invalid:
         append({"code": "VOTE_METHOD_INVALID", "vote": i})
 
-    on_time = is_on_time(meeting, profile)
+    on_time = _on_time(kind, day, f.rescheduled, profile)
     if kind == "extraordinary":
         notice_points = 5
-    elif notice_late or (kind in THEMATIC_KINDS and is_empty(meeting.get("topic"))):
+    elif notice_late or (kind in THEMATIC_KINDS and not f.has_topic):
         notice_points = 0
     else:
         notice_points = 5
@@ -857,15 +1059,15 @@ def _evaluate(
         "no_unexcused": 0 if (att.unexcused or att.missing) else 5,
         "on_time": 5 if on_time else 0,
         "duration": _duration_points(kind, duration, profile),
-        "speakers": _speaker_points(meeting, roll, statuses),
+        "speakers": _speaker_points(f.speakers, roll, statuses),
         "resolution": 5 if any(v["kind"] == "resolution" and v["passed"] is True for v in votes) else 0,
-        "tasks": _tasks_points(meeting),
+        "tasks": _tasks_points(f.tasks),
         "minutes": 0 if missing_elements else 10,
     }
-    score = score_meeting(meeting, auto)
+    score = _score(f.manual, auto)
     result = {
-        "id": meeting["id"],
-        "organization": meeting["organization"],
+        "id": f.id,
+        "organization": f.organization,
         "kind": kind,
         "date": day.isoformat(),
         "attendance": att.summary,
@@ -873,19 +1075,20 @@ def _evaluate(
         "votes": votes,
         "findings": findings,
         "score": score,
-        "meets_framework": meets_framework((f["code"] for f in findings), on_time),
+        "meets_framework": meets_framework((x["code"] for x in findings), on_time),
     }
     return result, runs_after, unexcused
 
 
 def evaluate_meeting(
-    meeting: Mapping[str, Any],
+    meeting: Mapping[str, Any] | MeetingFacts,
     roll: Roll,
     profile: Mapping[str, Any] | None = None,
     prior_runs: ExcusedRuns | Mapping[str, int] | None = None,
 ) -> dict[str, Any]:
     """Everything the rules say about one meeting, shaped as one entry of the audit's ``meetings``.
 
+    ``meeting``: a normalized meeting (or its :class:`MeetingFacts`).
     ``roll``: the roll facts of the meeting's cell on its date (:class:`Roll`).
     ``profile``: the cell's effective profile (default profile if ``None``).
     ``prior_runs``: the repeated-excused-absence state built from the cell's earlier regular and
@@ -893,7 +1096,9 @@ def evaluate_meeting(
     """
     if profile is None:
         profile = DEFAULT_PROFILE
-    return _evaluate(meeting, roll, profile, prior_runs, _as_date(meeting["date"]))[0]
+    if not isinstance(meeting, MeetingFacts):
+        meeting = meeting_facts(meeting)
+    return _evaluate(meeting, roll, profile, prior_runs)[0]
 
 
 # ---------------------------------------------------------------------------
@@ -901,15 +1106,17 @@ def evaluate_meeting(
 # ---------------------------------------------------------------------------
 
 
-def is_task_overdue(task: Mapping[str, Any], as_of: date) -> bool:
-    """TASK_OVERDUE (rules.md §4, §7.11): due before as_of and not done, or done after due."""
-    due = _as_date(task.get("due"))
+def _task_overdue(due: date | None, done: date | None, as_of: date) -> bool:
     if due is None:
         return False
-    done = _as_date(task.get("done_on"))
     if done is None:
         return due < as_of
     return done > due
+
+
+def is_task_overdue(task: Mapping[str, Any], as_of: date) -> bool:
+    """TASK_OVERDUE (rules.md §4, §7.11): due before as_of and not done, or done after due."""
+    return _task_overdue(_as_date(task.get("due")), _as_date(task.get("done_on")), as_of)
 
 
 def _month_last(year: int, month: int) -> date:
@@ -968,141 +1175,216 @@ def cell_spans(
 # ---------------------------------------------------------------------------
 
 
-def audit(
-    bundle: Mapping[str, Any],
-    date_from: date | str,
-    date_to: date | str,
-    as_of: date | str | None = None,
-) -> dict[str, Any]:
-    """Audit a normalized bundle over [date_from, date_to] as of ``as_of`` (default: date_to).
+class AuditInput(NamedTuple):
+    """What an audit reads, in a form that need not hold a whole bundle in memory.
 
-    Returns the audit object of bundle.md ("Audit output"), ready for :func:`dump_audit`.
+    ``organizations``: normalized organisation dicts (``code``, ``kind``, ``parent``,
+    ``established_on``); ``profiles``: the bundle's profile overrides; ``rolls``: a
+    :class:`RollIndex` of the members; ``meetings``: :class:`MeetingFacts` **in order of date,
+    then id** (any iterable, e.g. a generator that reads a database month by month; meetings
+    outside [1 January of from's year, to] are skipped); ``visits``: ``(organization, date)``
+    pairs.  :func:`bundle_input` makes one from a normalized bundle.
     """
+
+    organizations: Iterable[Mapping[str, Any]]
+    profiles: Mapping[str, Mapping[str, Any]]
+    rolls: RollIndex
+    meetings: Iterable[MeetingFacts]
+    visits: Iterable[tuple[str, date]]
+
+
+def bundle_input(bundle: Mapping[str, Any], date_from: date | str, date_to: date | str) -> AuditInput:
+    """The :class:`AuditInput` of a normalized bundle for an audit of [date_from, date_to].
+
+    Only the meetings the audit reads (from 1 January of from's year through ``to``: runs
+    reset with each calendar year) are sorted and turned into facts, one at a time.
+    """
+    date_to = _as_date(date_to)
+    first_year = _as_date(date_from).year
+    wanted = []
+    for meeting in bundle.get("meetings") or ():
+        day = _as_date(meeting["date"])
+        if day <= date_to and day.year >= first_year:
+            wanted.append((day, meeting["id"], meeting))
+    wanted.sort(key=lambda t: (t[0], t[1]))
+    return AuditInput(
+        bundle.get("organizations") or [],
+        bundle.get("profiles") or {},
+        RollIndex(bundle.get("members") or []),
+        (meeting_facts(meeting) for _day, _id, meeting in wanted),
+        ((v["organization"], _as_date(v["date"])) for v in bundle.get("visits") or ()),
+    )
+
+
+class _Audit:
+    """The audit as one pass over the meetings in (date, id) order.
+
+    :meth:`meeting` evaluates each meeting (or only advances its cell's excused-absence runs
+    when it lies before ``from``) and keeps the little the cell findings need: the first
+    regular meeting of each cell and month, the quarters with a thematic meeting, unexcused
+    months per member and year, overdue tasks.  :meth:`findings` then lists the cell findings.
+    Nothing else of a meeting is kept, so the meeting entries can be written out as they come.
+    """
+
+    def __init__(self, source: AuditInput, date_from: date, date_to: date, as_of: date):
+        self.date_from, self.date_to, self.as_of = date_from, date_to, as_of
+        orgs = list(source.organizations)
+        self.resolve = ProfileResolver({o["code"]: o.get("parent") for o in orgs}, source.profiles or {})
+        self.established = {o["code"]: _as_date(o.get("established_on")) for o in orgs}
+        self.cells = sorted(o["code"] for o in orgs if o.get("kind") in CELL_KINDS)
+        self.source = source
+        self.first_year = date_from.year
+        self.runs: dict[str, ExcusedRuns | None] = {}
+        self.removal: dict[tuple[str, int], list] = {}  # (member, year) -> [set of months, min threshold]
+        self.overdue: list[tuple[bool, str, str, int]] = []
+        self.first_regular: dict[tuple[str, int, int], tuple[date, bool]] = {}  # -> (day, rescheduled)
+        self.thematic_quarters: set[tuple[str, int, int]] = set()
+
+    def entries(self) -> Iterator[dict[str, Any]]:
+        """The audit's ``meetings`` entries, in order (consumes ``source.meetings``)."""
+        last: tuple[date, str] | None = None
+        date_from, date_to, first_year = self.date_from, self.date_to, self.first_year
+        rolls, resolve, runs = self.source.rolls, self.resolve, self.runs
+        for f in self.source.meetings:
+            day = f.date
+            if day > date_to or day.year < first_year:
+                continue
+            key = (day, f.id)
+            if last is not None and key < last:
+                raise ValueError(f"meetings out of (date, id) order: {key} after {last}")
+            last = key
+            cell, kind = f.organization, f.kind
+            if day < date_from:
+                if kind in REGULAR_KINDS:
+                    runs[cell] = _advance(runs.get(cell), kind, day, rolls.roll(cell, day), f.statuses)
+                continue
+            profile = resolve(cell)
+            result, runs[cell], unexcused = _evaluate(f, rolls.roll(cell, day), profile, runs.get(cell))
+            self._note(f, cell, kind, day, profile, unexcused)
+            yield result
+
+    def _note(self, f: MeetingFacts, cell: str, kind: str, day: date, profile, unexcused: list[str]) -> None:
+        if kind in REGULAR_KINDS:
+            key = (cell, day.year, day.month)
+            if key not in self.first_regular:  # meetings come in (date, id) order
+                self.first_regular[key] = (day, f.rescheduled)
+            threshold = profile["removal_unexcused_months"]
+            removal = self.removal
+            for m in unexcused:
+                entry = removal.get((m, day.year))
+                if entry is None:
+                    removal[(m, day.year)] = [{day.month}, threshold]
+                else:
+                    entry[0].add(day.month)
+                    if threshold < entry[1]:
+                        entry[1] = threshold
+        if kind in THEMATIC_KINDS:
+            self.thematic_quarters.add((cell, day.year, (day.month - 1) // 3 + 1))
+        as_of = self.as_of
+        for index, (assignee, due, done) in enumerate(f.tasks):
+            if _task_overdue(due, done, as_of):
+                no_assignee = assignee is None
+                self.overdue.append((no_assignee, "" if no_assignee else assignee, f.id, index))
+
+    def findings(self) -> list[dict[str, Any]]:
+        """The cell findings (call after :meth:`entries` is exhausted; consumes ``source.visits``)."""
+        date_from, date_to, as_of = self.date_from, self.date_to, self.as_of
+        visits: dict[tuple[str, int, int], int] = defaultdict(int)
+        for org, day in self.source.visits:
+            if date_from <= day <= date_to:
+                visits[(org, day.year, 1 if day.month <= 6 else 2)] += 1
+
+        months, quarters, halves = _spans(date_from, date_to)
+
+        def audited_spans(spans, est):
+            return [
+                (key, first)
+                for key, first, last in spans
+                if first >= date_from and last <= date_to and last <= as_of and (est is None or first >= est)
+            ]
+
+        missing_regular, late_regular, missing_thematic, no_visit = [], [], [], []
+        for cell in self.cells:
+            est = self.established.get(cell)
+            profile = self.resolve(cell)
+            day_limit = profile["regular_meeting_day"]
+            for key, first in audited_spans(months, est):
+                found = self.first_regular.get((cell, first.year, first.month))
+                if found is None:
+                    missing_regular.append({"code": "MISSING_REGULAR_MEETING", "organization": cell, "period": key})
+                elif found[0].day > day_limit and not found[1]:
+                    late_regular.append({"code": "LATE_REGULAR_MEETING", "organization": cell, "period": key})
+            for key, first in audited_spans(quarters, est):
+                if (cell, first.year, (first.month - 1) // 3 + 1) not in self.thematic_quarters:
+                    missing_thematic.append(
+                        {"code": "MISSING_THEMATIC_MEETING", "organization": cell, "period": key}
+                    )
+            minimum_visits = profile["min_superior_visits_per_half_year"]
+            for key, first in audited_spans(halves, est):
+                if visits.get((cell, first.year, 1 if first.month <= 6 else 2), 0) < minimum_visits:
+                    no_visit.append({"code": "NO_SUPERIOR_VISIT", "organization": cell, "period": key})
+
+        removal_findings = [
+            {"code": "REMOVAL_REVIEW", "member": member, "period": f"{year:04d}"}
+            for (member, year), (month_set, limit) in sorted(self.removal.items())
+            if len(month_set) >= limit
+        ]
+        self.overdue.sort()
+        task_findings = [
+            {"code": "TASK_OVERDUE", "meeting": mid, "task": index, "member": None if no_assignee else assignee}
+            for no_assignee, assignee, mid, index in self.overdue
+        ]
+        return missing_regular + late_regular + missing_thematic + no_visit + removal_findings + task_findings
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of small acyclic objects come and go:
+    cycle detection only costs time there (reference counting frees them all the same)."""
     was_enabled = gc.isenabled()
-    gc.disable()  # millions of small acyclic objects: cycle detection only costs time
+    gc.disable()
     try:
-        return _audit(bundle, _as_date(date_from), _as_date(date_to), as_of)
+        yield
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _audit(bundle: Mapping[str, Any], date_from: date, date_to: date, as_of: date | str | None) -> dict[str, Any]:
-    as_of = date_to if as_of is None else _as_date(as_of)
-
-    orgs = bundle.get("organizations") or []
-    parent_of = {o["code"]: o.get("parent") for o in orgs}
-    resolve = ProfileResolver(parent_of, bundle.get("profiles") or {})
-    established = {o["code"]: _as_date(o.get("established_on")) for o in orgs}
-    cells = sorted(o["code"] for o in orgs if o.get("kind") in CELL_KINDS)
-    roll_index = RollIndex(bundle.get("members") or [])
-
-    # Group the cells' meetings.  Runs reset with each calendar year, so meetings of years
-    # before from's year cannot influence any audited meeting.
-    first_year = date_from.year
-    by_cell: dict[str, list[tuple[date, str, Mapping[str, Any]]]] = defaultdict(list)
-    for meeting in bundle.get("meetings") or ():
-        day = _as_date(meeting["date"])
-        if day > date_to or day.year < first_year:
-            continue
-        by_cell[meeting["organization"]].append((day, meeting["id"], meeting))
-
-    audited: list[tuple[date, str, dict[str, Any]]] = []
-    removal: dict[tuple[str, int], list] = {}  # (member, year) -> [set of months, min threshold]
-    overdue: list[tuple[bool, str, str, int]] = []
-    first_regular: dict[tuple[str, int, int], tuple[date, str, Mapping[str, Any]]] = {}
-    thematic_quarters: set[tuple[str, int, int]] = set()
-
-    for cell, lst in by_cell.items():
-        lst.sort(key=lambda t: (t[0], t[1]))
-        profile = resolve(cell)
-        threshold = profile["removal_unexcused_months"]
-        state: ExcusedRuns | None = None
-        for day, mid, meeting in lst:
-            kind = meeting["kind"]
-            if day < date_from:
-                if kind in REGULAR_KINDS:
-                    roll = roll_index.roll(cell, day)
-                    state = _advance(state, kind, day, roll, attendance_statuses(meeting))
-                continue
-            roll = roll_index.roll(cell, day)
-            result, state, unexcused = _evaluate(meeting, roll, profile, state, day)
-            audited.append((day, mid, result))
-            if kind in REGULAR_KINDS:
-                key = (cell, day.year, day.month)
-                if key not in first_regular:  # meetings are in (date, id) order
-                    first_regular[key] = (day, mid, meeting)
-                for m in unexcused:
-                    entry = removal.get((m, day.year))
-                    if entry is None:
-                        removal[(m, day.year)] = [{day.month}, threshold]
-                    else:
-                        entry[0].add(day.month)
-                        if threshold < entry[1]:
-                            entry[1] = threshold
-            if kind in THEMATIC_KINDS:
-                thematic_quarters.add((cell, day.year, (day.month - 1) // 3 + 1))
-            for index, task in enumerate(meeting.get("tasks") or ()):
-                if is_task_overdue(task, as_of):
-                    assignee = task.get("assignee")
-                    no_assignee = is_empty(assignee)
-                    overdue.append((no_assignee, "" if no_assignee else assignee, mid, index))
-
-    visits: dict[tuple[str, int, int], int] = defaultdict(int)
-    for visit in bundle.get("visits") or ():
-        day = _as_date(visit["date"])
-        if date_from <= day <= date_to:
-            visits[(visit["organization"], day.year, 1 if day.month <= 6 else 2)] += 1
-
-    months, quarters, halves = _spans(date_from, date_to)
-
-    def audited_spans(spans, est):
-        return [
-            (key, first)
-            for key, first, last in spans
-            if first >= date_from and last <= date_to and last <= as_of and (est is None or first >= est)
-        ]
-
-    missing_regular, late_regular, missing_thematic, no_visit = [], [], [], []
-    for cell in cells:
-        est = established.get(cell)
-        profile = resolve(cell)
-        day_limit = profile["regular_meeting_day"]
-        for key, first in audited_spans(months, est):
-            found = first_regular.get((cell, first.year, first.month))
-            if found is None:
-                missing_regular.append({"code": "MISSING_REGULAR_MEETING", "organization": cell, "period": key})
-            elif found[0].day > day_limit and is_empty(found[2].get("rescheduled_reason")):
-                late_regular.append({"code": "LATE_REGULAR_MEETING", "organization": cell, "period": key})
-        for key, first in audited_spans(quarters, est):
-            if (cell, first.year, (first.month - 1) // 3 + 1) not in thematic_quarters:
-                missing_thematic.append({"code": "MISSING_THEMATIC_MEETING", "organization": cell, "period": key})
-        minimum_visits = profile["min_superior_visits_per_half_year"]
-        for key, first in audited_spans(halves, est):
-            if visits.get((cell, first.year, 1 if first.month <= 6 else 2), 0) < minimum_visits:
-                no_visit.append({"code": "NO_SUPERIOR_VISIT", "organization": cell, "period": key})
-
-    removal_findings = [
-        {"code": "REMOVAL_REVIEW", "member": member, "period": f"{year:04d}"}
-        for (member, year), (month_set, limit) in sorted(removal.items())
-        if len(month_set) >= limit
-    ]
-    overdue.sort()
-    task_findings = [
-        {"code": "TASK_OVERDUE", "meeting": mid, "task": index, "member": None if no_assignee else assignee}
-        for no_assignee, assignee, mid, index in overdue
-    ]
-
-    audited.sort(key=lambda t: (t[0], t[1]))
+def _header(date_from: date, date_to: date, as_of: date) -> dict[str, Any]:
     return {
         "format": "chibo-audit",
         "version": 1,
         "from": date_from.isoformat(),
         "to": date_to.isoformat(),
         "as_of": as_of.isoformat(),
-        "meetings": [r for _d, _i, r in audited],
-        "findings": missing_regular + late_regular + missing_thematic + no_visit + removal_findings + task_findings,
     }
+
+
+def _dates(date_from, date_to, as_of) -> tuple[date, date, date]:
+    date_from, date_to = _as_date(date_from), _as_date(date_to)
+    return date_from, date_to, date_to if as_of is None else _as_date(as_of)
+
+
+def audit(
+    bundle: Mapping[str, Any] | AuditInput,
+    date_from: date | str,
+    date_to: date | str,
+    as_of: date | str | None = None,
+) -> dict[str, Any]:
+    """Audit a normalized bundle (or an :class:`AuditInput`) over [date_from, date_to] as of
+    ``as_of`` (default: date_to).
+
+    Returns the audit object of bundle.md ("Audit output"), ready for :func:`dump_audit`.
+    :func:`write_audit` writes the same text without holding the whole object.
+    """
+    date_from, date_to, as_of = _dates(date_from, date_to, as_of)
+    with gc_paused():
+        source = bundle if isinstance(bundle, AuditInput) else bundle_input(bundle, date_from, date_to)
+        run = _Audit(source, date_from, date_to, as_of)
+        result = _header(date_from, date_to, as_of)
+        result["meetings"] = list(run.entries())
+        result["findings"] = run.findings()
+        return result
 
 
 class _Unsupported(Exception):
@@ -1172,6 +1454,20 @@ def _encode(o: Any, nl: str, out: list[str]) -> None:
         raise _Unsupported
 
 
+def _encode_at(o: Any, nl: str, out: list[str]) -> None:
+    """:func:`_encode`, falling back to ``json.dumps`` for a value it does not handle.
+
+    The indented text of a nested value is its own ``json.dumps(indent=2)`` text with every
+    line break followed by the indentation ``nl`` adds (JSON strings hold no raw line break).
+    """
+    parts: list[str] = []
+    try:
+        _encode(o, nl, parts)
+    except (_Unsupported, RecursionError):
+        parts = [json.dumps(o, indent=2, ensure_ascii=False).replace("\n", nl)]
+    out.extend(parts)
+
+
 def dump_audit(result: Mapping[str, Any]) -> str:
     """The audit as text, identical to ``json.dumps(result, indent=2, ensure_ascii=False) + "\\n"``.
 
@@ -1185,3 +1481,49 @@ def dump_audit(result: Mapping[str, Any]) -> str:
         return json.dumps(result, indent=2, ensure_ascii=False) + "\n"
     out.append("\n")
     return "".join(out)
+
+
+#: Meeting entries encoded between two writes of :func:`write_audit`.
+WRITE_BATCH = 256
+
+
+def write_audit(
+    out: TextIO,
+    source: Mapping[str, Any] | AuditInput,
+    date_from: date | str,
+    date_to: date | str,
+    as_of: date | str | None = None,
+) -> None:
+    """Write the audit to the text file ``out`` as it is made: the same text as
+    ``dump_audit(audit(source, date_from, date_to, as_of))``, byte for byte.
+
+    Each meeting entry is encoded and written (in batches of :data:`WRITE_BATCH`) as soon as it
+    is evaluated, so neither the entries nor the text of a province are ever held at once.
+    """
+    date_from, date_to, as_of = _dates(date_from, date_to, as_of)
+    with gc_paused():
+        source = source if isinstance(source, AuditInput) else bundle_input(source, date_from, date_to)
+        run = _Audit(source, date_from, date_to, as_of)
+        parts: list[str] = []
+        sep = "{\n  "
+        for key, value in _header(date_from, date_to, as_of).items():
+            parts.append(f"{sep}{_enc_str(key)}: ")
+            _encode_at(value, "\n  ", parts)
+            sep = ",\n  "
+        parts.append(',\n  "meetings": ')
+        sep = "[\n    "
+        pending = 0
+        for entry in run.entries():
+            parts.append(sep)
+            _encode_at(entry, "\n    ", parts)
+            sep = ",\n    "
+            pending += 1
+            if pending == WRITE_BATCH:
+                out.write("".join(parts))
+                parts.clear()
+                pending = 0
+        parts.append("[]" if sep == "[\n    " else "\n  ]")
+        parts.append(',\n  "findings": ')
+        _encode_at(run.findings(), "\n  ", parts)
+        parts.append("\n}\n")
+        out.write("".join(parts))

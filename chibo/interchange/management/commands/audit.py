@@ -1,10 +1,20 @@
+"""`chibo audit FILE|--org CODE --from D --to D [--as-of D]`: the audit of bundle.md as JSON.
+
+Both forms stream: the file is read and validated piece by piece
+(chibo.interchange.auditcli.audit_file_input), the database month by month
+(chibo.interchange.db.audit_input), and the engine writes each meeting's entry as soon as it is
+evaluated (engine.write_audit), so a province is audited in bounded memory.  The text is the
+same, byte for byte, as `engine.dump_audit(engine.audit(bundle, ...))`.
+"""
+
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chibo.interchange.db import audit_bundle
-from chibo.interchange.management.commands._common import parse_iso, read_input, report_bad_input
-from chibo.interchange.validate import BundleError, parse_bundle
+from chibo.interchange.auditcli import audit_file_input
+from chibo.interchange.db import audit_input
+from chibo.interchange.management.commands._common import parse_iso, report_bad_input
+from chibo.interchange.validate import BundleError
 from chibo.orgs.models import Organization
 from chibo.rules import engine
 
@@ -26,17 +36,19 @@ class Command(BaseCommand):
         d_as_of = parse_iso(as_of, "--as-of")
         if file:
             try:
-                bundle = parse_bundle(read_input(file))
+                source = audit_file_input(file, d_from, d_to)
             except BundleError as exc:
                 report_bad_input(exc.errors, self.stderr._out)
+            except OSError as exc:
+                raise CommandError(f"Không đọc được tệp '{file}': {exc.strerror}") from None
         else:
-            bundle = audit_bundle_from_db(org, d_from, d_to)
-        result = engine.audit(bundle, d_from, d_to, d_as_of)
-        sys.stdout.write(engine.dump_audit(result))
+            source = audit_input_from_db(org, d_from, d_to)
+        engine.write_audit(sys.stdout, source, d_from, d_to, d_as_of)
+        sys.stdout.flush()
 
 
-def audit_bundle_from_db(code: str, d_from, d_to) -> dict:
+def audit_input_from_db(code: str, d_from, d_to) -> engine.AuditInput:
     root = Organization.objects.filter(code=code).first()
     if root is None:
         raise CommandError(f"Không có tổ chức mã '{code}'.")
-    return audit_bundle(root, d_from, d_to)
+    return audit_input(root, d_from, d_to)

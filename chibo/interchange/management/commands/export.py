@@ -1,11 +1,13 @@
-import json
+"""`chibo export --org CODE [--from D] [--to D] [--output FILE]`: the subtree's bundle as JSON,
+written as it is read from the database (chibo.interchange.db.write_bundle), one organisation,
+member, meeting or visit per line."""
+
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from chibo.interchange.db import bundle_export
+from chibo.interchange.db import write_bundle
 from chibo.interchange.management.commands._common import parse_iso
-from chibo.interchange.validate import bundle_to_json
 from chibo.orgs.models import Organization
 
 
@@ -22,10 +24,10 @@ class Command(BaseCommand):
         root = Organization.objects.filter(code=org).first()
         if root is None:
             raise CommandError(f"Không có tổ chức mã '{org}'.")
-        bundle = bundle_export(root, parse_iso(date_from, "--from"), parse_iso(date_to, "--to"))
-        text = json.dumps(bundle_to_json(bundle), indent=1, ensure_ascii=False) + "\n"
+        d_from, d_to = parse_iso(date_from, "--from"), parse_iso(date_to, "--to")
         if output:
             with open(output, "w", encoding="utf-8") as fh:
-                fh.write(text)
+                write_bundle(fh, root, d_from, d_to)
         else:
-            sys.stdout.write(text)
+            write_bundle(sys.stdout, root, d_from, d_to)
+            sys.stdout.flush()

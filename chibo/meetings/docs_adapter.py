@@ -1,0 +1,208 @@
+"""From the record to the documents: `MinutesData` for one meeting or a cell's year.
+
+Every count and verdict comes from the rule engine run on the cell's record exported in the
+bundle shape (as `chibo.meetings.evaluation.evaluate` does): the roll counts on the meeting
+date (rules.md §1, the same roll `cell_roll` shows), eligible voters, thresholds and verdicts
+of the votes, the quality score. Names, reasons, speeches and tasks come straight from the rows.
+
+Queries are fixed whatever the number of members, speeches or meetings (see
+`tests/test_documents_from_db.py`): the meetings with their parts (8), the cell's positions
+(1), the bundle export and the effective rule profile.
+"""
+
+from datetime import date
+
+from django.db.models import Prefetch
+
+from chibo.interchange.db import bundle_export
+from chibo.meetings import documents as doc
+from chibo.meetings.evaluation import evaluate_in_bundle
+from chibo.meetings.models import (
+    AgendaItem,
+    Amendment,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MeetingStatus,
+    Speech,
+    Task,
+    Vote,
+)
+from chibo.meetings.numbering import format_resolution_number
+from chibo.orgs.models import Organization, Position
+from chibo.rules import engine
+from chibo.rules.services import effective_profile_for
+
+PRESENT = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+ABSENT = (AttendanceStatus.ABSENT_EXCUSED, AttendanceStatus.ABSENT_UNEXCUSED)
+SIGNING_TITLES = {Position.Title.SECRETARY: "BÍ THƯ", Position.Title.DEPUTY: "PHÓ BÍ THƯ"}
+CHAIR_TITLE = "CHỦ TRÌ"
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF = "application/pdf"
+FORMATS = ("docx", "pdf")
+
+
+def meetings_with_parts():
+    """Meetings with every part the minutes print, for `MinutesData` (8 queries for any number)."""
+    return Meeting.objects.select_related("organization", "organization__parent", "chair", "secretary").prefetch_related(
+        Prefetch("attendance", queryset=Attendance.objects.select_related("member").order_by("position", "id")),
+        Prefetch("speeches", queryset=Speech.objects.select_related("member").order_by("position", "id")),
+        Prefetch("votes", queryset=Vote.objects.order_by("position", "id")),
+        Prefetch("tasks", queryset=Task.objects.select_related("assignee").order_by("position", "id")),
+        Prefetch("agenda", queryset=AgendaItem.objects.order_by("position", "id")),
+        Prefetch("amendments", queryset=Amendment.objects.select_related("author", "author__member").order_by(
+            "created_at", "id")),
+        "guests",
+    )
+
+
+def minutes_data(meeting: Meeting) -> doc.MinutesData:
+    """The minutes and resolution of one meeting, as the documents print them."""
+    full = meetings_with_parts().get(pk=meeting.pk)
+    return _build(full.organization, [full])[0]
+
+
+def year_minutes_data(cell: Organization, year: int) -> list[doc.MinutesData]:
+    """The finalized meetings of the cell dated in `year`, in order of date then id (the minutes book)."""
+    meetings = list(meetings_with_parts().filter(organization=cell, date__year=year,
+                                                 status=MeetingStatus.FINALIZED).order_by("date", "ident"))
+    return _build(cell, meetings) if meetings else []
+
+
+def _build(cell: Organization, meetings: list[Meeting]) -> list[doc.MinutesData]:
+    year_start = date(min(m.date for m in meetings).year, 1, 1)
+    bundle = bundle_export(cell, year_start, max(m.date for m in meetings))
+    profile = effective_profile_for(cell)
+    rolls = engine.RollIndex(bundle["members"])
+    positions = list(Position.objects.filter(organization=cell, title__in=list(SIGNING_TITLES),
+                                             start__lte=max(m.date for m in meetings))
+                     .select_related("member").order_by("start", "id"))
+    return [_minutes(m, evaluate_in_bundle(bundle, m.ident, profile), rolls.roll(cell.code, m.date), positions)
+            for m in meetings]
+
+
+def _minutes(meeting: Meeting, verdict: dict, roll, positions: list[Position]) -> doc.MinutesData:
+    cell = meeting.organization
+    parent = cell.parent
+    att = verdict["attendance"]
+    counts = doc.Counts(on_roll=att["on_roll"], official=len(roll.official), probationary=att["on_roll"] - len(roll.official),
+                    exempt=att["exempt"], away=att["away"], expected=att["expected"], present=att["present"])
+    rows = list(meeting.attendance.all())
+    signer, signer_title = _signer(meeting, positions)
+    return doc.MinutesData(
+        superior_name=parent.name if parent else "",
+        cell_name=cell.name,
+        place_of_issue=cell.locality.strip() or (parent.locality.strip() if parent else "") or cell.name,
+        meeting_id=meeting.ident,
+        kind=meeting.kind,
+        date=meeting.date,
+        start=meeting.start,
+        end=meeting.end,
+        place=meeting.place,
+        counts=counts,
+        present_members=[a.member.full_name for a in rows if a.status in PRESENT],
+        absent=[(a.member.full_name, a.status, a.reason or None) for a in rows if a.status in ABSENT],
+        guests=[doc.Guest(g.name, g.title or None, g.organization or None) for g in meeting.guests.all()],
+        chair_name=meeting.chair.full_name if meeting.chair else None,
+        secretary_name=meeting.secretary.full_name if meeting.secretary else None,
+        topic=meeting.topic or None,
+        agenda=_agenda(meeting),
+        votes=_votes(meeting, verdict),
+        conclusion=meeting.conclusion or None,
+        tasks=[doc.Task(t.assignee.full_name if t.assignee else None, t.description, t.due) for t in meeting.tasks.all()],
+        score_total=verdict["score"]["total"],
+        grade=verdict["score"]["grade"],
+        provisional=verdict["score"]["provisional"],
+        amendments=[_amendment(a) for a in meeting.amendments.all()],
+        resolution_number=format_resolution_number(meeting.resolution_number),
+        resolution_text=meeting.resolution_text or None,
+        secretary_title_for_signing=signer_title,
+        signer_name=signer,
+    )
+
+
+def _agenda(meeting: Meeting) -> list:
+    """Agenda items: the meeting's AgendaItem rows, else the speeches' items in order of first mention."""
+    speeches = list(meeting.speeches.all())
+    titles = [a.title for a in meeting.agenda.all()]
+    if not titles:
+        for s in speeches:
+            item = s.item.strip()
+            if item and item not in titles:
+                titles.append(item)
+    return doc.group_speeches(titles, [(s.item, s.member.full_name, s.summary) for s in speeches])
+
+
+def _votes(meeting: Meeting, verdict: dict) -> list[doc.VoteLine]:
+    judged = {v["index"]: v for v in verdict["votes"]}
+    lines = []
+    for i, v in enumerate(meeting.votes.all()):
+        j = judged[i]
+        lines.append(doc.VoteLine(v.subject or v.get_kind_display(), v.kind, v.method, v.votes_for, v.votes_against,
+                              v.votes_abstain, v.votes_invalid, j["eligible"], j["threshold"], j["passed"]))
+    return lines
+
+
+def _signer(meeting: Meeting, positions: list[Position]) -> tuple[str | None, str]:
+    """The cell's bí thư on the meeting date, else the chair (with the chair's title if deputy)."""
+    day = meeting.date
+    current = [p for p in positions if p.start <= day and (p.end is None or day <= p.end)]
+    secretary = next((p for p in reversed(current) if p.title == Position.Title.SECRETARY), None)
+    if secretary is not None:
+        return secretary.member.full_name, SIGNING_TITLES[Position.Title.SECRETARY]
+    if meeting.chair is None:
+        return None, SIGNING_TITLES[Position.Title.SECRETARY]
+    deputy = any(p.member_id == meeting.chair_id and p.title == Position.Title.DEPUTY for p in current)
+    return meeting.chair.full_name, SIGNING_TITLES[Position.Title.DEPUTY] if deputy else CHAIR_TITLE
+
+
+def _amendment(row: Amendment) -> doc.Amendment:
+    author = row.author
+    member = getattr(author, "member", None) if author is not None else None
+    name = member.full_name if member else (author.get_full_name() or author.get_username()) if author else "—"
+    return doc.Amendment(row.created_at, name, row.reason, _changes_text(row.changes))
+
+
+def _changes_text(changes) -> str:
+    """`meeting_amend` stores {key: {"label", "old", "new"}}; anything else is shown as it is."""
+    if not isinstance(changes, dict):
+        return str(changes or "")
+    parts = []
+    for key, change in changes.items():
+        if isinstance(change, dict) and "new" in change:
+            parts.append(f"{change.get('label') or key}: {change.get('old') or '(trống)'} → {change.get('new') or '(trống)'}")
+        else:
+            parts.append(f"{key}: {change}")
+    return "\n".join(parts)
+
+
+# --- files ------------------------------------------------------------------------------
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise ValueError(f"Định dạng '{fmt}' không hỗ trợ: chọn docx hoặc pdf.")
+
+
+def minutes_file(meeting: Meeting, fmt: str) -> bytes:
+    _check_format(fmt)
+    data = minutes_data(meeting)
+    return doc.minutes_docx(data) if fmt == "docx" else doc.minutes_pdf(data)
+
+
+def resolution_file(meeting: Meeting, fmt: str) -> bytes:
+    _check_format(fmt)
+    data = minutes_data(meeting)
+    return doc.resolution_docx(data) if fmt == "docx" else doc.resolution_pdf(data)
+
+
+def minutes_book_file(cell: Organization, year: int) -> bytes:
+    """The cell's minutes book of `year` (finalized meetings only), PDF."""
+    items = year_minutes_data(cell, year)
+    parent = cell.parent
+    return doc.minutes_book_pdf(cell.name, parent.name if parent else "", year, items)
+
+
+def content_type(fmt: str) -> str:
+    return DOCX if fmt == "docx" else PDF
+

@@ -1,0 +1,212 @@
+"""Input of the meeting pages: each form only parses and checks shapes; the rules live in
+chibo.meetings.services (and the rule engine)."""
+
+from datetime import datetime
+
+from django import forms
+
+from chibo.meetings.models import AttendanceStatus, Meeting, VoteKind, VoteMethod
+from chibo.meetings.services import HEADER_FIELDS, HEADER_LABELS, MAX_POSITION
+from chibo.orgs.forms import VietnameseErrorsMixin, date_field
+from chibo.orgs.models import Member
+from chibo.rules.rubric import MANUAL_MAX
+
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+TIME_FORMATS = ("%H:%M", "%H:%M:%S", "%Hh%M", "%H.%M", "%H%M", "%Hh")
+MEMBER_ERRORS = {"invalid_choice": "Không tìm thấy đảng viên này."}
+
+
+def parse_date(text: str):
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            pass
+    raise forms.ValidationError("Ngày không hợp lệ (định dạng dd/mm/yyyy).")
+
+
+def parse_time(text: str):
+    for fmt in TIME_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).time()
+        except ValueError:
+            pass
+    raise forms.ValidationError("Giờ không hợp lệ (định dạng hh:mm, ví dụ 19:30).")
+
+
+def member_field(label, required=True):
+    return forms.ModelChoiceField(label=label, queryset=Member.objects.all(), to_field_name="code",
+                                  required=required, error_messages=MEMBER_ERRORS)
+
+
+def position_field():
+    return forms.IntegerField(min_value=0, max_value=MAX_POSITION,
+                              error_messages={"invalid": "Số thứ tự không hợp lệ.",
+                                              "min_value": "Số thứ tự không hợp lệ.",
+                                              "max_value": "Số thứ tự không hợp lệ."})
+
+
+def count_field(label):
+    return forms.IntegerField(label=label, required=False, min_value=0, max_value=100000,
+                              error_messages={"invalid": f"Số phiếu {label.lower()} phải là số nguyên.",
+                                              "min_value": f"Số phiếu {label.lower()} không được âm.",
+                                              "max_value": f"Số phiếu {label.lower()} quá lớn."})
+
+
+class HeaderFieldForm(VietnameseErrorsMixin, forms.Form):
+    """One header field of the minutes, saved as it is typed."""
+
+    field = forms.ChoiceField(choices=[(k, HEADER_LABELS[k]) for k in HEADER_FIELDS],
+                              error_messages={"invalid_choice": "Trường không được phép sửa."})
+    value = forms.CharField(required=False, strip=True)
+
+    def clean(self):
+        data = super().clean()
+        field, text = data.get("field"), data.get("value") or ""
+        if not field:
+            return data
+        kind = HEADER_FIELDS[field]
+        try:
+            if kind == "text":
+                data["parsed"] = text
+            elif not text:
+                data["parsed"] = None
+            elif kind == "time":
+                data["parsed"] = parse_time(text)
+            elif kind == "date":
+                data["parsed"] = parse_date(text)
+            else:
+                member = Member.objects.filter(code=text).first()
+                if member is None:
+                    raise forms.ValidationError("Không tìm thấy đảng viên này.")
+                data["parsed"] = member
+        except forms.ValidationError as exc:
+            self.add_error("value", exc)
+        return data
+
+
+class AttendanceForm(VietnameseErrorsMixin, forms.Form):
+    member = member_field("Đảng viên")
+    status = forms.ChoiceField(choices=AttendanceStatus.choices,
+                               error_messages={"invalid_choice": "Trạng thái điểm danh không hợp lệ."})
+    reason = forms.CharField(required=False, max_length=255,
+                             error_messages={"max_length": "Lý do vắng dài quá 255 ký tự."})
+
+
+class SpeechForm(VietnameseErrorsMixin, forms.Form):
+    position = position_field()
+    member = member_field("Người phát biểu")
+    item = forms.CharField(required=False, max_length=255)
+    summary = forms.CharField(required=False)
+
+
+class VoteForm(VietnameseErrorsMixin, forms.Form):
+    position = position_field()
+    kind = forms.ChoiceField(choices=VoteKind.choices,
+                             error_messages={"invalid_choice": "Loại biểu quyết không hợp lệ."})
+    method = forms.ChoiceField(choices=VoteMethod.choices,
+                               error_messages={"invalid_choice": "Hình thức biểu quyết không hợp lệ."})
+    subject = forms.CharField(required=False, max_length=500)
+    votes_for = count_field("Tán thành")
+    votes_against = count_field("Không tán thành")
+    votes_abstain = count_field("Không biểu quyết")
+    votes_invalid = count_field("Không hợp lệ")
+
+
+class TaskForm(VietnameseErrorsMixin, forms.Form):
+    position = position_field()
+    assignee = member_field("Người được giao", required=False)
+    description = forms.CharField(required=False)
+    due = date_field("Hạn", required=False)
+
+
+class DeleteForm(forms.Form):
+    position = position_field()
+
+
+def score_field(key, label):
+    top = MANUAL_MAX[key]
+    message = f"Điểm {label.lower()} phải là số nguyên từ 0 đến {top}."
+    return forms.IntegerField(label=f"{label} (0–{top})", required=False, min_value=0, max_value=top,
+                              widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "max": top}),
+                              error_messages={"invalid": message, "min_value": message, "max_value": message})
+
+
+class ScoresForm(forms.Form):
+    preparation = score_field("preparation", "Chuẩn bị")
+    conduct = score_field("conduct", "Điều hành")
+    principles = score_field("principles", "Nguyên tắc")
+
+
+class AmendForm(VietnameseErrorsMixin, forms.Form):
+    """A correction of finalized minutes: the header as it should read, an optional attendance
+    correction, and the reason (required)."""
+
+    place = forms.CharField(label="Địa điểm", max_length=255, required=False)
+    start = forms.CharField(label="Giờ bắt đầu (hh:mm)", required=False)
+    end = forms.CharField(label="Giờ kết thúc (hh:mm)", required=False)
+    chair = forms.ModelChoiceField(label="Chủ trì", queryset=Member.objects.none(), to_field_name="code",
+                                   required=False, error_messages=MEMBER_ERRORS)
+    secretary = forms.ModelChoiceField(label="Thư ký", queryset=Member.objects.none(), to_field_name="code",
+                                       required=False, error_messages=MEMBER_ERRORS)
+    topic = forms.CharField(label="Chuyên đề", max_length=500, required=False)
+    rescheduled_reason = forms.CharField(label="Lý do đổi ngày", max_length=500, required=False)
+    notice_sent_on = date_field("Ngày gửi thông báo", required=False)
+    conclusion = forms.CharField(label="Kết luận", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    resolution_text = forms.CharField(label="Nội dung nghị quyết", required=False,
+                                      widget=forms.Textarea(attrs={"rows": 4}))
+    attendance_member = forms.ModelChoiceField(label="Sửa điểm danh của", queryset=Member.objects.none(),
+                                               to_field_name="code", required=False, error_messages=MEMBER_ERRORS)
+    attendance_status = forms.ChoiceField(label="Thành", choices=[("", "—"), *AttendanceStatus.choices],
+                                          required=False)
+    attendance_reason = forms.CharField(label="Lý do vắng", max_length=255, required=False)
+    reason = forms.CharField(label="Lý do đính chính", widget=forms.Textarea(attrs={"rows": 2}))
+
+    HEADER = ("place", "start", "end", "chair", "secretary", "topic", "rescheduled_reason", "notice_sent_on",
+              "conclusion", "resolution_text")
+
+    def __init__(self, *args, meeting: Meeting, roll_members, **kwargs):
+        initial = {
+            "place": meeting.place, "start": meeting.start.strftime("%H:%M") if meeting.start else "",
+            "end": meeting.end.strftime("%H:%M") if meeting.end else "",
+            "chair": meeting.chair.code if meeting.chair else None,
+            "secretary": meeting.secretary.code if meeting.secretary else None,
+            "topic": meeting.topic, "rescheduled_reason": meeting.rescheduled_reason,
+            "notice_sent_on": meeting.notice_sent_on, "conclusion": meeting.conclusion,
+            "resolution_text": meeting.resolution_text,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        self.meeting = meeting
+        queryset = Member.objects.filter(pk__in=[m.pk for m in roll_members])
+        for name in ("chair", "secretary", "attendance_member"):
+            self.fields[name].queryset = queryset
+            self.fields[name].empty_label = "—"
+
+    def clean_start(self):
+        text = self.cleaned_data["start"].strip()
+        return parse_time(text) if text else None
+
+    def clean_end(self):
+        text = self.cleaned_data["end"].strip()
+        return parse_time(text) if text else None
+
+    def clean(self):
+        data = super().clean()
+        if data.get("attendance_member") and not data.get("attendance_status"):
+            self.add_error("attendance_status", "Chọn trạng thái điểm danh mới.")
+        return data
+
+    def changes(self) -> dict:
+        """Only what differs from the minutes as they stand."""
+        data = self.cleaned_data
+        out = {}
+        for name in self.HEADER:
+            if data.get(name) != getattr(self.meeting, name):
+                new, old = data.get(name), getattr(self.meeting, name)
+                if (new in (None, "") and old in (None, "")):
+                    continue
+                out[name] = new
+        if data.get("attendance_member"):
+            out[("attendance", data["attendance_member"].code)] = (data["attendance_status"],
+                                                                  data.get("attendance_reason") or "")
+        return out

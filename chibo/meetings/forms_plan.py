@@ -1,0 +1,150 @@
+"""Forms of the planning and preparation pages: they bind and check input; the services decide."""
+
+from pathlib import Path
+
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.forms import formset_factory
+
+from chibo.meetings.models import AgendaSection, MeetingKind
+from chibo.orgs.forms import VietnameseErrorsMixin, date_field
+from chibo.orgs.models import Member, Membership
+
+TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm", "inputmode": "numeric"})
+ALLOWED_EXTENSIONS = {".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp", ".txt",
+                      ".jpg", ".jpeg", ".png"}
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+def time_field(label, required=False):
+    return forms.TimeField(label=label, required=required, widget=TIME_WIDGET, input_formats=["%H:%M", "%H:%M:%S"],
+                           error_messages={"invalid": "Giờ không hợp lệ (định dạng hh:mm)."})
+
+
+def upload_field(label, required=True):
+    return forms.FileField(label=label, required=required,
+                           error_messages={"invalid": "Tệp không hợp lệ.", "empty": "Tệp rỗng."})
+
+
+def check_upload(upload):
+    if upload is None:
+        return upload
+    if Path(upload.name).suffix.lower() not in ALLOWED_EXTENSIONS:
+        raise forms.ValidationError("Chỉ nhận tệp văn bản, bảng tính, trình chiếu, PDF hoặc ảnh ("
+                                    + ", ".join(sorted(e[1:] for e in ALLOWED_EXTENSIONS)) + ").")
+    if upload.size > MAX_UPLOAD:
+        raise forms.ValidationError("Tệp lớn quá 20 MB.")
+    return upload
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.code})"
+
+
+def roll_members(cell, day):
+    """Members on the cell's roll on `day` (the choices of presenter and contributor fields)."""
+    on_roll = Membership.objects.on(day).filter(organization=cell, member=OuterRef("pk"))
+    return Member.objects.filter(Exists(on_roll)).order_by("sort_key", "code")
+
+
+class YearPlanForm(VietnameseErrorsMixin, forms.Form):
+    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100,
+                              error_messages={"min_value": "Năm phải từ 2000 đến 2100.",
+                                              "max_value": "Năm phải từ 2000 đến 2100.",
+                                              "invalid": "Năm không hợp lệ."})
+    combine = forms.BooleanField(label="Kết hợp sinh hoạt chuyên đề với sinh hoạt thường kỳ (khi chuyên đề chưa có "
+                                       "ngày riêng)", required=False, initial=True)
+
+
+class MeetingCreateForm(VietnameseErrorsMixin, forms.Form):
+    kind = forms.ChoiceField(label="Loại sinh hoạt", choices=MeetingKind.choices, initial=MeetingKind.EXTRAORDINARY)
+    date = date_field("Ngày họp")
+    start = time_field("Giờ bắt đầu")
+    place = forms.CharField(label="Địa điểm", max_length=255, required=False)
+    topic = forms.CharField(label="Nội dung / chuyên đề", max_length=500, required=False)
+
+
+class ScheduleForm(VietnameseErrorsMixin, forms.Form):
+    date = date_field("Ngày họp")
+    start = time_field("Giờ bắt đầu")
+    place = forms.CharField(label="Địa điểm", max_length=255, required=False)
+    rescheduled_reason = forms.CharField(label="Lý do đổi ngày (nếu họp sau ngày quy định)", max_length=500,
+                                         required=False)
+
+
+class ThematicPlanRowForm(VietnameseErrorsMixin, forms.Form):
+    quarter = forms.TypedChoiceField(label="Quý", coerce=int, choices=[(q, f"Quý {q}") for q in (1, 2, 3, 4)])
+    topic = forms.CharField(label="Chuyên đề", max_length=500, required=False)
+    presenter = MemberChoiceField(label="Người trình bày đề dẫn", queryset=Member.objects.none(), required=False,
+                                  to_field_name="code", empty_label="—")
+    planned_date = date_field("Ngày dự kiến (để trống: kết hợp với sinh hoạt thường kỳ)", required=False)
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["presenter"].queryset = members
+
+
+ThematicPlanFormSet = formset_factory(ThematicPlanRowForm, extra=0)
+
+
+class AgendaRowForm(VietnameseErrorsMixin, forms.Form):
+    order = forms.IntegerField(label="Thứ tự", required=False, min_value=0, max_value=999,
+                               widget=forms.NumberInput(attrs={"class": "order"}))
+    section = forms.ChoiceField(label="Phần", choices=AgendaSection.choices)
+    title = forms.CharField(label="Nội dung", max_length=255, required=False)
+    notes = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class TemplateRowForm(VietnameseErrorsMixin, forms.Form):
+    order = forms.IntegerField(label="Thứ tự", required=False, min_value=0, max_value=999,
+                               widget=forms.NumberInput(attrs={"class": "order"}))
+    section = forms.ChoiceField(label="Phần", choices=AgendaSection.choices)
+    title = forms.CharField(label="Nội dung", max_length=255, required=False)
+
+
+AgendaFormSet = formset_factory(AgendaRowForm, extra=0)
+TemplateFormSet = formset_factory(TemplateRowForm, extra=0)
+
+
+class ThematicPrepForm(VietnameseErrorsMixin, forms.Form):
+    topic = forms.CharField(label="Chuyên đề", max_length=500)
+    presenter = MemberChoiceField(label="Người trình bày đề dẫn", queryset=Member.objects.none(), required=False,
+                                  to_field_name="code", empty_label="—")
+    presentation = upload_field("Bài đề dẫn (tải lên bản mới)", required=False)
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["presenter"].queryset = members
+
+    def clean_presentation(self):
+        return check_upload(self.cleaned_data.get("presentation"))
+
+
+class ContributionForm(VietnameseErrorsMixin, forms.Form):
+    member = MemberChoiceField(label="Đảng viên tham luận", queryset=Member.objects.none(), to_field_name="code")
+    title = forms.CharField(label="Nội dung tham luận", max_length=255)
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["member"].queryset = members
+
+
+class DocumentForm(VietnameseErrorsMixin, forms.Form):
+    title = forms.CharField(label="Tên tài liệu", max_length=255, required=False)
+    file = upload_field("Tệp")
+
+    def clean_file(self):
+        return check_upload(self.cleaned_data.get("file"))
+
+
+class AbsenceForm(VietnameseErrorsMixin, forms.Form):
+    reason = forms.CharField(label="Lý do vắng mặt", max_length=255)
+
+
+class TaskDoneForm(VietnameseErrorsMixin, forms.Form):
+    note = forms.CharField(label="Kết quả thực hiện", widget=forms.Textarea(attrs={"rows": 2}))
+    on = date_field("Ngày hoàn thành")

@@ -1,0 +1,22 @@
+"""chibo resolution MEETING_ID --format docx|pdf --output FILE: the resolution of one meeting."""
+
+from django.core.management.base import BaseCommand
+
+from chibo.meetings import docs_adapter
+from chibo.meetings.management.commands.minutes import (
+    add_document_arguments,
+    find_meeting,
+    output_format,
+    write_output,
+)
+
+
+class Command(BaseCommand):
+    help = "In nghị quyết của một cuộc họp chi bộ ra tệp Word (.docx) hoặc PDF."
+
+    def add_arguments(self, parser):
+        add_document_arguments(parser)
+
+    def handle(self, *args, meeting_id, fmt, output, **options):
+        fmt = output_format(fmt, output)
+        write_output(docs_adapter.resolution_file(find_meeting(meeting_id), fmt), output)

@@ -1,0 +1,446 @@
+"""Writes to a meeting's record. Each function is one transaction, locks the meeting row it
+changes (`select_for_update`), and raises django.core.exceptions.ValidationError with a
+Vietnamese message on bad input or when the minutes are already finalized.
+
+Rows recorded live (speeches, votes, tasks) are addressed by their `position`: the recording
+page chooses the position when it adds a row, so a save that is sent twice (a retry after a
+lost answer) updates the same row instead of adding a second one."""
+
+from datetime import date, time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from chibo.meetings.models import (
+    AbsenceNotice,
+    Amendment,
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MeetingStatus,
+    ScoreConfirmation,
+    Speech,
+    Task,
+    Vote,
+    VoteKind,
+    VoteMethod,
+)
+from chibo.orgs.models import Member, Membership
+from chibo.rules import engine
+from chibo.rules.rubric import MANUAL_MAX
+
+FINALIZED_MESSAGE = "Biên bản đã hoàn tất và bị khóa; mọi sửa đổi phải làm bằng đính chính (ghi rõ lý do)."
+
+#: Header fields of the minutes that the recording page edits one by one, with their kind.
+HEADER_FIELDS: dict[str, str] = {
+    "start": "time",
+    "end": "time",
+    "place": "text",
+    "chair": "member",
+    "secretary": "member",
+    "topic": "text",
+    "rescheduled_reason": "text",
+    "notice_sent_on": "date",
+    "conclusion": "text",
+    "resolution_text": "text",
+}
+HEADER_LABELS: dict[str, str] = {
+    "start": "Giờ bắt đầu",
+    "end": "Giờ kết thúc",
+    "place": "Địa điểm",
+    "chair": "Chủ trì",
+    "secretary": "Thư ký",
+    "topic": "Chuyên đề",
+    "rescheduled_reason": "Lý do đổi ngày",
+    "notice_sent_on": "Ngày gửi thông báo",
+    "conclusion": "Kết luận",
+    "resolution_text": "Nội dung nghị quyết",
+}
+SCORE_FIELDS = {"preparation": "score_preparation", "conduct": "score_conduct", "principles": "score_principles"}
+SCORE_LABELS = {"preparation": "Chuẩn bị", "conduct": "Điều hành", "principles": "Nguyên tắc"}
+MAX_POSITION = 32767  # PositiveSmallIntegerField
+
+
+# --- helpers -----------------------------------------------------------------
+
+def _locked(meeting: Meeting, *, editable: bool = True) -> Meeting:
+    """The meeting row, locked for this transaction; refuses changes to finalized minutes."""
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if editable and locked.status == MeetingStatus.FINALIZED:
+        raise ValidationError(FINALIZED_MESSAGE, code="finalized")
+    return locked
+
+
+def _on_roll(meeting: Meeting, member: Member) -> bool:
+    return Membership.objects.on(meeting.date).filter(organization_id=meeting.organization_id,
+                                                      member_id=member.pk).exists()
+
+
+def _require_on_roll(meeting: Meeting, member: Member | None, field: str, what: str) -> None:
+    if member is not None and not _on_roll(meeting, member):
+        raise ValidationError({field: f"{what} {member.full_name} không có trong danh sách chi bộ ngày "
+                                      f"{meeting.date:%d/%m/%Y}."})
+
+
+def _position(position) -> int:
+    if type(position) is not int or not 0 <= position <= MAX_POSITION:
+        raise ValidationError({"position": "Số thứ tự không hợp lệ."})
+    return position
+
+
+def _text(value) -> str:
+    return (value or "").strip()
+
+
+def _check_times(start: time | None, end: time | None) -> None:
+    if start is not None and end is not None and end < start:
+        raise ValidationError({"end": f"Giờ kết thúc ({end:%H:%M}) phải sau giờ bắt đầu ({start:%H:%M})."})
+
+
+def _shown(field: str, value) -> str | None:
+    """A header value as the amendment history shows it."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Member):
+        return f"{value.full_name} ({value.code})"
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+# --- header --------------------------------------------------------------------
+
+def _set_header(meeting: Meeting, field: str, value) -> tuple[object, object]:
+    if field not in HEADER_FIELDS:
+        raise ValidationError({field: "Trường không được phép sửa."})
+    kind = HEADER_FIELDS[field]
+    if kind == "text":
+        value = _text(value)
+        limit = Meeting._meta.get_field(field).max_length
+        if limit and len(value) > limit:
+            raise ValidationError({field: f"{HEADER_LABELS[field]} dài quá {limit} ký tự."})
+    elif kind == "member":
+        _require_on_roll(meeting, value, field, HEADER_LABELS[field])
+    old = getattr(meeting, field)
+    setattr(meeting, field, value)
+    if field in ("start", "end"):
+        _check_times(meeting.start, meeting.end)
+    return old, value
+
+
+@transaction.atomic
+def meeting_field_set(meeting: Meeting, field: str, value) -> Meeting:
+    """Set one header field of the minutes (start, end, place, chair, secretary, topic,
+    rescheduled reason, notice date, conclusion, resolution text)."""
+    locked = _locked(meeting)
+    _set_header(locked, field, value)
+    locked.save(update_fields=[field, "updated_at"])
+    return locked
+
+
+# --- attendance ------------------------------------------------------------------
+
+@transaction.atomic
+def attendance_set(meeting: Meeting, member: Member, status: str, reason: str = "") -> Attendance:
+    """Record one member's attendance (one row per member; a new tap replaces the old status)."""
+    locked = _locked(meeting)
+    if status not in AttendanceStatus.values:
+        raise ValidationError({"status": "Trạng thái điểm danh không hợp lệ."})
+    _require_on_roll(locked, member, "member", "Đảng viên")
+    reason = _text(reason) if status == AttendanceStatus.ABSENT_EXCUSED else ""
+    if len(reason) > 255:
+        raise ValidationError({"reason": "Lý do vắng dài quá 255 ký tự."})
+    row, created = Attendance.objects.get_or_create(
+        meeting=locked, member=member,
+        defaults={"status": status, "reason": reason, "position": _attendance_position(locked, member)})
+    if not created and (row.status, row.reason) != (status, reason):
+        row.status, row.reason = status, reason
+        row.save(update_fields=["status", "reason"])
+    return row
+
+
+def _attendance_position(meeting: Meeting, member: Member) -> int:
+    """The member's place in the Vietnamese-sorted roll, so the minutes list names in roll order."""
+    ahead = Membership.objects.on(meeting.date).filter(
+        organization_id=meeting.organization_id, member__sort_key__lt=member.sort_key).count()
+    return min(ahead, MAX_POSITION)
+
+
+def attendance_prefill(meeting: Meeting, roll_member_ids: list[int]) -> int:
+    """Members who sent an absence notice and have no attendance yet are recorded absent_excused
+    with the notice's reason. Returns how many rows were added (finalized minutes: none).
+
+    Called when the recording page opens: the usual case (nothing to add) is one read and takes
+    no write lock."""
+    pending = AbsenceNotice.objects.filter(meeting_id=meeting.pk, member_id__in=roll_member_ids).exclude(
+        member__attendance__meeting_id=meeting.pk)
+    if meeting.status == MeetingStatus.FINALIZED or not pending.exists():
+        return 0
+    with transaction.atomic():
+        locked = _locked(meeting, editable=False)
+        if locked.status == MeetingStatus.FINALIZED:
+            return 0
+        order = {member_id: i for i, member_id in enumerate(roll_member_ids)}
+        rows = [
+            Attendance(meeting=locked, member_id=member_id, status=AttendanceStatus.ABSENT_EXCUSED,
+                       reason=reason[:255], position=min(order[member_id], MAX_POSITION))
+            for member_id, reason in pending.values_list("member_id", "reason")
+        ]
+        Attendance.objects.bulk_create(rows)
+    return len(rows)
+
+
+# --- speeches, votes, tasks --------------------------------------------------------
+
+@transaction.atomic
+def speech_save(meeting: Meeting, position: int, *, member: Member, item: str = "", summary: str = "") -> Speech:
+    """Add or update the speech at `position` (speaker from the roll, agenda item, summary)."""
+    locked = _locked(meeting)
+    position = _position(position)
+    if member is None:
+        raise ValidationError({"member": "Chọn người phát biểu."})
+    _require_on_roll(locked, member, "member", "Người phát biểu")
+    item = _text(item)
+    if len(item) > 255:
+        raise ValidationError({"item": "Nội dung dài quá 255 ký tự."})
+    speech, _ = Speech.objects.update_or_create(
+        meeting=locked, position=position,
+        defaults={"member": member, "item": item, "summary": _text(summary)})
+    return speech
+
+
+speech_add = speech_save
+
+
+@transaction.atomic
+def speech_delete(meeting: Meeting, position: int) -> int:
+    locked = _locked(meeting)
+    return Speech.objects.filter(meeting=locked, position=_position(position)).delete()[0]
+
+
+def _count(value, field: str, label: str) -> int:
+    if value is None or value == "":
+        return 0
+    if type(value) is not int or value < 0:
+        raise ValidationError({field: f"Số phiếu {label} phải là số nguyên không âm."})
+    return value
+
+
+@transaction.atomic
+def vote_record(meeting: Meeting, position: int, *, kind: str, method: str, subject: str = "",
+                votes_for=0, votes_against=0, votes_abstain=0, votes_invalid=0) -> Vote:
+    """Add or update the vote at `position`. Counts that exceed the voters present are kept
+    (the engine reports VOTE_COUNTS_INCONSISTENT); only impossible input is refused."""
+    locked = _locked(meeting)
+    position = _position(position)
+    if kind not in VoteKind.values:
+        raise ValidationError({"kind": "Loại biểu quyết không hợp lệ."})
+    if method not in VoteMethod.values:
+        raise ValidationError({"method": "Hình thức biểu quyết không hợp lệ."})
+    counts = {
+        "votes_for": _count(votes_for, "votes_for", "tán thành"),
+        "votes_against": _count(votes_against, "votes_against", "không tán thành"),
+        "votes_abstain": _count(votes_abstain, "votes_abstain", "không biểu quyết"),
+        "votes_invalid": _count(votes_invalid, "votes_invalid", "không hợp lệ"),
+    }
+    if method != VoteMethod.SECRET_BALLOT and counts["votes_invalid"]:
+        raise ValidationError({"votes_invalid": "Chỉ bỏ phiếu kín mới có phiếu không hợp lệ."})
+    subject = _text(subject)
+    if len(subject) > 500:
+        raise ValidationError({"subject": "Nội dung biểu quyết dài quá 500 ký tự."})
+    vote, _ = Vote.objects.update_or_create(
+        meeting=locked, position=position,
+        defaults={"kind": kind, "method": method, "subject": subject, **counts})
+    return vote
+
+
+@transaction.atomic
+def vote_delete(meeting: Meeting, position: int) -> int:
+    locked = _locked(meeting)
+    return Vote.objects.filter(meeting=locked, position=_position(position)).delete()[0]
+
+
+@transaction.atomic
+def task_save(meeting: Meeting, position: int, *, description: str, assignee: Member | None = None,
+              due: date | None = None) -> Task:
+    """Add or update the task at `position` (assignee from the roll, description, due date)."""
+    locked = _locked(meeting)
+    position = _position(position)
+    description = _text(description)
+    if not description:
+        raise ValidationError({"description": "Ghi nội dung nhiệm vụ."})
+    _require_on_roll(locked, assignee, "assignee", "Người được giao")
+    if due is not None and due < locked.date:
+        raise ValidationError({"due": f"Hạn hoàn thành phải từ ngày họp ({locked.date:%d/%m/%Y}) trở đi."})
+    task, _ = Task.objects.update_or_create(
+        meeting=locked, position=position,
+        defaults={"assignee": assignee, "description": description, "due": due})
+    return task
+
+
+task_add = task_save
+
+
+@transaction.atomic
+def task_delete(meeting: Meeting, position: int) -> int:
+    locked = _locked(meeting)
+    return Task.objects.filter(meeting=locked, position=_position(position)).delete()[0]
+
+
+# --- finalize and amend ----------------------------------------------------------------
+
+def minutes_missing(meeting: Meeting) -> list[str]:
+    """The engine's MINUTES_INCOMPLETE elements for this meeting (empty when complete)."""
+    from chibo.meetings.evaluation import evaluate
+
+    for finding in evaluate(meeting)["findings"]:
+        if finding["code"] == "MINUTES_INCOMPLETE":
+            return list(finding["missing"])
+    return []
+
+
+@transaction.atomic
+def meeting_finalize(meeting: Meeting, user) -> Meeting:
+    """Lock the minutes. Allowed only when no required element is missing; numbers the
+    resolution when the numbering module is installed."""
+    locked = _locked(meeting)
+    missing = minutes_missing(locked)
+    if missing:
+        names = ", ".join(engine.MISSING_ELEMENT_LABELS[m] for m in missing)
+        raise ValidationError(f"Chưa thể hoàn tất biên bản, còn thiếu: {names}.", code="incomplete")
+    locked.status = MeetingStatus.FINALIZED
+    locked.finalized_at = timezone.now()
+    locked.finalized_by = user
+    locked.save(update_fields=["status", "finalized_at", "finalized_by", "updated_at"])
+    try:
+        from chibo.meetings.numbering import assign_resolution_number
+    except ImportError:
+        assign_resolution_number = None
+    if assign_resolution_number is not None:
+        assign_resolution_number(locked)
+    return locked
+
+
+@transaction.atomic
+def meeting_amend(meeting: Meeting, user, reason: str, changes: dict) -> Amendment:
+    """Correct finalized minutes. `changes` maps header fields to new values and
+    ("attendance", member code) to (status, reason). The Amendment keeps who, when, why and
+    every change as {"old": ..., "new": ...} in the words the minutes use."""
+    locked = _locked(meeting, editable=False)
+    if locked.status != MeetingStatus.FINALIZED:
+        raise ValidationError("Biên bản chưa hoàn tất: hãy sửa trực tiếp trên trang ghi biên bản.")
+    reason = _text(reason)
+    if not reason:
+        raise ValidationError({"reason": "Ghi lý do đính chính."})
+    recorded: dict[str, dict] = {}
+    header_fields = []
+    for key, value in changes.items():
+        if isinstance(key, tuple) and key[0] == "attendance":
+            entry = _amend_attendance(locked, key[1], *value)
+            if entry:
+                recorded[f"attendance:{key[1]}"] = entry
+            continue
+        old, new = _set_header(locked, key, value)
+        if _shown(key, old) != _shown(key, new):
+            recorded[key] = {"label": HEADER_LABELS[key], "old": _shown(key, old), "new": _shown(key, new)}
+            header_fields.append(key)
+    if not recorded:
+        raise ValidationError("Không có thay đổi nào so với biên bản hiện tại.")
+    if header_fields:
+        locked.save(update_fields=[*header_fields, "updated_at"])
+    return Amendment.objects.create(meeting=locked, author=user, reason=reason, changes=recorded)
+
+
+def _amend_attendance(meeting: Meeting, code: str, status: str, reason: str = "") -> dict | None:
+    member = Member.objects.filter(code=code).first()
+    if member is None or not _on_roll(meeting, member):
+        raise ValidationError({"attendance": f"Đảng viên {code} không có trong danh sách chi bộ."})
+    if status not in AttendanceStatus.values:
+        raise ValidationError({"attendance": "Trạng thái điểm danh không hợp lệ."})
+    reason = _text(reason) if status == AttendanceStatus.ABSENT_EXCUSED else ""
+    row = Attendance.objects.filter(meeting=meeting, member=member).first()
+
+    def shown(st, why):
+        if st is None:
+            return None
+        label = AttendanceStatus(st).label
+        return f"{label} ({why})" if why else label
+
+    old = shown(row.status, row.reason) if row else None
+    new = shown(status, reason)
+    if old == new:
+        return None
+    if row is None:
+        Attendance.objects.create(meeting=meeting, member=member, status=status, reason=reason,
+                                  position=_attendance_position(meeting, member))
+    else:
+        row.status, row.reason = status, reason
+        row.save(update_fields=["status", "reason"])
+    return {"label": f"Điểm danh {member.full_name}", "old": old, "new": new}
+
+
+# --- quality scores ----------------------------------------------------------------------
+
+def _confirmation(meeting: Meeting) -> ScoreConfirmation:
+    conf, _ = ScoreConfirmation.objects.select_for_update().get_or_create(meeting=meeting)
+    return conf
+
+
+@transaction.atomic
+def meeting_scores_set(meeting: Meeting, *, preparation=None, conduct=None, principles=None) -> Meeting:
+    """The cell's manual scores (0..10 each, None = not scored). Refused after the superior's
+    confirmation; a change withdraws an earlier adoption by the meeting."""
+    locked = _locked(meeting, editable=False)
+    values = {"preparation": preparation, "conduct": conduct, "principles": principles}
+    errors = {}
+    for key, value in values.items():
+        top = MANUAL_MAX[key]
+        if value is not None and (type(value) is not int or not 0 <= value <= top):
+            errors[key] = f"Điểm {SCORE_LABELS[key].lower()} phải là số nguyên từ 0 đến {top}."
+    if errors:
+        raise ValidationError(errors)
+    conf = _confirmation(locked)
+    if conf.confirmed_at:
+        raise ValidationError("Điểm đánh giá đã được cấp trên xác nhận, không thể sửa.")
+    changed = [SCORE_FIELDS[k] for k, v in values.items() if getattr(locked, SCORE_FIELDS[k]) != v]
+    for key, value in values.items():
+        setattr(locked, SCORE_FIELDS[key], value)
+    if changed:
+        locked.save(update_fields=[*changed, "updated_at"])
+        if conf.adopted_at:
+            conf.adopted_at = None
+            conf.save(update_fields=["adopted_at"])
+    return locked
+
+
+@transaction.atomic
+def meeting_scores_adopt(meeting: Meeting, user) -> ScoreConfirmation:
+    """The meeting adopts the cell's proposed manual scores."""
+    locked = _locked(meeting, editable=False)
+    missing = [SCORE_LABELS[k] for k, f in SCORE_FIELDS.items() if getattr(locked, f) is None]
+    if missing:
+        raise ValidationError(f"Chưa chấm điểm: {', '.join(missing)}.")
+    conf = _confirmation(locked)
+    if conf.confirmed_at:
+        raise ValidationError("Điểm đánh giá đã được cấp trên xác nhận.")
+    conf.adopted_at = timezone.now()
+    conf.save(update_fields=["adopted_at"])
+    return conf
+
+
+@transaction.atomic
+def meeting_scores_confirm(meeting: Meeting, user) -> ScoreConfirmation:
+    """The attending superior confirms the adopted scores (the caller checks it is a superior)."""
+    locked = _locked(meeting, editable=False)
+    conf = _confirmation(locked)
+    if not conf.adopted_at:
+        raise ValidationError("Chi bộ chưa thông qua điểm đánh giá, chưa thể xác nhận.")
+    if conf.confirmed_at:
+        raise ValidationError("Điểm đánh giá đã được xác nhận.")
+    conf.confirmed_at = timezone.now()
+    conf.confirmed_by = user
+    conf.save(update_fields=["confirmed_at", "confirmed_by"])
+    return conf

@@ -1,0 +1,49 @@
+"""Downloads of the official documents, printed from the record: minutes and resolution of a
+meeting (Word and PDF) and a cell's minutes book of a year (PDF, finalized meetings only).
+
+Only users who may read the cell get a file; anyone else gets 404, as for the meeting page."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET
+
+from chibo.meetings import docs_adapter
+from chibo.meetings.models import Meeting
+from chibo.orgs.access import get_org_for_user, scope_for
+
+DOCUMENTS = {
+    "minutes": ("bien-ban", docs_adapter.minutes_file),
+    "resolution": ("nghi-quyet", docs_adapter.resolution_file),
+}
+
+
+def _meeting_for_user(user, ident) -> Meeting:
+    meeting = Meeting.objects.select_related("organization").filter(ident=ident).first()
+    if meeting is None or not scope_for(user).can_read_org(meeting.organization):
+        raise Http404("Không tìm thấy cuộc họp")
+    return meeting
+
+
+def _attachment(content: bytes, fmt: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=docs_adapter.content_type(fmt))
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def meeting_document(request, ident, document, fmt):
+    meeting = _meeting_for_user(request.user, ident)
+    slug, render = DOCUMENTS[document]
+    return _attachment(render(meeting, fmt), fmt, f"{slug}-{meeting.ident}.{fmt}")
+
+
+@login_required
+@require_GET
+def minutes_book(request, code, year):
+    org, _scope = get_org_for_user(request.user, code)
+    if not org.is_cell or not 1900 <= year <= 9999:
+        raise Http404("Không có sổ biên bản này")
+    return _attachment(docs_adapter.minutes_book_file(org, year), "pdf", f"so-bien-ban-{org.code}-{year}.pdf")
