@@ -330,3 +330,14 @@ def test_page_before_opening_and_panel_errors(meeting, secret_vote, personas, cl
 
 def test_unknown_vote_is_404(personas, client_for, tree):
     assert client_for(personas["admin"]).get("/bo-phieu/999999/").status_code == 404
+
+
+def test_links_snippet_for_the_meeting_page(meeting, secret_vote):
+    from django.template.loader import render_to_string
+
+    hands = Vote.objects.create(meeting=meeting, position=1, kind="resolution", method="show_of_hands")
+    html = render_to_string("meetings/ballot_links.html", {"vote": secret_vote, "can_manage": True})
+    assert f'href="/bo-phieu/{secret_vote.pk}/"' in html and f'href="/bo-phieu/{secret_vote.pk}/dieu-hanh/"' in html
+    html = render_to_string("meetings/ballot_links.html", {"vote": secret_vote, "can_manage": False})
+    assert "dieu-hanh" not in html
+    assert render_to_string("meetings/ballot_links.html", {"vote": hands, "can_manage": True}).strip() == ""

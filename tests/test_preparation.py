@@ -150,6 +150,7 @@ def test_thematic_prep_upload_and_approval(personas, tree, thematic, client_for,
     prep = ThematicPrep.objects.get(meeting=thematic)
     thematic.refresh_from_db()
     assert (thematic.topic, prep.presenter, prep.approved_at) == ("Chuyển đổi số trong công tác Đảng", tree["M1"], None)
+    assert ("body", "Trình bày đề dẫn chuyên đề: Chuyển đổi số trong công tác Đảng") in titles(thematic)
     assert prep.presentation.name.startswith("presentations/")
     assert (media / prep.presentation.name).read_bytes() == b"PK bai de dan"
     assert client.post(f"/sinh-hoat/{thematic.ident}/chuan-bi/chuyen-de/duyet/").status_code == 302

@@ -28,7 +28,7 @@ def audit_text(text: str | bytes, date_from: date, date_to: date, as_of: date | 
 
 def audit_file_input(path: str, date_from: date, date_to: date) -> AuditInput:
     """What an audit of [date_from, date_to] reads of the bundle file ``path`` (``-``: standard
-    input, read whole so that it can be read again on bad input).
+    input; it and other pipes are read whole, so that they can be read again on bad input).
 
     Raises :class:`~chibo.interchange.validate.BundleError` on bad input, ``OSError`` when the
     file cannot be read.
@@ -37,5 +37,8 @@ def audit_file_input(path: str, date_from: date, date_to: date) -> AuditInput:
         fh = io.BytesIO(sys.stdin.buffer.read())
     else:
         fh = open(path, "rb")  # noqa: SIM115 - closed below
+        if not fh.seekable():  # a pipe: read it whole, so that it can be read again
+            with fh:
+                fh = io.BytesIO(fh.read())
     with fh:
         return parse_audit_input(fh, date_from, date_to)

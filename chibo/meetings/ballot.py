@@ -8,7 +8,9 @@
 - `ballot_close(box, user)`: counts the ballots into the Vote (votes_for/against/abstain/invalid).
 
 Every function locks the box row (`select_for_update`), so a ballot cannot slip in after the
-count, and casting is serialized per box (a cell has at most a few dozen voters).
+count, and casting is serialized per box (a cell has at most a few dozen voters). Opening and
+closing also lock the meeting row, first, as every other write to the meeting does (meeting,
+then box, then vote): closing cannot cross a finalization, and no lock cycle can form.
 
 Secrecy beyond the schema: databases keep rows in insertion order (SQLite's hidden rowid,
 PostgreSQL's heap order), and BallotVoter ids grow in casting order, so while the box is open
@@ -95,8 +97,12 @@ def eligible_voters(meeting: Meeting) -> list[Member]:
 # --- transitions ------------------------------------------------------------------------
 
 def _locked_box(box: BallotBox) -> BallotBox:
-    return BallotBox.objects.select_for_update().select_related("vote", "vote__meeting",
-                                                               "vote__meeting__organization").get(pk=box.pk)
+    return BallotBox.objects.select_for_update(of=("self",)).select_related(
+        "vote", "vote__meeting", "vote__meeting__organization").get(pk=box.pk)
+
+
+def _locked_meeting(meeting_id: int) -> Meeting:
+    return Meeting.objects.select_for_update(of=("self",)).select_related("organization").get(pk=meeting_id)
 
 
 def _check_meeting(meeting: Meeting) -> None:
@@ -107,8 +113,9 @@ def _check_meeting(meeting: Meeting) -> None:
 @transaction.atomic
 def ballot_open(vote: Vote, user) -> BallotBox:
     """Open the ballot box of a secret-ballot vote of a meeting not yet finalized."""
-    vote = Vote.objects.select_for_update().select_related("meeting", "meeting__organization").get(pk=vote.pk)
-    meeting = vote.meeting
+    meeting = _locked_meeting(vote.meeting_id)
+    vote = Vote.objects.select_for_update().get(pk=vote.pk)
+    vote.meeting = meeting
     if not can_conduct(user, meeting):
         raise ValidationError(NOT_ALLOWED, code="forbidden")
     if vote.method != VoteMethod.SECRET_BALLOT:
@@ -143,8 +150,10 @@ def ballot_cast(box: BallotBox, member: Member, choice: str) -> None:
 @transaction.atomic
 def ballot_close(box: BallotBox, user) -> Vote:
     """Close the box, count the ballots into the Vote and reseal the rows (see the module doc)."""
+    meeting = _locked_meeting(BallotBox.objects.filter(pk=box.pk).values_list("vote__meeting_id", flat=True).get())
     locked = _locked_box(box)
     vote = locked.vote
+    vote.meeting = meeting
     if not can_conduct(user, vote.meeting):
         raise ValidationError(NOT_ALLOWED, code="forbidden")
     if locked.state != BallotBox.State.OPEN:

@@ -264,14 +264,18 @@ def clean_agenda(items: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     return sorted(cleaned, key=lambda item: SECTIONS.index(item[0]))
 
 
+def presentation_item(topic: str) -> str:
+    """The agenda item of the thematic presentation."""
+    topic = " ".join(topic.split())
+    return f"Trình bày đề dẫn chuyên đề: {topic}"[:TITLE_MAX] if topic else "Trình bày đề dẫn chuyên đề"
+
+
 def meeting_agenda(template: Iterable[tuple[str, str]], kind: str, topic: str = "") -> list[tuple[str, str]]:
     """A meeting's agenda from a template: thematic and combined meetings get the presentation and
     the discussion of the topic at the end of the body section."""
     items = clean_agenda(template)
     if kind in THEMATIC_KINDS:
-        topic = " ".join(topic.split())
-        extra = [(BODY, f"Trình bày đề dẫn chuyên đề: {topic}"[:TITLE_MAX] if topic else "Trình bày đề dẫn chuyên đề"),
-                 (BODY, "Tham luận, thảo luận chuyên đề")]
+        extra = [(BODY, presentation_item(topic)), (BODY, "Tham luận, thảo luận chuyên đề")]
         at = max((i + 1 for i, (s, _t) in enumerate(items) if s in (OPENING, BODY)), default=0)
         items[at:at] = extra
     return items

@@ -352,6 +352,10 @@ def thematic_prep_save(meeting: Meeting, *, topic: str, presenter: Member | None
     prep, _ = ThematicPrep.objects.select_for_update().get_or_create(meeting=locked)
     changed = topic != locked.topic or presentation is not None
     if topic != locked.topic:
+        # The agenda's presentation item copied from the template follows the topic.
+        old_item = planning.presentation_item(locked.topic)
+        AgendaItem.objects.filter(meeting=locked, section=planning.BODY, title=old_item).update(
+            title=planning.presentation_item(topic))
         locked.topic = topic
         locked.save(update_fields=["topic", "updated_at"])
     prep.presenter = presenter
@@ -535,17 +539,19 @@ def notice_send(meeting: Meeting, user, *, base_url: str = "", on: date | None =
 
 # --- absence notices sent ahead ------------------------------------------------------------------
 
-def _absence_open(meeting: Meeting, on: date) -> None:
-    if meeting.status not in UPCOMING or meeting.date < on:
+def _absence_open(meeting: Meeting, on: date) -> Meeting:
+    """The meeting locked, if absence notices may still be sent or withdrawn (until its day)."""
+    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if locked.status not in UPCOMING or locked.date < on:
         raise ValidationError("Cuộc họp đã diễn ra; không thể gửi hoặc rút báo vắng.")
+    return locked
 
 
 @transaction.atomic
 def absence_notice_send(meeting: Meeting, member: Member, reason: str, *, on: date | None = None) -> AbsenceNotice:
     """A member's reason for not attending an upcoming meeting of their cell (a second send
     replaces the reason). The recording page pre-fills the roll from it as absent_excused."""
-    locked = _lock(meeting)
-    _absence_open(locked, on or today())
+    locked = _absence_open(meeting, on or today())
     reason = _text(reason)
     if not reason:
         raise ValidationError({"reason": "Nhập lý do vắng mặt."})
@@ -559,8 +565,7 @@ def absence_notice_send(meeting: Meeting, member: Member, reason: str, *, on: da
 
 @transaction.atomic
 def absence_notice_withdraw(meeting: Meeting, member: Member, *, on: date | None = None) -> int:
-    locked = _lock(meeting)
-    _absence_open(locked, on or today())
+    locked = _absence_open(meeting, on or today())
     deleted = AbsenceNotice.objects.filter(meeting=locked, member=member).delete()[0]
     if not deleted:
         raise ValidationError("Đồng chí chưa gửi báo vắng cho cuộc họp này.")
