@@ -79,3 +79,9 @@ def meeting(tree):
     for i, code in enumerate(["M1", "M2", "M3"]):
         Attendance.objects.create(meeting=m, member=tree[code], position=i, status="present")
     return m
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """PBKDF2 is slow on purpose; tests only need logins to work."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
