@@ -93,7 +93,7 @@ def demo_bundle(today: date, seed: int = 2025) -> tuple[dict, dict]:
         return False
 
     for cell, _name, _size in CELLS:
-        for back in range(6, 0, -1):
+        for back in range(max(6, today.month - 1), 0, -1):
             y, mo = today.year, today.month - back
             while mo <= 0:
                 y, mo = y - 1, mo + 12
@@ -138,7 +138,7 @@ def demo_bundle(today: date, seed: int = 2025) -> tuple[dict, dict]:
                 "manual_scores": {"preparation": rnd.randint(7, 10), "conduct": rnd.randint(7, 10),
                                   "principles": rnd.randint(7, 10)},
             })
-            if back in (2, 5) and cell != "TT-C4":
+            if back % 6 in (2, 5) and cell != "TT-C4":
                 visits.append({"organization": cell, "date": day.isoformat(), "visitor": "Trần Văn Bình",
                                "committee": "TT"})
     bundle = {"format": "chibo-bundle", "version": 1, "profiles": {}, "organizations": orgs, "members": members,
@@ -156,6 +156,10 @@ def load_demo(today: date) -> list[tuple[str, str, str]]:
     for code, cell, title in extra["positions"]:
         Position.objects.create(member_id=ids[code], organization=orgs[cell], title=title,
                                 start=extra["start"])
+    from chibo.meetings.services_plan import plan_year
+
+    for code, _name, _size in CELLS:
+        plan_year(orgs[code], today.year)
     User = get_user_model()
     logins = []
     for username, label, cell in LOGINS:
