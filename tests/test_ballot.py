@@ -341,3 +341,27 @@ def test_links_snippet_for_the_meeting_page(meeting, secret_vote):
     html = render_to_string("meetings/ballot_links.html", {"vote": secret_vote, "can_manage": False})
     assert "dieu-hanh" not in html
     assert render_to_string("meetings/ballot_links.html", {"vote": hands, "can_manage": True}).strip() == ""
+
+
+@pytest.mark.django_db
+def test_open_box_blocks_finalize_and_manual_counts(tree, meeting, personas):
+    """The box's counts are the vote's counts: no hand edits, no finalizing while it is open."""
+    from django.core.exceptions import ValidationError
+
+    from chibo.meetings import ballot as ballot_services
+    from chibo.meetings import services as meeting_services
+    from chibo.meetings.models import Vote
+
+    vote = Vote.objects.create(meeting=meeting, position=0, kind="election", method="secret_ballot",
+                               subject="Bầu bí thư")
+    ballot_services.ballot_open(vote, personas["admin"])
+    with pytest.raises(ValidationError) as exc:
+        meeting_services.meeting_finalize(meeting, personas["admin"])
+    assert exc.value.messages == ["Còn hòm phiếu kín đang mở: hãy đóng hòm phiếu trước khi hoàn tất biên bản."]
+    with pytest.raises(ValidationError) as exc:
+        meeting_services.vote_record(meeting, 0, kind="election", method="secret_ballot", subject="Bầu bí thư",
+                                     votes_for=5)
+    assert "không sửa tay được" in exc.value.messages[0]
+    with pytest.raises(ValidationError):
+        meeting_services.vote_delete(meeting, 0)
+    assert Vote.objects.get(pk=vote.pk).votes_for == 0

@@ -251,6 +251,12 @@ def vote_record(meeting: Meeting, position: int, *, kind: str, method: str, subj
     subject = _text(subject)
     if len(subject) > 500:
         raise ValidationError({"subject": "Nội dung biểu quyết dài quá 500 ký tự."})
+    existing = Vote.objects.filter(meeting=locked, position=position).select_related("ballot_box").first()
+    if existing is not None and hasattr(existing, "ballot_box"):
+        changed = existing.method != method or any(getattr(existing, k) != v for k, v in counts.items())
+        if changed:
+            raise ValidationError({"method": "Biểu quyết này bỏ phiếu kín điện tử: số phiếu do hòm phiếu đếm, "
+                                             "không sửa tay được."})
     vote, _ = Vote.objects.update_or_create(
         meeting=locked, position=position,
         defaults={"kind": kind, "method": method, "subject": subject, **counts})
@@ -260,6 +266,8 @@ def vote_record(meeting: Meeting, position: int, *, kind: str, method: str, subj
 @transaction.atomic
 def vote_delete(meeting: Meeting, position: int) -> int:
     locked = _locked(meeting)
+    if Vote.objects.filter(meeting=locked, position=_position(position), ballot_box__isnull=False).exists():
+        raise ValidationError("Biểu quyết đã mở hòm phiếu điện tử, không thể xóa.")
     return Vote.objects.filter(meeting=locked, position=_position(position)).delete()[0]
 
 
@@ -307,6 +315,9 @@ def meeting_finalize(meeting: Meeting, user) -> Meeting:
     """Lock the minutes. Allowed only when no required element is missing; numbers the
     resolution when the numbering module is installed."""
     locked = _locked(meeting)
+    if Vote.objects.filter(meeting=locked, ballot_box__state="open").exists():
+        raise ValidationError("Còn hòm phiếu kín đang mở: hãy đóng hòm phiếu trước khi hoàn tất biên bản.",
+                              code="ballot_open")
     missing = minutes_missing(locked)
     if missing:
         names = ", ".join(engine.MISSING_ELEMENT_LABELS[m] for m in missing)
