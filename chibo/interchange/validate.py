@@ -81,15 +81,14 @@ bundle in an unusual order is still audited (with the memory of the whole-docume
 from __future__ import annotations
 
 import codecs
-import gc
 import json
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date, time
 from typing import Any, BinaryIO
 
 from chibo.rules.engine import AuditInput, MeetingFacts, RollIndex, bundle_input, meeting_facts
+from chibo.rules.engine import gc_paused as _gc_paused
 from chibo.rules.profile import validate_profile_value
 from chibo.rules.rubric import manual_score_problem
 
@@ -951,22 +950,6 @@ def _validate(doc: Any, dups: dict[int, tuple[dict, list[str]]], check_chars: bo
     norm["format"] = "chibo-bundle"
     norm["version"] = 1
     return norm
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building millions of acyclic objects.
-
-    Reference counting still frees everything; only cycle detection (useless here, and the
-    main cost of decoding a large bundle) is postponed.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def parse_bundle(text: str | bytes) -> dict:
