@@ -70,3 +70,11 @@ def test_nothing_loads_from_a_cdn():
     for path in (ROOT / "chibo" / "templates").rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         assert "https://" not in text and "//cdn" not in text, path
+
+
+def test_admin_screens_open_for_the_administrator(client, personas):
+    client.force_login(personas["admin"])
+    for url in ("/quan-tri/orgs/role/", "/quan-tri/orgs/member/", "/quan-tri/orgs/organization/"):
+        assert client.get(url).status_code == 200, url
+    client.force_login(personas["staff"])
+    assert client.get("/quan-tri/orgs/role/").status_code == 302  # not staff: sent to the admin login
