@@ -316,24 +316,32 @@ def _empty_required(chk: _Checker, path: tuple, key: str) -> None:
     chk.err(path + (key,), "trường bắt buộc, không được để trống")
 
 
+def _blank(chk, path, key, required):
+    """An empty or whitespace-only string: missing (an error only where the key is required)."""
+    if required:
+        _empty_required(chk, path, key)
+    return None
+
+
+def _not_text(chk, v, path, key, required, expected: str):
+    """The shared tail of the text-valued parsers for a value that is not a string: null counts as
+    empty, an absent key as absent, anything else is the wrong type: "<expected> không phải <type>"."""
+    if v is None:
+        return _blank(chk, path, key, required)
+    if v is not _ABSENT:
+        chk.err(path + (key,), f"{expected} không phải {_type_name(v)}")
+    return None
+
+
 def _p_str(chk, v, path, key, required):
     if type(v) is str:
         if chk.check_chars and _BAD_CHARS.search(v):
             chk.err(path + (key,), _BAD_CHARS_REASON)
             return None
         if not v.strip():
-            if required:
-                _empty_required(chk, path, key)
-            return None
+            return _blank(chk, path, key, required)
         return v
-    if v is None:
-        if required:
-            _empty_required(chk, path, key)
-        return None
-    if v is _ABSENT:
-        return None
-    chk.err(path + (key,), f"phải là chuỗi ký tự, không phải {_type_name(v)}")
-    return None
+    return _not_text(chk, v, path, key, required, "phải là chuỗi ký tự,")
 
 
 def _p_date(chk, v, path, key, required):
@@ -342,9 +350,7 @@ def _p_date(chk, v, path, key, required):
         if d is not None:
             return d
         if not v.strip():
-            if required:
-                _empty_required(chk, path, key)
-            return None
+            return _blank(chk, path, key, required)
         m = _DATE_RE.fullmatch(v)
         if m is None:
             chk.err(path + (key,), f"ngày '{_show(v)}' không đúng dạng YYYY-MM-DD")
@@ -356,14 +362,7 @@ def _p_date(chk, v, path, key, required):
             return None
         chk.dates[v] = d
         return d
-    if v is None:
-        if required:
-            _empty_required(chk, path, key)
-        return None
-    if v is _ABSENT:
-        return None
-    chk.err(path + (key,), f"phải là ngày dạng YYYY-MM-DD, không phải {_type_name(v)}")
-    return None
+    return _not_text(chk, v, path, key, required, "phải là ngày dạng YYYY-MM-DD,")
 
 
 def _p_time(chk, v, path, key, required):
@@ -390,19 +389,10 @@ def _enum(values: tuple[str, ...]) -> Parser:
             if v in allowed:
                 return v
             if not v.strip():
-                if required:
-                    _empty_required(chk, path, key)
-                return None
+                return _blank(chk, path, key, required)
             chk.err(path + (key,), f"giá trị '{_show(v)}' không hợp lệ; chỉ chấp nhận: {listing}")
             return None
-        if v is None:
-            if required:
-                _empty_required(chk, path, key)
-            return None
-        if v is _ABSENT:
-            return None
-        chk.err(path + (key,), f"phải là một trong: {listing}; không phải {_type_name(v)}")
-        return None
+        return _not_text(chk, v, path, key, required, f"phải là một trong: {listing};")
 
     parse.allowed = allowed  # type: ignore[attr-defined]  # used by _fast_list
     return parse
