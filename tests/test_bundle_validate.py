@@ -641,3 +641,27 @@ def test_kind_hierarchy_is_not_checked():
         {"code": "G", "name": "Tổ đảng", "kind": "to_dang", "parent": "C"},
     ]}
     assert len(parse_bundle(json.dumps(doc))["organizations"]) == 3
+
+
+def test_wrong_type_messages_of_text_date_and_enumeration_fields():
+    import json as _json
+    from pathlib import Path as _Path
+
+    from chibo.interchange.validate import BundleError as _BundleError
+    from chibo.interchange.validate import parse_bundle as _parse
+
+    doc = _json.loads((_Path(__file__).parent / "data/examples/quy_mot.json").read_text(encoding="utf-8"))
+    doc["organizations"][1]["name"] = 5
+    doc["organizations"][1]["established_on"] = []
+    doc["meetings"][0]["kind"] = True
+    doc["meetings"][0]["place"] = None  # optional: null is just missing
+    try:
+        _parse(_json.dumps(doc, ensure_ascii=False))
+    except _BundleError as exc:
+        errors = exc.errors
+    assert errors == [
+        ("$.organizations[1].name", "phải là chuỗi ký tự, không phải số nguyên"),
+        ("$.organizations[1].established_on", "phải là ngày dạng YYYY-MM-DD, không phải danh sách"),
+        ("$.meetings[0].kind",
+         "phải là một trong: regular, thematic, combined, extraordinary; không phải true/false"),
+    ]
