@@ -45,6 +45,9 @@ class Meeting(models.Model):
     finalized_at = models.DateTimeField(null=True, blank=True)
     finalized_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
+    # The official minutes as they stood when finalized (chibo.meetings.snapshot): the documents
+    # of a finalized meeting are printed from it, and only an amendment changes it.
+    minutes_snapshot = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -154,6 +157,7 @@ class Amendment(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="amendments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    author_name = models.CharField("người đính chính", max_length=150, blank=True)  # as it stood then
     created_at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField("lý do")
     changes = models.JSONField(default=dict)
@@ -259,6 +263,9 @@ class ScoreConfirmation(models.Model):
     """Manual quality scores: proposed by the cell, adopted by the meeting, confirmed by the superior."""
 
     meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="score_confirmation")
+    scored_at = models.DateTimeField(null=True, blank=True)
+    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
     adopted_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

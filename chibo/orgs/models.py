@@ -6,12 +6,19 @@ and PostgreSQL alike, whatever the database collation (only [0-9a-f] occur).
 """
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
 from chibo.orgs import vntext
 
 SEGMENT = 8  # hex digits per tree level: ids up to 4 billion
+
+#: Codes of organisations and members appear in URLs, file names and bundles: letters, digits,
+#: "-", "_" and "." only (no "/", no spaces), starting with a letter or a digit.
+CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z"
+CODE_MESSAGE = "Mã chỉ gồm chữ cái không dấu, chữ số và các ký tự - _ . (bắt đầu bằng chữ hoặc số)."
+code_validator = RegexValidator(CODE_PATTERN, CODE_MESSAGE, code="code_alphabet")
 
 
 class OrgKind(models.TextChoices):
@@ -27,7 +34,7 @@ CELL_KINDS = (OrgKind.GRASSROOTS_CELL, OrgKind.CELL)
 
 
 class Organization(models.Model):
-    code = models.CharField("mã", max_length=64, unique=True)
+    code = models.CharField("mã", max_length=64, unique=True, validators=[code_validator])
     name = models.CharField("tên", max_length=255)
     kind = models.CharField("loại", max_length=32, choices=OrgKind.choices)
     parent = models.ForeignKey(
@@ -72,7 +79,7 @@ class Member(models.Model):
         MALE = "nam", "Nam"
         FEMALE = "nu", "Nữ"
 
-    code = models.CharField("mã đảng viên", max_length=32, unique=True)
+    code = models.CharField("mã đảng viên", max_length=32, unique=True, validators=[code_validator])
     full_name = models.CharField("họ và tên", max_length=120)
     sort_key = models.CharField(max_length=400, db_index=True, editable=False, default="")
     search_name = models.CharField(max_length=120, db_index=True, editable=False, default="")
@@ -187,6 +194,9 @@ class Role(models.Model):
     class Kind(models.TextChoices):
         COMMITTEE_STAFF = "committee_staff", "Cán bộ cấp ủy (giám sát cấp dưới)"
         SECRETARY = "secretary", "Bí thư / thư ký chi bộ"
+        # Given on a cell to a committee staff member whom the committee designates to record
+        # (and finalize) that cell's meetings; staff otherwise only supervise.
+        DESIGNATED = "designated", "Cán bộ cấp ủy được phân công ghi biên bản"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="roles")
