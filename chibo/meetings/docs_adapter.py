@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 
 from chibo.interchange.db import bundle_export
 from chibo.meetings import documents as doc
+from chibo.meetings import snapshot
 from chibo.meetings.evaluation import evaluate_in_bundle
 from chibo.meetings.models import (
     AgendaItem,
@@ -58,16 +59,34 @@ def meetings_with_parts():
 
 
 def minutes_data(meeting: Meeting) -> doc.MinutesData:
-    """The minutes and resolution of one meeting, as the documents print them."""
+    """The minutes and resolution of one meeting, as the documents print them: from the
+    snapshot taken at finalizing (see `chibo.meetings.snapshot`), else from the live record."""
     full = meetings_with_parts().get(pk=meeting.pk)
-    return _build(full.organization, [full])[0]
+    return _printed(full.organization, [full])[0]
+
+
+def live_minutes_data(meeting: Meeting) -> tuple[doc.MinutesData, Meeting]:
+    """The minutes built from the live record whatever the meeting's state, with the meeting and
+    its parts (what finalizing freezes and what an amendment recounts)."""
+    full = meetings_with_parts().get(pk=meeting.pk)
+    return _build(full.organization, [full])[0], full
 
 
 def year_minutes_data(cell: Organization, year: int) -> list[doc.MinutesData]:
     """The finalized meetings of the cell dated in `year`, in order of date then id (the minutes book)."""
     meetings = list(meetings_with_parts().filter(organization=cell, date__year=year,
                                                  status=MeetingStatus.FINALIZED).order_by("date", "ident"))
-    return _build(cell, meetings) if meetings else []
+    return _printed(cell, meetings) if meetings else []
+
+
+def _printed(cell: Organization, meetings: list[Meeting]) -> list[doc.MinutesData]:
+    """Frozen meetings from their snapshot; the others (not finalized, or finalized before
+    snapshots existed) from the live record, all in one pass."""
+    live = [m for m in meetings if not m.minutes_snapshot]
+    built = dict(zip((m.pk for m in live), _build(cell, live), strict=True)) if live else {}
+    return [built[m.pk] if m.pk in built else
+            snapshot.thaw(m.minutes_snapshot, [_amendment(a) for a in m.amendments.all()])
+            for m in meetings]
 
 
 def _build(cell: Organization, meetings: list[Meeting]) -> list[doc.MinutesData]:
@@ -157,10 +176,16 @@ def _signer(meeting: Meeting, positions: list[Position]) -> tuple[str | None, st
     return meeting.chair.full_name, SIGNING_TITLES[Position.Title.DEPUTY] if deputy else CHAIR_TITLE
 
 
+def author_name(user) -> str:
+    """How the minutes name a user who amends them (kept on the amendment as it stands then)."""
+    if user is None:
+        return "—"
+    member = getattr(user, "member", None)
+    return member.full_name if member else (user.get_full_name() or user.get_username())
+
+
 def _amendment(row: Amendment) -> doc.Amendment:
-    author = row.author
-    member = getattr(author, "member", None) if author is not None else None
-    name = member.full_name if member else (author.get_full_name() or author.get_username()) if author else "—"
+    name = row.author_name or author_name(row.author)
     return doc.Amendment(row.created_at, name, row.reason, _changes_text(row.changes))
 
 

@@ -160,6 +160,9 @@ class AmendForm(VietnameseErrorsMixin, forms.Form):
     attendance_status = forms.ChoiceField(label="Thành", choices=[("", "—"), *AttendanceStatus.choices],
                                           required=False)
     attendance_reason = forms.CharField(label="Lý do vắng", max_length=255, required=False)
+    score_preparation = score_field("preparation", "Chuẩn bị")
+    score_conduct = score_field("conduct", "Điều hành")
+    score_principles = score_field("principles", "Nguyên tắc")
     reason = forms.CharField(label="Lý do đính chính", widget=forms.Textarea(attrs={"rows": 2}))
 
     HEADER = ("place", "start", "end", "chair", "secretary", "topic", "rescheduled_reason", "notice_sent_on",
@@ -174,10 +177,14 @@ class AmendForm(VietnameseErrorsMixin, forms.Form):
             "topic": meeting.topic, "rescheduled_reason": meeting.rescheduled_reason,
             "notice_sent_on": meeting.notice_sent_on, "conclusion": meeting.conclusion,
             "resolution_text": meeting.resolution_text,
+            "score_preparation": meeting.score_preparation, "score_conduct": meeting.score_conduct,
+            "score_principles": meeting.score_principles,
         }
         super().__init__(*args, initial=initial, **kwargs)
         self.meeting = meeting
         queryset = Member.objects.filter(pk__in=[m.pk for m in roll_members])
+        for key in ("preparation", "conduct", "principles"):
+            self.fields[f"score_{key}"].label = f"Điểm {self.fields[f'score_{key}'].label.lower()}"
         for name in ("chair", "secretary", "attendance_member"):
             self.fields[name].queryset = queryset
             self.fields[name].empty_label = "—"
@@ -206,6 +213,9 @@ class AmendForm(VietnameseErrorsMixin, forms.Form):
                 if (new in (None, "") and old in (None, "")):
                     continue
                 out[name] = new
+        for key in ("preparation", "conduct", "principles"):
+            if data.get(f"score_{key}") != getattr(self.meeting, f"score_{key}"):
+                out[key] = data.get(f"score_{key}")
         if data.get("attendance_member"):
             out[("attendance", data["attendance_member"].code)] = (data["attendance_status"],
                                                                   data.get("attendance_reason") or "")

@@ -332,7 +332,33 @@ def meeting_finalize(meeting: Meeting, user) -> Meeting:
         assign_resolution_number = None
     if assign_resolution_number is not None:
         assign_resolution_number(locked)
+    _freeze(locked)
     return locked
+
+
+def _freeze(meeting: Meeting) -> None:
+    """Store the minutes as they stand (chibo.meetings.snapshot): the official record."""
+    from chibo.meetings import docs_adapter, snapshot
+
+    data, full = docs_adapter.live_minutes_data(meeting)
+    names = {a.member.code: a.member.full_name for a in full.attendance.all()}
+    meeting.minutes_snapshot = snapshot.freeze(data, names)
+    Meeting.objects.filter(pk=meeting.pk).update(minutes_snapshot=meeting.minutes_snapshot)
+
+
+def _refreeze(meeting: Meeting, changed_headers: list[str], attendance_changed: bool, scores_changed: bool) -> None:
+    """Apply an amendment to the frozen minutes (a meeting finalized before snapshots existed
+    gets its first snapshot here)."""
+    from chibo.meetings import docs_adapter, snapshot
+
+    if not meeting.minutes_snapshot:
+        _freeze(meeting)
+        return
+    fresh, full = docs_adapter.live_minutes_data(meeting)
+    rows = [(a.member.code, a.member.full_name, a.status, a.reason) for a in full.attendance.all()]
+    meeting.minutes_snapshot = snapshot.amended(meeting.minutes_snapshot, fresh, changed_headers,
+                                                attendance_changed, rows, scores_changed=scores_changed)
+    Meeting.objects.filter(pk=meeting.pk).update(minutes_snapshot=meeting.minutes_snapshot)
 
 
 @transaction.atomic
@@ -348,11 +374,25 @@ def meeting_amend(meeting: Meeting, user, reason: str, changes: dict) -> Amendme
         raise ValidationError({"reason": "Ghi lý do đính chính."})
     recorded: dict[str, dict] = {}
     header_fields = []
+    score_fields = []
     for key, value in changes.items():
         if isinstance(key, tuple) and key[0] == "attendance":
-            entry = _amend_attendance(locked, key[1], *value)
+            entry = _amend_attendance(locked, key[1], *value,
+                                      frozen_names=(locked.minutes_snapshot or {}).get("names", {}))
             if entry:
                 recorded[f"attendance:{key[1]}"] = entry
+            continue
+        if key in SCORE_FIELDS:
+            old = getattr(locked, SCORE_FIELDS[key])
+            if old != value:
+                _check_scores({key: value})
+                if ScoreConfirmation.objects.filter(meeting=locked, confirmed_at__isnull=False).exists():
+                    raise ValidationError({key: "Điểm đánh giá đã được cấp trên xác nhận, không thể sửa."})
+                setattr(locked, SCORE_FIELDS[key], value)
+                recorded[SCORE_FIELDS[key]] = {"label": f"Điểm {SCORE_LABELS[key].lower()}",
+                                               "old": None if old is None else str(old),
+                                               "new": None if value is None else str(value)}
+                score_fields.append(SCORE_FIELDS[key])
             continue
         old, new = _set_header(locked, key, value)
         if _shown(key, old) != _shown(key, new):
@@ -360,12 +400,20 @@ def meeting_amend(meeting: Meeting, user, reason: str, changes: dict) -> Amendme
             header_fields.append(key)
     if not recorded:
         raise ValidationError("Không có thay đổi nào so với biên bản hiện tại.")
-    if header_fields:
-        locked.save(update_fields=[*header_fields, "updated_at"])
-    return Amendment.objects.create(meeting=locked, author=user, reason=reason, changes=recorded)
+    if header_fields or score_fields:
+        locked.save(update_fields=[*header_fields, *score_fields, "updated_at"])
+    if score_fields:
+        ScoreConfirmation.objects.update_or_create(
+            meeting=locked, defaults={"adopted_at": None, "scored_at": timezone.now(), "scored_by": user})
+    _refreeze(locked, header_fields, any(k.startswith("attendance:") for k in recorded), bool(score_fields))
+    from chibo.meetings.docs_adapter import author_name
+
+    return Amendment.objects.create(meeting=locked, author=user, author_name=author_name(user)[:150],
+                                    reason=reason, changes=recorded)
 
 
-def _amend_attendance(meeting: Meeting, code: str, status: str, reason: str = "") -> dict | None:
+def _amend_attendance(meeting: Meeting, code: str, status: str, reason: str = "", *,
+                      frozen_names: dict | None = None) -> dict | None:
     member = Member.objects.filter(code=code).first()
     if member is None or not _on_roll(meeting, member):
         raise ValidationError({"attendance": f"Đảng viên {code} không có trong danh sách chi bộ."})
@@ -390,7 +438,8 @@ def _amend_attendance(meeting: Meeting, code: str, status: str, reason: str = ""
     else:
         row.status, row.reason = status, reason
         row.save(update_fields=["status", "reason"])
-    return {"label": f"Điểm danh {member.full_name}", "old": old, "new": new}
+    name = (frozen_names or {}).get(member.code, member.full_name)
+    return {"label": f"Điểm danh {name}", "old": old, "new": new}
 
 
 # --- quality scores ----------------------------------------------------------------------
@@ -400,12 +449,7 @@ def _confirmation(meeting: Meeting) -> ScoreConfirmation:
     return conf
 
 
-@transaction.atomic
-def meeting_scores_set(meeting: Meeting, *, preparation=None, conduct=None, principles=None) -> Meeting:
-    """The cell's manual scores (0..10 each, None = not scored). Refused after the superior's
-    confirmation; a change withdraws an earlier adoption by the meeting."""
-    locked = _locked(meeting, editable=False)
-    values = {"preparation": preparation, "conduct": conduct, "principles": principles}
+def _check_scores(values: dict) -> None:
     errors = {}
     for key, value in values.items():
         top = MANUAL_MAX[key]
@@ -413,6 +457,18 @@ def meeting_scores_set(meeting: Meeting, *, preparation=None, conduct=None, prin
             errors[key] = f"Điểm {SCORE_LABELS[key].lower()} phải là số nguyên từ 0 đến {top}."
     if errors:
         raise ValidationError(errors)
+
+
+@transaction.atomic
+def meeting_scores_set(meeting: Meeting, *, preparation=None, conduct=None, principles=None, user=None) -> Meeting:
+    """The cell's manual scores (0..10 each, None = not scored). Refused after the superior's
+    confirmation; a change withdraws an earlier adoption by the meeting."""
+    locked = _locked(meeting, editable=False)
+    values = {"preparation": preparation, "conduct": conduct, "principles": principles}
+    _check_scores(values)
+    if locked.status == MeetingStatus.FINALIZED:
+        raise ValidationError("Biên bản đã hoàn tất: điểm đánh giá đã ghi trong biên bản, muốn sửa phải lập "
+                              "đính chính (ghi rõ lý do).", code="finalized")
     conf = _confirmation(locked)
     if conf.confirmed_at:
         raise ValidationError("Điểm đánh giá đã được cấp trên xác nhận, không thể sửa.")
@@ -421,6 +477,8 @@ def meeting_scores_set(meeting: Meeting, *, preparation=None, conduct=None, prin
         setattr(locked, SCORE_FIELDS[key], value)
     if changed:
         locked.save(update_fields=[*changed, "updated_at"])
+        conf.scored_at, conf.scored_by = timezone.now(), user
+        conf.save(update_fields=["scored_at", "scored_by"])
         if conf.adopted_at:
             conf.adopted_at = None
             conf.save(update_fields=["adopted_at"])
@@ -444,9 +502,13 @@ def meeting_scores_adopt(meeting: Meeting, user) -> ScoreConfirmation:
 
 @transaction.atomic
 def meeting_scores_confirm(meeting: Meeting, user) -> ScoreConfirmation:
-    """The attending superior confirms the adopted scores (the caller checks it is a superior)."""
+    """The attending superior confirms the adopted scores (the caller checks it is a superior).
+    Separation of duties: whoever entered the scores may not confirm them."""
     locked = _locked(meeting, editable=False)
     conf = _confirmation(locked)
+    if user is not None and conf.scored_by_id == user.pk:
+        raise ValidationError("Người đã chấm điểm không được tự xác nhận điểm đánh giá; việc xác nhận do "
+                              "một cán bộ cấp ủy cấp trên khác thực hiện.", code="same_person")
     if not conf.adopted_at:
         raise ValidationError("Chi bộ chưa thông qua điểm đánh giá, chưa thể xác nhận.")
     if conf.confirmed_at:

@@ -261,7 +261,8 @@ def meeting_amend(request, ident):
 def meeting_scores(request, ident):
     meeting, scope = get_meeting_for_user(request.user, ident, manage=True)
     form = forms.ScoresForm(request.POST)
-    if form.is_valid() and run_service(form, services.meeting_scores_set, meeting, **form.cleaned_data):
+    if form.is_valid() and run_service(form, services.meeting_scores_set, meeting, user=request.user,
+                                         **form.cleaned_data):
         messages.success(request, "Đã lưu điểm đánh giá của chi bộ.")
         return redirect("meeting_detail", ident=meeting.ident)
     context = _detail_context(request, meeting, scope, scores_form=form)
