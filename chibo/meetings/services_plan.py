@@ -35,6 +35,7 @@ from chibo.meetings.models import (
     ThematicPrep,
 )
 from chibo.orgs.models import Member, Membership, Organization, Role
+from chibo.plaintext import render_text
 from chibo.rules.services import effective_profile_for
 
 FINALIZED = "Biên bản cuộc họp đã hoàn tất và bị khóa, không thể sửa phần chuẩn bị."
@@ -515,7 +516,7 @@ def notice_send(meeting: Meeting, user, *, base_url: str = "", on: date | None =
     messages = []
     for r in recipients:
         ctx = {**context, "recipient": r}
-        msg = EmailMultiAlternatives(subject, render_to_string("meetings/notice_email.txt", ctx), to=[r.email])
+        msg = EmailMultiAlternatives(subject, render_text("meetings/notice_email.txt", ctx), to=[r.email])
         msg.attach_alternative(render_to_string("meetings/notice_email.html", ctx), "text/html")
         messages.append(msg)
     try:

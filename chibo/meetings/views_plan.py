@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,6 +22,7 @@ from chibo.meetings import forms_plan, ical, planning, selectors, services_plan
 from chibo.meetings.models import CalendarToken, Meeting, MeetingDocument, MeetingKind, Task, ThematicPrep
 from chibo.orgs.access import get_org_for_user, scope_for
 from chibo.orgs.models import CELL_KINDS, Member, Organization
+from chibo.plaintext import render_text
 from chibo.rules.services import effective_profile_for
 
 MONTHS = [f"Tháng {m}" for m in range(1, 13)]
@@ -462,7 +462,7 @@ def notice_view(request, ident):
     deadline = services_plan.notice_deadline(meeting.date, profile["notice_days_before"])
     late = meeting.kind != MeetingKind.EXTRAORDINARY and services_plan.today() > deadline and \
         meeting.notice_sent_on is None
-    body = render_to_string("meetings/notice_email.txt", {
+    body = render_text("meetings/notice_email.txt", {
         "meeting": meeting, "cell": meeting.organization, "weekday": services_plan.weekday(meeting.date),
         "base_url": _base_url(request), "recipient": None, **data})
     return render(request, "meetings/notice.html", {
