@@ -5,7 +5,9 @@ import hashlib
 
 from django.apps import apps
 
-PERSONAS = ("admin", "staff", "secretary", "member", "other", "anonymous")
+#: See tests/conftest.py: own cell (secretary, member), the committee above it (staff, designated),
+#: a sibling cell (other, sibling), another committee (rival), and nobody (anonymous).
+PERSONAS = ("admin", "staff", "designated", "secretary", "member", "other", "sibling", "rival", "anonymous")
 
 
 def snapshot() -> str:

@@ -1,9 +1,16 @@
 """Shared fixtures: a small tree and the six personas of every access test.
 
     P  (dang_bo_tinh)
-    └── G  (dang_bo_co_so)
-        ├── C1 (chi_bo): M1 (secretary's member record), M2 (linked to login 'member'), M3 probationary
-        └── C2 (chi_bo): M4 (linked to login 'other'), M5
+    ├── G  (dang_bo_co_so)
+    │   ├── C1 (chi_bo): M1 (secretary's member record), M2 (linked to login 'member'), M3 probationary
+    │   └── C2 (chi_bo): M4 (linked to login 'other'), M5 (the sibling cell's secretary, login 'sibling')
+    └── G2 (dang_bo_co_so): another grassroots committee
+        └── C3 (chi_bo)
+
+Personas (tests/access_matrix.py PERSONAS): admin; staff (committee staff of G); designated (staff
+of G whom G designated to record C1's meetings); secretary (of C1); member (of C1); other (a
+member of the sibling cell C2); sibling (the secretary of C2); rival (committee staff of G2);
+anonymous.
 """
 
 from datetime import date
@@ -23,6 +30,8 @@ def tree(db):
     g = services.org_create(code="G", name="Đảng bộ xã Tân Thành", kind="dang_bo_co_so", parent=p)
     c1 = services.org_create(code="C1", name="Chi bộ thôn Đông", kind="chi_bo", parent=g)
     c2 = services.org_create(code="C2", name="Chi bộ thôn Tây", kind="chi_bo", parent=g)
+    g2 = services.org_create(code="G2", name="Đảng bộ xã Bình An", kind="dang_bo_co_so", parent=p)
+    c3 = services.org_create(code="C3", name="Chi bộ thôn Bắc", kind="chi_bo", parent=g2)
     start = date(2020, 1, 1)
     mk = services.member_create
     m1 = mk(code="M1", full_name="Nguyễn Văn An", organization=c1, start=start, gender="nam",
@@ -35,7 +44,7 @@ def tree(db):
             joined_on=date(1999, 1, 1), official_on=date(2000, 1, 1))
     m5 = mk(code="M5", full_name="Đỗ Thị Em", organization=c2, start=start, gender="nu",
             joined_on=date(1998, 1, 1), official_on=date(1999, 1, 1))
-    return {"P": p, "G": g, "C1": c1, "C2": c2, "M1": m1, "M2": m2, "M3": m3, "M4": m4, "M5": m5}
+    return {"P": p, "G": g, "C1": c1, "C2": c2, "G2": g2, "C3": c3, "M1": m1, "M2": m2, "M3": m3, "M4": m4, "M5": m5}
 
 
 @pytest.fixture
@@ -51,8 +60,16 @@ def personas(tree):
     Member.objects.filter(pk=tree["M2"].pk).update(user=member)
     other = User.objects.create_user("other", password=PASSWORD)
     Member.objects.filter(pk=tree["M4"].pk).update(user=other)
+    designated = User.objects.create_user("designated", password=PASSWORD)
+    Role.objects.create(user=designated, organization=tree["G"], kind=Role.Kind.COMMITTEE_STAFF)
+    Role.objects.create(user=designated, organization=tree["C1"], kind=Role.Kind.DESIGNATED)
+    sibling = User.objects.create_user("sibling", password=PASSWORD)
+    Role.objects.create(user=sibling, organization=tree["C2"], kind=Role.Kind.SECRETARY)
+    Member.objects.filter(pk=tree["M5"].pk).update(user=sibling)
+    rival = User.objects.create_user("rival", password=PASSWORD)
+    Role.objects.create(user=rival, organization=tree["G2"], kind=Role.Kind.COMMITTEE_STAFF)
     return {"admin": admin, "staff": staff, "secretary": secretary, "member": member, "other": other,
-            "anonymous": None}
+            "designated": designated, "sibling": sibling, "rival": rival, "anonymous": None}
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from tests.access_matrix import PERSONAS, allowed_response, denied_response, sna
 
 pytestmark = pytest.mark.django_db
 
-CELL_READERS = {"admin", "staff", "secretary", "member"}
-CELL_MANAGERS = {"admin", "staff", "secretary"}
+CELL_READERS = {"admin", "staff", "designated", "secretary", "member"}
+CELL_MANAGERS = {"admin", "designated", "secretary"}
 
 #: URL names this module covers (read by the URL coverage test in test_access_orgs).
 COVERED = {"ballot_vote", "ballot_panel", "ballot_open", "ballot_close", "minutes_docx", "minutes_pdf",

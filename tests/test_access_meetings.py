@@ -21,12 +21,13 @@ def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 ALL = set(PERSONAS) - {"anonymous"}
-MANAGERS = {"admin", "staff", "secretary"}
+# Recording is the cell's work: its secretary, or committee staff the committee designated for it.
+MANAGERS = {"admin", "designated", "secretary"}
 URL = "/sinh-hoat/C1-2025-01/"
 
 # (url name, path, personas allowed)
 READS = [
-    ("meeting_detail", URL, {"admin", "staff", "secretary", "member"}),
+    ("meeting_detail", URL, {"admin", "staff", "designated", "secretary", "member"}),
     ("meeting_record", URL + "ghi/", MANAGERS),
     ("record_status", URL + "ghi/kiem-tra/", MANAGERS),
     ("meeting_amend", URL + "dinh-chinh/", MANAGERS),
@@ -59,7 +60,7 @@ WRITES = [
      MANAGERS, _finalize),
     ("meeting_scores", URL + "danh-gia/", {"preparation": "8", "conduct": "9", "principles": "9"}, MANAGERS, None),
     ("meeting_scores_adopt", URL + "danh-gia/thong-qua/", {}, MANAGERS, None),
-    ("meeting_scores_confirm", URL + "danh-gia/xac-nhan/", {}, {"admin", "staff"}, _adopt),
+    ("meeting_scores_confirm", URL + "danh-gia/xac-nhan/", {}, {"admin", "staff", "designated"}, _adopt),
 ]
 
 

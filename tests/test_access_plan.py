@@ -21,10 +21,10 @@ def fast_password_hasher(settings):
 pytestmark = pytest.mark.django_db
 
 ALL = set(PERSONAS) - {"anonymous"}
-READERS_C1 = {"admin", "staff", "secretary", "member"}
-MANAGERS_C1 = {"admin", "staff", "secretary"}
-SUPERVISORS_G = {"admin", "staff"}
-WITH_MEMBER = {"secretary", "member", "other"}
+READERS_C1 = {"admin", "staff", "designated", "secretary", "member"}
+MANAGERS_C1 = {"admin", "staff", "designated", "secretary"}
+SUPERVISORS_G = {"admin", "staff", "designated"}
+WITH_MEMBER = {"secretary", "member", "other", "sibling"}
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def world(tree, personas, meeting, settings, tmp_path, monkeypatch):
 # (url name, path, personas allowed); `{doc}`, `{contribution}`, `{task}` filled from the world
 READS = [
     ("meeting_list", "/to-chuc/C1/sinh-hoat/?nam=2025", READERS_C1),
-    ("meeting_list", "/to-chuc/C2/sinh-hoat/", {"admin", "staff", "other"}),
+    ("meeting_list", "/to-chuc/C2/sinh-hoat/", {"admin", "staff", "designated", "other", "sibling"}),
     ("my_page", "/cua-toi/", WITH_MEMBER),
     ("plan_year", "/to-chuc/C1/sinh-hoat/ke-hoach/?year=2025&combine=on", MANAGERS_C1),
     ("meeting_create", "/to-chuc/C1/sinh-hoat/them/", MANAGERS_C1),

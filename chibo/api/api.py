@@ -74,5 +74,7 @@ def search_members(request, q: str):
 
 @api.get("/members/{code}", response=MemberOut)
 def member_detail(request, code: str):
-    member, _ = get_member_for_user(request.user, code)
+    member, scope = get_member_for_user(request.user, code)
+    if not scope.can_read_member_profile(member):
+        return MemberOut(code=member.code, full_name=member.full_name, gender="", joined_on=None, official_on=None)
     return member

@@ -63,9 +63,9 @@ NOT_PRESENT = "Đồng chí chưa được điểm danh có mặt tại cuộc h
 # --- who may do what ---------------------------------------------------------------
 
 def can_conduct(user, meeting: Meeting) -> bool:
-    """The meeting's chair (from their own login) or a manager of the cell (scope.can_manage_org)."""
+    """The meeting's chair (from their own login) or a recorder of the cell (scope.can_record_org)."""
     scope = scope_for(user)
-    if scope.can_manage_org(meeting.organization):
+    if scope.can_record_org(meeting.organization):
         return True
     return scope.member_id is not None and scope.member_id == meeting.chair_id
 

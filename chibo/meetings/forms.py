@@ -53,7 +53,21 @@ def count_field(label):
                                               "max_value": f"Số phiếu {label.lower()} quá lớn."})
 
 
-class HeaderFieldForm(VietnameseErrorsMixin, forms.Form):
+class CellMembersMixin:
+    """Member codes are looked up among the members of the meeting's cell only (past or present),
+    so a code from elsewhere in the tree reads exactly like a code that does not exist: the
+    recording endpoints reveal no name outside the cell."""
+
+    def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = Member.objects.all() if meeting is None else Member.objects.filter(
+            pk__in=Member.objects.filter(memberships__organization_id=meeting.organization_id).values("pk"))
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and field.queryset.model is Member:
+                field.queryset = self.members
+
+
+class HeaderFieldForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
     """One header field of the minutes, saved as it is typed."""
 
     field = forms.ChoiceField(choices=[(k, HEADER_LABELS[k]) for k in HEADER_FIELDS],
@@ -76,7 +90,7 @@ class HeaderFieldForm(VietnameseErrorsMixin, forms.Form):
             elif kind == "date":
                 data["parsed"] = parse_date(text)
             else:
-                member = Member.objects.filter(code=text).first()
+                member = self.members.filter(code=text).first()
                 if member is None:
                     raise forms.ValidationError("Không tìm thấy đảng viên này.")
                 data["parsed"] = member
@@ -85,7 +99,7 @@ class HeaderFieldForm(VietnameseErrorsMixin, forms.Form):
         return data
 
 
-class AttendanceForm(VietnameseErrorsMixin, forms.Form):
+class AttendanceForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
     member = member_field("Đảng viên")
     status = forms.ChoiceField(choices=AttendanceStatus.choices,
                                error_messages={"invalid_choice": "Trạng thái điểm danh không hợp lệ."})
@@ -93,14 +107,14 @@ class AttendanceForm(VietnameseErrorsMixin, forms.Form):
                              error_messages={"max_length": "Lý do vắng dài quá 255 ký tự."})
 
 
-class SpeechForm(VietnameseErrorsMixin, forms.Form):
+class SpeechForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
     position = position_field()
     member = member_field("Người phát biểu")
     item = forms.CharField(required=False, max_length=255)
     summary = forms.CharField(required=False)
 
 
-class VoteForm(VietnameseErrorsMixin, forms.Form):
+class VoteForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
     position = position_field()
     kind = forms.ChoiceField(choices=VoteKind.choices,
                              error_messages={"invalid_choice": "Loại biểu quyết không hợp lệ."})
@@ -113,7 +127,7 @@ class VoteForm(VietnameseErrorsMixin, forms.Form):
     votes_invalid = count_field("Không hợp lệ")
 
 
-class TaskForm(VietnameseErrorsMixin, forms.Form):
+class TaskForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
     position = position_field()
     assignee = member_field("Người được giao", required=False)
     description = forms.CharField(required=False)

@@ -36,7 +36,7 @@ TAP_LABELS = [
 
 def get_meeting_for_user(user, ident, *, manage: bool = False, full: bool = True):
     """The meeting if the user may read it (404 otherwise); with manage=True also 403 unless the
-    user may manage its cell."""
+    user may record its cell's meetings (Scope.can_record_org)."""
     scope = scope_for(user)
     if full:
         meeting = selectors.meeting_full(ident)
@@ -44,7 +44,7 @@ def get_meeting_for_user(user, ident, *, manage: bool = False, full: bool = True
         meeting = Meeting.objects.select_related("organization").filter(ident=ident).first()
     if meeting is None or not scope.can_read_org(meeting.organization):
         raise Http404("Không tìm thấy cuộc họp")
-    if manage and not scope.can_manage_org(meeting.organization):
+    if manage and not scope.can_record_org(meeting.organization):
         raise PermissionDenied("Bạn không có quyền ghi biên bản của chi bộ này.")
     return meeting, scope
 
@@ -57,7 +57,7 @@ def is_superior(scope: Scope, org) -> bool:
 # --- the meeting page ----------------------------------------------------------------------
 
 def _detail_context(request, meeting, scope, scores_form=None):
-    can_manage = scope.can_manage_org(meeting.organization)
+    can_manage = scope.can_record_org(meeting.organization)
     confirmation = ScoreConfirmation.objects.filter(meeting=meeting).select_related("confirmed_by").first()
     confirmed = bool(confirmation and confirmation.confirmed_at)
     if scores_form is None and can_manage and not confirmed:
@@ -73,6 +73,8 @@ def _detail_context(request, meeting, scope, scores_form=None):
         "can_manage": can_manage,
         "finalized": meeting.status == MeetingStatus.FINALIZED,
         "can_confirm": is_superior(scope, meeting.organization),
+        # Absence reasons are personal: the recorders, the supervisors and the member themself.
+        "reasons_for": None if (can_manage or scope.can_supervise_org(meeting.organization)) else scope.member_id,
         "confirmation": confirmation,
         "scores_form": scores_form if can_manage and not confirmed else None,
         "amendments": selectors.amendments_of(meeting),
@@ -162,7 +164,7 @@ def _record_endpoint(request, ident, form_class):
     if meeting.status == MeetingStatus.FINALIZED:
         return meeting, None, JsonResponse({"ok": False, "field": None, "error": services.FINALIZED_MESSAGE},
                                            status=409)
-    form = form_class(request.POST)
+    form = form_class(request.POST, meeting=meeting) if form_class is not forms.DeleteForm else form_class(request.POST)
     if not form.is_valid():
         return meeting, None, _form_error(form)
     return meeting, form.cleaned_data, None

@@ -4,9 +4,13 @@ Every view, export and API endpoint asks the user's Scope which records it may
 read and which it may change:
 - administrator (superuser): everything;
 - committee staff of an organisation: reads and supervises its subtree, and
-  maintains the organisations and members in it;
-- cell secretary / minute-taker: manages its own cell (and its party groups);
+  maintains the organisations and members in it; records a cell's meetings only where the
+  committee has designated them (Role.Kind.DESIGNATED on that cell);
+- cell secretary / minute-taker: manages its own cell (and its party groups) and records its
+  meetings;
 - member: reads its own current cell, its own record and tasks.
+
+Who may do what is written down in docs/permissions.md; the access tests enforce it.
 """
 
 from dataclasses import dataclass, field
@@ -26,6 +30,7 @@ class Scope:
     supervise_paths: tuple[str, ...] = ()  # committee staff subtrees
     manage_paths: tuple[str, ...] = ()  # cells a secretary runs (with their party groups)
     member_paths: tuple[str, ...] = ()  # the member's own current cell(s), read-only
+    designated_paths: tuple[str, ...] = ()  # cells whose meetings committee staff were designated to record
     member_id: int | None = None
     authenticated: bool = False
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
@@ -33,7 +38,7 @@ class Scope:
     # --- paths -------------------------------------------------------------
     @property
     def read_paths(self) -> tuple[str, ...]:
-        return self.supervise_paths + self.manage_paths + self.member_paths
+        return self.supervise_paths + self.manage_paths + self.member_paths + self.designated_paths
 
     @property
     def write_paths(self) -> tuple[str, ...]:
@@ -66,6 +71,11 @@ class Scope:
         """Record meetings, keep the roll of this cell."""
         return self.is_admin or self._under(org.path, self.write_paths)
 
+    def can_record_org(self, org: Organization) -> bool:
+        """Record, finalize and amend this cell's meetings, run its ballots and enter its scores:
+        the cell's own secretaries, staff the committee designated for it, administrators."""
+        return self.is_admin or self._under(org.path, self.manage_paths + self.designated_paths)
+
     def can_supervise_org(self, org: Organization) -> bool:
         """Superior committee work: profiles, visits, confirming scores, editing the tree."""
         return self.is_admin or self._under(org.path, self.supervise_paths)
@@ -78,10 +88,16 @@ class Scope:
 
     # --- members -----------------------------------------------------------
     def member_q(self) -> Q:
-        """Members with any membership (past or present) in a readable organisation."""
+        """Members the user may see (names, positions, attendance)."""
         if self.is_admin:
             return Q()
-        q = Q(Exists(Membership.objects.filter(Q(member=OuterRef("pk")) & self.org_q("organization__"))))
+        # Those who manage or supervise a cell see its current and former members; a member sees
+        # the fellow members currently on the roll of their own cell.
+        paths = self.supervise_paths + self.manage_paths + self.designated_paths
+        q = Q(Exists(Membership.objects.filter(Q(member=OuterRef("pk")) & self.paths_q(paths, "organization__"))))
+        if self.member_paths:
+            q |= Q(Exists(Membership.objects.filter(Q(member=OuterRef("pk"), end__isnull=True)
+                                                    & self.paths_q(self.member_paths, "organization__"))))
         if self.member_id:
             q |= Q(pk=self.member_id)
         return q
@@ -95,7 +111,21 @@ class Scope:
         return self.members().filter(pk=member.pk).exists()
 
     def can_manage_member(self, member: Member) -> bool:
+        """Edit a member's record: only while the member is on the roll of a cell the user manages
+        (a secretary keeps no rights over members who moved to another cell)."""
         if self.is_admin:
+            return True
+        paths = self.write_paths
+        if not paths:
+            return False
+        return Membership.objects.filter(Q(member=member, end__isnull=True)
+                                         & self.paths_q(paths, "organization__")).exists()
+
+    def can_read_member_profile(self, member: Member) -> bool:
+        """The full profile (birth date, history, contact, absence reasons): the member
+        themself and those who manage or supervise a cell the member belongs or belonged to.
+        Fellow members see only names, positions and attendance."""
+        if self.is_admin or member.pk == self.member_id:
             return True
         paths = self.write_paths
         if not paths:
@@ -115,9 +145,10 @@ def scope_for(user) -> Scope:
     if user.is_superuser:
         scope = Scope(is_admin=True, authenticated=True, member_id=_member_id(user))
     else:
-        supervise, manage = [], []
+        paths = {Role.Kind.COMMITTEE_STAFF: [], Role.Kind.SECRETARY: [], Role.Kind.DESIGNATED: []}
         for kind, path in Role.objects.filter(user=user).values_list("kind", "organization__path"):
-            (supervise if kind == Role.Kind.COMMITTEE_STAFF else manage).append(path)
+            paths[kind].append(path)
+        supervise, manage = paths[Role.Kind.COMMITTEE_STAFF], paths[Role.Kind.SECRETARY]
         member_id = _member_id(user)
         member_paths = ()
         if member_id:
@@ -130,6 +161,7 @@ def scope_for(user) -> Scope:
             supervise_paths=tuple(supervise),
             manage_paths=tuple(manage),
             member_paths=member_paths,
+            designated_paths=tuple(paths[Role.Kind.DESIGNATED]),
             member_id=member_id,
             authenticated=True,
         )

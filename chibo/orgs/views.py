@@ -134,6 +134,10 @@ def member_list(request):
 @login_required
 def member_detail(request, code):
     member, scope = get_member_for_user(request.user, code)
+    if not scope.can_read_member_profile(member):
+        # A fellow member: the name, the code and the positions held now, nothing personal.
+        positions = member.positions.filter(end__isnull=True).select_related("organization").order_by("start")
+        return render(request, "orgs/member_card.html", {"member": member, "positions": positions})
     context = {
         "member": member,
         "memberships": member.memberships.select_related("organization").order_by("start"),
