@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "chibo.reports",
     "chibo.interchange",
     "chibo.api",
+    "auditlog",
+    "chibo.changelog",
 ]
 
 MIDDLEWARE = [
@@ -73,10 +75,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "chibo.changelog.middleware.ChangeLogMiddleware",  # django-auditlog: who and from where
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
+
+# The change log (chibo.changelog): django-auditlog with Chibo's entry model (organisation paths).
+AUDITLOG_LOGENTRY_MODEL = "changelog.LogEntry"
 
 ROOT_URLCONF = "chibo.urls"
 WSGI_APPLICATION = "chibo.wsgi.application"

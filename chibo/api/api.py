@@ -6,6 +6,7 @@ from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
+from chibo.changelog import record as changelog
 from chibo.orgs import selectors
 from chibo.orgs.access import get_member_for_user, get_org_for_user, scope_for
 
@@ -60,6 +61,7 @@ def org_roll(request, code: str, day: date | None = None):
     if not org.is_cell:
         raise Http404("Không phải chi bộ")
     roll = selectors.cell_roll(org, day or date.today())
+    changelog.download(org, f"Danh sách đảng viên ngày {roll.day:%d/%m/%Y}", "json")
     return RollOut(organization=org.code, day=roll.day, on_roll=roll.on_roll, official=roll.official,
                    probationary=roll.probationary, exempt=roll.exempt, away=roll.away,
                    members=[RollMemberOut(code=e.member.code, full_name=e.member.full_name, official=e.official,

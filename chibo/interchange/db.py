@@ -224,8 +224,23 @@ def bundle_import(bundle: dict) -> dict:
     Visit.objects.bulk_create(
         [Visit(organization_id=org_ids[v["organization"]], date=_date(v["date"]), visitor=_text(v.get("visitor")),
                committee=_text(v.get("committee"))) for v in bundle.get("visits") or []], batch_size=BATCH)
-    return {"organizations": len(orgs), "members": len(members), "meetings": len(meetings),
-            "attendance": len(attendance), "visits": len(bundle.get("visits") or [])}
+    stats = {"organizations": len(orgs), "members": len(members), "meetings": len(meetings),
+             "attendance": len(attendance), "visits": len(bundle.get("visits") or [])}
+    _log_import(stats, [paths[o["code"]] for o in ordered if not o["parent"]])
+    return stats
+
+
+def _log_import(stats: dict, root_paths: list[str]) -> None:
+    """Bulk inserts send no signals: one change-log entry for the whole bundle, attributed to the
+    organisations it created (their subtrees)."""
+    from chibo.changelog import record
+
+    if not root_paths:
+        return
+    first = Organization.objects.get(path=root_paths[0])
+    record.import_summary(
+        first, f"{stats['organizations']} tổ chức, {stats['members']} đảng viên, {stats['meetings']} cuộc họp, "
+               f"{stats['visits']} lượt dự sinh hoạt", source="bundle", org_paths=root_paths, details=stats)
 
 
 def effective_overrides(org: Organization) -> dict:

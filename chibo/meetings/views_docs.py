@@ -8,9 +8,13 @@ from django.http import Http404, HttpResponse
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from chibo.changelog import record as changelog
 from chibo.meetings import docs_adapter
 from chibo.meetings.models import Meeting
 from chibo.orgs.access import get_org_for_user, scope_for
+
+#: How a download is written in the change log (chibo.changelog).
+LABELS = {"minutes": "Biên bản", "resolution": "Nghị quyết"}
 
 DOCUMENTS = {
     "minutes": ("bien-ban", docs_adapter.minutes_file),
@@ -37,7 +41,10 @@ def _attachment(content: bytes, fmt: str, filename: str) -> HttpResponse:
 def meeting_document(request, ident, document, fmt):
     meeting = _meeting_for_user(request.user, ident)
     slug, render = DOCUMENTS[document]
-    return _attachment(render(meeting, fmt), fmt, f"{slug}-{meeting.ident}.{fmt}")
+    filename = f"{slug}-{meeting.ident}.{fmt}"
+    response = _attachment(render(meeting, fmt), fmt, filename)
+    changelog.download(meeting, LABELS[document], fmt, filename)
+    return response
 
 
 @login_required
@@ -46,4 +53,7 @@ def minutes_book(request, code, year):
     org, _scope = get_org_for_user(request.user, code)
     if not org.is_cell or not 1900 <= year <= 9999:
         raise Http404("Không có sổ biên bản này")
-    return _attachment(docs_adapter.minutes_book_file(org, year), "pdf", f"so-bien-ban-{org.code}-{year}.pdf")
+    filename = f"so-bien-ban-{org.code}-{year}.pdf"
+    response = _attachment(docs_adapter.minutes_book_file(org, year), "pdf", filename)
+    changelog.download(org, f"Sổ biên bản năm {year}", "pdf", filename)
+    return response

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chibo.changelog import record as changelog
 from chibo.formhelpers import run_service
 from chibo.meetings import forms_plan, ical, planning, selectors, services_plan
 from chibo.meetings.models import CalendarToken, Meeting, MeetingDocument, MeetingKind, Task, ThematicPrep
@@ -425,7 +426,9 @@ def document_download(request, ident, pk):
     doc = MeetingDocument.objects.filter(meeting=meeting, pk=pk).first()
     if doc is None:
         raise Http404("Không tìm thấy tài liệu")
-    return _file_response(doc.file, doc.title)
+    response = _file_response(doc.file, doc.title)
+    changelog.download(doc, f"Tài liệu “{doc.title}”", Path(doc.file.name).suffix.lstrip(".").lower())
+    return response
 
 
 @login_required
@@ -435,7 +438,9 @@ def presentation_download(request, ident):
     prep = ThematicPrep.objects.filter(meeting=meeting).first()
     if prep is None:
         raise Http404("Không có bài đề dẫn")
-    return _file_response(prep.presentation, "Bai-de-dan")
+    response = _file_response(prep.presentation, "Bai-de-dan")
+    changelog.download(prep, "Bài đề dẫn", Path(prep.presentation.name).suffix.lstrip(".").lower())
+    return response
 
 
 # --- the notice ------------------------------------------------------------------------------------------

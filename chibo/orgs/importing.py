@@ -40,4 +40,21 @@ def save_member_rows(rows, cells: dict[str, Organization]) -> int:
         [Membership(member_id=ids[r.code], organization=cells[r.cell_code], start=r.start) for r in rows],
         batch_size=2000,
     )
+    _log_import(rows, cells)
     return len(rows)
+
+
+def _log_import(rows, cells: dict[str, Organization]) -> None:
+    """Bulk inserts send no signals: one change-log entry for the whole import, attributed to
+    every cell it filled, with the codes of the members it added."""
+    from chibo.changelog import record
+
+    if not rows:
+        return
+    used = sorted({r.cell_code for r in rows})
+    per_cell = {code: sum(1 for r in rows if r.cell_code == code) for code in used}
+    record.import_summary(
+        cells[used[0]], f"{len(rows)} đảng viên", source="Excel",
+        org_paths=[cells[code].path for code in used],
+        details={"members": len(rows), "cells": per_cell, "codes": [r.code for r in rows]},
+    )
