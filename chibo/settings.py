@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "chibo.api",
     "auditlog",
     "chibo.changelog",
+    "chibo.accounts",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -76,9 +80,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "chibo.changelog.middleware.ChangeLogMiddleware",  # django-auditlog: who and from where
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends sessions of deactivated users / removed roles; asks for the second factor.
+    "chibo.accounts.middleware.AccountSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 # The change log (chibo.changelog): django-auditlog with Chibo's entry model (organisation paths).
@@ -124,6 +132,24 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Accounts (chibo/accounts): login throttling (django-axes), second factor (django-otp, TOTP).
+AUTHENTICATION_BACKENDS = ["chibo.accounts.backends.ChiboBackend"]
+# A login fails for 1 hour after 5 wrong passwords for the same account (from any address) or
+# from the same address (for any account); an administrator lifts it in /quan-tri/ (Axes →
+# access attempts: delete) or with `chibo axes_reset_username NAME` / `chibo axes_reset_ip IP`.
+AXES_FAILURE_LIMIT = envint("CHIBO_LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = envint("CHIBO_LOGIN_LOCKOUT_MINUTES", "60") / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
+AXES_VERBOSE = False
+# Behind N reverse proxies the client address is taken from X-Forwarded-For (only then).
+_PROXY_COUNT = envint("CHIBO_PROXY_COUNT", "0")
+if _PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = _PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+OTP_TOTP_ISSUER = "Chibo"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("chibo.orgs.urls")),
     path("", include("chibo.rules.urls")),
     path("", include("chibo.meetings.urls")),
+    path("", include("chibo.accounts.urls")),
     path("", include("chibo.changelog.urls")),
     path("api/", include("chibo.api.urls")),
     path("quan-tri/", admin.site.urls),

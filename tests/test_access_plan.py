@@ -156,8 +156,8 @@ def test_writes_change_what_they_say(world, personas, client_for, tree):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_ical_feed_needs_only_the_token(world, tree, personas, client_for, persona):
-    c1 = services_plan.calendar_token_get(organization=tree["C1"]).token
-    c2 = services_plan.calendar_token_get(organization=tree["C2"]).token
+    c1 = services_plan.calendar_token_get(user=personas["secretary"], organization=tree["C1"]).token
+    c2 = services_plan.calendar_token_get(user=personas["admin"], organization=tree["C2"]).token
     client = client_for(personas[persona])
     response = client.get(f"/lich/{c1}.ics")
     assert response.status_code == 200 and "C1-2025-02" in response.content.decode()

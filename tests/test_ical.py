@@ -108,8 +108,8 @@ def feed_data(tree, meeting, fixed_today):
     return {"planned": planned, "other": other, "old": old, "task": open_task}
 
 
-def test_cell_feed_exact_events(client, tree, meeting, feed_data):
-    token = services_plan.calendar_token_get(organization=tree["C1"]).token
+def test_cell_feed_exact_events(client, tree, personas, meeting, feed_data):
+    token = services_plan.calendar_token_get(user=personas["secretary"], organization=tree["C1"]).token
     response = client.get(f"/lich/{token}.ics")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
@@ -135,7 +135,7 @@ def test_cell_feed_exact_events(client, tree, meeting, feed_data):
 
 
 def test_member_feed_has_current_cell_meetings_and_own_open_tasks(client, tree, personas, meeting, feed_data):
-    token = services_plan.calendar_token_get(member=tree["M2"]).token
+    token = services_plan.calendar_token_get(user=personas["member"], member=tree["M2"]).token
     lines = unfold(client.get(f"/lich/{token}.ics").content.decode())
     evs = events(lines)
     assert [e[0] for e in evs] == [f"UID:meeting-{meeting.pk}@chibo", f"UID:meeting-{feed_data['planned'].pk}@chibo",
@@ -146,19 +146,20 @@ def test_member_feed_has_current_cell_meetings_and_own_open_tasks(client, tree, 
     assert "X-WR-CALNAME:Lịch sinh hoạt – Trần Thị Bình" in lines
 
 
-def test_wrong_token_and_no_leak_between_cells(client, tree, meeting, feed_data):
+def test_wrong_token_and_no_leak_between_cells(client, tree, personas, meeting, feed_data):
     assert client.get("/lich/khong-co.ics").status_code == 404
     assert client.get("/lich/.ics").status_code == 404
-    c2 = services_plan.calendar_token_get(organization=tree["C2"]).token
+    c2 = services_plan.calendar_token_get(user=personas["staff"], organization=tree["C2"]).token
     text = client.get(f"/lich/{c2}.ics").content.decode()
     assert "C1-2025" not in text and "Chi bộ thôn Đông" not in text
     assert [e[0] for e in events(unfold(text))] == [f"UID:meeting-{feed_data['other'].pk}@chibo"]
 
 
-def test_regenerate_invalidates_the_old_token(client, tree, feed_data):
-    old = services_plan.calendar_token_get(organization=tree["C1"]).token
-    assert services_plan.calendar_token_get(organization=tree["C1"]).token == old  # created once
-    new = services_plan.calendar_token_regenerate(organization=tree["C1"]).token
+def test_regenerate_invalidates_the_old_token(client, tree, personas, feed_data):
+    secretary = personas["secretary"]
+    old = services_plan.calendar_token_get(user=secretary, organization=tree["C1"]).token
+    assert services_plan.calendar_token_get(user=secretary, organization=tree["C1"]).token == old  # created once
+    new = services_plan.calendar_token_regenerate(user=secretary, organization=tree["C1"]).token
     assert new != old and len(new) >= 40
     assert client.get(f"/lich/{old}.ics").status_code == 404
     assert client.get(f"/lich/{new}.ics").status_code == 200

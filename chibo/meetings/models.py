@@ -310,16 +310,31 @@ class Ballot(models.Model):
 
 
 class CalendarToken(models.Model):
-    """Secret token for a cell's or a member's iCal feed."""
+    """Secret token for a cell's or a member's iCal feed, issued to one user. The feed answers only
+    while the token is not revoked, its user is active and the user's current rights still cover
+    what it feeds (managing the cell; being that member). Re-issuing gives a new secret."""
 
     token = models.CharField(max_length=64, unique=True)
-    organization = models.OneToOneField(Organization, null=True, blank=True, on_delete=models.CASCADE,
-                                        related_name="calendar_token")
-    member = models.OneToOneField(Member, null=True, blank=True, on_delete=models.CASCADE,
-                                  related_name="calendar_token")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_tokens",
+                             verbose_name="người tạo")
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="calendar_tokens", verbose_name="chi bộ")
+    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="calendar_tokens", verbose_name="đảng viên")
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
 
     class Meta:
+        verbose_name = "địa chỉ lịch"
         constraints = [
             models.CheckConstraint(condition=Q(organization__isnull=True) ^ Q(member__isnull=True),
                                    name="calendar_token_one_owner"),
+            models.UniqueConstraint(fields=["user", "organization"], condition=Q(organization__isnull=False),
+                                    name="calendar_token_one_per_user_org"),
+            models.UniqueConstraint(fields=["user", "member"], condition=Q(member__isnull=False),
+                                    name="calendar_token_one_per_user_member"),
         ]
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

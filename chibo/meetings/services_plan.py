@@ -600,28 +600,80 @@ def task_mark_done(task: Task, member: Member, note: str, on: date) -> Task:
 
 # --- calendar tokens ----------------------------------------------------------------------------
 
-def _owner(organization, member) -> dict:
+def _owner(user, organization, member) -> dict:
     if (organization is None) == (member is None):
         raise ValueError("exactly one of organization and member")
-    return {"organization": organization} if organization is not None else {"member": member}
+    if user is None:
+        raise ValueError("a calendar token is issued to a user")
+    # By id: request.user is a lazy wrapper, not a User instance to keep on the row.
+    return ({"user_id": user.pk, "organization": organization} if organization is not None
+            else {"user_id": user.pk, "member": member})
 
 
 @transaction.atomic
-def calendar_token_get(*, organization: Organization | None = None, member: Member | None = None) -> CalendarToken:
-    """The feed's token, created on first use."""
-    owner = _owner(organization, member)
-    token = CalendarToken.objects.select_for_update().filter(**owner).first()
-    return token or CalendarToken.objects.create(token=secrets.token_urlsafe(32), **owner)
-
-
-@transaction.atomic
-def calendar_token_regenerate(*, organization: Organization | None = None,
-                              member: Member | None = None) -> CalendarToken:
-    """A new secret: the old feed address stops working at once."""
-    owner = _owner(organization, member)
+def calendar_token_get(*, user, organization: Organization | None = None,
+                       member: Member | None = None) -> CalendarToken:
+    """The user's token for this feed, created on first use; a revoked one is re-issued with a new
+    secret (the old address never comes back)."""
+    owner = _owner(user, organization, member)
     token = CalendarToken.objects.select_for_update().filter(**owner).first()
     if token is None:
         return CalendarToken.objects.create(token=secrets.token_urlsafe(32), **owner)
+    if token.revoked_at is not None:
+        _reissue(token)
+    return token
+
+
+@transaction.atomic
+def calendar_token_regenerate(*, user, organization: Organization | None = None,
+                              member: Member | None = None) -> CalendarToken:
+    """A new secret: the old feed address stops working at once."""
+    owner = _owner(user, organization, member)
+    token = CalendarToken.objects.select_for_update().filter(**owner).first()
+    if token is None:
+        return CalendarToken.objects.create(token=secrets.token_urlsafe(32), **owner)
+    _reissue(token)
+    return token
+
+
+def _reissue(token: CalendarToken) -> None:
     token.token = secrets.token_urlsafe(32)
-    token.save(update_fields=["token"])
+    token.created_at, token.revoked_at = timezone.now(), None
+    token.save(update_fields=["token", "created_at", "revoked_at"])
+
+
+@transaction.atomic
+def calendar_token_revoke(token: CalendarToken) -> CalendarToken:
+    """The feed stops answering; the user can issue a new address later."""
+    locked = CalendarToken.objects.select_for_update().get(pk=token.pk)
+    if locked.revoked_at is not None:
+        raise ValidationError("Địa chỉ lịch này đã bị thu hồi.")
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["revoked_at"])
+    return locked
+
+
+def calendar_token_allowed(token: CalendarToken) -> bool:
+    """Whether the token's user may still have this feed: active, and the current rights still
+    cover it (running the cell for a cell feed; being that member for a member feed). The token's
+    user (and organisation) should be loaded with it."""
+    from chibo.orgs.access import scope_for
+
+    user = token.user
+    if not user.is_active:
+        return False
+    scope = scope_for(user)
+    if token.organization_id:
+        return scope.can_manage_org(token.organization)
+    return token.member_id is not None and token.member_id == scope.member_id
+
+
+def calendar_token_for_feed(secret: str) -> CalendarToken | None:
+    """The token behind a feed address if the feed may answer now, else None."""
+    if not secret:
+        return None
+    token = (CalendarToken.objects.filter(token=secret, revoked_at__isnull=True)
+             .select_related("user", "organization", "member").first())
+    if token is None or not calendar_token_allowed(token):
+        return None
     return token

@@ -101,7 +101,8 @@ def meeting_list(request, code):
             "has_thematic": any(x.kind in planning.THEMATIC_KINDS and planning.quarter_of(x.date) == q
                                 for x in meetings),
         })
-    token = CalendarToken.objects.filter(organization=org).first() if can_manage else None
+    token = (CalendarToken.objects.filter(organization=org, user=request.user, revoked_at__isnull=True).first()
+             if can_manage else None)
     return render(request, "meetings/list.html", {
         "org": org, "year": year, "prev_year": year - 1, "next_year": year + 1, "meetings": meetings,
         "months": months, "quarters": quarters, "plan_rows": plan_rows,
@@ -534,7 +535,7 @@ def my_page(request):
             m.sections[-1]["items"].append(item)
         m.absence = m.my_absence[0] if m.my_absence else None
     tasks = list(selectors.tasks_of_member(scope.member_id))
-    token = CalendarToken.objects.filter(member_id=scope.member_id).first()
+    token = CalendarToken.objects.filter(member_id=scope.member_id, user=request.user, revoked_at__isnull=True).first()
     return render(request, "meetings/my_page.html", {
         "upcoming": upcoming,
         "tasks": tasks,
@@ -572,10 +573,10 @@ def calendar_token_cell(request, code):
     who run the cell; members subscribe to their own feed, which follows their current cell."""
     org, _scope = _cell_for(request.user, code, manage=True)
     if request.POST.get("action") == "regenerate":
-        services_plan.calendar_token_regenerate(organization=org)
+        services_plan.calendar_token_regenerate(user=request.user, organization=org)
         messages.success(request, "Đã tạo địa chỉ lịch mới; địa chỉ cũ không còn dùng được.")
     else:
-        services_plan.calendar_token_get(organization=org)
+        services_plan.calendar_token_get(user=request.user, organization=org)
         messages.success(request, "Đã tạo địa chỉ lịch của chi bộ.")
     return redirect("meeting_list", code=org.code)
 
@@ -588,10 +589,10 @@ def calendar_token_member(request):
         raise Http404("Tài khoản chưa gắn với đảng viên nào")
     member = Member.objects.get(pk=scope.member_id)
     if request.POST.get("action") == "regenerate":
-        services_plan.calendar_token_regenerate(member=member)
+        services_plan.calendar_token_regenerate(user=request.user, member=member)
         messages.success(request, "Đã tạo địa chỉ lịch mới; địa chỉ cũ không còn dùng được.")
     else:
-        services_plan.calendar_token_get(member=member)
+        services_plan.calendar_token_get(user=request.user, member=member)
         messages.success(request, "Đã tạo địa chỉ lịch của đồng chí.")
     return redirect("my_page")
 
@@ -603,9 +604,10 @@ FEED_DAYS_BACK = 365
 def ical_feed(request, token):
     """No login: the secret token is the key. A cell token gives the cell's meetings; a member
     token the meetings of the member's current cell(s) and the member's open tasks with a due date.
-    Meetings from one year back onwards."""
-    found = CalendarToken.objects.filter(token=token).select_related("organization", "member").first()
-    if found is None or not token:
+    Meetings from one year back onwards. A revoked token, an inactive user or a user whose rights
+    no longer cover the feed gets 404, as an unknown token does."""
+    found = services_plan.calendar_token_for_feed(token)
+    if found is None:
         raise Http404("Không tìm thấy lịch")
     since = services_plan.today() - timedelta(days=FEED_DAYS_BACK)
     if found.organization_id:
