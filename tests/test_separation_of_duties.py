@@ -38,7 +38,9 @@ def test_the_old_secretary_keeps_no_rights_over_a_member_who_moved(personas, mov
     assert response.status_code == 403
     assert snapshot() == before
     # the new cell's secretary may
-    response = client_for(personas["sibling"]).post(path, data)
+    client = client_for(personas["sibling"])
+    before = snapshot()
+    response = client.post(path, data)
     assert response.status_code == 302, response.content.decode()[:500]
     assert snapshot() != before
 
@@ -50,8 +52,9 @@ def test_the_old_secretary_still_reads_the_former_member(personas, moved, client
 
 
 def test_committee_staff_supervise_but_do_not_record(personas, meeting, client_for):
+    client = client_for(personas["staff"])
     before = snapshot()
-    response = client_for(personas["staff"]).post(URL + "ghi/thong-tin/", {"field": "place", "value": "Khác"})
+    response = client.post(URL + "ghi/thong-tin/", {"field": "place", "value": "Khác"})
     assert response.status_code == 403
     assert snapshot() == before
     response = client_for(personas["designated"]).post(URL + "ghi/thong-tin/", {"field": "place", "value": "Khác"})
