@@ -470,3 +470,50 @@ def test_bundle_import_writes_one_summary_entry():
     assert entry.changes == {"import": [None, f"Nhập dữ liệu: {stats['organizations']} tổ chức, "
                                               f"{stats['members']} đảng viên, {stats['meetings']} cuộc họp, "
                                               f"{stats['visits']} lượt dự sinh hoạt (bundle)"]}
+
+
+# --- bulk writes of the meeting services are logged row by row ----------------------------------------
+
+def test_agenda_replaced_is_logged_as_deletions_and_additions(meeting, tree):
+    from chibo.meetings import services_plan
+    from chibo.meetings.models import AgendaItem
+
+    services_plan.agenda_save(meeting, [("opening", "Khai mạc", ""), ("body", "Tình hình tháng", "")])
+    services_plan.agenda_save(meeting, [("body", "Tình hình quý", "ghi chú")])
+    rows = [(e.action, e.object_repr) for e in entries(AgendaItem)]
+    ct = ContentType.objects.get_for_model(AgendaItem)
+    m = "Thường kỳ 03/01/2025 (C1-2025-01) · "
+    assert rows[:2] == [(LogEntry.Action.CREATE, m + "Khai mạc"), (LogEntry.Action.CREATE, m + "Tình hình tháng")]
+    assert sorted(rows[2:4]) == [(LogEntry.Action.DELETE, m + "Khai mạc"), (LogEntry.Action.DELETE, m + "Tình hình tháng")]
+    assert rows[4:] == [(LogEntry.Action.CREATE, m + "Tình hình quý")]
+    assert LogEntry.objects.filter(content_type=ct, org_paths=f" {tree['C1'].path} ").count() == 5
+    assert entries(AgendaItem).last().changes["notes"] == ["None", "ghi chú"]
+
+
+def test_thematic_plan_saved_and_reported_is_logged(tree):
+    from chibo.meetings import services_plan
+    from chibo.meetings.models import ThematicPlan
+
+    plan = [{"quarter": q, "topic": f"Chuyên đề {q}", "presenter": None, "planned_date": None} for q in (1, 2, 3, 4)]
+    services_plan.thematic_plan_save(tree["C1"], 2026, plan)
+    assert entries(ThematicPlan, action=LogEntry.Action.CREATE).count() == 4
+    services_plan.thematic_plan_report(tree["C1"], 2026)
+    reported = entries(ThematicPlan, action=LogEntry.Action.UPDATE)
+    assert reported.count() == 4
+    assert list(reported[0].changes) == ["reported_at"] and reported[0].changes["reported_at"][0] == "None"
+
+
+def test_resolution_number_and_absence_prefill_are_logged(meeting, tree, personas, client_for):
+    from chibo.meetings.models import AbsenceNotice, Attendance
+    from chibo.meetings.numbering import assign_resolution_number
+
+    assign_resolution_number(meeting)
+    entry = last(Meeting, object_id=meeting.pk)
+    assert entry.changes == {"resolution_year": ["None", "2025"], "resolution_number": ["None", "1"]}
+    Attendance.objects.filter(meeting=meeting, member=tree["M2"]).delete()
+    AbsenceNotice.objects.create(meeting=meeting, member=tree["M2"], reason="Đi công tác")
+    client_for(personas["secretary"]).get(f"/sinh-hoat/{meeting.ident}/ghi/", REMOTE_ADDR=IP)
+    prefilled = last(Attendance, action=LogEntry.Action.CREATE)
+    assert (prefilled.actor, prefilled.remote_addr) == (personas["secretary"], IP)
+    assert prefilled.changes["status"] == ["None", "absent_excused"]
+    assert prefilled.changes["reason"] == ["None", "Đi công tác"]

@@ -49,3 +49,38 @@ def import_summary(instance, text: str, *, org_paths: list[str], details: dict |
         org_paths=joined(sorted(set(org_paths))),
         **extra,
     )
+
+
+def created(objs) -> None:
+    """CREATE entries for rows inserted with bulk_create, which sends no signals."""
+    from auditlog.diff import model_instance_diff
+    from auditlog.registry import auditlog
+
+    for obj in objs:
+        if obj.pk is not None and auditlog.contains(type(obj)):
+            LogEntry.objects.log_create(obj, action=LogEntry.Action.CREATE, changes=model_instance_diff(None, obj))
+
+
+def updated(objs, **values) -> None:
+    """UPDATE entries for rows changed with QuerySet.update(**values), which sends no signals;
+    `objs` are the rows as they were before the update (they are changed in place)."""
+    from auditlog.diff import get_field_value
+    from auditlog.registry import auditlog
+    from django.utils.encoding import smart_str
+
+    for obj in objs:
+        model = type(obj)
+        if not auditlog.contains(model):
+            continue
+        options = auditlog.get_model_fields(model)
+        changes = {}
+        for name, value in values.items():
+            field = model._meta.get_field(name)
+            old = get_field_value(obj, field)
+            setattr(obj, field.attname, value)
+            new = get_field_value(obj, field)
+            if name in options["exclude_fields"] or old == new:
+                continue
+            changes[name] = [smart_str(old), smart_str(new)]
+        if changes:
+            LogEntry.objects.log_create(obj, action=LogEntry.Action.UPDATE, changes=changes)

@@ -12,10 +12,13 @@ deadlock against a finalization of the same meeting. The unique constraint
 (organization, resolution_year, resolution_number) is the last guard.
 """
 
+import copy
+
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from chibo.changelog import record as changelog
 from chibo.meetings.models import Meeting
 from chibo.orgs.models import Organization
 
@@ -36,9 +39,11 @@ def assign_resolution_number(meeting: Meeting) -> int:
             year = locked.date.year
             last = Meeting.objects.filter(organization_id=locked.organization_id, resolution_year=year).aggregate(
                 last=Max("resolution_number"))["last"]
+            before = copy.copy(locked)
             locked.resolution_year, locked.resolution_number = year, (last or 0) + 1
             Meeting.objects.filter(pk=locked.pk).update(resolution_year=year, resolution_number=locked.resolution_number,
                                                         updated_at=timezone.now())
+            changelog.updated([before], resolution_year=year, resolution_number=locked.resolution_number)
     meeting.resolution_year, meeting.resolution_number = locked.resolution_year, locked.resolution_number
     return locked.resolution_number
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from chibo.changelog import record as changelog
 from chibo.meetings.models import (
     AbsenceNotice,
     Amendment,
@@ -189,7 +190,7 @@ def attendance_prefill(meeting: Meeting, roll_member_ids: list[int]) -> int:
                        reason=reason[:255], position=min(order[member_id], MAX_POSITION))
             for member_id, reason in pending.values_list("member_id", "reason")
         ]
-        Attendance.objects.bulk_create(rows)
+        changelog.created(Attendance.objects.bulk_create(rows))  # bulk inserts send no signals
     return len(rows)
 
 

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from chibo.changelog import record as changelog
 from chibo.meetings import planning
 from chibo.meetings.models import (
     AbsenceNotice,
@@ -145,7 +146,7 @@ def plan_year(cell: Organization, year: int, user=None, *, combine: bool = True)
     _copy_agenda(result.created + refresh, template)
     preps = [ThematicPrep(meeting=m, presenter_id=s.presenter)
              for m, s in zip(result.created, changes.create, strict=True) if s.kind in planning.THEMATIC_KINDS]
-    ThematicPrep.objects.bulk_create(preps)
+    changelog.created(ThematicPrep.objects.bulk_create(preps))  # bulk inserts send no signals
     filled_slots = {f.ident: s for f, s in changes.fill}
     for m in result.filled:
         prep, _ = ThematicPrep.objects.get_or_create(meeting=m)
@@ -231,9 +232,11 @@ def thematic_plan_save(cell: Organization, year: int, rows: list[dict], user=Non
     if new == sorted(((r.quarter, r.topic, r.presenter_id, r.planned_date) for r in old), key=_plan_key):
         return old  # unchanged: keeps its report date
     ThematicPlan.objects.filter(organization=cell, year=year).delete()
-    return ThematicPlan.objects.bulk_create(
+    rows = ThematicPlan.objects.bulk_create(
         [ThematicPlan(organization=cell, year=year, quarter=q, topic=t, presenter_id=p, planned_date=d)
          for q, t, p, d in new])
+    changelog.created(rows)
+    return rows
 
 
 def _plan_key(row: tuple) -> tuple:
@@ -253,7 +256,10 @@ def thematic_plan_report(cell: Organization, year: int, user=None) -> int:
                               + ", ".join(str(q) for q in missing) + ".")
     if not rows.filter(reported_at__isnull=True).exists():
         raise ValidationError(f"Kế hoạch sinh hoạt chuyên đề năm {year} đã được báo cáo cấp trên.")
-    return rows.update(reported_at=timezone.now())
+    now, before = timezone.now(), list(rows)
+    count = rows.update(reported_at=now)
+    changelog.updated(before, reported_at=now)  # QuerySet.update sends no signals
+    return count
 
 
 # --- the order of business ------------------------------------------------------------------------
@@ -285,11 +291,11 @@ def agenda_template_save(org: Organization, items: list[tuple[str, str]], user=N
 
 
 def _copy_agenda(meetings: list[Meeting], template: list[tuple[str, str]]) -> None:
-    AgendaItem.objects.bulk_create([
+    changelog.created(AgendaItem.objects.bulk_create([
         AgendaItem(meeting=m, position=i, section=section, title=title)
         for m in meetings
         for i, (section, title) in enumerate(planning.meeting_agenda(template, m.kind, m.topic))
-    ])
+    ]))
 
 
 @transaction.atomic
@@ -319,8 +325,10 @@ def agenda_save(meeting: Meeting, items: list[tuple[str, str, str]]) -> list[Age
         raise ValidationError("Chương trình phải có ít nhất một nội dung.")
     rows.sort(key=lambda r: planning.SECTIONS.index(r[0]))
     AgendaItem.objects.filter(meeting=locked).delete()
-    return AgendaItem.objects.bulk_create(
+    items = AgendaItem.objects.bulk_create(
         [AgendaItem(meeting=locked, position=i, section=s, title=t, notes=n) for i, (s, t, n) in enumerate(rows)])
+    changelog.created(items)
+    return items
 
 
 # --- thematic preparation ------------------------------------------------------------------------
@@ -355,8 +363,10 @@ def thematic_prep_save(meeting: Meeting, *, topic: str, presenter: Member | None
     if topic != locked.topic:
         # The agenda's presentation item copied from the template follows the topic.
         old_item = planning.presentation_item(locked.topic)
-        AgendaItem.objects.filter(meeting=locked, section=planning.BODY, title=old_item).update(
-            title=planning.presentation_item(topic))
+        followed = AgendaItem.objects.filter(meeting=locked, section=planning.BODY, title=old_item)
+        before = list(followed)
+        followed.update(title=planning.presentation_item(topic))
+        changelog.updated(before, title=planning.presentation_item(topic))
         locked.topic = topic
         locked.save(update_fields=["topic", "updated_at"])
     prep.presenter = presenter
