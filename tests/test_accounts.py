@@ -43,7 +43,7 @@ def test_five_wrong_passwords_lock_the_account_and_a_reset_lifts_it(personas):
     assert response.status_code == 429 and LOCKED in response.content.decode()
     response = login(client, "member", PASSWORD)  # the right password, refused
     assert response.status_code == 429 and LOCKED in response.content.decode()
-    assert "quản trị viên" in response.content.decode()
+    assert "quản trị viên" in response.content.decode() and "trong 60 phút" in response.content.decode()
     assert not logged_in(client)
     call_command("axes_reset_username", "member")
     assert login(client, "member", PASSWORD).status_code == 302
