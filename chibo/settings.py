@@ -166,8 +166,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 NODE_MODULES = BASE_DIR / "node_modules"
-if NODE_MODULES.is_dir():
-    STATICFILES_DIRS.append(("vendor", NODE_MODULES))
+# Only what pages use is published from node_modules (never the whole tree, whose files include
+# .package-lock.json): htmx, as /static/vendor/htmx/htmx.min.js. The Tinos font of the documents
+# is read from node_modules by chibo/meetings/documents/fonts.py and is not served.
+VENDOR_STATIC = {"vendor/htmx": NODE_MODULES / "htmx.org" / "dist"}
+STATICFILES_DIRS += [(prefix, path) for prefix, path in VENDOR_STATIC.items() if path.is_dir()]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
 
@@ -182,9 +185,38 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chibo@localhost")
 
-SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", "False")
-CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "False")
+# Production security defaults: outside development (DEBUG off, no CHIBO_DEV) HTTPS is required:
+# HSTS for a year (subdomains included), secure cookies, and plain HTTP redirected to HTTPS.
+# Behind a TLS proxy that redirects itself set SECURE_SSL_REDIRECT=0, and let Django trust the
+# proxy's scheme header with SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https. The health
+# check /healthz is never redirected.
+_PRODUCTION = not (DEBUG or DEVELOPMENT)
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", str(_PRODUCTION))
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "31536000" if _PRODUCTION else "0")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "True")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "True")
+_PROXY_SSL_HEADER = envlist("SECURE_PROXY_SSL_HEADER")
+if _PROXY_SSL_HEADER:
+    if len(_PROXY_SSL_HEADER) != 2:
+        raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be HEADER,VALUE, e.g. HTTP_X_FORWARDED_PROTO,https")
+    SECURE_PROXY_SSL_HEADER = tuple(_PROXY_SSL_HEADER)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", str(_PRODUCTION))
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", str(_PRODUCTION))
 X_FRAME_OPTIONS = "DENY"
+
+# Uploads (chibo.limits): a file is streamed to a temporary file and stops being stored past
+# 20 MB, so an oversized upload is refused by its form without filling the disk; other request
+# bodies (form fields) stay within Django's 2.5 MB.
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "chibo.uploads.CappedTemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # Content-Security-Policy (django-csp): scripts and styles only from our own static files, no inline
 # <script>, no on*= handlers, no style="" attributes (tests/test_csp.py checks every page).

@@ -2,9 +2,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from chibo import views as chibo_views
 from chibo.orgs import views as org_views
 
+handler400 = "chibo.views.bad_request"
+
 urlpatterns = [
+    path("healthz", chibo_views.healthz, name="healthz"),
     path("", org_views.home, name="home"),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),

@@ -157,7 +157,8 @@ def test_every_problem_of_every_row_is_listed():
         (5, "Số điện thoại", "số điện thoại không hợp lệ '09x' (chỉ gồm chữ số, dấu cách, '+' và '.')"),
         (5, "Email", "email không hợp lệ 'not-an-email'"),
         (5, "Địa chỉ", "quá dài: 256 ký tự (tối đa 255)"),
-        (6, "Mã đảng viên", "mã 'DV 2' chỉ được gồm chữ không dấu, chữ số, dấu '-' và '_'"),
+        (6, "Mã đảng viên", "mã 'DV 2' không hợp lệ. Mã chỉ gồm chữ cái không dấu, chữ số và các ký tự - _ . "
+                            "(bắt đầu bằng chữ hoặc số)."),
         (6, "Họ và tên", "bắt buộc phải nhập"),
         (6, "Giới tính", "giới tính phải là 'Nam' hoặc 'Nữ', không phải 'Male'"),
         (6, "Ngày vào Đảng", "ngày vào Đảng 01/05/1989 phải sau ngày sinh 01/01/1990"),

@@ -80,7 +80,7 @@ def test_form_keeps_what_was_typed(client, personas):
         "code": "Mã có dấu", "full_name": "Lý Thị Hoa", "start": "32/01/2025", "email": "không-phải-email"})
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert errors["code"] == ["Mã chỉ gồm chữ không dấu, số, '-' và '_'."]
+    assert errors["code"] == ["Mã chỉ gồm chữ cái không dấu, chữ số và các ký tự - _ . (bắt đầu bằng chữ hoặc số)."]
     assert errors["start"] == ["Ngày không hợp lệ (định dạng dd/mm/yyyy)."]
     assert errors["email"] == ["Email không hợp lệ."]
     page = response.content.decode()

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
@@ -10,7 +11,9 @@ from chibo.changelog import record as changelog
 from chibo.orgs import selectors
 from chibo.orgs.access import get_member_for_user, get_org_for_user, scope_for
 
-api = NinjaAPI(title="Chibo API", version="1", auth=django_auth, urls_namespace="api")
+# The interactive docs and the OpenAPI schema need a login too (anonymous users are sent to it).
+api = NinjaAPI(title="Chibo API", version="1", auth=django_auth, urls_namespace="api",
+               docs_decorator=login_required)
 
 
 class OrgOut(Schema):

@@ -21,12 +21,15 @@ from collections.abc import Iterator
 from datetime import date, time, timedelta
 from typing import TextIO
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
+from chibo import limits
+from chibo.interchange.validate import DatabaseLimits, limit_problems
 from chibo.meetings.models import Attendance, Guest, Meeting, Speech, Task, Vote
-from chibo.orgs.models import Member, MemberPeriod, Membership, Organization, segment
+from chibo.orgs.codes import CODE_MESSAGE, CODE_PATTERN
+from chibo.orgs.models import SEGMENT, Member, MemberPeriod, Membership, Organization, segment
 from chibo.rules import engine
 from chibo.rules.models import RuleProfile
 from chibo.supervision.models import Visit
@@ -71,38 +74,70 @@ def _hhmm(value):
     return value.replace(second=0, microsecond=0) if value is not None else None
 
 
-# Text columns with a length limit: bundle.md sets none, the database does (bad input, not a crash).
-LIMITS = {
-    "organizations": {"code": 64, "name": 255},
-    "members": {"code": 32, "full_name": 120},
-    "members.exempt": {"reason": 255},
-    "members.away": {"reason": 255},
-    "meetings": {"id": 64, "place": 255, "topic": 500, "rescheduled_reason": 500},
-    "meetings.guests": {"name": 120, "title": 255, "organization": 255},
-    "meetings.attendance": {"reason": 255},
-    "meetings.speeches": {"item": 255},
-    "meetings.votes": {"subject": 500},
-    "visits": {"visitor": 120, "committee": 120},
+# Where each list and key of a bundle is stored: bundle.md sets no sizes, the database does
+# (a value that does not fit is bad input, not a crash); chibo.limits adds the application's own.
+COLUMNS = {
+    "organizations": (Organization, {"code": "code", "name": "name"}),
+    "members": (Member, {"code": "code", "full_name": "full_name"}),
+    "members.exempt": (MemberPeriod, {"reason": "reason"}),
+    "members.away": (MemberPeriod, {"reason": "reason"}),
+    "meetings": (Meeting, {"id": "ident", "place": "place", "topic": "topic",
+                           "rescheduled_reason": "rescheduled_reason", "conclusion": "conclusion"}),
+    "meetings.guests": (Guest, {"name": "name", "title": "title", "organization": "organization"}),
+    "meetings.attendance": (Attendance, {"reason": "reason"}),
+    "meetings.speeches": (Speech, {"item": "item", "summary": "summary"}),
+    "meetings.votes": (Vote, {"subject": "subject", "for": "votes_for", "against": "votes_against",
+                              "abstain": "votes_abstain", "invalid": "votes_invalid"}),
+    "meetings.tasks": (Task, {"description": "description"}),
+    "visits": (Visit, {"visitor": "visitor", "committee": "committee"}),
 }
 
 
-def _length_errors(bundle) -> list[tuple[str, str]]:
-    errors = []
-    for spec, limits in LIMITS.items():
-        top, _, sub = spec.partition(".")
-        for i, row in enumerate(bundle.get(top) or []):
-            items = [(f"$.{top}[{i}]", row)] if not sub else [
-                (f"$.{top}[{i}].{sub}[{j}]", r) for j, r in enumerate(row.get(sub) or [])]
-            for path, item in items:
-                for key, limit in limits.items():
-                    value = item.get(key)
-                    if isinstance(value, str) and len(value) > limit:
-                        errors.append((f"{path}.{key}", f"dài {len(value)} ký tự, tối đa {limit} ký tự"))
-    return errors
+def column_range(field) -> tuple[int, int]:
+    """The integers an integer column stores, on every supported database (PostgreSQL's bounds;
+    SQLite would store more)."""
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    return BaseDatabaseOperations.integer_field_ranges[field.get_internal_type()]
+
+
+def import_limits() -> DatabaseLimits:
+    """What `chibo import` accepts beyond bundle.md: the columns' sizes and integer ranges, the
+    code alphabet, and chibo.limits (texts, rows per meeting, dates)."""
+    texts, integers = {}, {}
+    for name, (model, keys) in COLUMNS.items():
+        for key, field_name in keys.items():
+            field = model._meta.get_field(field_name)
+            label = f"{model._meta.model_name}.{field_name}"
+            if isinstance(field, models.IntegerField):
+                integers.setdefault(name, {})[key] = column_range(field)
+            elif field.max_length:
+                texts.setdefault(name, {})[key] = field.max_length
+            elif label in limits.TEXT_LIMITS:
+                texts.setdefault(name, {})[key] = limits.TEXT_LIMITS[label]
+    # Positions of a meeting's rows are their indexes in the bundle.
+    most_rows = column_range(Attendance._meta.get_field("position"))[1] + 1
+    rows = {f"meetings.{k}": (n, limits.ROW_LABELS[k]) for k, n in limits.ROW_LIMITS.items()
+            if k in ("speeches", "votes", "tasks", "guests")}
+    rows["meetings.attendance"] = (most_rows, "dòng điểm danh")
+    path_length = Organization._meta.get_field("path").max_length
+    return DatabaseLimits(
+        text=texts, integers=integers,
+        codes={"organizations": ("code",), "members": ("code",), "meetings": ("id",)},
+        code_pattern=CODE_PATTERN, code_message=CODE_MESSAGE, rows=rows,
+        minutes_text=(limits.MINUTES_TEXT_LIMIT, {"meetings": ("conclusion",), "meetings.speeches": ("summary",),
+                                                  "meetings.tasks": ("description",)}),
+        date_min=limits.DATE_MIN, date_max=limits.DATE_MAX, tree_depth=path_length // SEGMENT - 1)
+
+
+def _limit_errors(bundle) -> list[tuple[str, str]]:
+    """`chibo import` checks these while parsing (parse_bundle(..., limits=import_limits()), in
+    document order with the other problems); checked again here for a bundle parsed without."""
+    return limit_problems(bundle, import_limits())
 
 
 def _conflicts(bundle) -> list[tuple[str, str]]:
-    errors = _length_errors(bundle)
+    errors = _limit_errors(bundle)
     if errors:
         return errors
     codes = [o["code"] for o in bundle["organizations"]]

@@ -36,6 +36,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from chibo.meetings.models import Attendance, Guest, Meeting, Speech, Task, Vote
+from chibo.orgs.codes import CODE_MESSAGE, code_ok
 from chibo.orgs.models import Member, MemberPeriod, Membership, Organization, OrgKind, Position, segment
 from chibo.supervision.models import Visit
 
@@ -468,6 +469,8 @@ class Generator:
         prefix = prefix.strip()
         if not prefix or len(prefix) > 20 or any(ch.isspace() for ch in prefix):
             raise GenerateError("Tiền tố mã phải có từ 1 đến 20 ký tự, không có khoảng trắng.")
+        if not code_ok(prefix):
+            raise GenerateError(f"Tiền tố mã '{prefix}' không hợp lệ. {CODE_MESSAGE}")
         self.members, self.cells, self.seed = members, cells, seed
         self.months, self.year, self.prefix = months, year, prefix
         self.progress = progress or (lambda message: None)

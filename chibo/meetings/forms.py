@@ -7,7 +7,7 @@ from django import forms
 
 from chibo.meetings.models import AttendanceStatus, Meeting, VoteKind, VoteMethod
 from chibo.meetings.services import HEADER_FIELDS, HEADER_LABELS, MAX_POSITION
-from chibo.orgs.forms import VietnameseErrorsMixin, date_field
+from chibo.orgs.forms import VietnameseErrorsMixin, check_year, date_field, long_text_field
 from chibo.orgs.models import Member
 from chibo.rules.rubric import MANUAL_MAX
 
@@ -19,9 +19,11 @@ MEMBER_ERRORS = {"invalid_choice": "Không tìm thấy đảng viên này."}
 def parse_date(text: str):
     for fmt in DATE_FORMATS:
         try:
-            return datetime.strptime(text, fmt).date()
+            day = datetime.strptime(text, fmt).date()
         except ValueError:
-            pass
+            continue
+        check_year(day)
+        return day
     raise forms.ValidationError("Ngày không hợp lệ (định dạng dd/mm/yyyy).")
 
 
@@ -111,7 +113,7 @@ class SpeechForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
     position = position_field()
     member = member_field("Người phát biểu")
     item = forms.CharField(required=False, max_length=255)
-    summary = forms.CharField(required=False)
+    summary = long_text_field("Tóm tắt ý kiến", "speech.summary")
 
 
 class VoteForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
@@ -130,7 +132,7 @@ class VoteForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
 class TaskForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
     position = position_field()
     assignee = member_field("Người được giao", required=False)
-    description = forms.CharField(required=False)
+    description = long_text_field("Nội dung nhiệm vụ", "task.description")
     due = date_field("Hạn", required=False)
 
 
@@ -166,8 +168,8 @@ class AmendForm(VietnameseErrorsMixin, forms.Form):
     topic = forms.CharField(label="Chuyên đề", max_length=500, required=False)
     rescheduled_reason = forms.CharField(label="Lý do đổi ngày", max_length=500, required=False)
     notice_sent_on = date_field("Ngày gửi thông báo", required=False)
-    conclusion = forms.CharField(label="Kết luận", required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    resolution_text = forms.CharField(label="Nội dung nghị quyết", required=False,
+    conclusion = long_text_field("Kết luận", "meeting.conclusion", widget=forms.Textarea(attrs={"rows": 4}))
+    resolution_text = long_text_field("Nội dung nghị quyết", "meeting.resolution_text",
                                       widget=forms.Textarea(attrs={"rows": 4}))
     attendance_member = forms.ModelChoiceField(label="Sửa điểm danh của", queryset=Member.objects.none(),
                                                to_field_name="code", required=False, error_messages=MEMBER_ERRORS)
@@ -177,7 +179,8 @@ class AmendForm(VietnameseErrorsMixin, forms.Form):
     score_preparation = score_field("preparation", "Chuẩn bị")
     score_conduct = score_field("conduct", "Điều hành")
     score_principles = score_field("principles", "Nguyên tắc")
-    reason = forms.CharField(label="Lý do đính chính", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = long_text_field("Lý do đính chính", "amendment.reason", required=True,
+                             widget=forms.Textarea(attrs={"rows": 2}))
 
     HEADER = ("place", "start", "end", "chair", "secretary", "topic", "rescheduled_reason", "notice_sent_on",
               "conclusion", "resolution_text")

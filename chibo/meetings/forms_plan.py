@@ -6,14 +6,15 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.forms import formset_factory
 
+from chibo.limits import DOCUMENT_MAX_BYTES
 from chibo.meetings.models import AgendaSection, MeetingKind
-from chibo.orgs.forms import VietnameseErrorsMixin, date_field
+from chibo.orgs.forms import VietnameseErrorsMixin, date_field, long_text_field
 from chibo.orgs.models import Member, Membership
 
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm", "inputmode": "numeric"})
 ALLOWED_EXTENSIONS = {".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp", ".txt",
                       ".jpg", ".jpeg", ".png"}
-MAX_UPLOAD = 20 * 1024 * 1024
+MAX_UPLOAD = DOCUMENT_MAX_BYTES  # 20 MB (chibo.limits)
 
 
 def time_field(label, required=False):
@@ -94,7 +95,7 @@ class AgendaRowForm(VietnameseErrorsMixin, forms.Form):
                                widget=forms.NumberInput(attrs={"class": "order"}))
     section = forms.ChoiceField(label="Phần", choices=AgendaSection.choices)
     title = forms.CharField(label="Nội dung", max_length=255, required=False)
-    notes = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = long_text_field("Ghi chú", "agenda.notes", widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class TemplateRowForm(VietnameseErrorsMixin, forms.Form):
@@ -146,5 +147,6 @@ class AbsenceForm(VietnameseErrorsMixin, forms.Form):
 
 
 class TaskDoneForm(VietnameseErrorsMixin, forms.Form):
-    note = forms.CharField(label="Kết quả thực hiện", widget=forms.Textarea(attrs={"rows": 2}))
+    note = long_text_field("Kết quả thực hiện", "task.done_note", required=True,
+                           widget=forms.Textarea(attrs={"rows": 2}))
     on = date_field("Ngày hoàn thành")

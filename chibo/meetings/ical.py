@@ -59,7 +59,20 @@ def fold(line: str) -> str:
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # near the ends of the datetime range: keep the clock time
+        moment = moment.replace(tzinfo=UTC)
+    return f"{_day(moment)}T{moment:%H%M%S}Z"
+
+
+def _day(day: date) -> str:
+    """DATE value; the year always in four digits (strftime does not pad years before 1000)."""
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def _local(moment: datetime) -> str:
+    return f"{_day(moment)}T{moment:%H%M%S}"
 
 
 @dataclass(frozen=True)
@@ -79,13 +92,19 @@ class Event:
     def lines(self) -> list[str]:
         lines = ["BEGIN:VEVENT", f"UID:{self.uid}", f"DTSTAMP:{_utc(self.stamp)}"]
         if self.start is None:
-            lines += [f"DTSTART;VALUE=DATE:{self.day:%Y%m%d}",
-                      f"DTEND;VALUE=DATE:{self.day + timedelta(days=1):%Y%m%d}"]
+            lines.append(f"DTSTART;VALUE=DATE:{_day(self.day)}")
+            if self.day < date.max:  # without DTEND an all-day event lasts the day (RFC 5545 §3.6.1)
+                lines.append(f"DTEND;VALUE=DATE:{_day(self.day + timedelta(days=1))}")
         else:
             begin = datetime.combine(self.day, self.start)
-            finish = (datetime.combine(self.day, self.end) if self.end is not None and self.end >= self.start
-                      else begin + timedelta(minutes=self.minutes))
-            lines += [f"DTSTART;TZID={TZID}:{begin:%Y%m%dT%H%M%S}", f"DTEND;TZID={TZID}:{finish:%Y%m%dT%H%M%S}"]
+            if self.end is not None and self.end >= self.start:
+                finish = datetime.combine(self.day, self.end)
+            else:
+                try:
+                    finish = begin + timedelta(minutes=self.minutes)
+                except OverflowError:  # the last day a date can hold: end at midnight
+                    finish = datetime.combine(self.day, time(23, 59, 59))
+            lines += [f"DTSTART;TZID={TZID}:{_local(begin)}", f"DTEND;TZID={TZID}:{_local(finish)}"]
         lines.append(f"SUMMARY:{escape_text(self.summary)}")
         if self.location:
             lines.append(f"LOCATION:{escape_text(self.location)}")

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from chibo.changelog import record as changelog
+from chibo.limits import MINUTES_TEXT_LIMIT, ROW_LABELS, ROW_LIMITS, TEXT_LIMITS, YEAR_MAX, YEAR_MIN, too_long
 from chibo.meetings.models import (
     AbsenceNotice,
     Amendment,
@@ -61,6 +62,7 @@ HEADER_LABELS: dict[str, str] = {
 SCORE_FIELDS = {"preparation": "score_preparation", "conduct": "score_conduct", "principles": "score_principles"}
 SCORE_LABELS = {"preparation": "Chuẩn bị", "conduct": "Điều hành", "principles": "Nguyên tắc"}
 MAX_POSITION = 32767  # PositiveSmallIntegerField
+MAX_COUNT = 2147483647  # PositiveIntegerField (the vote counts), PostgreSQL's bound
 
 
 # --- helpers -----------------------------------------------------------------
@@ -94,6 +96,46 @@ def _text(value) -> str:
     return (value or "").strip()
 
 
+def _limited(value, key: str, field: str, label: str) -> str:
+    """Stripped text within chibo.limits.TEXT_LIMITS[key]."""
+    text = _text(value)
+    if len(text) > TEXT_LIMITS[key]:
+        raise ValidationError({field: too_long(label, TEXT_LIMITS[key])})
+    return text
+
+
+def _minutes_text(meeting: Meeting, *, header: str | None = None, speech: int | None = None,
+                  task: int | None = None) -> int:
+    """Characters of the minutes' long texts (conclusion, resolution text, speech summaries, task
+    descriptions) without the one about to be replaced."""
+    from django.db.models import Sum
+    from django.db.models.functions import Length
+
+    total = sum(len(getattr(meeting, f) or "") for f in ("conclusion", "resolution_text") if f != header)
+    speeches = Speech.objects.filter(meeting=meeting).exclude(position=speech if speech is not None else -1)
+    tasks = Task.objects.filter(meeting=meeting).exclude(position=task if task is not None else -1)
+    total += speeches.aggregate(n=Sum(Length("summary")))["n"] or 0
+    total += tasks.aggregate(n=Sum(Length("description")))["n"] or 0
+    return total
+
+
+def _check_minutes_text(meeting: Meeting, field: str, added: str, **replacing) -> None:
+    if not added:
+        return
+    total = _minutes_text(meeting, **replacing) + len(added)
+    if total > MINUTES_TEXT_LIMIT:
+        most = f"{MINUTES_TEXT_LIMIT:,}".replace(",", ".")
+        raise ValidationError({field: f"Biên bản dài quá {most} ký tự (kết luận, nghị quyết, ý kiến phát biểu và "
+                                      "nhiệm vụ cộng lại); hãy tóm tắt ngắn hơn."})
+
+
+def _check_rows(model, meeting: Meeting, position: int, rows: str) -> None:
+    """A new row of a meeting (speech, vote, task) within chibo.limits.ROW_LIMITS."""
+    existing = model.objects.filter(meeting=meeting)
+    if existing.count() >= ROW_LIMITS[rows] and not existing.filter(position=position).exists():
+        raise ValidationError(f"Một biên bản có tối đa {ROW_LIMITS[rows]} {ROW_LABELS[rows]}.")
+
+
 def _check_times(start: time | None, end: time | None) -> None:
     if start is not None and end is not None and end < start:
         raise ValidationError({"end": f"Giờ kết thúc ({end:%H:%M}) phải sau giờ bắt đầu ({start:%H:%M})."})
@@ -123,6 +165,12 @@ def _set_header(meeting: Meeting, field: str, value) -> tuple[object, object]:
         limit = Meeting._meta.get_field(field).max_length
         if limit and len(value) > limit:
             raise ValidationError({field: f"{HEADER_LABELS[field]} dài quá {limit} ký tự."})
+        if not limit:  # conclusion, resolution text: chibo.limits
+            value = _limited(value, f"meeting.{field}", field, HEADER_LABELS[field])
+            if len(value) > len(getattr(meeting, field) or ""):
+                _check_minutes_text(meeting, field, value, header=field)
+    elif kind == "date" and value is not None and not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise ValidationError({field: f"Năm phải từ {YEAR_MIN} đến {YEAR_MAX}."})
     elif kind == "member":
         _require_on_roll(meeting, value, field, HEADER_LABELS[field])
     old = getattr(meeting, field)
@@ -207,9 +255,12 @@ def speech_save(meeting: Meeting, position: int, *, member: Member, item: str = 
     item = _text(item)
     if len(item) > 255:
         raise ValidationError({"item": "Nội dung dài quá 255 ký tự."})
+    summary = _limited(summary, "speech.summary", "summary", "Tóm tắt ý kiến")
+    _check_rows(Speech, locked, position, "speeches")
+    _check_minutes_text(locked, "summary", summary, speech=position)
     speech, _ = Speech.objects.update_or_create(
         meeting=locked, position=position,
-        defaults={"member": member, "item": item, "summary": _text(summary)})
+        defaults={"member": member, "item": item, "summary": summary})
     return speech
 
 
@@ -227,6 +278,8 @@ def _count(value, field: str, label: str) -> int:
         return 0
     if type(value) is not int or value < 0:
         raise ValidationError({field: f"Số phiếu {label} phải là số nguyên không âm."})
+    if value > MAX_COUNT:
+        raise ValidationError({field: f"Số phiếu {label} quá lớn."})
     return value
 
 
@@ -258,6 +311,15 @@ def vote_record(meeting: Meeting, position: int, *, kind: str, method: str, subj
         if changed:
             raise ValidationError({"method": "Biểu quyết này bỏ phiếu kín điện tử: số phiếu do hòm phiếu đếm, "
                                              "không sửa tay được."})
+        # The kind sets the threshold the count is judged by: once ballots are cast it stays.
+        if existing.kind != kind:
+            raise ValidationError({"kind": "Biểu quyết này đã bỏ phiếu kín điện tử: không thể đổi loại biểu quyết "
+                                           "(loại quyết định tỷ lệ cần đạt để thông qua)."})
+        if existing.subject != subject:
+            raise ValidationError({"subject": "Biểu quyết này đã bỏ phiếu kín điện tử: không thể đổi nội dung "
+                                              "biểu quyết."})
+    if existing is None:
+        _check_rows(Vote, locked, position, "votes")
     vote, _ = Vote.objects.update_or_create(
         meeting=locked, position=position,
         defaults={"kind": kind, "method": method, "subject": subject, **counts})
@@ -278,12 +340,16 @@ def task_save(meeting: Meeting, position: int, *, description: str, assignee: Me
     """Add or update the task at `position` (assignee from the roll, description, due date)."""
     locked = _locked(meeting)
     position = _position(position)
-    description = _text(description)
+    description = _limited(description, "task.description", "description", "Nội dung nhiệm vụ")
     if not description:
         raise ValidationError({"description": "Ghi nội dung nhiệm vụ."})
     _require_on_roll(locked, assignee, "assignee", "Người được giao")
     if due is not None and due < locked.date:
         raise ValidationError({"due": f"Hạn hoàn thành phải từ ngày họp ({locked.date:%d/%m/%Y}) trở đi."})
+    if due is not None and due.year > YEAR_MAX:
+        raise ValidationError({"due": f"Năm phải từ {YEAR_MIN} đến {YEAR_MAX}."})
+    _check_rows(Task, locked, position, "tasks")
+    _check_minutes_text(locked, "description", description, task=position)
     task, _ = Task.objects.update_or_create(
         meeting=locked, position=position,
         defaults={"assignee": assignee, "description": description, "due": due})
@@ -370,9 +436,12 @@ def meeting_amend(meeting: Meeting, user, reason: str, changes: dict) -> Amendme
     locked = _locked(meeting, editable=False)
     if locked.status != MeetingStatus.FINALIZED:
         raise ValidationError("Biên bản chưa hoàn tất: hãy sửa trực tiếp trên trang ghi biên bản.")
-    reason = _text(reason)
+    reason = _limited(reason, "amendment.reason", "reason", "Lý do đính chính")
     if not reason:
         raise ValidationError({"reason": "Ghi lý do đính chính."})
+    if Amendment.objects.filter(meeting=locked).count() >= ROW_LIMITS["amendments"]:
+        raise ValidationError(f"Một biên bản có tối đa {ROW_LIMITS['amendments']} {ROW_LABELS['amendments']}; "
+                              "hãy báo cấp ủy cấp trên.")
     recorded: dict[str, dict] = {}
     header_fields = []
     score_fields = []

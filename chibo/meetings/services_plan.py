@@ -18,6 +18,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from chibo import limits
 from chibo.changelog import record as changelog
 from chibo.meetings import planning
 from chibo.meetings.models import (
@@ -43,7 +44,7 @@ FINALIZED = "Biên bản cuộc họp đã hoàn tất và bị khóa, không th
 NOT_UPCOMING = "Cuộc họp đã diễn ra; chỉ sửa được khi cuộc họp còn ở trạng thái dự kiến hoặc đã thông báo."
 UPCOMING = (MeetingStatus.PLANNED, MeetingStatus.NOTIFIED)
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
-MAX_UPLOAD = 20 * 1024 * 1024
+MAX_UPLOAD = limits.DOCUMENT_MAX_BYTES  # 20 MB
 
 
 def today() -> date:
@@ -320,9 +321,14 @@ def agenda_save(meeting: Meeting, items: list[tuple[str, str, str]]) -> list[Age
             raise ValidationError({"section": "Phần không hợp lệ."})
         if len(title) > planning.TITLE_MAX:
             raise ValidationError({"title": f"Nội dung “{title[:40]}…” dài quá {planning.TITLE_MAX} ký tự."})
-        rows.append((section, title, (notes or "").strip()))
+        notes = (notes or "").strip()
+        if len(notes) > limits.TEXT_LIMITS["agenda.notes"]:
+            raise ValidationError({"notes": limits.too_long("Ghi chú", limits.TEXT_LIMITS["agenda.notes"])})
+        rows.append((section, title, notes))
     if not rows:
         raise ValidationError("Chương trình phải có ít nhất một nội dung.")
+    if len(rows) > limits.ROW_LIMITS["agenda"]:
+        raise ValidationError(f"Chương trình có tối đa {limits.ROW_LIMITS['agenda']} {limits.ROW_LABELS['agenda']}.")
     rows.sort(key=lambda r: planning.SECTIONS.index(r[0]))
     AgendaItem.objects.filter(meeting=locked).delete()
     items = AgendaItem.objects.bulk_create(
@@ -596,6 +602,8 @@ def task_mark_done(task: Task, member: Member, note: str, on: date) -> Task:
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": "Ghi kết quả thực hiện nhiệm vụ."})
+    if len(note) > limits.TEXT_LIMITS["task.done_note"]:
+        raise ValidationError({"note": limits.too_long("Kết quả thực hiện", limits.TEXT_LIMITS["task.done_note"])})
     if on is None:
         raise ValidationError({"on": "Nhập ngày hoàn thành."})
     if on > today():

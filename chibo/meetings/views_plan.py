@@ -18,7 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo.changelog import record as changelog
-from chibo.formhelpers import run_service
+from chibo.formhelpers import query_int, query_year, run_service
 from chibo.meetings import forms_plan, ical, planning, selectors, services_plan
 from chibo.meetings.models import CalendarToken, Meeting, MeetingDocument, MeetingKind, Task, ThematicPrep
 from chibo.orgs.access import get_org_for_user, scope_for
@@ -27,14 +27,6 @@ from chibo.plaintext import render_text
 from chibo.rules.services import effective_profile_for
 
 MONTHS = [f"Tháng {m}" for m in range(1, 13)]
-
-
-def _year(text, default=None) -> int:
-    try:
-        year = int(text)
-    except (TypeError, ValueError):
-        return default or services_plan.today().year
-    return year if 2000 <= year <= 2100 else (default or services_plan.today().year)
 
 
 def _call(request, fn, *args, **kwargs):
@@ -77,7 +69,7 @@ def meeting_list(request, code):
     """The year's calendar month by month, the meetings with their status, the thematic plan.
     Constant queries whatever the number of meetings."""
     org, scope = _cell_for(request.user, code)
-    year = _year(request.GET.get("nam"))
+    year = query_year(request, "nam", services_plan.today().year)
     profile = effective_profile_for(org)
     meetings = list(selectors.year_meetings(org, year))
     plan_rows = list(selectors.thematic_plan_rows(org, year))
@@ -121,9 +113,11 @@ def plan_year_view(request, code):
     if request.method == "POST":
         form = forms_plan.YearPlanForm(request.POST)
     elif "year" in request.GET:
+        query_year(request, "year")  # a year that does not parse or is out of range: 400
         form = forms_plan.YearPlanForm(request.GET)
     else:
-        form = forms_plan.YearPlanForm(initial={"year": _year(request.GET.get("nam")), "combine": True})
+        form = forms_plan.YearPlanForm(initial={"year": query_year(request, "nam", services_plan.today().year),
+                                                "combine": True})
     year, combine = form.initial.get("year"), True
     if form.is_bound and form.is_valid():
         year, combine = form.cleaned_data["year"], form.cleaned_data["combine"]
@@ -142,7 +136,8 @@ def plan_year_view(request, code):
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error(None, message)
-    return render(request, "meetings/plan_year.html", {"org": org, "form": form, "year": year, "changes": changes})
+    return render(request, "meetings/plan_year.html", {"org": org, "form": form, "changes": changes,
+                                                       "year": year or services_plan.today().year})
 
 
 @login_required
@@ -207,9 +202,9 @@ def thematic_plans_subtree(request, code):
     """Committee staff: the thematic plans of every cell in the subtree, 100 cells a page.
     Four queries whatever the page size (organisation, count, cells, plans)."""
     org, _scope = get_org_for_user(request.user, code, supervise=True)
-    year = _year(request.GET.get("nam"))
+    year = query_year(request, "nam", services_plan.today().year)
     cells = Organization.objects.filter(org.subtree_q(), kind__in=CELL_KINDS).order_by("path")
-    page = Paginator(cells, 100).get_page(request.GET.get("trang"))
+    page = Paginator(cells, 100).get_page(query_int(request, "trang", 1, min=1, max=10**6, label="Số trang"))
     plans = selectors.thematic_plans_of_cells([c.pk for c in page.object_list], year)
     rows = []
     for cell in page.object_list:

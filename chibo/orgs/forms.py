@@ -1,14 +1,44 @@
 from django import forms
 
-from chibo.orgs.models import CELL_KINDS, Member, MemberPeriod, Organization, OrgKind, Position
+from chibo.limits import SPREADSHEET_MAX_BYTES, TEXT_LIMITS, YEAR_MAX, YEAR_MIN, size_label, too_long
+from chibo.orgs.models import (
+    CELL_KINDS,
+    Member,
+    MemberPeriod,
+    Organization,
+    OrgKind,
+    Position,
+    code_validator,
+)
 
 DATE_WIDGET = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
+YEAR_MESSAGE = f"Năm phải từ {YEAR_MIN} đến {YEAR_MAX}."
+
+
+def check_year(day):
+    """Dates outside YEAR_MIN..YEAR_MAX are typing mistakes (and break calendars and documents)."""
+    if day is not None and not YEAR_MIN <= day.year <= YEAR_MAX:
+        raise forms.ValidationError(YEAR_MESSAGE, code="year_range")
+
+
 def date_field(label, required=True):
     return forms.DateField(label=label, required=required, widget=DATE_WIDGET,
-                           input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+                           input_formats=["%d/%m/%Y", "%Y-%m-%d"], validators=[check_year],
                            error_messages={"invalid": "Ngày không hợp lệ (định dạng dd/mm/yyyy)."})
+
+
+def long_text_field(label, key, required=False, **kwargs):
+    """A free text bounded by chibo.limits.TEXT_LIMITS[key], with the limit's message."""
+    limit = TEXT_LIMITS[key]
+    return forms.CharField(label=label, required=required, max_length=limit,
+                           error_messages={"max_length": too_long(label, limit)}, **kwargs)
+
+
+def code_field(label, max_length):
+    """An organisation or member code: the safe alphabet of chibo.orgs.codes."""
+    return forms.CharField(label=label, max_length=max_length, validators=[code_validator])
 
 
 class VietnameseErrorsMixin:
@@ -20,7 +50,7 @@ class VietnameseErrorsMixin:
 
 
 class OrganizationForm(VietnameseErrorsMixin, forms.Form):
-    code = forms.CharField(label="Mã", max_length=64)
+    code = code_field("Mã", 64)
     name = forms.CharField(label="Tên", max_length=255)
     kind = forms.ChoiceField(label="Loại", choices=OrgKind.choices)
     parent = forms.ModelChoiceField(label="Cấp trên", queryset=Organization.objects.none(), required=False,
@@ -35,11 +65,11 @@ class OrganizationForm(VietnameseErrorsMixin, forms.Form):
             self.fields["parent"].queryset = parents
         if editing:
             self.fields["code"].disabled = True
+            self.fields["code"].validators = []  # the code is not changed (and may predate the alphabet)
 
 
 class MemberForm(VietnameseErrorsMixin, forms.Form):
-    code = forms.RegexField(label="Mã đảng viên", max_length=32, regex=r"^[A-Za-z0-9_-]+$",
-                            error_messages={"invalid": "Mã chỉ gồm chữ không dấu, số, '-' và '_'."})
+    code = code_field("Mã đảng viên", 32)
     full_name = forms.CharField(label="Họ và tên", max_length=120)
     gender = forms.ChoiceField(label="Giới tính", choices=[("", "—")] + list(Member.Gender.choices), required=False)
     birth_date = date_field("Ngày sinh", required=False)
@@ -54,6 +84,7 @@ class MemberForm(VietnameseErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if editing:
             self.fields["code"].disabled = True
+            self.fields["code"].validators = []
 
 
 class NewMemberForm(MemberForm):
@@ -85,3 +116,9 @@ class PositionForm(VietnameseErrorsMixin, forms.Form):
 
 class MemberImportForm(forms.Form):
     file = forms.FileField(label="Tệp Excel (.xlsx)", error_messages={"required": "Chọn tệp Excel để nhập."})
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload is not None and upload.size > SPREADSHEET_MAX_BYTES:
+            raise forms.ValidationError(f"Tệp lớn quá {size_label(SPREADSHEET_MAX_BYTES)}.", code="too_large")
+        return upload

@@ -27,6 +27,15 @@ import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from chibo.limits import (
+    SPREADSHEET_BLANK_RUN,
+    SPREADSHEET_MAX_BYTES,
+    SPREADSHEET_MAX_ROWS,
+    YEAR_MAX,
+    YEAR_MIN,
+    size_label,
+)
+from chibo.orgs.codes import CODE_MESSAGE, CODE_RE
 from chibo.orgs.vntext import fold
 
 __all__ = [
@@ -39,7 +48,11 @@ GUIDE_SHEET_TITLE = "Hướng dẫn"
 LISTS_SHEET_TITLE = "Danh mục"
 HEADER_ROW = 1
 FILE_ROW = 0  # RowError.row for problems of the whole file (unreadable, empty, too many rows)
-MAX_DATA_ROWS = 20_000
+MAX_DATA_ROWS = SPREADSHEET_MAX_ROWS  # chibo.limits
+MAX_BYTES = SPREADSHEET_MAX_BYTES
+#: Reading stops after this many blank rows in a row: what follows is not read (a sheet with a
+#: million formatted but empty rows is not walked to its end).
+BLANK_RUN = SPREADSHEET_BLANK_RUN
 
 
 @dataclass(frozen=True)
@@ -55,7 +68,7 @@ class Column:
 COLUMNS: tuple[Column, ...] = (
     Column("A", "Mã đảng viên", "code", True, 16,
            "Mã đảng viên, không trùng trong tệp và trong hệ thống; tối đa 32 ký tự gồm chữ không dấu, "
-           "chữ số, dấu '-' và '_'. Ví dụ: DV-0001."),
+           "chữ số, dấu '-', '_' và '.' (bắt đầu bằng chữ hoặc số). Ví dụ: DV-0001."),
     Column("B", "Họ và tên", "full_name", True, 30, "Họ và tên đầy đủ, có dấu; tối đa 120 ký tự. Ví dụ: Nguyễn Văn An."),
     Column("C", "Giới tính", "gender", True, 11, "Chọn 'Nam' hoặc 'Nữ'."),
     Column("D", "Ngày sinh", "birth_date", False, 13, "Không bắt buộc. Định dạng dd/mm/yyyy, ví dụ 05/09/1980."),
@@ -76,7 +89,7 @@ HEADERS = tuple(c.header for c in COLUMNS)
 _NCOLS = len(COLUMNS)
 _COL = {c.field: c for c in COLUMNS}
 
-MIN_YEAR, MAX_YEAR = 1900, 2100  # dates outside are typing mistakes
+MIN_YEAR, MAX_YEAR = YEAR_MIN, YEAR_MAX  # dates outside are typing mistakes
 MAX_LENGTH = {"code": 32, "full_name": 120, "phone": 20, "email": 254, "address": 255}
 
 
@@ -181,7 +194,9 @@ def build_template(cell_codes: Iterable[str] = ()) -> bytes:
     notes = [
         f"Nhập mỗi đảng viên trên một dòng của trang '{DATA_SHEET_TITLE}', bắt đầu từ dòng 2; "
         "không sửa, không xóa dòng tiêu đề và không đổi thứ tự cột.",
-        "Các cột bắt buộc phải có dữ liệu; các dòng để trống hoàn toàn sẽ được bỏ qua.",
+        "Các cột bắt buộc phải có dữ liệu; các dòng để trống hoàn toàn sẽ được bỏ qua "
+        f"(sau {BLANK_RUN:,} dòng trống liên tiếp, phần còn lại của trang không được đọc).".replace(",", "."),
+        f"Tệp không quá {size_label(MAX_BYTES)} và không quá {MAX_DATA_ROWS:,} dòng dữ liệu.".replace(",", "."),
         "Ngày ghi theo định dạng dd/mm/yyyy (ngày/tháng/năm), ví dụ 03/02/2010.",
         "Nếu tệp có lỗi, hệ thống liệt kê tất cả các lỗi (dòng, cột, lý do) và không nhập dòng nào; "
         "sửa hết lỗi rồi tải tệp lên lại.",
@@ -212,7 +227,7 @@ def build_template(cell_codes: Iterable[str] = ()) -> bytes:
 
 # ---------------------------------------------------------------- parsing
 
-_CODE_RE = re.compile(r"[A-Za-z0-9_-]+")
+_CODE_RE = CODE_RE  # chibo.orgs.codes: the safe alphabet of every code
 _PHONE_RE = re.compile(r"[0-9 +.]+")
 _DATE_RE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 _EMAIL_USER_RE = re.compile(r"[-!#$%&'*+/=?^_`{}|~0-9a-z]+(\.[-!#$%&'*+/=?^_`{}|~0-9a-z]+)*", re.IGNORECASE)
@@ -309,8 +324,8 @@ def _check_row(row: int, values: tuple, errors: list[RowError], first_row_of_cod
 
     code = c.text("code", v["code"])
     if code:
-        if not _CODE_RE.fullmatch(code):
-            c.error("code", f"mã '{code}' chỉ được gồm chữ không dấu, chữ số, dấu '-' và '_'")
+        if not _CODE_RE.match(code):
+            c.error("code", f"mã '{code}' không hợp lệ. {CODE_MESSAGE}")
         elif code in first_row_of_code:
             c.error("code", f"mã đảng viên '{code}' bị trùng: đã có ở dòng {first_row_of_code[code]}")
         else:
@@ -407,15 +422,19 @@ def _sheet_rows(ws):
 
 
 def parse_members_xlsx(data: bytes, known_cells: set[str], existing_codes: set[str], *,
-                       max_rows: int = MAX_DATA_ROWS) -> list[MemberRow]:
+                       max_rows: int = MAX_DATA_ROWS, max_bytes: int = MAX_BYTES,
+                       blank_run: int = BLANK_RUN) -> list[MemberRow]:
     """Parse and validate an import workbook; every row valid or `ImportErrors` with all problems.
 
     Reads the sheet 'Đảng viên' (or else the first sheet other than the guide): header in row 1
     (exactly the template's headers A..K; case, accents and spacing are not significant; columns
     after K are ignored), data from row 2. Completely blank rows are skipped. Member codes are
     compared exactly (case-sensitive) with each other and with `existing_codes`, cell codes with
-    `known_cells`. Returns the rows in file order. At most `max_rows` non-blank data rows.
+    `known_cells`. Returns the rows in file order. At most `max_rows` non-blank data rows and
+    `max_bytes` bytes; reading stops after `blank_run` blank rows in a row.
     """
+    if len(data) > max_bytes:
+        raise ImportErrors([RowError(FILE_ROW, "", f"tệp lớn quá {size_label(max_bytes)}")])
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # BadZipFile, InvalidFileException, KeyError, XML errors...
@@ -431,9 +450,14 @@ def parse_members_xlsx(data: bytes, known_cells: set[str], existing_codes: set[s
         if header_errors:
             raise ImportErrors(header_errors)
         first_row_of_code: dict[str, int] = {}
+        blanks = 0
         for number, values in enumerate(rows, start=HEADER_ROW + 1):
             if all(_is_blank(x) for x in values):
+                blanks += 1
+                if blanks >= blank_run:
+                    break
                 continue
+            blanks = 0
             count += 1
             if count > max_rows:
                 limit = f"{max_rows:,}".replace(",", ".")

@@ -11,13 +11,13 @@ from django.db import models
 from django.db.models import F, Q
 
 from chibo.orgs import vntext
+from chibo.orgs.codes import CODE_MESSAGE, CODE_PATTERN  # noqa: F401  (re-exported)
 
 SEGMENT = 8  # hex digits per tree level: ids up to 4 billion
 
 #: Codes of organisations and members appear in URLs, file names and bundles: letters, digits,
-#: "-", "_" and "." only (no "/", no spaces), starting with a letter or a digit.
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*\Z"
-CODE_MESSAGE = "Mã chỉ gồm chữ cái không dấu, chữ số và các ký tự - _ . (bắt đầu bằng chữ hoặc số)."
+#: "-", "_" and "." only (no "/", no spaces), starting with a letter or a digit. The pattern and
+#: message live in chibo.orgs.codes (pure Python, shared with the Excel and bundle importers).
 code_validator = RegexValidator(CODE_PATTERN, CODE_MESSAGE, code="code_alphabet")
 
 

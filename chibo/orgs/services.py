@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
+from chibo.orgs.codes import CODE_MESSAGE, code_ok
 from chibo.orgs.models import (
     CELL_KINDS,
     Member,
@@ -45,6 +46,8 @@ def org_create(*, code: str, name: str, kind: str, parent: Organization | None =
                established_on: date | None = None, locality: str = "", address: str = "",
                check_kinds: bool = True) -> Organization:
     code = code.strip()
+    if not code_ok(code):
+        raise ValidationError({"code": CODE_MESSAGE})
     if Organization.objects.filter(code=code).exists():
         raise ValidationError({"code": f"Mã tổ chức '{code}' đã tồn tại."})
     if check_kinds:
@@ -96,6 +99,8 @@ def _check_member_dates(joined_on, official_on):
 @transaction.atomic
 def member_create(*, code: str, organization: Organization, start: date, **fields) -> Member:
     code = code.strip()
+    if not code_ok(code):
+        raise ValidationError({"code": CODE_MESSAGE})
     if Member.objects.filter(code=code).exists():
         raise ValidationError({"code": f"Mã đảng viên '{code}' đã tồn tại."})
     if organization.kind not in CELL_KINDS:

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from chibo.formhelpers import run_service
+from chibo.formhelpers import query_date, run_service
 from chibo.orgs import forms, member_import, selectors, services
 from chibo.orgs.access import get_member_for_user, get_org_for_user, scope_for
 from chibo.orgs.models import CELL_KINDS, Organization
@@ -57,7 +57,7 @@ def org_tree(request):
 @login_required
 def org_detail(request, code):
     org, scope = get_org_for_user(request.user, code)
-    day = parse_day(request.GET.get("ngay"))
+    day = query_date(request, "ngay", today())
     can_edit_org = scope.is_admin or (org.parent is not None and scope.can_supervise_org(org.parent))
     context = {"org": org, "day": day, "can_manage": scope.can_manage_org(org), "can_edit_org": can_edit_org,
                "can_edit_structure": scope.can_edit_structure(org), "ancestors": org.ancestors()}

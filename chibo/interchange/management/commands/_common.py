@@ -1,18 +1,8 @@
 import sys
-from datetime import date
 
-from django.core.management.base import CommandError
+from chibo.commands import EXIT_BAD_INPUT, BadInput, parse_iso
 
-EXIT_BAD_INPUT = 2
-
-
-def parse_iso(text: str | None, name: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"{name}: ngày không hợp lệ '{text}' (định dạng YYYY-MM-DD)") from None
+__all__ = ["EXIT_BAD_INPUT", "BadInput", "parse_iso", "read_input", "report_bad_input"]
 
 
 def report_bad_input(errors, stderr=None) -> None:
@@ -32,4 +22,4 @@ def read_input(path: str) -> bytes:
         with open(path, "rb") as fh:
             return fh.read()
     except OSError as exc:
-        raise CommandError(f"Không đọc được tệp '{path}': {exc.strerror}") from None
+        raise BadInput(f"Không đọc được tệp '{path}': {exc.strerror}") from None

@@ -9,8 +9,7 @@ same, byte for byte, as `engine.dump_audit(engine.audit(bundle, ...))`.
 
 import sys
 
-from django.core.management.base import BaseCommand, CommandError
-
+from chibo.commands import BadInput, ChiboCommand
 from chibo.interchange.auditcli import audit_file_input
 from chibo.interchange.db import audit_input
 from chibo.interchange.management.commands._common import parse_iso, report_bad_input
@@ -19,7 +18,7 @@ from chibo.orgs.models import Organization
 from chibo.rules import engine
 
 
-class Command(BaseCommand):
+class Command(ChiboCommand):
     help = "Kiểm tra hồ sơ theo bộ quy tắc và in kết quả (JSON) - từ tệp bundle hoặc từ cơ sở dữ liệu (--org)."
 
     def add_arguments(self, parser):
@@ -31,16 +30,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, org, date_from, date_to, as_of, **options):
         if bool(file) == bool(org):
-            raise CommandError("Chỉ định một tệp bundle hoặc --org (không cả hai).")
+            raise BadInput("Chỉ định một tệp bundle hoặc --org (không cả hai).")
         d_from, d_to = parse_iso(date_from, "--from"), parse_iso(date_to, "--to")
         d_as_of = parse_iso(as_of, "--as-of")
+        if d_to < d_from:
+            raise BadInput(f"--to ({d_to.isoformat()}) không được trước --from ({d_from.isoformat()}).")
         if file:
             try:
                 source = audit_file_input(file, d_from, d_to)
             except BundleError as exc:
                 report_bad_input(exc.errors, self.stderr._out)
             except OSError as exc:
-                raise CommandError(f"Không đọc được tệp '{file}': {exc.strerror}") from None
+                raise BadInput(f"Không đọc được tệp '{file}': {exc.strerror}") from None
         else:
             source = audit_input_from_db(org, d_from, d_to)
         engine.write_audit(sys.stdout, source, d_from, d_to, d_as_of)
@@ -50,5 +51,5 @@ class Command(BaseCommand):
 def audit_input_from_db(code: str, d_from, d_to) -> engine.AuditInput:
     root = Organization.objects.filter(code=code).first()
     if root is None:
-        raise CommandError(f"Không có tổ chức mã '{code}'.")
+        raise BadInput(f"Không có tổ chức mã '{code}'.")
     return audit_input(root, d_from, d_to)

@@ -1,11 +1,10 @@
-from django.core.management.base import BaseCommand
-
-from chibo.interchange.db import ImportConflict, bundle_import
+from chibo.commands import ChiboCommand
+from chibo.interchange.db import ImportConflict, bundle_import, import_limits
 from chibo.interchange.management.commands._common import read_input, report_bad_input
 from chibo.interchange.validate import BundleError, parse_bundle
 
 
-class Command(BaseCommand):
+class Command(ChiboCommand):
     help = "Kiểm tra và nạp một tệp bundle vào cơ sở dữ liệu (tất cả hoặc không gì cả)."
 
     def add_arguments(self, parser):
@@ -13,7 +12,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, **options):
         try:
-            bundle = parse_bundle(read_input(file))
+            bundle = parse_bundle(read_input(file), limits=import_limits())
             stats = bundle_import(bundle)
         except (BundleError, ImportConflict) as exc:
             report_bad_input(exc.errors, self.stderr._out)

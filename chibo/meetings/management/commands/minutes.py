@@ -3,8 +3,7 @@
 import sys
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
-
+from chibo.commands import BadInput, ChiboCommand
 from chibo.meetings import docs_adapter
 from chibo.meetings.models import Meeting
 
@@ -19,7 +18,7 @@ def add_document_arguments(parser) -> None:
 def find_meeting(ident: str) -> Meeting:
     meeting = Meeting.objects.select_related("organization").filter(ident=ident).first()
     if meeting is None:
-        raise CommandError(f"Không tìm thấy cuộc họp có mã '{ident}'.")
+        raise BadInput(f"Không tìm thấy cuộc họp có mã '{ident}'.")
     return meeting
 
 
@@ -29,7 +28,7 @@ def output_format(fmt: str | None, output: str) -> str:
     suffix = Path(output).suffix.lower().lstrip(".")
     if suffix in docs_adapter.FORMATS:
         return suffix
-    raise CommandError("Chọn định dạng bằng --format docx hoặc --format pdf.")
+    raise BadInput("Chọn định dạng bằng --format docx hoặc --format pdf.")
 
 
 def write_output(content: bytes, output: str) -> None:
@@ -40,10 +39,10 @@ def write_output(content: bytes, output: str) -> None:
     try:
         Path(output).write_bytes(content)
     except OSError as exc:
-        raise CommandError(f"Không ghi được tệp '{output}': {exc.strerror or exc}.") from exc
+        raise BadInput(f"Không ghi được tệp '{output}': {exc.strerror or exc}.") from exc
 
 
-class Command(BaseCommand):
+class Command(ChiboCommand):
     help = "In biên bản sinh hoạt chi bộ của một cuộc họp ra tệp Word (.docx) hoặc PDF."
 
     def add_arguments(self, parser):

@@ -1,7 +1,6 @@
 """chibo resolution MEETING_ID --format docx|pdf --output FILE: the resolution of one meeting."""
 
-from django.core.management.base import BaseCommand
-
+from chibo.commands import ChiboCommand
 from chibo.meetings import docs_adapter
 from chibo.meetings.management.commands.minutes import (
     add_document_arguments,
@@ -11,7 +10,7 @@ from chibo.meetings.management.commands.minutes import (
 )
 
 
-class Command(BaseCommand):
+class Command(ChiboCommand):
     help = "In nghị quyết của một cuộc họp chi bộ ra tệp Word (.docx) hoặc PDF."
 
     def add_arguments(self, parser):

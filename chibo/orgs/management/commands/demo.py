@@ -1,11 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from chibo.commands import BadInput, ChiboCommand
 from chibo.orgs.demo import load_demo
 from chibo.orgs.models import Organization
 
 
-class Command(BaseCommand):
+class Command(ChiboCommand):
     help = "Tạo dữ liệu mẫu: Đảng bộ xã Tân Thành với 4 chi bộ, ~80 đảng viên và tài khoản đăng nhập."
 
     def add_arguments(self, parser):
@@ -17,7 +17,7 @@ class Command(BaseCommand):
                 self.stdout.write("Cơ sở dữ liệu đã có dữ liệu; không tạo dữ liệu mẫu.")
                 self._print_logins([])
                 return
-            raise CommandError("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ tạo trên cơ sở dữ liệu trống.")
+            raise BadInput("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ tạo trên cơ sở dữ liệu trống.")
         logins = load_demo(timezone.localdate())
         self.stdout.write(self.style.SUCCESS("Đã tạo dữ liệu mẫu Đảng bộ xã Tân Thành."))
         self._print_logins(logins)

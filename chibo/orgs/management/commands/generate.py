@@ -1,5 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
-
+from chibo.commands import BadInput, ChiboCommand, positive_int
 from chibo.interchange.generate import DEFAULT_PREFIX, DEFAULT_YEAR, GenerateError, generate_province
 
 LABELS = (
@@ -10,15 +9,20 @@ LABELS = (
 )
 
 
-class Command(BaseCommand):
+class Command(ChiboCommand):
     help = "Sinh một tỉnh giả định (đảng viên, chi bộ, cuộc họp) để thử tải và trình diễn; cùng hạt giống cho cùng dữ liệu."
 
     def add_arguments(self, parser):
-        parser.add_argument("--members", type=int, required=True, help="số đảng viên")
-        parser.add_argument("--cells", type=int, required=True, help="số chi bộ (3 đến 60 đảng viên mỗi chi bộ)")
-        parser.add_argument("--seed", type=int, default=1, help="hạt giống ngẫu nhiên (mặc định 1)")
-        parser.add_argument("--months", type=int, default=0, help="số tháng sinh hoạt từ tháng 1 (0: không sinh cuộc họp)")
-        parser.add_argument("--year", type=int, default=DEFAULT_YEAR, help=f"năm bắt đầu (mặc định {DEFAULT_YEAR})")
+        parser.add_argument("--members", type=positive_int("số đảng viên", 1, 10_000_000), required=True,
+                            help="số đảng viên")
+        parser.add_argument("--cells", type=positive_int("số chi bộ", 1, 1_000_000), required=True,
+                            help="số chi bộ (3 đến 60 đảng viên mỗi chi bộ)")
+        parser.add_argument("--seed", type=positive_int("hạt giống", 0, 2**31 - 1), default=1,
+                            help="hạt giống ngẫu nhiên (mặc định 1)")
+        parser.add_argument("--months", type=positive_int("số tháng", 0, 120), default=0,
+                            help="số tháng sinh hoạt từ tháng 1 (0: không sinh cuộc họp)")
+        parser.add_argument("--year", type=positive_int("năm", 1950, 2100), default=DEFAULT_YEAR,
+                            help=f"năm bắt đầu (mặc định {DEFAULT_YEAR})")
         parser.add_argument("--prefix", default=DEFAULT_PREFIX,
                             help=f"mã Đảng bộ tỉnh, tiền tố của mọi mã sinh ra (mặc định {DEFAULT_PREFIX})")
 
@@ -28,7 +32,7 @@ class Command(BaseCommand):
             counts = generate_province(members=members, cells=cells, seed=seed, months=months, year=year,
                                        prefix=prefix, progress=progress)
         except GenerateError as exc:
-            raise CommandError(str(exc)) from exc
+            raise BadInput(str(exc)) from exc
         self.stdout.write(f"Đã sinh tỉnh {counts['root']} (hạt giống {seed}):")
         for key, label in LABELS:
             if counts.get(key):

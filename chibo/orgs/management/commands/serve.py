@@ -1,13 +1,15 @@
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+
+from chibo.commands import ChiboCommand, positive_int
 
 
-class Command(BaseCommand):
+class Command(ChiboCommand):
     help = "Chạy ứng dụng Chibo (máy chủ web)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--port", type=positive_int("cổng", 1, 65535), default=8000)
         parser.add_argument("--host", default="127.0.0.1")
 
     def handle(self, *args, port, host, **options):

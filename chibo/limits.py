@@ -1,0 +1,69 @@
+"""Input limits, in one place: sizes of free texts, rows per meeting, uploads and dates.
+
+They keep every page and document fast whatever users type or import: the minutes PDF of a
+meeting holding the largest accepted texts and the most rows prints in a few seconds
+(`bench/bench_largest_minutes.py`). The services, the forms and `chibo import` enforce them with
+the same numbers; the integer columns are checked against the database's own bounds
+(`chibo.interchange.db.import_limits`). Pure Python, no Django.
+
+A Vietnamese cell's minutes run to a few pages: a speech summary is a paragraph or two, the
+conclusion and the resolution a page or two each. The limits leave generous room above that.
+"""
+
+from datetime import date
+
+#: Free texts without a column length (TextField), by "model.field": characters at most.
+TEXT_LIMITS: dict[str, int] = {
+    "speech.summary": 5_000,  # tóm tắt một ý kiến phát biểu
+    "meeting.conclusion": 20_000,  # kết luận của chủ trì
+    "meeting.resolution_text": 20_000,  # nội dung nghị quyết
+    "task.description": 2_000,  # nhiệm vụ được giao
+    "task.done_note": 2_000,  # kết quả thực hiện nhiệm vụ
+    "agenda.notes": 2_000,  # ghi chú một mục chương trình
+    "amendment.reason": 2_000,  # lý do đính chính
+}
+
+#: The long texts of one meeting's minutes together (conclusion, resolution text, speech
+#: summaries, task descriptions): about 25 printed pages.
+MINUTES_TEXT_LIMIT = 80_000
+
+#: Rows of one meeting (each row's short texts are bounded by their column).
+ROW_LIMITS: dict[str, int] = {
+    "speeches": 100,
+    "votes": 30,
+    "tasks": 50,
+    "guests": 30,
+    "agenda": 30,
+    "amendments": 20,
+}
+ROW_LABELS: dict[str, str] = {
+    "speeches": "ý kiến phát biểu",
+    "votes": "lượt biểu quyết",
+    "tasks": "nhiệm vụ",
+    "guests": "khách mời",
+    "agenda": "mục chương trình",
+    "amendments": "lần đính chính",
+}
+
+#: Uploads, in bytes.
+MB = 1024 * 1024
+DOCUMENT_MAX_BYTES = 20 * MB  # meeting documents and thematic presentations
+SPREADSHEET_MAX_BYTES = 5 * MB  # the Excel member import
+#: The Excel member import: data rows at most, and reading stops after this many blank rows in
+#: a row (a sheet of a million formatted but empty rows is not read to the end).
+SPREADSHEET_MAX_ROWS = 10_000
+SPREADSHEET_BLANK_RUN = 1_000
+
+#: Dates: years outside are typing mistakes (and break calendars and documents).
+YEAR_MIN, YEAR_MAX = 1900, 2100
+DATE_MIN, DATE_MAX = date(YEAR_MIN, 1, 1), date(YEAR_MAX, 12, 31)
+
+
+def size_label(n_bytes: int) -> str:
+    """20 MB, 5 MB: how the messages name an upload limit."""
+    return f"{n_bytes // MB} MB"
+
+
+def too_long(label: str, limit: int) -> str:
+    """The message for a text over its limit ("Kết luận dài quá 20.000 ký tự.")."""
+    return f"{label} dài quá {limit:,} ký tự.".replace(",", ".")
