@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeData
 
 from chibo.meetings import services_plan
@@ -122,3 +123,24 @@ def test_notice_mail_text_is_plain_and_html_is_escaped(upcoming, personas):
         assert mimetype == "text/html"
         assert "<script>alert" not in html and "<img src=x" not in html
         assert html.count("&lt;script&gt;alert(&quot;xss&quot;)&lt;/script&gt;") == 2
+
+
+def test_every_text_email_template_goes_through_render_text():
+    """Every *.txt template under chibo/ is an e-mail part; each is named in Python next to a
+    render_text call, or given to a form whose send_mail uses render_text."""
+    names = [p.relative_to(CHIBO / "templates").as_posix() for p in (CHIBO / "templates").rglob("*.txt")]
+    python = "\n".join(p.read_text(encoding="utf-8") for p in CHIBO.rglob("*.py") if "migrations" not in p.parts)
+    assert "meetings/notice_email.txt" in names
+    for name in names:
+        assert f'"{name}"' in python, name
+        assert not re.search(rf'render_to_string\(\s*"{re.escape(name)}"', python), name
+
+
+def test_password_reset_mail_is_plain_text(personas, client):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(username="member").update(email="binh@example.vn")
+    client.post(reverse("password_reset"), {"email": "binh@example.vn"})
+    (message,) = mail.outbox
+    assert type(message.body) is str and type(message.subject) is str
+    assert "tài khoản member" in message.body

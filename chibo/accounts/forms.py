@@ -42,3 +42,13 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         self.fields["email"].label = "Email của tài khoản"
         self.fields["email"].error_messages = {"required": "Xin nhập email.",
                                                "invalid": "Email không hợp lệ."}
+
+    def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
+                  html_email_template_name=None):
+        """Plain-text subject and body rendered as plain text (chibo.plaintext), like every e-mail."""
+        from django.core.mail import EmailMessage
+
+        from chibo.plaintext import render_text
+
+        subject = "".join(render_text(subject_template_name, context).splitlines())
+        EmailMessage(subject, render_text(email_template_name, context), from_email, [to_email]).send()
