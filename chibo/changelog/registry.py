@@ -197,13 +197,15 @@ def _user_paths(pk) -> list[str]:
     return list(roles.union(member))
 
 
-def org_paths(instance) -> list[str]:
+def org_paths(instance, creating: bool = False) -> list[str]:
     spec = SPECS.get(type(instance))
     if spec is None:
         return []
     found = set()
     user_model = get_user_model()
     for chain in spec.orgs:
+        if creating and not chain and type(instance) in (Member, user_model):
+            continue  # a new member or account has no membership or role yet
         try:
             end = _follow(instance, chain)
         except FieldDoesNotExist:  # a field another version of the model does not have
@@ -331,8 +333,11 @@ def annotate(instance, kwargs: dict) -> None:
     """Fill the Chibo columns of an entry about to be written for `instance`."""
     from chibo.changelog.models import LogEntry
 
-    paths = org_paths(instance)
-    if not paths and instance.pk is not None:
+    creating = kwargs.get("action") == LogEntry.Action.CREATE
+    paths = org_paths(instance, creating)
+    if creating and not paths and isinstance(instance, Member):
+        instance._changelog_unattributed = True  # see _attribute_new_member
+    if not paths and instance.pk is not None and not creating:
         # Deleted or detached since: the organisations of its previous entries.
         from django.contrib.contenttypes.models import ContentType
 
@@ -347,16 +352,19 @@ def annotate(instance, kwargs: dict) -> None:
         kwargs.setdefault("object_repr", record_repr(instance))
     if kwargs.get("changes"):
         kwargs["changes"] = readable_changes(instance, kwargs["changes"])
-    if isinstance(instance, Membership) and kwargs.get("action") == LogEntry.Action.CREATE:
+    if isinstance(instance, Membership) and creating:
         _attribute_new_member(instance, paths)
 
 
 def _attribute_new_member(membership: Membership, paths: list[str]) -> None:
-    """A member is created a moment before its first membership: its creation entry gets the cell."""
+    """A member is created a moment before its first membership (services.member_create): the creation
+    entry of that member object gets the cell of the membership."""
     from django.contrib.contenttypes.models import ContentType
 
     from chibo.changelog.models import LogEntry
 
-    if paths:
+    member = membership.member if Membership.member.field.is_cached(membership) else None
+    if paths and getattr(member, "_changelog_unattributed", False):
+        member._changelog_unattributed = False
         LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Member),
                                 object_id=membership.member_id, org_paths="").update(org_paths=joined(paths))
