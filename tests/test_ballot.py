@@ -179,11 +179,12 @@ def test_open_rules(meeting, secret_vote, personas, tree):
     hands = Vote.objects.create(meeting=meeting, position=1, kind="resolution", method="show_of_hands")
     with pytest.raises(ValidationError, match="không biểu quyết bằng hình thức bỏ phiếu kín"):
         ballot.ballot_open(hands, personas["secretary"])
-    for who in ("member", "other"):  # neither the chair nor a manager of the cell
+    # neither the chair nor a recorder of the cell (committee staff supervise, they do not conduct)
+    for who in ("member", "other", "staff", "sibling", "rival"):
         with pytest.raises(ValidationError, match="Chỉ chủ trì cuộc họp hoặc cấp ủy"):
             ballot.ballot_open(secret_vote, personas[who])
     assert not BallotBox.objects.exists()
-    ballot.ballot_open(secret_vote, personas["staff"])  # the superior committee manages the cell
+    ballot.ballot_open(secret_vote, personas["designated"])  # staff the committee designated for the cell
     with pytest.raises(ValidationError, match="đã được mở bỏ phiếu"):
         ballot.ballot_open(secret_vote, personas["secretary"])
     assert BallotBox.objects.count() == 1

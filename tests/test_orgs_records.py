@@ -37,12 +37,12 @@ def test_subtree_range_uses_index(tree):
 
 
 def test_move_org_rewrites_descendant_paths(tree):
-    other = services.org_create(code="G2", name="Đảng bộ xã Khác", kind="dang_bo_co_so", parent=tree["P"])
+    other = tree["G2"]
     services.org_update(tree["C2"], name="Chi bộ thôn Tây", kind="chi_bo", parent=other, established_on=None)
     g_codes = list(Organization.objects.filter(Organization.objects.get(code="G").subtree_q()).values_list("code", flat=True))
     g2 = Organization.objects.get(code="G2")
     assert sorted(g_codes) == ["C1", "G"]
-    assert sorted(Organization.objects.filter(g2.subtree_q()).values_list("code", flat=True)) == ["C2", "G2"]
+    assert sorted(Organization.objects.filter(g2.subtree_q()).values_list("code", flat=True)) == ["C2", "C3", "G2"]
     assert Organization.objects.get(code="C2").depth == 2
 
 

@@ -81,7 +81,11 @@ def _on_roll(meeting: Meeting, member: Member) -> bool:
 
 
 def _require_on_roll(meeting: Meeting, member: Member | None, field: str, what: str) -> None:
+    """Refuse a member not on the roll that day; one who was never in the cell is not named (a
+    recorder learns no name from outside the cell)."""
     if member is not None and not _on_roll(meeting, member):
+        if not Membership.objects.filter(organization_id=meeting.organization_id, member_id=member.pk).exists():
+            raise ValidationError({field: "Không tìm thấy đảng viên này."})
         raise ValidationError({field: f"{what} {member.full_name} không có trong danh sách chi bộ ngày "
                                       f"{meeting.date:%d/%m/%Y}."})
 
@@ -106,12 +110,12 @@ def _limited(value, key: str, field: str, label: str) -> str:
 
 def _minutes_text(meeting: Meeting, *, header: str | None = None, speech: int | None = None,
                   task: int | None = None) -> int:
-    """Characters of the minutes' long texts (conclusion, resolution text, speech summaries, task
+    """Characters of the long texts the minutes print (conclusion, speech summaries, task
     descriptions) without the one about to be replaced."""
     from django.db.models import Sum
     from django.db.models.functions import Length
 
-    total = sum(len(getattr(meeting, f) or "") for f in ("conclusion", "resolution_text") if f != header)
+    total = len(meeting.conclusion or "") if header != "conclusion" else 0
     speeches = Speech.objects.filter(meeting=meeting).exclude(position=speech if speech is not None else -1)
     tasks = Task.objects.filter(meeting=meeting).exclude(position=task if task is not None else -1)
     total += speeches.aggregate(n=Sum(Length("summary")))["n"] or 0
@@ -125,8 +129,8 @@ def _check_minutes_text(meeting: Meeting, field: str, added: str, **replacing) -
     total = _minutes_text(meeting, **replacing) + len(added)
     if total > MINUTES_TEXT_LIMIT:
         most = f"{MINUTES_TEXT_LIMIT:,}".replace(",", ".")
-        raise ValidationError({field: f"Biên bản dài quá {most} ký tự (kết luận, nghị quyết, ý kiến phát biểu và "
-                                      "nhiệm vụ cộng lại); hãy tóm tắt ngắn hơn."})
+        raise ValidationError({field: f"Biên bản dài quá {most} ký tự (kết luận, ý kiến phát biểu và nhiệm vụ "
+                                      "cộng lại); hãy tóm tắt ngắn hơn."})
 
 
 def _check_rows(model, meeting: Meeting, position: int, rows: str) -> None:
@@ -167,7 +171,7 @@ def _set_header(meeting: Meeting, field: str, value) -> tuple[object, object]:
             raise ValidationError({field: f"{HEADER_LABELS[field]} dài quá {limit} ký tự."})
         if not limit:  # conclusion, resolution text: chibo.limits
             value = _limited(value, f"meeting.{field}", field, HEADER_LABELS[field])
-            if len(value) > len(getattr(meeting, field) or ""):
+            if field == "conclusion" and len(value) > len(meeting.conclusion or ""):
                 _check_minutes_text(meeting, field, value, header=field)
     elif kind == "date" and value is not None and not YEAR_MIN <= value.year <= YEAR_MAX:
         raise ValidationError({field: f"Năm phải từ {YEAR_MIN} đến {YEAR_MAX}."})
