@@ -97,6 +97,23 @@ def test_secrets_are_masked(tree, personas):
     assert user.password not in str(list(LogEntry.objects.values_list("changes", flat=True)))
 
 
+def test_second_factor_logged_with_its_key_masked(personas):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=personas["staff"], name="Điện thoại", confirmed=False)
+    created = last(TOTPDevice, object_id=device.pk)
+    assert created.changes["key"] == [registry.MASK, registry.MASK] and device.key not in str(created.changes)
+    assert created.related == f" auth.user:{personas['staff'].pk} "
+    assert created.org_paths == f" {Organization.objects.get(code='G').path} "
+    device.confirmed = True
+    device.save()
+    assert last(TOTPDevice, object_id=device.pk).changes == {"confirmed": ["False", "True"]}
+    count = LogEntry.objects.count()
+    device.last_t, device.last_used_at, device.throttling_failure_count = 123, timezone.now(), 1
+    device.save()  # what a login moves
+    assert LogEntry.objects.count() == count
+
+
 def test_logging_in_writes_no_entry(personas, client):
     before = LogEntry.objects.count()
     client.force_login(personas["staff"])  # last_login changes: not worth an entry

@@ -50,6 +50,10 @@ LOGGED: tuple[Logged, ...] = (
            m2m=("groups", "user_permissions")),
     Logged("auth.Group", "nhóm quyền", m2m=("permissions",)),
     Logged("accounts.SecurityPolicy", "chính sách bảo mật"),
+    # The second factor of an account: added, confirmed, removed; its secret key masked; the
+    # counters each login moves are left out.
+    Logged("otp_totp.TOTPDevice", "xác thực hai lớp (TOTP)", ("user",), ("user",), mask=("key",),
+           exclude=("throttling_failure_timestamp", "throttling_failure_count", "last_used_at", "drift", "last_t")),
     # Rules and supervision
     Logged("rules.RuleProfile", "bộ quy tắc", ("organization",), ("organization",)),
     Logged("supervision.Visit", "dự sinh hoạt", ("organization",), ("organization",)),
