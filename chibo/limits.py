@@ -2,7 +2,8 @@
 
 They keep every page and document fast whatever users type or import: the minutes PDF of a
 meeting holding the largest accepted texts and the most rows prints in a few seconds
-(`bench/bench_largest_minutes.py`). The services, the forms and `chibo import` enforce them with
+(`bench/bench_largest_minutes.py`): WeasyPrint's time grows with the printed text, about a
+second for 10 pages, so the limits bound what one meeting's minutes print to about 30 pages. The services, the forms and `chibo import` enforce them with
 the same numbers; the integer columns are checked against the database's own bounds
 (`chibo.interchange.db.import_limits`). Pure Python, no Django.
 
@@ -14,28 +15,31 @@ from datetime import date
 
 #: Free texts without a column length (TextField), by "model.field": characters at most.
 TEXT_LIMITS: dict[str, int] = {
-    "speech.summary": 5_000,  # tóm tắt một ý kiến phát biểu
-    "meeting.conclusion": 20_000,  # kết luận của chủ trì
+    "speech.summary": 3_000,  # tóm tắt một ý kiến phát biểu
+    "meeting.conclusion": 10_000,  # kết luận của chủ trì
     "meeting.resolution_text": 20_000,  # nội dung nghị quyết
-    "task.description": 2_000,  # nhiệm vụ được giao
+    "task.description": 1_000,  # nhiệm vụ được giao
     "task.done_note": 2_000,  # kết quả thực hiện nhiệm vụ
     "agenda.notes": 2_000,  # ghi chú một mục chương trình
-    "amendment.reason": 2_000,  # lý do đính chính
+    "amendment.reason": 500,  # lý do đính chính
 }
 
-#: The long texts of one meeting's minutes together (conclusion, resolution text, speech
-#: summaries, task descriptions): about 25 printed pages.
-MINUTES_TEXT_LIMIT = 80_000
+#: The long texts the minutes print, together (conclusion, speech summaries, task descriptions):
+#: about 9 of the minutes' pages. (The resolution text is printed in the resolution.)
+MINUTES_TEXT_LIMIT = 25_000
 
 #: Rows of one meeting (each row's short texts are bounded by their column).
 ROW_LIMITS: dict[str, int] = {
-    "speeches": 100,
-    "votes": 30,
-    "tasks": 50,
-    "guests": 30,
-    "agenda": 30,
-    "amendments": 20,
+    "speeches": 60,
+    "votes": 15,
+    "tasks": 30,
+    "guests": 10,
+    "agenda": 20,
+    "amendments": 5,
 }
+#: The history of amendments printed under the minutes shows each old and new value up to this
+#: many characters (the full values stay in the amendment record).
+AMENDMENT_SHOWN = 200
 ROW_LABELS: dict[str, str] = {
     "speeches": "ý kiến phát biểu",
     "votes": "lượt biểu quyết",

@@ -196,34 +196,36 @@ def test_speech_summary_limit(meeting, tree, client_for, personas):
     services.speech_save(meeting, 0, member=tree["M1"], summary="ý" * top)
     with pytest.raises(ValidationError) as exc:
         services.speech_save(meeting, 1, member=tree["M1"], summary="ý" * (top + 1))
-    assert exc.value.message_dict == {"summary": ["Tóm tắt ý kiến dài quá 5.000 ký tự."]}
+    assert exc.value.message_dict == {"summary": ["Tóm tắt ý kiến dài quá 3.000 ký tự."]}
     body = client_for(personas["secretary"]).post(URL + "ghi/phat-bieu/", {
         "position": "1", "member": "M1", "summary": "ý" * (top + 1)})
-    assert body.status_code == 400 and body.json()["error"] == "Tóm tắt ý kiến dài quá 5.000 ký tự."
+    assert body.status_code == 400 and body.json()["error"] == "Tóm tắt ý kiến dài quá 3.000 ký tự."
     assert Speech.objects.count() == 1
 
 
 def test_conclusion_and_task_limits(meeting, tree, client_for, personas):
     client = client_for(personas["secretary"])
-    body = client.post(URL + "ghi/thong-tin/", {"field": "conclusion", "value": "k" * 20_001})
+    body = client.post(URL + "ghi/thong-tin/", {"field": "conclusion", "value": "k" * 10_001})
     assert body.status_code == 400 and body.json() == {"ok": False, "field": "conclusion",
-                                                      "error": "Kết luận dài quá 20.000 ký tự."}
+                                                      "error": "Kết luận dài quá 10.000 ký tự."}
     assert client.post(URL + "ghi/thong-tin/", {"field": "resolution_text", "value": "n" * 20_000}).status_code == 200
-    body = client.post(URL + "ghi/nhiem-vu/", {"position": "0", "description": "v" * 2_001})
-    assert body.status_code == 400 and body.json()["error"] == "Nội dung nhiệm vụ dài quá 2.000 ký tự."
+    body = client.post(URL + "ghi/nhiem-vu/", {"position": "0", "description": "v" * 1_001})
+    assert body.status_code == 400 and body.json()["error"] == "Nội dung nhiệm vụ dài quá 1.000 ký tự."
     meeting.refresh_from_db()
     assert (meeting.conclusion, len(meeting.resolution_text), Task.objects.count()) == ("", 20_000, 0)
 
 
 def test_the_minutes_as_a_whole_have_a_limit(meeting, tree):
     summary = "ý" * limits.TEXT_LIMITS["speech.summary"]
-    for position in range(limits.MINUTES_TEXT_LIMIT // len(summary)):
+    speeches = limits.MINUTES_TEXT_LIMIT // len(summary)
+    for position in range(speeches):
         services.speech_save(meeting, position, member=tree["M1"], summary=summary)
+    services.meeting_field_set(meeting, "conclusion", "k" * (limits.MINUTES_TEXT_LIMIT - speeches * len(summary)))
+    services.meeting_field_set(meeting, "resolution_text", "n" * 20_000)  # printed in the resolution
     with pytest.raises(ValidationError) as exc:
         services.task_save(meeting, 0, description="Một nhiệm vụ")
     assert exc.value.message_dict == {"description": [
-        "Biên bản dài quá 80.000 ký tự (kết luận, nghị quyết, ý kiến phát biểu và nhiệm vụ cộng lại); "
-        "hãy tóm tắt ngắn hơn."]}
+        "Biên bản dài quá 25.000 ký tự (kết luận, ý kiến phát biểu và nhiệm vụ cộng lại); hãy tóm tắt ngắn hơn."]}
     services.speech_save(meeting, 0, member=tree["M1"], summary="Ngắn hơn.")  # replacing a row is measured
     services.task_save(meeting, 0, description="Một nhiệm vụ")
 
@@ -233,20 +235,33 @@ def test_rows_of_a_meeting_have_a_limit(meeting, tree):
                                 for i in range(limits.ROW_LIMITS["speeches"])])
     with pytest.raises(ValidationError) as exc:
         services.speech_save(meeting, 500, member=tree["M1"], summary="Thêm")
-    assert exc.value.messages == ["Một biên bản có tối đa 100 ý kiến phát biểu."]
+    assert exc.value.messages == ["Một biên bản có tối đa 60 ý kiến phát biểu."]
     services.speech_save(meeting, 3, member=tree["M1"], summary="Sửa một ý kiến đã có")
 
 
 def test_chibo_import_refuses_texts_and_rows_over_the_limits(tmp_path):
     doc = example()
     speeches = doc["meetings"][0]["speeches"]
-    speeches[0]["summary"] = "ý" * 5_001
-    doc["meetings"][1]["speeches"] = [dict(speeches[1]) for _ in range(101)]
+    speeches[0]["summary"] = "ý" * 3_001
+    doc["meetings"][1]["speeches"] = [dict(speeches[1]) for _ in range(61)]
+    doc["meetings"][2]["conclusion"] = "k" * 10_000
+    doc["meetings"][2]["tasks"] = []
+    doc["meetings"][2]["speeches"] = [dict(speeches[1], summary="ý" * 3_000) for _ in range(6)]
     code, _out, err = import_doc(doc, tmp_path)
     assert code == 2
-    assert err.splitlines()[:2] == ["$.meetings[0].speeches[0].summary: dài 5001 ký tự, tối đa 5000 ký tự",
-                                    "$.meetings[1].speeches: quá nhiều ý kiến phát biểu trong một cuộc họp: 101, "
-                                    "tối đa 100"]
+    assert err.splitlines()[:3] == [
+        "$.meetings[0].speeches[0].summary: dài 3001 ký tự, tối đa 3000 ký tự",
+        "$.meetings[1].speeches: quá nhiều ý kiến phát biểu trong một cuộc họp: 61, tối đa 60",
+        "$.meetings[2]: biên bản quá dài: kết luận, ý kiến phát biểu và nhiệm vụ cộng lại 28.000 ký tự, "
+        "tối đa 25.000 ký tự"]
+
+
+def test_the_printed_amendment_history_shortens_long_values():
+    from chibo.meetings.docs_adapter import _changes_text
+
+    long = "Chi bộ thống nhất. " * 100
+    text = _changes_text({"conclusion": {"label": "Kết luận", "old": long, "new": ""}})
+    assert text == f"Kết luận: {long[:limits.AMENDMENT_SHOWN].rstrip()}… (1.900 ký tự) → (trống)"
 
 
 def test_an_oversized_document_is_refused_next_to_the_field(meeting, client_for, personas, settings, tmp_path):

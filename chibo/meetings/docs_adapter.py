@@ -15,6 +15,7 @@ from datetime import date
 from django.db.models import Prefetch
 
 from chibo.interchange.db import bundle_export
+from chibo.limits import AMENDMENT_SHOWN
 from chibo.meetings import documents as doc
 from chibo.meetings import snapshot
 from chibo.meetings.evaluation import evaluate_in_bundle
@@ -189,6 +190,15 @@ def _amendment(row: Amendment) -> doc.Amendment:
     return doc.Amendment(row.created_at, name, row.reason, _changes_text(row.changes))
 
 
+def _shown(value) -> str:
+    """An old or new value in the printed history: long texts (a conclusion of pages) are cut to
+    chibo.limits.AMENDMENT_SHOWN characters; the minutes above print the text in force."""
+    text = str(value or "") or "(trống)"
+    if len(text) <= AMENDMENT_SHOWN:
+        return text
+    return f"{text[:AMENDMENT_SHOWN].rstrip()}… ({len(text):,} ký tự)".replace(",", ".")
+
+
 def _changes_text(changes) -> str:
     """`meeting_amend` stores {key: {"label", "old", "new"}}; anything else is shown as it is."""
     if not isinstance(changes, dict):
@@ -196,7 +206,7 @@ def _changes_text(changes) -> str:
     parts = []
     for key, change in changes.items():
         if isinstance(change, dict) and "new" in change:
-            parts.append(f"{change.get('label') or key}: {change.get('old') or '(trống)'} → {change.get('new') or '(trống)'}")
+            parts.append(f"{change.get('label') or key}: {_shown(change.get('old'))} → {_shown(change.get('new'))}")
         else:
             parts.append(f"{key}: {change}")
     return "\n".join(parts)

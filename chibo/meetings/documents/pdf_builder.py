@@ -40,7 +40,7 @@ table.layout td div { margin: 0; }
 table.header td.left { width: 42%%; }
 table.header .nation { font-size: 15pt; font-weight: bold; text-decoration: underline; }
 table.header .place-date { margin-top: 8pt; font-style: italic; }
-table.grid { margin: 4pt 0 8pt; }
+table.grid { margin: 4pt 0 8pt; table-layout: fixed; }
 table.grid th, table.grid td { border: 0.6pt solid #000; padding: 2pt 4pt; vertical-align: top; text-align: left; }
 table.grid th, table.grid td.center { text-align: center; }
 table.grid thead { display: table-header-group; }
