@@ -53,6 +53,9 @@ ROW_LABELS: dict[str, str] = {
 MB = 1024 * 1024
 DOCUMENT_MAX_BYTES = 20 * MB  # meeting documents and thematic presentations
 SPREADSHEET_MAX_BYTES = 5 * MB  # the Excel member import
+#: ... and what its parts unpack to (a sheet of a million blank rows packs into little: openpyxl
+#: reads a sheet whole before the first row when it states no dimension). 10,000 rows are ~7 MB.
+SPREADSHEET_MAX_UNPACKED = 40 * MB
 #: The Excel member import: data rows at most, and reading stops after this many blank rows in
 #: a row (a sheet of a million formatted but empty rows is not read to the end).
 SPREADSHEET_MAX_ROWS = 10_000

@@ -296,6 +296,11 @@ def test_member_import_file_size_and_blank_rows(client_for, personas):
         member_import.parse_members_xlsx(b"x" * (limits.MB + 1), known_cells=set(), existing_codes=set(),
                                          max_bytes=limits.MB)
     assert [(e.row, e.message) for e in exc.value.errors] == [(0, "tệp lớn quá 1 MB")]
+    with pytest.raises(member_import.ImportErrors) as exc:  # a small file that unpacks to much
+        member_import.parse_members_xlsx(xlsx([ROW] * 4_000), known_cells=set(), existing_codes=set(),
+                                         max_unpacked=limits.MB)
+    assert [(e.row, e.message) for e in exc.value.errors] == [
+        (0, "tệp chứa quá nhiều dữ liệu (giải nén ra hơn 1 MB): hãy xóa các dòng, cột thừa rồi lưu lại")]
     good = ["DV-1", "Hồ Thị Lan", "Nữ", "", "19/05/2005", "", "C1", "01/01/2025", "", "", ""]
     later = ["DV-2", "Hồ Thị Mai", "Nữ", "", "19/05/2005", "", "C1", "01/01/2025", "", "", ""]
     data = xlsx([good, *([None] * 5 for _ in range(4)), later])

@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
@@ -31,6 +32,7 @@ from chibo.limits import (
     SPREADSHEET_BLANK_RUN,
     SPREADSHEET_MAX_BYTES,
     SPREADSHEET_MAX_ROWS,
+    SPREADSHEET_MAX_UNPACKED,
     YEAR_MAX,
     YEAR_MIN,
     size_label,
@@ -50,6 +52,7 @@ HEADER_ROW = 1
 FILE_ROW = 0  # RowError.row for problems of the whole file (unreadable, empty, too many rows)
 MAX_DATA_ROWS = SPREADSHEET_MAX_ROWS  # chibo.limits
 MAX_BYTES = SPREADSHEET_MAX_BYTES
+MAX_UNPACKED = SPREADSHEET_MAX_UNPACKED
 #: Reading stops after this many blank rows in a row: what follows is not read (a sheet with a
 #: million formatted but empty rows is not walked to its end).
 BLANK_RUN = SPREADSHEET_BLANK_RUN
@@ -423,7 +426,7 @@ def _sheet_rows(ws):
 
 def parse_members_xlsx(data: bytes, known_cells: set[str], existing_codes: set[str], *,
                        max_rows: int = MAX_DATA_ROWS, max_bytes: int = MAX_BYTES,
-                       blank_run: int = BLANK_RUN) -> list[MemberRow]:
+                       max_unpacked: int = MAX_UNPACKED, blank_run: int = BLANK_RUN) -> list[MemberRow]:
     """Parse and validate an import workbook; every row valid or `ImportErrors` with all problems.
 
     Reads the sheet 'Đảng viên' (or else the first sheet other than the guide): header in row 1
@@ -431,10 +434,20 @@ def parse_members_xlsx(data: bytes, known_cells: set[str], existing_codes: set[s
     after K are ignored), data from row 2. Completely blank rows are skipped. Member codes are
     compared exactly (case-sensitive) with each other and with `existing_codes`, cell codes with
     `known_cells`. Returns the rows in file order. At most `max_rows` non-blank data rows and
-    `max_bytes` bytes; reading stops after `blank_run` blank rows in a row.
+    `max_bytes` bytes, unpacking to at most `max_unpacked` bytes; reading stops after `blank_run`
+    blank rows in a row.
     """
     if len(data) > max_bytes:
         raise ImportErrors([RowError(FILE_ROW, "", f"tệp lớn quá {size_label(max_bytes)}")])
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except Exception:  # not a zip archive: not an .xlsx
+        raise ImportErrors([RowError(FILE_ROW, "", _UNREADABLE)]) from None
+    if unpacked > max_unpacked:
+        raise ImportErrors([RowError(FILE_ROW, "", f"tệp chứa quá nhiều dữ liệu (giải nén ra hơn "
+                                                   f"{size_label(max_unpacked)}): hãy xóa các dòng, cột thừa "
+                                                   "rồi lưu lại")])
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # BadZipFile, InvalidFileException, KeyError, XML errors...
