@@ -281,6 +281,9 @@ def meeting_prepare(request, ident):
             context["contribution_form"] = forms_plan.ContributionForm(members=members)
         context["document_form"] = forms_plan.DocumentForm()
     member_id = scope.member_id
+    if not (can_manage or scope.can_supervise_org(cell)):
+        # Members see their own absence reason, not their fellows'.
+        context["absences"] = [a for a in data["absences"] if a.member_id == member_id]
     if member_id and upcoming and meeting.date >= services_plan.today() and cell.path in scope.member_paths:
         mine = [a for a in data["absences"] if a.member_id == member_id]
         context["my_absence"] = mine[0] if mine else None
