@@ -174,7 +174,8 @@ def _follow(instance, chain: str):
             final = final._meta.get_field(name).related_model
         pk = model._base_manager.filter(pk=pk).values_list("__".join(rest), flat=True).first()
         return (final, None, pk) if pk is not None else None
-    return type(obj), obj, obj.pk
+    # obj._meta.model, not type(obj): a foreign key may hold a lazy object (request.user)
+    return obj._meta.model, obj, obj.pk
 
 
 def _org_path(obj, pk) -> list[str]:
