@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "chibo.reports",
     "chibo.interchange",
     "chibo.api",
+    "ninja",  # serves /api/docs from its own static files (no CDN, no inline script: the CSP holds)
     "auditlog",
     "chibo.changelog",
     "chibo.accounts",
