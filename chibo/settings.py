@@ -92,6 +92,9 @@ MIDDLEWARE = [
 
 # The change log (chibo.changelog): django-auditlog with Chibo's entry model (organisation paths).
 AUDITLOG_LOGENTRY_MODEL = "changelog.LogEntry"
+# auditlog's own LogEntry is swapped for ours; without its migrations its table is never created
+# (a leftover table with foreign keys to the users would stop PostgreSQL from truncating them).
+MIGRATION_MODULES = {"auditlog": None}
 
 ROOT_URLCONF = "chibo.urls"
 WSGI_APPLICATION = "chibo.wsgi.application"

@@ -24,7 +24,8 @@ COVERED = ("healthz",)
 def production(args, **env):
     """A process with production settings: no DEBUG, no CHIBO_DEV (and no pytest in it)."""
     base = {k: v for k, v in os.environ.items()
-            if k not in ("SECRET_KEY", "CHIBO_DEV", "DEBUG", "DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS")
+            if k not in ("SECRET_KEY", "CHIBO_DEV", "DEBUG", "DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS",
+                         "DJANGO_ALLOW_ASYNC_UNSAFE")  # set in-process by the browser tests
             and not k.startswith("SECURE_") and not k.endswith("_COOKIE_SECURE")}
     base.update(PRODUCTION, **env)
     return subprocess.run(args, cwd=ROOT, env=base, capture_output=True, text=True, timeout=180)
