@@ -1,14 +1,45 @@
 """The demo: a fictional grassroots committee (Đảng bộ xã Tân Thành) with 4 cells and ~80 members,
-positions, exempt and probationary members, a transfer, six months of meetings, and logins."""
+and the year so far recorded through the same services the pages call, so every page has
+something to show and the change log says who did what.
+
+Dates follow `today` (the command passes `timezone.localdate()`): the past meetings are the
+previous months (at least six) plus this month's when its day has passed; the rest of the year
+(and next year, when this year has no meeting left) is planned by `plan_year`.
+
+States the demo shows:
+- Tree and members: a committee and four cells; official, probationary, exempt (age) and away
+  (studying) members; a member transferred from TT-C3 to TT-C1 four months ago; positions.
+- Logins and roles: administrator; committee staff `dangy` (supervises, confirms scores);
+  `dangy2`, committee staff designated (Role.Kind.DESIGNATED) to record TT-C3, which has no
+  secretary login; cell secretaries `bithu1`, `bithu2`, `bithu4`; members `dangvien1`,
+  `dangvien2`.
+- Past meetings, recorded by the cell's recorder: finalized (snapshot, numbered resolution,
+  resolution text) with scores entered and adopted by the recorder and confirmed by `dangy`
+  (never the person who entered them); each cell's latest finalized meeting awaits
+  confirmation; one finalized meeting of TT-C1 carries an amendment (đính chính); TT-C1's
+  latest meeting holds a closed electronic secret ballot (an election). TT-C2's latest meeting is
+  held, complete, scores proposed but not adopted (ready to finalize); TT-C4's latest is held
+  with incomplete minutes (no end time, no conclusion: finalizing is refused).
+- Tasks: done, open (due later) and overdue.
+- Coming up: TT-C1's next meeting notified (notice sent, no mail leaves the machine) with two
+  absence notices, one from `dangvien1`; TT-C2's next meeting planned with `dangvien2`'s
+  absence notice; every other future meeting planned with the committee's agenda.
+- Superior visits on some meetings, guests, rescheduled meetings (a day after the 3rd)."""
 
 import random
-from datetime import date, timedelta
+from contextlib import contextmanager
+from datetime import date, time, timedelta
 
+from auditlog.context import auditlog_value, set_extra_data
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.test.utils import override_settings
 
+from chibo.changelog.middleware import actor_label
 from chibo.interchange.db import bundle_import
-from chibo.orgs.models import Member, Organization, Position, Role
+from chibo.orgs import services as org_services
+from chibo.orgs.models import Member, Organization, Role
 
 FAMILY = ["Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ",
           "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
@@ -30,11 +61,17 @@ TASKS = ["Vận động hộ dân hiến đất mở rộng đường", "Tuyên 
 PASSWORD = "chibo-demo"
 LOGINS = [
     ("admin", "Quản trị hệ thống", None),
-    ("dangy", "Cán bộ Văn phòng Đảng ủy xã (giám sát cả đảng bộ)", None),
+    ("dangy", "Cán bộ Văn phòng Đảng ủy xã (giám sát cả đảng bộ, xác nhận điểm)", None),
+    ("dangy2", "Cán bộ Đảng ủy xã được phân công ghi biên bản Chi bộ thôn Nam", "TT-C3"),
     ("bithu1", "Bí thư Chi bộ thôn Đông", "TT-C1"),
+    ("bithu2", "Bí thư Chi bộ thôn Tây", "TT-C2"),
+    ("bithu4", "Bí thư Chi bộ Trường Tiểu học Tân Thành", "TT-C4"),
     ("dangvien1", "Đảng viên Chi bộ thôn Đông", "TT-C1"),
     ("dangvien2", "Đảng viên Chi bộ thôn Tây", "TT-C2"),
 ]
+STAFF_NAMES = {"dangy": "Trần Văn Bình", "dangy2": "Lê Thị Hoa"}
+#: Who records each cell's meetings.
+RECORDERS = {"TT-C1": "bithu1", "TT-C2": "bithu2", "TT-C3": "dangy2", "TT-C4": "bithu4"}
 
 
 def demo_bundle(today: date, seed: int = 2025) -> tuple[dict, dict]:
@@ -92,12 +129,15 @@ def demo_bundle(today: date, seed: int = 2025) -> tuple[dict, dict]:
                 return True
         return False
 
+    scores = {}
     for cell, _name, _size in CELLS:
-        for back in range(max(6, today.month - 1), 0, -1):
+        for back in range(max(6, today.month - 1), -1, -1):
             y, mo = today.year, today.month - back
             while mo <= 0:
                 y, mo = y - 1, mo + 12
             day = date(y, mo, rnd.choice([2, 3, 3, 3, 5]))
+            if day >= today:  # this month's meeting is still to come: plan_year plans it
+                continue
             kind = "combined" if mo % 3 == 0 else "regular"
             present = [m for m in members if on_roll(m, day, cell)]
             attendance = []
@@ -131,49 +171,197 @@ def demo_bundle(today: date, seed: int = 2025) -> tuple[dict, dict]:
                            "abstain": 1 if here else 0, "invalid": 0}],
                 "tasks": [{"assignee": rnd.choice(here), "description": rnd.choice(TASKS),
                            "due": (day + timedelta(days=25)).isoformat(),
-                           "done_on": (day + timedelta(days=rnd.randint(5, 30))).isoformat() if back > 1 else None}]
+                           "done_on": min(day + timedelta(days=rnd.randint(5, 30)), today).isoformat()}]
                 if here else [],
                 "conclusion": f"Chi bộ thống nhất thông qua nghị quyết tháng {mo:02d}/{y}, phân công đảng viên "
                               "thực hiện nhiệm vụ.",
-                "manual_scores": {"preparation": rnd.randint(7, 10), "conduct": rnd.randint(7, 10),
-                                  "principles": rnd.randint(7, 10)},
             })
+            # Entered through the services by the cell's recorder (load_demo), not imported.
+            scores[ident] = {"preparation": rnd.randint(7, 10), "conduct": rnd.randint(7, 10),
+                             "principles": rnd.randint(7, 10)}
             if back % 6 in (2, 5) and cell != "TT-C4":
                 visits.append({"organization": cell, "date": day.isoformat(), "visitor": "Trần Văn Bình",
                                "committee": "TT"})
+    _latest_states(meetings, today)
     bundle = {"format": "chibo-bundle", "version": 1, "profiles": {}, "organizations": orgs, "members": members,
               "meetings": meetings, "visits": visits}
-    return bundle, {"positions": positions, "start": start}
+    return bundle, {"positions": positions, "start": start, "scores": scores}
+
+
+def _latest_states(meetings: list[dict], today: date) -> None:
+    """Tasks of the two latest meetings of each cell: the latest one's is open and due in two weeks,
+    the one before is overdue; TT-C4's latest minutes are still being written (no end, no conclusion)."""
+    for cell, _name, _size in CELLS:
+        own = [m for m in meetings if m["organization"] == cell]
+        latest, before = own[-1], own[-2]
+        for t in latest["tasks"]:
+            t["done_on"] = None
+            t["due"] = max(date.fromisoformat(latest["date"]), today + timedelta(days=14)).isoformat()
+        for t in before["tasks"]:
+            t["done_on"] = None
+            day = date.fromisoformat(before["date"])
+            t["due"] = max(day, min(day + timedelta(days=25), today - timedelta(days=1))).isoformat()
+        if cell == "TT-C4":
+            latest["end"] = None
+            latest["conclusion"] = None
+
+
+@contextmanager
+def _acting(user):
+    """Change-log entries written inside are attributed to `user`, as a request by that user would be."""
+    with set_extra_data({"actor": user, "actor_name": actor_label(user)}):
+        yield
+    auditlog_value.set(None)  # set_extra_data leaves its value behind: later writes are the command's
 
 
 @transaction.atomic
 def load_demo(today: date) -> list[tuple[str, str, str]]:
+    from chibo.meetings.models import Meeting, MeetingStatus
+
     bundle, extra = demo_bundle(today)
     bundle_import(bundle)
-    codes = {p[0] for p in extra["positions"]}
-    ids = dict(Member.objects.filter(code__in=codes).values_list("code", "pk"))
     orgs = {o.code: o for o in Organization.objects.all()}
-    for code, cell, title in extra["positions"]:
-        Position.objects.create(member_id=ids[code], organization=orgs[cell], title=title,
-                                start=extra["start"])
+    users = _logins(orgs, extra)
+    with _acting(users["admin"]):
+        members = {m.code: m for m in Member.objects.filter(code__in={p[0] for p in extra["positions"]})}
+        for code, cell, title in extra["positions"]:
+            org_services.position_add(members[code], organization=orgs[cell], title=title, start=extra["start"],
+                                      end=None)
     from chibo.meetings.services_plan import plan_year
 
     for code, _name, _size in CELLS:
-        plan_year(orgs[code], today.year)
+        with _acting(users[RECORDERS[code]]):
+            plan_year(orgs[code], today.year)
+    if not Meeting.objects.filter(status=MeetingStatus.PLANNED, date__gt=today).exists():
+        for code, _name, _size in CELLS:
+            with _acting(users[RECORDERS[code]]):
+                plan_year(orgs[code], today.year + 1)
+    for code, _name, _size in CELLS:
+        _record_past(orgs[code], users, extra["scores"], today)
+    _coming_up(orgs, users, today)
+    return [(username, PASSWORD, label) for username, label, _cell in LOGINS]
+
+
+def _logins(orgs: dict, extra: dict) -> dict:
+    """The demo logins, their roles and the member records they are linked to. One password hash
+    for all (the demo password is public; hashing it eight times would only slow the demo)."""
     User = get_user_model()
-    logins = []
-    for username, label, cell in LOGINS:
-        user = User.objects.create_user(username=username, password=PASSWORD, is_superuser=username == "admin",
-                                        is_staff=username == "admin")
-        if username == "dangy":
-            Role.objects.create(user=user, organization=orgs["TT"], kind=Role.Kind.COMMITTEE_STAFF)
-        elif username == "bithu1":
-            Role.objects.create(user=user, organization=orgs[cell], kind=Role.Kind.SECRETARY)
-            Member.objects.filter(pk=ids[[p for p in extra["positions"] if p[1] == cell][0][0]]).update(user=user)
-        elif username.startswith("dangvien"):
-            member = Member.objects.filter(memberships__organization=orgs[cell], memberships__end__isnull=True,
-                                           user__isnull=True, positions__isnull=True).order_by("code").first()
-            member.user = user
-            member.save(update_fields=["user"])
-        logins.append((username, PASSWORD, label))
-    return logins
+    hashed = make_password(PASSWORD)
+    users = {}
+    secretaries = {cell: code for code, cell, title in extra["positions"] if title == "bi_thu"}
+    for username, _label, _cell in LOGINS:
+        user = User(username=username, password=hashed, is_superuser=username == "admin",
+                    is_staff=username == "admin", first_name=STAFF_NAMES.get(username, ""),
+                    email=f"{username}@tanthanh.example" if username in STAFF_NAMES else "")
+        user.save()
+        users[username] = user
+    with _acting(users["admin"]):
+        for username, _label, cell in LOGINS:
+            user = users[username]
+            if username.startswith("dangy"):
+                Role.objects.create(user=user, organization=orgs["TT"], kind=Role.Kind.COMMITTEE_STAFF)
+            if username == "dangy2":
+                Role.objects.create(user=user, organization=orgs[cell], kind=Role.Kind.DESIGNATED)
+            elif username.startswith("bithu"):
+                Role.objects.create(user=user, organization=orgs[cell], kind=Role.Kind.SECRETARY)
+                member = Member.objects.get(code=secretaries[cell])
+                _link(member, user)
+            elif username.startswith("dangvien"):
+                member = (Member.objects.filter(memberships__organization=orgs[cell], memberships__end__isnull=True,
+                                                user__isnull=True)
+                          .exclude(code__in=[c for c, _o, _t in extra["positions"]]).order_by("code").first())
+                _link(member, user)
+    return users
+
+
+def _link(member: Member, user) -> None:
+    """Link the login to the member record (as /quan-tri/ does) and give it an address for notices."""
+    member.user = user
+    org_services.member_update(member, email=f"{member.code.lower()}@tanthanh.example")
+
+
+def _record_past(cell: Organization, users: dict, scores: dict, today: date) -> None:
+    """The cell's past meetings, as its recorder keeps them (see the module docstring)."""
+    from chibo.meetings import services
+    from chibo.meetings.models import Meeting, MeetingStatus
+
+    recorder, confirmer = users[RECORDERS[cell.code]], users["dangy"]
+    held = list(Meeting.objects.filter(organization=cell, status=MeetingStatus.HELD, date__lt=today)
+                .order_by("date"))
+    pending = held[-1] if cell.code in ("TT-C2", "TT-C4") else None
+    finalized = [m for m in held if m is not pending]
+    for meeting in finalized:
+        with _acting(recorder):
+            services.meeting_field_set(meeting, "resolution_text",
+                                       f"1. Chi bộ thống nhất đánh giá kết quả tháng {meeting.date:%m/%Y} và "
+                                       "phương hướng nhiệm vụ tháng tới.\n2. Giao chi ủy tổ chức thực hiện nghị "
+                                       "quyết, báo cáo tại kỳ sinh hoạt sau.")
+            services.meeting_scores_set(meeting, **scores[meeting.ident], user=recorder)
+            services.meeting_scores_adopt(meeting, recorder)
+            if cell.code == "TT-C1" and meeting is finalized[-1]:
+                _secret_ballot(meeting, recorder)
+            services.meeting_finalize(meeting, recorder)
+        if meeting is not finalized[-1]:  # the latest awaits the superior's confirmation
+            with _acting(confirmer):
+                services.meeting_scores_confirm(meeting, confirmer)
+    if cell.code == "TT-C1" and len(finalized) > 1:
+        _amend(finalized[-2], recorder)
+    if pending is not None and cell.code == "TT-C2":
+        with _acting(recorder):
+            services.meeting_scores_set(pending, **scores[pending.ident], user=recorder)
+
+
+def _secret_ballot(meeting, recorder) -> None:
+    """An election by electronic secret ballot, opened, cast by every eligible member, closed."""
+    from chibo.meetings import ballot, services
+    from chibo.meetings.models import Ballot, VoteKind, VoteMethod
+
+    voters = ballot.eligible_voters(meeting)
+    candidate = next(m for m in voters if m.pk not in (meeting.chair_id, meeting.secretary_id))
+    vote = services.vote_record(meeting, 1, kind=VoteKind.ELECTION, method=VoteMethod.SECRET_BALLOT,
+                                subject=f"Bầu bổ sung chi ủy viên: đồng chí {candidate.full_name}")
+    box = ballot.ballot_open(vote, recorder)
+    for i, member in enumerate(voters):
+        choice = Ballot.Choice.AGAINST if i == 1 else Ballot.Choice.ABSTAIN if i == 2 else Ballot.Choice.FOR
+        ballot.ballot_cast(box, member, choice)
+    ballot.ballot_close(box, recorder)
+
+
+def _amend(meeting, recorder) -> None:
+    """Correct finalized minutes: an absence recorded as unexcused was excused (or, failing one,
+    the end time was written wrong)."""
+    from chibo.meetings import services
+    from chibo.meetings.models import AttendanceStatus
+
+    row = meeting.attendance.filter(status=AttendanceStatus.ABSENT_UNEXCUSED).select_related("member").first()
+    if row is not None:
+        changes = {("attendance", row.member.code): (AttendanceStatus.ABSENT_EXCUSED, "Ốm, đã báo bí thư trước")}
+        reason = "Đồng chí đã báo vắng qua điện thoại trước buổi họp; thư ký ghi nhầm là vắng không lý do."
+    else:
+        changes = {"end": time(21, 30)}
+        reason = "Thư ký ghi nhầm giờ kết thúc."
+    with _acting(recorder):
+        services.meeting_amend(meeting, recorder, reason, changes)
+
+
+def _coming_up(orgs: dict, users: dict, today: date) -> None:
+    """The next meetings of TT-C1 (notified, two absence notices) and TT-C2 (planned, one notice)."""
+    from chibo.meetings.models import Meeting, MeetingStatus
+    from chibo.meetings.services_plan import absence_notice_send, notice_send
+
+    def next_meeting(code):
+        return Meeting.objects.filter(organization=orgs[code], status=MeetingStatus.PLANNED,
+                                      date__gt=today).order_by("date").first()
+
+    first, second = next_meeting("TT-C1"), next_meeting("TT-C2")
+    # The addresses are fictional: the notice is recorded, no mail is sent.
+    with _acting(users["bithu1"]), override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        notice_send(first, users["bithu1"], on=today)
+    with _acting(users["dangvien1"]):
+        absence_notice_send(first, users["dangvien1"].member, "Đi công tác tại tỉnh", on=today)
+    other = (Member.objects.filter(memberships__organization=orgs["TT-C1"], memberships__end__isnull=True,
+                                   user__isnull=True, positions__isnull=True).order_by("-code").first())
+    with _acting(users["bithu1"]):  # reported by phone, entered by the secretary
+        absence_notice_send(first, other, "Chăm con ốm", on=today)
+    with _acting(users["dangvien2"]):
+        absence_notice_send(second, users["dangvien2"].member, "Đi khám bệnh ở bệnh viện tỉnh", on=today)

@@ -1,0 +1,117 @@
+"""`chibo demo`: the year recorded through the services, so every page has something to show."""
+
+import io
+from collections import Counter
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.db.models import F
+from pypdf import PdfReader
+
+from chibo.changelog.models import LogEntry
+from chibo.meetings import docs_adapter
+from chibo.meetings.models import (
+    AbsenceNotice,
+    Amendment,
+    BallotBox,
+    Meeting,
+    MeetingStatus,
+    Notice,
+    ScoreConfirmation,
+    Task,
+    VoteMethod,
+)
+from chibo.orgs.demo import load_demo
+from chibo.orgs.models import Organization, Role
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2025, 12, 20)  # after this month's meeting day: January..December are past, 2026 is planned
+
+
+@pytest.fixture
+def demo(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_demo(TODAY)
+
+
+def test_past_meetings_are_finalized_through_the_services(demo):
+    past = Meeting.objects.filter(date__lt=TODAY)
+    assert past.count() == 48  # 12 months x 4 cells
+    statuses = Counter(past.values_list("organization__code", "status"))
+    assert statuses == {("TT-C1", "finalized"): 12, ("TT-C3", "finalized"): 12,
+                        ("TT-C2", "finalized"): 11, ("TT-C2", "held"): 1,   # ready to finalize
+                        ("TT-C4", "finalized"): 11, ("TT-C4", "held"): 1}   # minutes incomplete
+    for m in Meeting.objects.filter(status=MeetingStatus.FINALIZED):
+        assert m.minutes_snapshot and m.resolution_number and m.resolution_text and m.finalized_by_id
+    numbers = sorted(Meeting.objects.filter(organization__code="TT-C1").exclude(resolution_number=None)
+                     .values_list("resolution_number", flat=True))
+    assert numbers == list(range(1, 13))
+    c4 = Meeting.objects.get(organization__code="TT-C4", status=MeetingStatus.HELD)
+    assert c4.end is None and not c4.conclusion
+    # Whoever recorded the cell finalized it: the secretaries, and for TT-C3 the designated staff member.
+    finalizers = dict(Meeting.objects.filter(status=MeetingStatus.FINALIZED)
+                      .values_list("organization__code", "finalized_by__username").distinct())
+    assert finalizers == {"TT-C1": "bithu1", "TT-C2": "bithu2", "TT-C3": "dangy2", "TT-C4": "bithu4"}
+    assert Role.objects.filter(user__username="dangy2", organization__code="TT-C3", kind=Role.Kind.DESIGNATED).exists()
+
+
+def test_the_minutes_book_is_not_empty(demo):
+    book = docs_adapter.minutes_book_file(Organization.objects.get(code="TT-C1"), 2025)
+    pages = PdfReader(io.BytesIO(book)).pages
+    assert len(pages) > 12  # cover, index, twelve meetings
+    text = " ".join(p.extract_text() for p in pages)
+    assert text.count("BIÊN BẢN\nSinh hoạt chi bộ") == 12 and "CÁC LẦN SỬA ĐỔI BIÊN BẢN" in text
+    latest = Meeting.objects.filter(organization__code="TT-C1", status=MeetingStatus.FINALIZED).last()
+    resolution = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(docs_adapter.resolution_file(latest, "pdf"))).pages)
+    assert "Số 12-NQ/CB" in resolution
+
+
+def test_scores_confirmed_by_someone_else(demo):
+    confirmed = ScoreConfirmation.objects.filter(confirmed_at__isnull=False)
+    assert confirmed.count() == 42  # every finalized meeting but each cell's latest
+    assert not confirmed.filter(confirmed_by=F("scored_by")).exists()
+    assert set(confirmed.values_list("confirmed_by__username", flat=True)) == {"dangy"}
+    assert set(confirmed.values_list("scored_by__username", flat=True)) == {"bithu1", "bithu2", "dangy2", "bithu4"}
+    waiting = ScoreConfirmation.objects.filter(confirmed_at__isnull=True)
+    assert waiting.filter(adopted_at__isnull=False).count() == 4
+    proposed = waiting.get(adopted_at__isnull=True)
+    assert proposed.meeting.status == MeetingStatus.HELD and proposed.meeting.organization.code == "TT-C2"
+
+
+def test_amendment_ballot_notices_and_tasks(demo):
+    amendment = Amendment.objects.get()
+    assert amendment.meeting.organization.code == "TT-C1" and amendment.author.username == "bithu1"
+    assert amendment.changes
+    box = BallotBox.objects.get()
+    assert box.state == BallotBox.State.CLOSED and box.vote.method == VoteMethod.SECRET_BALLOT
+    vote = box.vote
+    assert vote.meeting.status == MeetingStatus.FINALIZED
+    assert (vote.votes_against, vote.votes_abstain) == (1, 1)
+    assert vote.votes_for + 2 == box.voters.count() == box.ballots.count()
+    upcoming = Meeting.objects.filter(date__gt=TODAY, organization__code="TT-C1").order_by("date").first()
+    assert upcoming.status == MeetingStatus.NOTIFIED and upcoming.date == date(2026, 1, 3)
+    assert Notice.objects.get().meeting == upcoming
+    assert Counter(AbsenceNotice.objects.values_list("meeting__organization__code", flat=True)) == {"TT-C1": 2,
+                                                                                                 "TT-C2": 1}
+    assert AbsenceNotice.objects.filter(member__user__username="dangvien1", meeting=upcoming).exists()
+    assert Meeting.objects.filter(status=MeetingStatus.PLANNED, date__gt=TODAY).count() == 47  # 2026, C1's first notified
+    open_tasks = Task.objects.filter(done_on__isnull=True)
+    assert open_tasks.filter(due__gte=TODAY).count() == 4  # one per cell, due in two weeks
+    assert open_tasks.filter(due__lt=TODAY).count() == 4  # one per cell, overdue
+    assert Task.objects.filter(done_on__isnull=False).exists()
+
+
+def test_writes_are_on_the_change_log_with_who_did_them(demo):
+    meeting = Meeting.objects.filter(organization__code="TT-C3", status=MeetingStatus.FINALIZED).first()
+    entries = LogEntry.objects.filter(object_pk=str(meeting.pk), content_type__model="meeting")
+    assert entries.filter(actor__username="dangy2").exists()
+    assert LogEntry.objects.filter(content_type__model="scoreconfirmation", actor__username="dangy").count() == 42
+
+
+def test_if_empty_leaves_a_loaded_database_alone(demo):
+    before = (Meeting.objects.count(), LogEntry.objects.count())
+    out = io.StringIO()
+    call_command("demo", "--if-empty", stdout=out)
+    assert "không tạo dữ liệu mẫu" in out.getvalue()
+    assert (Meeting.objects.count(), LogEntry.objects.count()) == before
