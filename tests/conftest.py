@@ -14,14 +14,31 @@ anonymous.
 """
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from chibo.orgs import services
 from chibo.orgs.models import Member, Role
+from tests.e2e.browser_check import in_ci
 
 PASSWORD = "x-test-password"
+
+# Hypothesis (README, "Replaying a Hypothesis failure"). No profile has a deadline: no test asserts
+# a duration. "dev": random examples; a failing example is stored in .hypothesis/examples and tried
+# first on the next run. "ci" (environment variable CI set): derandomized, so every run tries the
+# same examples and a CI failure recurs with `CI=true pytest ...`; prints the @reproduce_failure
+# blob. Hypothesis keeps no examples database when derandomized (it refuses one).
+hypothesis_settings.register_profile(
+    "dev", deadline=None,
+    database=DirectoryBasedExampleDatabase(str(Path(__file__).resolve().parent.parent / ".hypothesis" / "examples")))
+hypothesis_settings.register_profile("ci", derandomize=True, database=None, print_blob=True, deadline=None,
+                                     suppress_health_check=[HealthCheck.too_slow])
+hypothesis_settings.load_profile("ci" if in_ci() else "dev")
 
 
 @pytest.fixture

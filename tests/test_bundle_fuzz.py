@@ -21,8 +21,8 @@ BUNDLES = [
     if not p.name.endswith(".audit.json")
 ]
 
-FUZZ = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
-FUZZ_MORE = settings(max_examples=600, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ_MORE = settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 json_scalars = (
     st.none()

@@ -169,17 +169,26 @@ def test_exempt_and_away_members_are_on_the_roll():
                             tasks=[{"assignee": "M01", "due": "2025-04-01"}])
     b["meetings"].append({"id": "CB1-2025-07", "organization": "CB1", "kind": "regular", "date": "2025-07-02",
                           "chair": "M01", "attendance": [{"member": "M01", "status": "present"}]})
-    parse_bundle(json.dumps(b))
+    march, july = parse_bundle(json.dumps(b))["meetings"][1:]
+    assert (march["chair"], march["secretary"]) == ("M01", "M01")
+    assert march["speeches"] == [{"member": "M01", "item": None, "summary": None}]
+    assert march["tasks"] == [{"assignee": "M01", "description": None, "due": date(2025, 4, 1), "done_on": None}]
+    assert march["attendance"][0] == {"member": "M01", "status": "present", "reason": None}
+    assert (july["id"], july["chair"], july["attendance"]) == (
+        "CB1-2025-07", "M01", [{"member": "M01", "status": "present", "reason": None}])
 
 
 def test_end_equal_to_start_is_allowed():
     b = base()
     b["meetings"][0]["end"] = b["meetings"][0]["start"]
-    parse_bundle(json.dumps(b))
+    first = parse_bundle(json.dumps(b))["meetings"][0]
+    assert (first["start"], first["end"]) == (time(19, 30), time(19, 30))
 
 
 def test_adjacent_periods_do_not_overlap():
-    parse_bundle(json.dumps(base()))  # M03: CB1 to 31/01, CB2 from 01/02
+    m03 = parse_bundle(json.dumps(base()))["members"][2]  # M03: CB1 to 31/01, CB2 from 01/02
+    assert m03["memberships"] == [{"organization": "CB1", "from": date(2020, 1, 1), "to": date(2025, 1, 31)},
+                                  {"organization": "CB2", "from": date(2025, 2, 1), "to": None}]
 
 
 def test_bom_is_accepted_and_round_trip():

@@ -184,7 +184,7 @@ class Rollback(Exception):
     pass
 
 
-@settings(max_examples=40, deadline=None, database=None,
+@settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(doc=bundles())
 def test_round_trip_property(db, doc):
@@ -231,7 +231,7 @@ def mutated(draw):
     return doc
 
 
-@settings(max_examples=60, deadline=None, database=None,
+@settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(doc=mutated())
 def test_import_fuzz_never_partial(db, doc):

@@ -1,7 +1,5 @@
 """Importing members from Excel through the page: all rows or none, errors named by row and column."""
 
-import time
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -49,17 +47,17 @@ def test_one_bad_row_saves_nothing_and_names_row_column_reason(client, personas)
     assert snapshot() == before
 
 
-def test_ten_thousand_rows_import_under_30_seconds(personas):
+def test_ten_thousand_rows_import(personas):
+    """All 10,000 rows saved, each in C1 (the time: bench/bench_member_import_db.py)."""
     rows = [[f"B{i:05d}", f"Nguyễn Văn Thứ {i}", "Nam", "", "01/01/2000", "01/01/2001", "C1", "01/01/2020", "",
              "", ""] for i in range(10_000)]
-    data = make_xlsx(rows)
-    started = time.perf_counter()
-    result = import_members(data, scope=scope_for(personas["admin"]))
-    elapsed = time.perf_counter() - started
-    print(f"\nimport of 10,000 members: {elapsed:.2f} s")
+    result = import_members(make_xlsx(rows), scope=scope_for(personas["admin"]))
     assert result.errors == [] and result.count == 10_000
     assert Member.objects.filter(code__startswith="B").count() == 10_000
-    assert elapsed < 30
+    assert Membership.objects.filter(member__code__startswith="B", organization__code="C1").count() == 10_000
+    last = Member.objects.get(code="B09999")
+    assert (last.full_name, last.gender, str(last.official_on), last.search_name) == (
+        "Nguyễn Văn Thứ 9999", "nam", "2001-01-01", "nguyen van thu 9999")
 
 
 def test_template_download_has_the_headers(client, personas):

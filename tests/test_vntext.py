@@ -2,7 +2,6 @@
 
 import random
 import re
-import time
 import unicodedata
 
 import pytest
@@ -61,14 +60,6 @@ def test_fold_nfd_equals_nfc():
 
 def test_fold_d_matches_d():
     assert fold("Đạt") == fold("Dat") == fold("dạt") == "dat"
-
-
-def test_fold_is_fast_on_many_names():
-    names = [f"Nguyễn Thị Ngọc Ánh {i}" for i in range(200_000)]
-    start = time.perf_counter()
-    for name in names:
-        fold(name)
-    assert time.perf_counter() - start < 5
 
 
 # ---------------------------------------------------------------- split_name

@@ -1,12 +1,14 @@
 """Browser tests: Playwright (sync API) driving Debian's Chromium against pytest-django's live server.
 
-Run with `pytest -m e2e tests/e2e`; they are skipped when Playwright or Chromium is missing."""
+Run with `pytest -m e2e tests/e2e`. When Playwright or Chromium is missing they are skipped on a
+developer's machine but fail in CI (environment variable CI set): see browser_check.py."""
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
+
+from tests.e2e import browser_check
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
@@ -17,9 +19,13 @@ PHONE = {"width": 360, "height": 740}
 
 @pytest.fixture(scope="session")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
+    reason = browser_check.missing(CHROMIUM)
+    action = browser_check.verdict(reason)
+    if action == "fail":
+        pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
+    if action == "skip":
+        pytest.skip(reason)
+    from playwright import sync_api
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM,
                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])

@@ -2,7 +2,6 @@
 offline are saved once the network is back; a reload keeps what was typed."""
 
 import os
-import time as clock
 from datetime import date, time
 
 import pytest
@@ -68,7 +67,6 @@ def set_field(page, selector, value):
 
 
 def test_record_a_20_member_meeting_on_a_phone(live_server, cell, phone, shot):
-    started = clock.monotonic()
     page = phone.new_page()
     login(page, live_server)
     page.goto(f"{live_server.url}/sinh-hoat/C1-2025-03/ghi/")
@@ -160,9 +158,6 @@ def test_record_a_20_member_meeting_on_a_phone(live_server, cell, phone, shot):
     shot(page, "09-detail-score", full_page=False)
     page.locator("ul.votes").scroll_into_view_if_needed()
     shot(page, "10-detail-votes", full_page=False)
-    elapsed = clock.monotonic() - started
-    print(f"\nrecorded and finalized a 20-member meeting in {elapsed:.1f} s")
-    assert elapsed < 120
 
     m = Meeting.objects.get(ident="C1-2025-03")
     assert (m.status, m.start, m.end, m.place, m.chair.code, m.secretary.code, m.notice_sent_on) == (
