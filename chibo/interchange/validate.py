@@ -88,6 +88,7 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, BinaryIO
 
+from chibo import vocabulary
 from chibo.rules.engine import AuditInput, MeetingFacts, RollIndex, bundle_input, meeting_facts
 from chibo.rules.engine import gc_paused as _gc_paused
 from chibo.rules.profile import validate_profile_value
@@ -104,13 +105,13 @@ __all__ = [
     "format_path",
 ]
 
-ORG_KINDS = ("dang_bo_tinh", "dang_bo_cap_tren_co_so", "dang_bo_co_so", "chi_bo_co_so", "chi_bo", "to_dang")
-CELL_KINDS = frozenset({"chi_bo_co_so", "chi_bo"})
-GENDERS = ("nam", "nu")
-MEETING_KINDS = ("regular", "thematic", "combined", "extraordinary")
-STATUSES = ("present", "late", "absent_excused", "absent_unexcused")
-VOTE_KINDS = ("resolution", "admission", "recognition", "discipline", "election", "other")
-VOTE_METHODS = ("show_of_hands", "secret_ballot")
+ORG_KINDS = vocabulary.ORG_KINDS.codes
+CELL_KINDS = vocabulary.CELL_KINDS
+GENDERS = vocabulary.GENDERS.codes
+MEETING_KINDS = vocabulary.MEETING_KINDS.codes
+STATUSES = vocabulary.ATTENDANCE_STATUSES.codes
+VOTE_KINDS = vocabulary.VOTE_KINDS.codes
+VOTE_METHODS = vocabulary.VOTE_METHODS.codes
 
 _DATE_MAX = date.max
 

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django import forms
 
+from chibo import vocabulary
 from chibo.meetings.models import AttendanceStatus, Meeting, VoteKind, VoteMethod
 from chibo.meetings.services import HEADER_FIELDS, HEADER_LABELS, MAX_POSITION
 from chibo.orgs.forms import VietnameseErrorsMixin, check_year, date_field, long_text_field
@@ -123,9 +124,9 @@ class VoteForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
     method = forms.ChoiceField(choices=VoteMethod.choices,
                                error_messages={"invalid_choice": "Hình thức biểu quyết không hợp lệ."})
     subject = forms.CharField(required=False, max_length=500)
-    votes_for = count_field("Tán thành")
-    votes_against = count_field("Không tán thành")
-    votes_abstain = count_field("Không biểu quyết")
+    votes_for = count_field(vocabulary.BALLOT_CHOICES.labels["for"])
+    votes_against = count_field(vocabulary.BALLOT_CHOICES.labels["against"])
+    votes_abstain = count_field(vocabulary.BALLOT_CHOICES.labels["abstain"])
     votes_invalid = count_field("Không hợp lệ")
 
 

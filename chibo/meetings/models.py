@@ -4,21 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from chibo import vocabulary
 from chibo.orgs.models import Member, Organization
 
-
-class MeetingKind(models.TextChoices):
-    REGULAR = "regular", "Thường kỳ"
-    THEMATIC = "thematic", "Chuyên đề"
-    COMBINED = "combined", "Thường kỳ kết hợp chuyên đề"
-    EXTRAORDINARY = "extraordinary", "Bất thường"
-
-
-class MeetingStatus(models.TextChoices):
-    PLANNED = "planned", "Dự kiến"
-    NOTIFIED = "notified", "Đã thông báo"
-    HELD = "held", "Đã họp"
-    FINALIZED = "finalized", "Đã hoàn tất biên bản"
+MeetingKind = models.TextChoices("MeetingKind", vocabulary.MEETING_KINDS.members(), module=__name__)
+MeetingStatus = models.TextChoices("MeetingStatus", vocabulary.MEETING_STATUSES.members(), module=__name__)
 
 
 class Meeting(models.Model):
@@ -77,11 +67,7 @@ class Guest(models.Model):
         ordering = ["meeting", "position"]
 
 
-class AttendanceStatus(models.TextChoices):
-    PRESENT = "present", "Có mặt"
-    LATE = "late", "Đến muộn"
-    ABSENT_EXCUSED = "absent_excused", "Vắng có lý do"
-    ABSENT_UNEXCUSED = "absent_unexcused", "Vắng không lý do"
+AttendanceStatus = models.TextChoices("AttendanceStatus", vocabulary.ATTENDANCE_STATUSES.members(), module=__name__)
 
 
 class Attendance(models.Model):
@@ -107,18 +93,8 @@ class Speech(models.Model):
         ordering = ["meeting", "position"]
 
 
-class VoteKind(models.TextChoices):
-    RESOLUTION = "resolution", "Thông qua nghị quyết, kết luận"
-    ADMISSION = "admission", "Kết nạp đảng viên"
-    RECOGNITION = "recognition", "Công nhận đảng viên chính thức"
-    DISCIPLINE = "discipline", "Kỷ luật"
-    ELECTION = "election", "Bầu cử"
-    OTHER = "other", "Khác"
-
-
-class VoteMethod(models.TextChoices):
-    SHOW_OF_HANDS = "show_of_hands", "Giơ tay"
-    SECRET_BALLOT = "secret_ballot", "Bỏ phiếu kín"
+VoteKind = models.TextChoices("VoteKind", vocabulary.VOTE_KINDS.members(), module=__name__)
+VoteMethod = models.TextChoices("VoteMethod", vocabulary.VOTE_METHODS.members(), module=__name__)
 
 
 class Vote(models.Model):
@@ -127,10 +103,10 @@ class Vote(models.Model):
     kind = models.CharField("loại", max_length=16, choices=VoteKind.choices)
     subject = models.CharField("nội dung", max_length=500, blank=True)
     method = models.CharField("hình thức", max_length=16, choices=VoteMethod.choices)
-    votes_for = models.PositiveIntegerField("tán thành", default=0)
-    votes_against = models.PositiveIntegerField("không tán thành", default=0)
-    votes_abstain = models.PositiveIntegerField("không biểu quyết", default=0)
-    votes_invalid = models.PositiveIntegerField("phiếu không hợp lệ", default=0)
+    votes_for = models.PositiveIntegerField(vocabulary.BALLOT_CHOICES.in_sentence["for"], default=0)
+    votes_against = models.PositiveIntegerField(vocabulary.BALLOT_CHOICES.in_sentence["against"], default=0)
+    votes_abstain = models.PositiveIntegerField(vocabulary.BALLOT_CHOICES.in_sentence["abstain"], default=0)
+    votes_invalid = models.PositiveIntegerField(vocabulary.BALLOT_CHOICES.in_sentence["invalid"], default=0)
 
     class Meta:
         ordering = ["meeting", "position"]
@@ -166,10 +142,7 @@ class Amendment(models.Model):
         ordering = ["meeting", "created_at"]
 
 
-class AgendaSection(models.TextChoices):
-    OPENING = "opening", "Phần mở đầu"
-    BODY = "body", "Phần nội dung"
-    CLOSING = "closing", "Phần kết thúc"
+AgendaSection = models.TextChoices("AgendaSection", vocabulary.AGENDA_SECTIONS.members(), module=__name__)
 
 
 class AgendaTemplate(models.Model):
@@ -298,11 +271,7 @@ class BallotVoter(models.Model):
 class Ballot(models.Model):
     """One anonymous ballot: the choice only. No voter, no timestamp, random primary key order."""
 
-    class Choice(models.TextChoices):
-        FOR = "for", "Tán thành"
-        AGAINST = "against", "Không tán thành"
-        ABSTAIN = "abstain", "Không biểu quyết"
-        INVALID = "invalid", "Phiếu không hợp lệ"
+    Choice = models.TextChoices("Choice", vocabulary.BALLOT_CHOICES.members(), module=__name__)
 
     id = models.UUIDField(primary_key=True)
     box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="ballots")

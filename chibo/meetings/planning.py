@@ -22,6 +22,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from chibo import vocabulary
+
 REGULAR = "regular"
 THEMATIC = "thematic"
 COMBINED = "combined"
@@ -57,6 +59,10 @@ class Slot:
     topic: str = ""
     presenter: object = None
     placeholder: bool = False  # thematic part without a planned topic
+
+    @property
+    def kind_label(self) -> str:
+        return vocabulary.MEETING_KINDS.labels[self.kind]
 
 
 @dataclass(frozen=True)

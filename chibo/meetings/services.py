@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from chibo import vocabulary
 from chibo.changelog import record as changelog
 from chibo.limits import MINUTES_TEXT_LIMIT, ROW_LABELS, ROW_LIMITS, TEXT_LIMITS, YEAR_MAX, YEAR_MIN, too_long
 from chibo.meetings.models import (
@@ -299,9 +300,9 @@ def vote_record(meeting: Meeting, position: int, *, kind: str, method: str, subj
     if method not in VoteMethod.values:
         raise ValidationError({"method": "Hình thức biểu quyết không hợp lệ."})
     counts = {
-        "votes_for": _count(votes_for, "votes_for", "tán thành"),
-        "votes_against": _count(votes_against, "votes_against", "không tán thành"),
-        "votes_abstain": _count(votes_abstain, "votes_abstain", "không biểu quyết"),
+        "votes_for": _count(votes_for, "votes_for", vocabulary.BALLOT_CHOICES.in_sentence["for"]),
+        "votes_against": _count(votes_against, "votes_against", vocabulary.BALLOT_CHOICES.in_sentence["against"]),
+        "votes_abstain": _count(votes_abstain, "votes_abstain", vocabulary.BALLOT_CHOICES.in_sentence["abstain"]),
         "votes_invalid": _count(votes_invalid, "votes_invalid", "không hợp lệ"),
     }
     if method != VoteMethod.SECRET_BALLOT and counts["votes_invalid"]:

@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chibo import vocabulary
 from chibo.formhelpers import run_service
 from chibo.meetings import forms, selectors, services
 from chibo.meetings.models import (
-    AttendanceStatus,
     Meeting,
     MeetingStatus,
     ScoreConfirmation,
@@ -26,12 +26,7 @@ from chibo.meetings.models import (
 from chibo.orgs.access import Scope, scope_for
 
 #: Short labels for the one-tap roll buttons (two lines at most on a 360-px phone).
-TAP_LABELS = [
-    (AttendanceStatus.PRESENT.value, "Có mặt", ""),
-    (AttendanceStatus.LATE.value, "Đến muộn", ""),
-    (AttendanceStatus.ABSENT_EXCUSED.value, "Vắng", "có lý do"),
-    (AttendanceStatus.ABSENT_UNEXCUSED.value, "Vắng", "không lý do"),
-]
+TAP_LABELS = [(t.code, *t.short) for t in vocabulary.ATTENDANCE_STATUSES]
 
 
 def get_meeting_for_user(user, ident, *, manage: bool = False, full: bool = True):

@@ -10,6 +10,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 
+from chibo import vocabulary
 from chibo.orgs import vntext
 from chibo.orgs.codes import CODE_MESSAGE, CODE_PATTERN  # noqa: F401  (re-exported)
 
@@ -21,16 +22,10 @@ SEGMENT = 8  # hex digits per tree level: ids up to 4 billion
 code_validator = RegexValidator(CODE_PATTERN, CODE_MESSAGE, code="code_alphabet")
 
 
-class OrgKind(models.TextChoices):
-    PROVINCE = "dang_bo_tinh", "Đảng bộ tỉnh"
-    UPPER = "dang_bo_cap_tren_co_so", "Đảng bộ cấp trên cơ sở"
-    GRASSROOTS = "dang_bo_co_so", "Đảng bộ cơ sở"
-    GRASSROOTS_CELL = "chi_bo_co_so", "Chi bộ cơ sở"
-    CELL = "chi_bo", "Chi bộ"
-    GROUP = "to_dang", "Tổ đảng"
+OrgKind = models.TextChoices("OrgKind", vocabulary.ORG_KINDS.members(), module=__name__)
 
 
-CELL_KINDS = (OrgKind.GRASSROOTS_CELL, OrgKind.CELL)
+CELL_KINDS = tuple(OrgKind(c) for c in vocabulary.ORG_KINDS.codes if c in vocabulary.CELL_KINDS)
 
 
 class Organization(models.Model):
@@ -75,9 +70,7 @@ def segment(pk: int) -> str:
 
 
 class Member(models.Model):
-    class Gender(models.TextChoices):
-        MALE = "nam", "Nam"
-        FEMALE = "nu", "Nữ"
+    Gender = models.TextChoices("Gender", vocabulary.GENDERS.members(), module=__name__)
 
     code = models.CharField("mã đảng viên", max_length=32, unique=True, validators=[code_validator])
     full_name = models.CharField("họ và tên", max_length=120)
@@ -145,9 +138,7 @@ class Membership(models.Model):
 
 
 class MemberPeriod(models.Model):
-    class Kind(models.TextChoices):
-        EXEMPT = "exempt", "Miễn công tác và sinh hoạt đảng"
-        AWAY = "away", "Sinh hoạt tạm thời / công tác đặc biệt"
+    Kind = models.TextChoices("Kind", vocabulary.EXEMPTION_KINDS.members(), module=__name__)
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="periods")
     kind = models.CharField("loại", max_length=8, choices=Kind.choices)
@@ -167,10 +158,7 @@ class MemberPeriod(models.Model):
 
 
 class Position(models.Model):
-    class Title(models.TextChoices):
-        SECRETARY = "bi_thu", "Bí thư"
-        DEPUTY = "pho_bi_thu", "Phó bí thư"
-        COMMITTEE = "chi_uy_vien", "Chi ủy viên"
+    Title = models.TextChoices("Title", vocabulary.POSITION_TITLES.members(), module=__name__)
 
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="positions")

@@ -4,6 +4,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from chibo import vocabulary
 from chibo.interchange.db import audit_bundle
 from chibo.rules import engine
 
@@ -35,7 +36,7 @@ def subtree_compliance(org, date_from: date, date_to: date, as_of: date | None =
     result = engine.audit(bundle, date_from, date_to, as_of)
     names = {o["code"]: o["name"] for o in bundle["organizations"]}
     cells = {o["code"]: CellSummary(o["code"], o["name"]) for o in bundle["organizations"]
-             if o["kind"] in ("chi_bo", "chi_bo_co_so")}
+             if o["kind"] in vocabulary.CELL_KINDS}
     for m in result["meetings"]:
         s = cells[m["organization"]]
         s.meetings += 1

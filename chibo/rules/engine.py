@@ -64,6 +64,7 @@ from fractions import Fraction
 from json.encoder import encode_basestring as _enc_str  # C-accelerated, ensure_ascii=False
 from typing import Any, NamedTuple, TextIO
 
+from chibo import vocabulary
 from chibo.rules.profile import (
     DEFAULT_PROFILE,
     PROFILE_KEYS,
@@ -141,25 +142,18 @@ __all__ = [
 # Vocabulary and labels
 # ---------------------------------------------------------------------------
 
-CELL_KINDS = frozenset({"chi_bo_co_so", "chi_bo"})
-ORG_KINDS: tuple[str, ...] = (
-    "dang_bo_tinh",
-    "dang_bo_cap_tren_co_so",
-    "dang_bo_co_so",
-    "chi_bo_co_so",
-    "chi_bo",
-    "to_dang",
-)
-MEETING_KINDS: tuple[str, ...] = ("regular", "thematic", "combined", "extraordinary")
+CELL_KINDS = vocabulary.CELL_KINDS
+ORG_KINDS: tuple[str, ...] = vocabulary.ORG_KINDS.codes
+MEETING_KINDS: tuple[str, ...] = vocabulary.MEETING_KINDS.codes
 REGULAR_KINDS = frozenset({"regular", "combined"})
 THEMATIC_KINDS = frozenset({"thematic", "combined"})
-ATTENDANCE_STATUSES: tuple[str, ...] = ("present", "late", "absent_excused", "absent_unexcused")
+ATTENDANCE_STATUSES: tuple[str, ...] = vocabulary.ATTENDANCE_STATUSES.codes
 PRESENT_STATUSES = frozenset({"present", "late"})
-VOTE_KINDS: tuple[str, ...] = ("resolution", "admission", "recognition", "discipline", "election", "other")
-VOTE_METHODS: tuple[str, ...] = ("show_of_hands", "secret_ballot")
+VOTE_KINDS: tuple[str, ...] = vocabulary.VOTE_KINDS.codes
+VOTE_METHODS: tuple[str, ...] = vocabulary.VOTE_METHODS.codes
 TWO_THIRDS_KINDS = frozenset({"admission", "recognition"})
 SECRET_BALLOT_KINDS = frozenset({"discipline", "election"})
-GENDERS: tuple[str, ...] = ("nam", "nu")
+GENDERS: tuple[str, ...] = vocabulary.GENDERS.codes
 
 MEETING_FINDING_CODES: tuple[str, ...] = (
     "ATTENDANCE_MISSING",
@@ -240,42 +234,12 @@ MISSING_ELEMENT_LABELS: dict[str, str] = {
     "topic": "Chủ đề sinh hoạt chuyên đề",
 }
 
-MEETING_KIND_LABELS: dict[str, str] = {
-    "regular": "Thường kỳ",
-    "thematic": "Chuyên đề",
-    "combined": "Thường kỳ kết hợp chuyên đề",
-    "extraordinary": "Bất thường",
-}
-
-ATTENDANCE_STATUS_LABELS: dict[str, str] = {
-    "present": "Có mặt",
-    "late": "Đến muộn",
-    "absent_excused": "Vắng có lý do",
-    "absent_unexcused": "Vắng không lý do",
-}
-
-VOTE_KIND_LABELS: dict[str, str] = {
-    "resolution": "Thông qua nghị quyết, kết luận",
-    "admission": "Kết nạp đảng viên",
-    "recognition": "Công nhận đảng viên chính thức",
-    "discipline": "Kỷ luật đảng viên",
-    "election": "Bầu cử",
-    "other": "Biểu quyết khác",
-}
-
-VOTE_METHOD_LABELS: dict[str, str] = {
-    "show_of_hands": "Giơ tay",
-    "secret_ballot": "Bỏ phiếu kín",
-}
-
-ORG_KIND_LABELS: dict[str, str] = {
-    "dang_bo_tinh": "Đảng bộ tỉnh",
-    "dang_bo_cap_tren_co_so": "Đảng bộ cấp trên cơ sở",
-    "dang_bo_co_so": "Đảng bộ cơ sở",
-    "chi_bo_co_so": "Chi bộ cơ sở",
-    "chi_bo": "Chi bộ trực thuộc",
-    "to_dang": "Tổ đảng",
-}
+# Views of chibo.vocabulary (the one place the labels are defined).
+MEETING_KIND_LABELS: dict[str, str] = vocabulary.MEETING_KINDS.labels
+ATTENDANCE_STATUS_LABELS: dict[str, str] = vocabulary.ATTENDANCE_STATUSES.labels
+VOTE_KIND_LABELS: dict[str, str] = vocabulary.VOTE_KINDS.labels
+VOTE_METHOD_LABELS: dict[str, str] = vocabulary.VOTE_METHODS.labels
+ORG_KIND_LABELS: dict[str, str] = vocabulary.ORG_KINDS.labels
 
 # ---------------------------------------------------------------------------
 # Small helpers

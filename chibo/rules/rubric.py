@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from chibo import vocabulary
+
 RUBRIC_ID = "hd12-default"
 
 #: (id, group, max, "auto" | "manual"), in the order of rules.md §5 (and of the audit output).
@@ -34,14 +36,9 @@ MANUAL_MAX: dict[str, int] = {c: CRITERIA_MAX[c] for c in MANUAL_CRITERIA}
 #: Criteria that must be at their maximum for the grade ``tot``.
 TOT_REQUIRES_MAX: tuple[str, ...] = ("attendance_rate", "duration", "speakers", "minutes")
 
-GRADES: tuple[str, ...] = ("tot", "kha", "trung_binh", "kem")
+GRADES: tuple[str, ...] = vocabulary.GRADES.codes
 
-GRADE_LABELS: dict[str, str] = {
-    "tot": "Tốt",
-    "kha": "Khá",
-    "trung_binh": "Trung bình",
-    "kem": "Kém",
-}
+GRADE_LABELS: dict[str, str] = vocabulary.GRADES.labels
 
 CRITERIA_LABELS: dict[str, str] = {
     "notice": "Thông báo triệu tập đúng hạn",

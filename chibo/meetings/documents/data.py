@@ -34,29 +34,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
 
+from chibo import vocabulary
+
 # ---------------------------------------------------------------------------------------
 # Wording of the codes
 
-KIND_LABELS = {
-    "regular": "thường kỳ",
-    "thematic": "chuyên đề",
-    "combined": "thường kỳ kết hợp chuyên đề",
-    "extraordinary": "bất thường",
-}
-ABSENCE_LABELS = {
-    "absent_excused": "vắng có lý do",
-    "absent_unexcused": "vắng không có lý do",
-}
-VOTE_KIND_LABELS = {
-    "resolution": "thông qua nghị quyết, kết luận",
-    "admission": "kết nạp đảng viên",
-    "recognition": "công nhận đảng viên chính thức",
-    "discipline": "thi hành kỷ luật",
-    "election": "bầu cử",
-    "other": "biểu quyết khác",
-}
-VOTE_METHOD_LABELS = {"show_of_hands": "giơ tay", "secret_ballot": "bỏ phiếu kín"}
-GRADE_LABELS = {"tot": "Tốt", "kha": "Khá", "trung_binh": "Trung bình", "kem": "Kém"}
+# Views of chibo.vocabulary: the minutes write the labels inside sentences (`in_sentence`).
+KIND_LABELS = vocabulary.MEETING_KINDS.in_sentence
+ABSENCE_LABELS = {c: vocabulary.ATTENDANCE_STATUSES.in_sentence[c] for c in ("absent_excused", "absent_unexcused")}
+VOTE_KIND_LABELS = vocabulary.VOTE_KINDS.in_sentence
+VOTE_METHOD_LABELS = vocabulary.VOTE_METHODS.in_sentence
+GRADE_LABELS = vocabulary.GRADES.in_sentence
 OTHER_OPINIONS = "Ý kiến khác"
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 

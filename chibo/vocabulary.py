@@ -1,0 +1,209 @@
+"""The code lists of Chibo and their Vietnamese wording: the one place they are defined.
+
+Plain Python (no Django): the rule engine, the bundle validator, the model choices, the
+documents and the reports all read the codes and labels from here. A test
+(`tests/test_vocabulary.py`) fails if one of these labels is written anywhere else in `chibo/`.
+
+Each entry (`Term`) has
+- `name`: the member name of the Django choices enum built from the list (`MeetingKind.REGULAR`);
+- `code`: the stored and exchanged code (the bundle's, `docs/spec/bundle.md`);
+- `label`: the label shown on pages, forms and the admin (sentence case);
+- `in_sentence`: the same label as written inside a sentence of the minutes and the resolution
+  ("Sinh hoạt chi bộ thường kỳ", "(thông qua nghị quyết, kết luận)", "vắng có lý do"); by default
+  the label with a lower-case first letter;
+- `short`: for the attendance statuses only, the one-tap button text (two lines at most on a
+  360-px phone).
+
+Where the copies disagreed before this module existed, the label chosen and why:
+- vote kind `discipline`: "Kỷ luật" (model choices), "Kỷ luật đảng viên" (engine), "thi hành kỷ
+  luật" (the minutes). Chosen: "Thi hành kỷ luật", the minutes' wording (the official phrase of
+  the Charter and Quy định 69-QĐ/TW, and the form the printed documents already pin).
+- vote kind `other`: "Khác" (model choices), "Biểu quyết khác" (engine, minutes). Chosen:
+  "Biểu quyết khác" (the minutes' wording; "Khác" alone says nothing out of context).
+- attendance `absent_unexcused`: "Vắng không lý do" (model choices, engine), "vắng không có lý
+  do" (the minutes). Chosen: "Vắng không có lý do", the minutes' wording (HD 12-HD/BTCTW writes
+  "vắng mặt không có lý do"); the one-tap button keeps its short form "Vắng / không lý do".
+- organisation kind `chi_bo`: "Chi bộ" (model choices), "Chi bộ trực thuộc" (engine). Chosen:
+  "Chi bộ trực thuộc", the Charter's term (a cell under a grassroots committee, as opposed to a
+  "Chi bộ cơ sở"; `docs/spec/bundle.md`: "cell under a grassroots committee").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+__all__ = [
+    "AGENDA_SECTIONS",
+    "ATTENDANCE_STATUSES",
+    "BALLOT_CHOICES",
+    "CELL_KINDS",
+    "CODE_LISTS",
+    "CodeList",
+    "EXEMPTION_KINDS",
+    "GENDERS",
+    "GRADES",
+    "MEETING_KINDS",
+    "MEETING_STATUSES",
+    "ORG_KINDS",
+    "POSITION_TITLES",
+    "Term",
+    "VOTE_KINDS",
+    "VOTE_METHODS",
+]
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    code: str
+    label: str
+    in_sentence: str = ""
+    short: tuple[str, str] | None = None
+
+    def __post_init__(self):
+        if not self.in_sentence:
+            object.__setattr__(self, "in_sentence", self.label[:1].lower() + self.label[1:])
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        """Every wording of the entry (label, in-sentence form, button lines)."""
+        return (self.label, self.in_sentence, *(s for s in (self.short or ()) if s))
+
+
+class CodeList:
+    """An ordered code list: `codes`, `labels` and `in_sentence` (dicts by code), `choices()`."""
+
+    def __init__(self, name: str, *terms: Term):
+        self.name = name
+        self.terms: tuple[Term, ...] = terms
+        self.codes: tuple[str, ...] = tuple(t.code for t in terms)
+        self.labels: dict[str, str] = {t.code: t.label for t in terms}
+        self.in_sentence: dict[str, str] = {t.code: t.in_sentence for t in terms}
+
+    def __iter__(self) -> Iterator[Term]:
+        return iter(self.terms)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.labels
+
+    def __getitem__(self, code: str) -> Term:
+        for t in self.terms:
+            if t.code == code:
+                return t
+        raise KeyError(code)
+
+    def choices(self) -> list[tuple[str, str]]:
+        """[(code, label)], for a model field's or a form field's `choices`."""
+        return [(t.code, t.label) for t in self.terms]
+
+    def members(self) -> list[tuple[str, tuple[str, str]]]:
+        """[(NAME, (code, label))], for `models.TextChoices(name, members)`."""
+        return [(t.name, (t.code, t.label)) for t in self.terms]
+
+
+# --- Organisations and members -----------------------------------------------------------
+
+ORG_KINDS = CodeList(
+    "organisation kind",
+    Term("PROVINCE", "dang_bo_tinh", "Đảng bộ tỉnh"),
+    Term("UPPER", "dang_bo_cap_tren_co_so", "Đảng bộ cấp trên cơ sở"),
+    Term("GRASSROOTS", "dang_bo_co_so", "Đảng bộ cơ sở"),
+    Term("GRASSROOTS_CELL", "chi_bo_co_so", "Chi bộ cơ sở"),
+    Term("CELL", "chi_bo", "Chi bộ trực thuộc"),
+    Term("GROUP", "to_dang", "Tổ đảng"),
+)
+#: The kinds that hold meetings (bundle.md: "Meetings belong to chi_bo_co_so or chi_bo").
+CELL_KINDS: frozenset[str] = frozenset({"chi_bo_co_so", "chi_bo"})
+
+GENDERS = CodeList(
+    "gender",
+    Term("MALE", "nam", "Nam"),
+    Term("FEMALE", "nu", "Nữ"),
+)
+
+EXEMPTION_KINDS = CodeList(
+    "exempt or away period",
+    Term("EXEMPT", "exempt", "Miễn công tác và sinh hoạt đảng"),
+    Term("AWAY", "away", "Sinh hoạt tạm thời / công tác đặc biệt"),
+)
+
+POSITION_TITLES = CodeList(
+    "position title",
+    Term("SECRETARY", "bi_thu", "Bí thư"),
+    Term("DEPUTY", "pho_bi_thu", "Phó bí thư"),
+    Term("COMMITTEE", "chi_uy_vien", "Chi ủy viên"),
+)
+
+# --- Meetings ------------------------------------------------------------------------------
+
+MEETING_KINDS = CodeList(
+    "meeting kind",
+    Term("REGULAR", "regular", "Thường kỳ"),
+    Term("THEMATIC", "thematic", "Chuyên đề"),
+    Term("COMBINED", "combined", "Thường kỳ kết hợp chuyên đề"),
+    Term("EXTRAORDINARY", "extraordinary", "Bất thường"),
+)
+
+MEETING_STATUSES = CodeList(
+    "meeting status",
+    Term("PLANNED", "planned", "Dự kiến"),
+    Term("NOTIFIED", "notified", "Đã thông báo"),
+    Term("HELD", "held", "Đã họp"),
+    Term("FINALIZED", "finalized", "Đã hoàn tất biên bản"),
+)
+
+ATTENDANCE_STATUSES = CodeList(
+    "attendance status",
+    Term("PRESENT", "present", "Có mặt", short=("Có mặt", "")),
+    Term("LATE", "late", "Đến muộn", short=("Đến muộn", "")),
+    Term("ABSENT_EXCUSED", "absent_excused", "Vắng có lý do", short=("Vắng", "có lý do")),
+    Term("ABSENT_UNEXCUSED", "absent_unexcused", "Vắng không có lý do", short=("Vắng", "không lý do")),
+)
+
+AGENDA_SECTIONS = CodeList(
+    "agenda section",
+    Term("OPENING", "opening", "Phần mở đầu"),
+    Term("BODY", "body", "Phần nội dung"),
+    Term("CLOSING", "closing", "Phần kết thúc"),
+)
+
+VOTE_KINDS = CodeList(
+    "vote kind",
+    Term("RESOLUTION", "resolution", "Thông qua nghị quyết, kết luận"),
+    Term("ADMISSION", "admission", "Kết nạp đảng viên"),
+    Term("RECOGNITION", "recognition", "Công nhận đảng viên chính thức"),
+    Term("DISCIPLINE", "discipline", "Thi hành kỷ luật"),
+    Term("ELECTION", "election", "Bầu cử"),
+    Term("OTHER", "other", "Biểu quyết khác"),
+)
+
+VOTE_METHODS = CodeList(
+    "vote method",
+    Term("SHOW_OF_HANDS", "show_of_hands", "Giơ tay"),
+    Term("SECRET_BALLOT", "secret_ballot", "Bỏ phiếu kín"),
+)
+
+BALLOT_CHOICES = CodeList(
+    "ballot choice",
+    Term("FOR", "for", "Tán thành"),
+    Term("AGAINST", "against", "Không tán thành"),
+    Term("ABSTAIN", "abstain", "Không biểu quyết"),
+    Term("INVALID", "invalid", "Phiếu không hợp lệ"),
+)
+
+# --- Scoring -------------------------------------------------------------------------------
+
+GRADES = CodeList(
+    "grade",
+    Term("TOT", "tot", "Tốt", in_sentence="Tốt"),
+    Term("KHA", "kha", "Khá", in_sentence="Khá"),
+    Term("TRUNG_BINH", "trung_binh", "Trung bình", in_sentence="Trung bình"),
+    Term("KEM", "kem", "Kém", in_sentence="Kém"),
+)
+
+#: Every code list, for the tests.
+CODE_LISTS: tuple[CodeList, ...] = (
+    ORG_KINDS, GENDERS, EXEMPTION_KINDS, POSITION_TITLES, MEETING_KINDS, MEETING_STATUSES,
+    ATTENDANCE_STATUSES, AGENDA_SECTIONS, VOTE_KINDS, VOTE_METHODS, BALLOT_CHOICES, GRADES,
+)
