@@ -6,7 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from chibo.orgs import selectors, services
-from chibo.orgs.models import MemberPeriod, Membership, Organization
+from chibo.orgs.models import MemberPeriod, Membership, Organization, segment
 
 pytestmark = pytest.mark.django_db
 
@@ -37,13 +37,18 @@ def test_subtree_range_uses_index(tree):
 
 
 def test_move_org_rewrites_descendant_paths(tree):
-    other = tree["G2"]
-    services.org_update(tree["C2"], name="Chi bộ thôn Tây", kind="chi_bo", parent=other, established_on=None)
-    g_codes = list(Organization.objects.filter(Organization.objects.get(code="G").subtree_q()).values_list("code", flat=True))
-    g2 = Organization.objects.get(code="G2")
-    assert sorted(g_codes) == ["C1", "G"]
-    assert sorted(Organization.objects.filter(g2.subtree_q()).values_list("code", flat=True)) == ["C2", "C3", "G2"]
-    assert Organization.objects.get(code="C2").depth == 2
+    """A cell with a party group moves from G to G2: both rows get G2's prefix and depth + 0."""
+    group = services.org_create(code="T1", name="Tổ đảng 1", kind="to_dang", parent=tree["C2"])
+    services.org_update(tree["C2"], name="Chi bộ thôn Tây", kind="chi_bo", parent=tree["G2"], established_on=None)
+    p, g, g2, c2 = tree["P"], tree["G"], tree["G2"], tree["C2"]
+    rows = dict(Organization.objects.values_list("code", "path"))
+    assert rows["C2"] == g2.path + segment(c2.pk) == segment(p.pk) + segment(g2.pk) + segment(c2.pk)
+    assert rows["T1"] == rows["C2"] + segment(group.pk)
+    assert dict(Organization.objects.values_list("code", "depth")) == {
+        "P": 0, "G": 1, "C1": 2, "C2": 2, "T1": 3, "G2": 1, "C3": 2}
+    assert Organization.objects.get(code="C2").parent == g2
+    assert list(Organization.objects.filter(g.subtree_q()).values_list("code", flat=True)) == ["G", "C1"]
+    assert sorted(Organization.objects.filter(g2.subtree_q()).values_list("code", flat=True)) == ["C2", "C3", "G2", "T1"]
 
 
 def test_move_into_own_subtree_refused(tree):
@@ -55,7 +60,7 @@ def test_move_into_own_subtree_refused(tree):
 def test_wrong_child_kind_refused(tree):
     with pytest.raises(ValidationError) as exc:
         services.org_create(code="X", name="Chi bộ lạc", kind="chi_bo", parent=tree["P"])
-    assert exc.value.message_dict["kind"] == ["Không thể đặt chi bộ trực thuộc dưới đảng bộ tỉnh Đảng bộ tỉnh Thử."]
+    assert exc.value.message_dict["kind"] == ["Không thể đặt chi bộ dưới đảng bộ tỉnh Đảng bộ tỉnh Thử."]
 
 
 def test_duplicate_codes_refused(tree):

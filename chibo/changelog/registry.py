@@ -181,7 +181,9 @@ def _follow(instance, chain: str):
 def _org_path(obj, pk) -> list[str]:
     if obj is not None:
         if obj.path:
-            return [obj.path]
+            # An organisation being moved (chibo.orgs.services.org_move): its old place as well.
+            moved_from = obj.__dict__.get("_changelog_moved_from")
+            return [obj.path, moved_from] if moved_from else [obj.path]
         # A new organisation gets its path just after its first save (it needs its id).
         if obj.parent_id is None:
             return [format(obj.pk, f"0{SEGMENT}x")]

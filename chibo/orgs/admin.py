@@ -1,7 +1,9 @@
 """Administrator screens (superusers only): users and their roles, the tree, members."""
 
+from django import forms
 from django.contrib import admin
 
+from chibo.orgs import services
 from chibo.orgs.models import Member, MemberPeriod, Membership, Organization, Position, Role
 
 admin.site.site_header = "Chibo - quản trị"
@@ -15,14 +17,43 @@ class RoleAdmin(admin.ModelAdmin):
     autocomplete_fields = ("organization",)
 
 
+ORG_FIELDS = ("code", "name", "kind", "parent", "established_on", "locality", "address")
+
+
+class OrganizationAdminForm(forms.ModelForm):
+    """Refuses what services.org_update refuses (a parent inside its own subtree, a kind the parent
+    may not hold, ...), with the same messages, before anything is saved."""
+
+    class Meta:
+        model = Organization
+        fields = ORG_FIELDS
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk and not self.errors:
+            # self.instance is still the stored row: the form copies its values onto it afterwards.
+            services.check_org_change(self.instance, kind=data["kind"], parent=data.get("parent"))
+        return data
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
+    """A change of `parent` here moves the subtree through services.org_update (one service,
+    org_move's subtree rewrite, the change log): the admin never saves a parent without its path."""
+
+    form = OrganizationAdminForm
     list_display = ("code", "name", "kind", "parent")
     search_fields = ("code", "name")
+    fields = (*ORG_FIELDS, "path", "depth")
     readonly_fields = ("path", "depth")
 
     def has_add_permission(self, request):
         return False  # created through the application so that the tree path is kept
+
+    def save_model(self, request, obj, form, change):
+        data = {name: form.cleaned_data.get(name) for name in ORG_FIELDS}
+        saved = services.org_update(obj, **data)
+        obj.parent, obj.path, obj.depth = saved.parent, saved.path, saved.depth
 
 
 class MembershipInline(admin.TabularInline):

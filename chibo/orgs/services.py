@@ -5,7 +5,8 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Concat, Substr
 
 from chibo.orgs.codes import CODE_MESSAGE, code_ok
 from chibo.orgs.models import (
@@ -52,6 +53,10 @@ def org_create(*, code: str, name: str, kind: str, parent: Organization | None =
         raise ValidationError({"code": f"Mã tổ chức '{code}' đã tồn tại."})
     if check_kinds:
         _check_parent_kind(kind, parent)
+    if parent is not None:
+        # Locked so that a move of the parent's subtree (org_move) waits for this row, or this
+        # creation for the move: the new path is built from the parent's current path.
+        parent = Organization.objects.select_for_update().get(pk=parent.pk)
     org = Organization.objects.create(code=code, name=name.strip(), kind=kind, parent=parent,
                                       established_on=established_on, locality=locality, address=address)
     org.path = (parent.path if parent else "") + segment(org.pk)
@@ -60,31 +65,110 @@ def org_create(*, code: str, name: str, kind: str, parent: Organization | None =
     return org
 
 
-@transaction.atomic
-def org_update(org: Organization, *, name: str, kind: str, parent: Organization | None,
-               established_on: date | None, locality: str = "", address: str = "") -> Organization:
-    org = Organization.objects.select_for_update().get(pk=org.pk)
+MOVE_INTO_ITSELF = "Không thể chuyển tổ chức vào chính nó hoặc tổ chức cấp dưới của nó."
+
+
+def check_org_change(org: Organization, *, kind: str, parent: Organization | None) -> None:
+    """Refuse giving `org` this kind under this parent (Vietnamese messages): not into its own
+    subtree, a kind the parent may hold, children the new kind may hold, a cell with meetings
+    stays a cell. Run by org_update under its locks, and by the admin's form for its errors."""
     if parent is not None and parent.path.startswith(org.path):
-        raise ValidationError({"parent": "Không thể chuyển tổ chức vào chính nó hoặc tổ chức cấp dưới của nó."})
+        raise ValidationError({"parent": MOVE_INTO_ITSELF})
     if kind != org.kind and kind not in CELL_KINDS and org.meetings.exists():
         raise ValidationError({"kind": "Tổ chức đã có cuộc họp chi bộ nên phải giữ loại chi bộ."})
     _check_parent_kind(kind, parent)
     for child in org.children.all():
         if child.kind not in ALLOWED_CHILD_KINDS[OrgKind(kind)]:
             raise ValidationError({"kind": f"Tổ chức cấp dưới '{child.name}' không phù hợp với loại mới."})
+
+
+def _lock(org: Organization, parent: Organization | None) -> tuple[Organization, Organization | None]:
+    """The organisation and its (new) parent re-read under a row lock, in one statement in id
+    order (two moves of each other's parent wait instead of deadlocking): their paths are current."""
+    pks = [org.pk] + ([parent.pk] if parent is not None else [])
+    rows = {o.pk: o for o in Organization.objects.select_for_update().filter(pk__in=pks).order_by("pk")}
+    return rows[org.pk], rows[parent.pk] if parent is not None else None
+
+
+def _parent_changes(org: Organization, parent: Organization | None) -> bool:
+    return (org.parent_id or None) != (parent.pk if parent else None)
+
+
+def _move_subtree(org: Organization, parent: Organization | None) -> None:
+    """Rewrite the path and depth of `org` and of every descendant in ONE UPDATE statement,
+    whatever the size of the subtree, and set `org.parent`, `org.path`, `org.depth` in memory
+    (the caller saves `org`, so that the change log records the move).
+
+    The subtree is locked first (one SELECT ... FOR UPDATE): a concurrent move or creation inside
+    it finishes before the UPDATE reads the rows. Path and depth are derived from `parent` and left
+    out of the change log (chibo/changelog/registry.py), so the UPDATE, which sends no signals,
+    loses no entry; the move itself is the `parent` change of the moved organisation."""
     old_path = org.path
+    new_path = (parent.path if parent else "") + segment(org.pk)
+    delta = (parent.depth + 1 if parent else 0) - org.depth
+    subtree = Organization.objects.filter(org.subtree_q())
+    list(subtree.select_for_update().values_list("pk", flat=True))
+    # Substr is 1-based: the path after the old prefix starts at len(old_path) + 1.
+    subtree.update(path=Concat(Value(new_path), Substr("path", len(old_path) + 1)), depth=F("depth") + delta)
+    org.parent, org.path, org.depth = parent, new_path, org.depth + delta
+    # The entry of this move belongs to the old place as well as to the new one: the committee the
+    # organisation leaves reads who moved it where (chibo.changelog.registry._org_path).
+    org._changelog_moved_from = old_path
+
+
+def _save_moved(org: Organization, **kwargs) -> None:
+    try:
+        org.save(**kwargs)
+    finally:
+        org.__dict__.pop("_changelog_moved_from", None)
+
+
+@transaction.atomic
+def org_move(org: Organization, new_parent: Organization | None) -> Organization:
+    """Move `org` with its whole subtree under `new_parent` (None: to the root of the tree).
+
+    An organisation changes its place only through _move_subtree: here (a move alone) or in
+    org_update (the page's and the admin's form: a move together with other changes, one entry);
+    the API has no write endpoint for organisations. The organisation and the new parent are
+    locked; a move into its own subtree or under a parent that may not hold its kind
+    (ALLOWED_CHILD_KINDS) is refused with a Vietnamese message and changes nothing. The paths and depths of the subtree are rewritten in one UPDATE
+    (_move_subtree); the moved organisation's new parent is saved through the model, so the change
+    log records the move (one entry, attributed to the old and the new place)."""
+    org, new_parent = _lock(org, new_parent)
+    if not _parent_changes(org, new_parent):
+        return org
+    if new_parent is not None and new_parent.path.startswith(org.path):
+        raise ValidationError({"parent": MOVE_INTO_ITSELF})
+    try:
+        _check_parent_kind(org.kind, new_parent)
+    except ValidationError as exc:
+        raise ValidationError({"parent": exc.message_dict["kind"]}) from None
+    _move_subtree(org, new_parent)
+    _save_moved(org, update_fields=["parent", "path", "depth"])
+    return org
+
+
+@transaction.atomic
+def org_update(org: Organization, *, name: str, kind: str, parent: Organization | None,
+               established_on: date | None, locality: str = "", address: str = "",
+               code: str | None = None) -> Organization:
+    """Change an organisation's details, kind and place (a new parent moves the subtree as
+    org_move does, in the same transaction and the same change-log entry). `code` (the admin's
+    form only) renames it; the application's pages keep codes fixed."""
+    org, parent = _lock(org, parent)
+    check_org_change(org, kind=kind, parent=parent)
+    if code is not None and code.strip() != org.code:
+        code = code.strip()
+        if not code_ok(code):
+            raise ValidationError({"code": CODE_MESSAGE})
+        if Organization.objects.filter(code=code).exclude(pk=org.pk).exists():
+            raise ValidationError({"code": f"Mã tổ chức '{code}' đã tồn tại."})
+        org.code = code
     org.name, org.kind, org.established_on = name.strip(), kind, established_on
     org.locality, org.address = locality, address
-    if (org.parent_id or None) != (parent.pk if parent else None):
-        org.parent = parent
-        new_path = (parent.path if parent else "") + segment(org.pk)
-        depth_delta = (parent.depth + 1 if parent else 0) - org.depth
-        for desc in Organization.objects.filter(org.subtree_q()).exclude(pk=org.pk):
-            desc.path = new_path + desc.path[len(old_path):]
-            desc.depth += depth_delta
-            desc.save(update_fields=["path", "depth"])
-        org.path, org.depth = new_path, org.depth + depth_delta
-    org.save()
+    if _parent_changes(org, parent):
+        _move_subtree(org, parent)
+    _save_moved(org)
     return org
 
 
