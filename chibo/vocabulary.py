@@ -36,6 +36,7 @@ from dataclasses import dataclass
 __all__ = [
     "AGENDA_SECTIONS",
     "ATTENDANCE_STATUSES",
+    "BALLOT_BOX_STATES",
     "BALLOT_CHOICES",
     "CELL_KINDS",
     "CODE_LISTS",
@@ -47,6 +48,7 @@ __all__ = [
     "MEETING_STATUSES",
     "ORG_KINDS",
     "POSITION_TITLES",
+    "ROLE_KINDS",
     "Term",
     "VOTE_KINDS",
     "VOTE_METHODS",
@@ -128,6 +130,15 @@ EXEMPTION_KINDS = CodeList(
     Term("AWAY", "away", "Sinh hoạt tạm thời / công tác đặc biệt"),
 )
 
+ROLE_KINDS = CodeList(
+    "role",
+    Term("COMMITTEE_STAFF", "committee_staff", "Cán bộ cấp ủy (giám sát cấp dưới)"),
+    Term("SECRETARY", "secretary", "Bí thư / thư ký chi bộ"),
+    # Given on a cell to a committee staff member whom the committee designates to record
+    # (and finalize) that cell's meetings; staff otherwise only supervise.
+    Term("DESIGNATED", "designated", "Cán bộ cấp ủy được phân công ghi biên bản"),
+)
+
 POSITION_TITLES = CodeList(
     "position title",
     Term("SECRETARY", "bi_thu", "Bí thư"),
@@ -192,6 +203,12 @@ BALLOT_CHOICES = CodeList(
     Term("INVALID", "invalid", "Phiếu không hợp lệ"),
 )
 
+BALLOT_BOX_STATES = CodeList(
+    "ballot box state",
+    Term("OPEN", "open", "Đang bỏ phiếu"),
+    Term("CLOSED", "closed", "Đã kết thúc"),
+)
+
 # --- Scoring -------------------------------------------------------------------------------
 
 GRADES = CodeList(
@@ -204,6 +221,6 @@ GRADES = CodeList(
 
 #: Every code list, for the tests.
 CODE_LISTS: tuple[CodeList, ...] = (
-    ORG_KINDS, GENDERS, EXEMPTION_KINDS, POSITION_TITLES, MEETING_KINDS, MEETING_STATUSES,
-    ATTENDANCE_STATUSES, AGENDA_SECTIONS, VOTE_KINDS, VOTE_METHODS, BALLOT_CHOICES, GRADES,
+    ORG_KINDS, GENDERS, EXEMPTION_KINDS, ROLE_KINDS, POSITION_TITLES, MEETING_KINDS, MEETING_STATUSES,
+    ATTENDANCE_STATUSES, AGENDA_SECTIONS, VOTE_KINDS, VOTE_METHODS, BALLOT_CHOICES, BALLOT_BOX_STATES, GRADES,
 )

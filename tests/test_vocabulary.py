@@ -109,6 +109,7 @@ CHOICE_FIELDS = {
     ("orgs", "Member", "gender"): vocabulary.GENDERS,
     ("orgs", "MemberPeriod", "kind"): vocabulary.EXEMPTION_KINDS,
     ("orgs", "Position", "title"): vocabulary.POSITION_TITLES,
+    ("orgs", "Role", "kind"): vocabulary.ROLE_KINDS,
     ("meetings", "Meeting", "kind"): vocabulary.MEETING_KINDS,
     ("meetings", "Meeting", "status"): vocabulary.MEETING_STATUSES,
     ("meetings", "Attendance", "status"): vocabulary.ATTENDANCE_STATUSES,
@@ -116,6 +117,7 @@ CHOICE_FIELDS = {
     ("meetings", "Vote", "method"): vocabulary.VOTE_METHODS,
     ("meetings", "AgendaItem", "section"): vocabulary.AGENDA_SECTIONS,
     ("meetings", "Ballot", "choice"): vocabulary.BALLOT_CHOICES,
+    ("meetings", "BallotBox", "state"): vocabulary.BALLOT_BOX_STATES,
 }
 
 

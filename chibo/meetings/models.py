@@ -248,9 +248,7 @@ class ScoreConfirmation(models.Model):
 class BallotBox(models.Model):
     """An electronic secret ballot for one vote. Cast ballots carry no link to the voter."""
 
-    class State(models.TextChoices):
-        OPEN = "open", "Đang bỏ phiếu"
-        CLOSED = "closed", "Đã kết thúc"
+    State = models.TextChoices("State", vocabulary.BALLOT_BOX_STATES.members(), module=__name__)
 
     vote = models.OneToOneField(Vote, on_delete=models.CASCADE, related_name="ballot_box")
     state = models.CharField(max_length=8, choices=State.choices, default=State.OPEN)

@@ -179,12 +179,7 @@ class Position(models.Model):
 class Role(models.Model):
     """What a login may do in an organisation's subtree (administrators are superusers)."""
 
-    class Kind(models.TextChoices):
-        COMMITTEE_STAFF = "committee_staff", "Cán bộ cấp ủy (giám sát cấp dưới)"
-        SECRETARY = "secretary", "Bí thư / thư ký chi bộ"
-        # Given on a cell to a committee staff member whom the committee designates to record
-        # (and finalize) that cell's meetings; staff otherwise only supervise.
-        DESIGNATED = "designated", "Cán bộ cấp ủy được phân công ghi biên bản"
+    Kind = models.TextChoices("Kind", vocabulary.ROLE_KINDS.members(), module=__name__)
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="roles")
