@@ -60,7 +60,7 @@ def test_move_into_own_subtree_refused(tree):
 def test_wrong_child_kind_refused(tree):
     with pytest.raises(ValidationError) as exc:
         services.org_create(code="X", name="Chi bộ lạc", kind="chi_bo", parent=tree["P"])
-    assert exc.value.message_dict["kind"] == ["Không thể đặt chi bộ dưới đảng bộ tỉnh Đảng bộ tỉnh Thử."]
+    assert exc.value.message_dict["kind"] == ["Không thể đặt chi bộ trực thuộc dưới đảng bộ tỉnh Đảng bộ tỉnh Thử."]
 
 
 def test_duplicate_codes_refused(tree):
