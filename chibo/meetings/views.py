@@ -117,6 +117,7 @@ def meeting_record(request, ident):
         "statuses": TAP_LABELS,
         "vote_kinds": VoteKind.choices,
         "vote_methods": VoteMethod.choices,
+        "ballot_labels": vocabulary.BALLOT_CHOICES.labels,
         "next_position": next_position,
         "thematic": meeting.kind in ("thematic", "combined"),
     })

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from chibo import vocabulary
 from chibo.meetings import ballot
 from chibo.meetings.models import BallotBox, Vote
 from chibo.orgs.access import scope_for
@@ -57,6 +58,7 @@ def ballot_vote(request, vote_id):
                 messages.success(request, "Đã ghi nhận lá phiếu của đồng chí. Phiếu kín: không ai biết đồng chí đã chọn gì.")
                 return redirect("ballot_vote", vote_id=vote.pk)
     context = {"vote": vote, "box": box, "error": error, "choices": ballot.CAST_CHOICES,
+               "ballot_labels": vocabulary.BALLOT_CHOICES.labels,
                "can_conduct": ballot.can_conduct(request.user, vote.meeting)}
     if box is not None:
         context["state"] = ballot.ballot_state(box)
@@ -80,7 +82,7 @@ def _conducted_vote(request, vote_id):
 def ballot_panel(request, vote_id, error=None, status=200):
     """The chair's panel: open, follow how many have voted (not how), close and see the result."""
     vote, box = _conducted_vote(request, vote_id)
-    context = {"vote": vote, "box": box, "error": error}
+    context = {"vote": vote, "box": box, "error": error, "ballot_labels": vocabulary.BALLOT_CHOICES.labels}
     if box is not None:
         context["state"] = ballot.ballot_state(box)
         context["voters"] = ballot.voter_list(box)
