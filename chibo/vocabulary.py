@@ -16,13 +16,14 @@ Each entry (`Term`) has
 
 Where the copies disagreed before this module existed, the label chosen and why:
 - vote kind `discipline`: "Kỷ luật" (model choices), "Kỷ luật đảng viên" (engine), "thi hành kỷ
-  luật" (the minutes). Chosen: "Thi hành kỷ luật", the minutes' wording (the official phrase of
-  the Charter and Quy định 69-QĐ/TW, and the form the printed documents already pin).
+  luật" (the minutes). Chosen: "Thi hành kỷ luật", the minutes' wording (the usual phrase of
+  the party's discipline rules, and the form the printed documents already pin).
 - vote kind `other`: "Khác" (model choices), "Biểu quyết khác" (engine, minutes). Chosen:
   "Biểu quyết khác" (the minutes' wording; "Khác" alone says nothing out of context).
 - attendance `absent_unexcused`: "Vắng không lý do" (model choices, engine), "vắng không có lý
-  do" (the minutes). Chosen: "Vắng không có lý do", the minutes' wording (HD 12-HD/BTCTW writes
-  "vắng mặt không có lý do"); the one-tap button keeps its short form "Vắng / không lý do".
+  do" (the minutes). Chosen: "Vắng không có lý do", the minutes' wording (the engine's finding
+  for HD 12 II.3 also says "không có lý do"); the one-tap button keeps its short form "Vắng /
+  không lý do".
 - organisation kind `chi_bo`: "Chi bộ" (model choices), "Chi bộ trực thuộc" (engine). Chosen:
   "Chi bộ trực thuộc", the Charter's term (a cell under a grassroots committee, as opposed to a
   "Chi bộ cơ sở"; `docs/spec/bundle.md`: "cell under a grassroots committee").
