@@ -1,24 +1,24 @@
 """From the record to the documents: `MinutesData` for one meeting or a cell's year.
 
-Every count and verdict comes from the rule engine run on the cell's record exported in the
-bundle shape (as `chibo.meetings.evaluation.evaluate` does): the roll counts on the meeting
-date (rules.md §1, the same roll `cell_roll` shows), eligible voters, thresholds and verdicts
-of the votes, the quality score. Names, reasons, speeches and tasks come straight from the rows.
+Every count and verdict comes from the rule engine run on the cell's record read by
+`chibo.meetings.facts` (the adapter every page uses, as `chibo.meetings.evaluation.evaluate`
+does): the roll counts on the meeting date (rules.md §1, the same roll `cell_roll` shows),
+eligible voters, thresholds and verdicts of the votes, the quality score. Names, reasons, speeches and tasks come straight from the rows.
 
 Queries are fixed whatever the number of members, speeches or meetings (see
 `tests/test_documents_from_db.py`): the meetings with their parts (8), the cell's positions
-(1), the bundle export and the effective rule profile.
+(1), the cell's record (`facts.subtree_record`) and the effective rule profile.
 """
 
 from datetime import date
 
 from django.db.models import Prefetch
 
-from chibo.interchange.db import bundle_export
 from chibo.limits import AMENDMENT_SHOWN
 from chibo.meetings import documents as doc
 from chibo.meetings import snapshot
 from chibo.meetings.evaluation import evaluate_in_bundle
+from chibo.meetings.facts import subtree_record
 from chibo.meetings.models import (
     AgendaItem,
     Amendment,
@@ -92,7 +92,7 @@ def _printed(cell: Organization, meetings: list[Meeting]) -> list[doc.MinutesDat
 
 def _build(cell: Organization, meetings: list[Meeting]) -> list[doc.MinutesData]:
     year_start = date(min(m.date for m in meetings).year, 1, 1)
-    bundle = bundle_export(cell, year_start, max(m.date for m in meetings))
+    bundle = subtree_record(cell, year_start, max(m.date for m in meetings))
     profile = effective_profile_for(cell)
     rolls = engine.RollIndex(bundle["members"])
     positions = list(Position.objects.filter(organization=cell, title__in=list(SIGNING_TITLES),

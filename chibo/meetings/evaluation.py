@@ -1,12 +1,11 @@
 """The rule engine's verdict on one meeting stored in the database.
 
-The cell's record from 1 January of the meeting's year up to the meeting's date is exported
-in the bundle's normalized shape (a fixed number of queries) and handed to the same engine
-functions the audit uses, so a page shows exactly what `chibo audit` reports."""
+The cell's record from 1 January of the meeting's year up to the meeting's date is read in the
+bundle's normalized shape (`chibo.meetings.facts.cell_year`, a fixed number of queries) and
+handed to the same engine functions the audit uses, so a page shows exactly what `chibo audit`
+reports."""
 
-from datetime import date
-
-from chibo.interchange.db import bundle_export
+from chibo.meetings.facts import cell_year
 from chibo.rules import engine
 from chibo.rules.services import effective_profile_for
 
@@ -14,7 +13,7 @@ from chibo.rules.services import effective_profile_for
 def evaluate(meeting) -> dict:
     """One entry of the audit's `meetings` list for this meeting (findings, votes, score, framework)."""
     cell = meeting.organization
-    bundle = bundle_export(cell, date(meeting.date.year, 1, 1), meeting.date)
+    bundle = cell_year(cell, meeting.date)
     return evaluate_in_bundle(bundle, meeting.ident, effective_profile_for(cell))
 
 

@@ -49,21 +49,19 @@ def _rate_text(rate: str | None) -> str:
 
 def meeting_verdict(meeting) -> dict:
     """What the engine says about one meeting, with Vietnamese labels, in a constant number of
-    queries: the cell's bundle of the year (chibo.interchange.db.bundle_export), the effective
+    queries: the cell's record of the year (chibo.meetings.facts.cell_year), the effective
     rule profile, and the vote positions.
 
     Keys: result (the audit entry), attendance, rate_text, eligible, eligible_present,
     checklist, findings, missing, votes (by position), score, meets_framework."""
-    from datetime import date
-
-    from chibo.interchange.db import bundle_export
     from chibo.meetings.evaluation import evaluate_in_bundle
+    from chibo.meetings.facts import cell_year
     from chibo.rules import engine
     from chibo.rules.rubric import CRITERIA, MANUAL_CRITERIA
     from chibo.rules.services import effective_profile_for
 
     cell = meeting.organization
-    bundle = bundle_export(cell, date(meeting.date.year, 1, 1), meeting.date)
+    bundle = cell_year(cell, meeting.date)
     result = evaluate_in_bundle(bundle, meeting.ident, effective_profile_for(cell))
     target = next(m for m in bundle["meetings"] if m["id"] == meeting.ident)
     roll = engine.RollIndex(bundle["members"]).roll(cell.code, meeting.date)

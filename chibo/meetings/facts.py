@@ -1,0 +1,243 @@
+"""The database as the rule engine reads it: the one adapter between the stored record and
+`chibo.rules.engine`.
+
+Every verdict a page, a document, the compliance report or `chibo audit --org` shows is computed by
+the engine from what this module reads, so they all see the same facts:
+
+* `subtree_record` reads a subtree's record in the bundle's normalized shape (bundle.md, dates as
+  `datetime.date`) in a constant number of queries; `cell_year` is the record a meeting's
+  verdict depends on (its cell from 1 January of its year up to its date), what the meeting
+  page, the recording page, the minutes and the minutes book evaluate;
+* `read_roll_index` and `read_meeting_facts` read the same rows straight into the engine's
+  `RollIndex` and `MeetingFacts` (no text kept), for the streaming audit of `chibo audit --org`.
+
+`chibo.interchange.db` builds the bundle export and the audit input from these readers; nothing
+here knows about files or JSON.
+"""
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date
+
+from chibo.meetings.models import Attendance, Guest, Meeting, Speech, Task, Vote
+from chibo.orgs.models import Member, MemberPeriod, Membership, Organization
+from chibo.rules import engine
+from chibo.rules.models import RuleProfile
+from chibo.supervision.models import Visit
+
+BATCH = 5000
+
+
+def _opt(value: str):
+    """Blank database text is exported as null (bundle.md: empty strings count as missing)."""
+    return value if value and value.strip() else None
+
+
+def _iso(value):
+    """Dates stay datetime.date in the normalized bundle (bundle_to_json makes them ISO)."""
+    return value
+
+
+def _hhmm(value):
+    return value.replace(second=0, microsecond=0) if value is not None else None
+
+
+
+def effective_overrides(org: Organization) -> dict:
+    """Profile overrides from the root down to `org`, merged key by key (for a subtree export)."""
+    ids = org.ancestor_ids()
+    rows = dict(RuleProfile.objects.filter(organization_id__in=ids).values_list("organization_id", "values"))
+    merged = {}
+    for i in ids:
+        merged.update(rows.get(i) or {})
+    return merged
+
+
+def read_organizations(org: Organization) -> tuple[list[dict], dict[int, str]]:
+    """The subtree's organisations (normalized dicts, in path order) and {id: code}. One query."""
+    rows = list(Organization.objects.filter(org.subtree_q()).order_by("path").values(
+        "id", "code", "name", "kind", "parent_id", "established_on"))
+    code_of = {o["id"]: o["code"] for o in rows}
+    organizations = []
+    for o in rows:
+        row = {"code": o["code"], "name": o["name"], "kind": o["kind"],
+               "parent": code_of.get(o["parent_id"]) if o["id"] != org.pk else None}
+        row["established_on"] = _iso(o["established_on"])
+        organizations.append(row)
+    return organizations, code_of
+
+
+def read_profiles(org: Organization, code_of: dict[int, str]) -> dict:
+    """Profile overrides of the subtree, the root's merged with its ancestors'. Two queries."""
+    profiles = {}
+    root_values = effective_overrides(org)
+    if root_values:
+        profiles[org.code] = root_values
+    for oid, values in RuleProfile.objects.filter(organization__in=list(code_of)).exclude(
+            organization=org).values_list("organization_id", "values"):
+        if values:
+            profiles[code_of[oid]] = values
+    return {code: profiles[code] for code in sorted(profiles)}
+
+
+def read_members(org_ids: list[int], code_of: dict[int, str], member_code: dict[int, str]) -> Iterator[dict]:
+    """Normalized members with a membership in the subtree, by code; fills `member_code`
+    ({member id: code}) as it goes. Three queries."""
+    memberships = defaultdict(list)
+    for mid, oid, start, end in Membership.objects.filter(organization__in=org_ids).order_by(
+            "member_id", "start").values_list("member_id", "organization_id", "start", "end").iterator(chunk_size=BATCH):
+        memberships[mid].append({"organization": code_of[oid], "from": _iso(start), "to": _iso(end)})
+    periods = defaultdict(lambda: {"exempt": [], "away": []})
+    for mid, kind, start, end, reason in MemberPeriod.objects.filter(
+            member__memberships__organization__in=org_ids).distinct().order_by("member_id", "start").values_list(
+            "member_id", "kind", "start", "end", "reason").iterator(chunk_size=BATCH):
+        periods[mid][kind].append({"from": _iso(start), "to": _iso(end), "reason": _opt(reason)})
+    for mid, code, name, gender, birth, joined, official in Member.objects.filter(
+            pk__in=Membership.objects.filter(organization__in=org_ids).values("member_id")).order_by(
+            "code").values_list("id", "code", "full_name", "gender", "birth_date", "joined_on", "official_on"):
+        member_code[mid] = code
+        yield {"code": code, "full_name": name, "gender": gender or None, "birth_date": _iso(birth),
+               "joined_on": _iso(joined), "official_on": _iso(official), "memberships": memberships.pop(mid, []),
+               "exempt": periods[mid]["exempt"] if mid in periods else [],
+               "away": periods[mid]["away"] if mid in periods else []}
+
+
+def read_meetings(mq, code_of: dict[int, str], member_code: dict[int, str]) -> Iterator[dict]:
+    """The meetings of queryset `mq` as normalized dicts, in (date, ident) order. Six queries."""
+    parts = {name: defaultdict(list) for name in ("guests", "attendance", "speeches", "votes", "tasks")}
+    sub = mq.values("id")
+    for mid, name, title, organization in Guest.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "name", "title", "organization"):
+        parts["guests"][mid].append({"name": name, "title": _opt(title), "organization": _opt(organization)})
+    for mid, member_id, status, reason in Attendance.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "member_id", "status", "reason").iterator(
+            chunk_size=BATCH):
+        parts["attendance"][mid].append({"member": member_code[member_id], "status": status, "reason": _opt(reason)})
+    for mid, member_id, item, summary in Speech.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "member_id", "item", "summary").iterator(
+            chunk_size=BATCH):
+        parts["speeches"][mid].append({"member": member_code[member_id], "item": _opt(item), "summary": _opt(summary)})
+    for mid, kind, subject, method, f, a, ab, inv in Vote.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "kind", "subject", "method", "votes_for",
+                                                  "votes_against", "votes_abstain", "votes_invalid"):
+        parts["votes"][mid].append({"kind": kind, "subject": _opt(subject), "method": method, "for": f,
+                                    "against": a, "abstain": ab, "invalid": inv})
+    for mid, assignee, desc, due, done in Task.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "assignee_id", "description", "due", "done_on"):
+        parts["tasks"][mid].append({"assignee": member_code.get(assignee), "description": _opt(desc),
+                                    "due": _iso(due), "done_on": _iso(done)})
+    guests, attendance, speeches, votes, tasks = (parts[k] for k in (
+        "guests", "attendance", "speeches", "votes", "tasks"))
+    for m in mq.order_by("date", "ident").values(
+            "id", "ident", "organization_id", "kind", "date", "start", "end", "place", "chair_id", "secretary_id",
+            "notice_sent_on", "topic", "rescheduled_reason", "conclusion", "score_preparation", "score_conduct",
+            "score_principles").iterator(chunk_size=BATCH):
+        mid = m["id"]
+        yield {
+            "id": m["ident"], "organization": code_of[m["organization_id"]], "kind": m["kind"],
+            "date": _iso(m["date"]), "start": _hhmm(m["start"]), "end": _hhmm(m["end"]), "place": _opt(m["place"]),
+            "chair": member_code.get(m["chair_id"]), "secretary": member_code.get(m["secretary_id"]),
+            "notice_sent_on": _iso(m["notice_sent_on"]), "topic": _opt(m["topic"]),
+            "rescheduled_reason": _opt(m["rescheduled_reason"]), "guests": guests.pop(mid, []),
+            "attendance": attendance.pop(mid, []), "speeches": speeches.pop(mid, []),
+            "votes": votes.pop(mid, []), "tasks": tasks.pop(mid, []), "conclusion": _opt(m["conclusion"]),
+            "manual_scores": {"preparation": m["score_preparation"], "conduct": m["score_conduct"],
+                              "principles": m["score_principles"]},
+        }
+
+
+def meeting_query(org_ids: list[int], date_from: date | None, date_to: date | None):
+    mq = Meeting.objects.filter(organization__in=org_ids)
+    if date_from:
+        mq = mq.filter(date__gte=date_from)
+    if date_to:
+        mq = mq.filter(date__lte=date_to)
+    return mq
+
+
+def visit_query(org_ids: list[int], date_from: date | None, date_to: date | None):
+    vq = Visit.objects.filter(organization__in=org_ids)
+    if date_from:
+        vq = vq.filter(date__gte=date_from)
+    if date_to:
+        vq = vq.filter(date__lte=date_to)
+    return vq.order_by("date", "organization__code", "id")
+
+
+def read_visits(vq, code_of: dict[int, str]) -> list[dict]:
+    return [{"organization": code_of[o], "date": _iso(d), "visitor": _opt(v), "committee": _opt(c)}
+            for o, d, v, c in vq.values_list("organization_id", "date", "visitor", "committee")]
+
+
+def subtree_record(org: Organization, date_from: date | None = None, date_to: date | None = None) -> dict:
+    """The record of `org`'s subtree in the bundle's normalized shape (what `chibo export` writes). Meetings and visits are limited to [from, to] when given.
+    A constant number of queries whatever the size (13)."""
+    organizations, code_of = read_organizations(org)
+    org_ids = list(code_of)
+    profiles = read_profiles(org, code_of)
+    member_code = {}
+    members = list(read_members(org_ids, code_of, member_code))
+    meetings = list(read_meetings(meeting_query(org_ids, date_from, date_to), code_of, member_code))
+    visits = read_visits(visit_query(org_ids, date_from, date_to), code_of)
+    return {"format": "chibo-bundle", "version": 1, "profiles": profiles, "organizations": organizations,
+            "members": members, "meetings": meetings, "visits": visits}
+
+
+def read_meeting_facts(mq, code_of: dict[int, str], member_code: dict[int, str]) -> list[engine.MeetingFacts]:
+    """The meetings of queryset `mq` as engine.MeetingFacts, in (date, ident) order. Five queries."""
+    sub = mq.values("id")
+    attendance, speakers, votes, tasks = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
+    for mid, member_id, status, reason in Attendance.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "member_id", "status", "reason").iterator(
+            chunk_size=BATCH):
+        attendance[mid].append((member_code[member_id], status, reason))
+    for mid, member_id in Speech.objects.filter(meeting__in=sub).order_by().values_list(
+            "meeting_id", "member_id").iterator(chunk_size=BATCH):
+        speakers[mid].append(member_code[member_id])
+    for mid, kind, method, f, a, ab, inv in Vote.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "kind", "method", "votes_for", "votes_against",
+                                                  "votes_abstain", "votes_invalid"):
+        votes[mid].append((kind, method, f, a, ab, inv))
+    for mid, assignee, due, done in Task.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "assignee_id", "due", "done_on"):
+        tasks[mid].append((member_code.get(assignee), due, done))
+    facts = []
+    for (mid, ident, oid, kind, day, start, end, place, chair, secretary, notice, topic, rescheduled, conclusion,
+         preparation, conduct, principles) in mq.order_by().values_list(
+            "id", "ident", "organization_id", "kind", "date", "start", "end", "place", "chair_id", "secretary_id",
+            "notice_sent_on", "topic", "rescheduled_reason", "conclusion", "score_preparation", "score_conduct",
+            "score_principles").iterator(chunk_size=BATCH):
+        facts.append(engine.MeetingFacts(
+            ident, code_of[oid], kind, day, start=start, end=end, notice_sent_on=notice,
+            chair=member_code.get(chair), secretary=member_code.get(secretary), place=place, topic=topic,
+            conclusion=conclusion, rescheduled_reason=rescheduled, attendance=attendance.pop(mid, ()),
+            speakers=speakers.pop(mid, ()), votes=votes.pop(mid, ()), tasks=tasks.pop(mid, ()),
+            manual={"preparation": preparation, "conduct": conduct, "principles": principles}))
+    facts.sort(key=lambda f: (f.date, f.id))  # plain string order of ids, whatever the collation
+    return facts
+
+
+def read_roll_index(org_ids: list[int], code_of: dict[int, str], member_code: dict[int, str]) -> engine.RollIndex:
+    """The engine's RollIndex of the members with a membership in the organisations `org_ids`
+    (codes, official dates, memberships there, exempt/away periods); fills `member_code`
+    ({member id: code}). Three queries, rows read in chunks."""
+    rolls = engine.RollIndex()
+    members = Member.objects.filter(pk__in=Membership.objects.filter(organization__in=org_ids).values("member_id"))
+    members = members.order_by()
+    for mid, code, official in members.values_list("id", "code", "official_on").iterator(chunk_size=BATCH):
+        member_code[mid] = code
+        rolls.add_member(code, official)
+    for mid, oid, start, end in Membership.objects.filter(organization__in=org_ids).order_by(
+            "member_id", "start").values_list("member_id", "organization_id", "start", "end").iterator(chunk_size=BATCH):
+        rolls.add_member(member_code[mid], memberships=((code_of[oid], start, end),))
+    for mid, kind, start, end in MemberPeriod.objects.filter(member__in=members).order_by(
+            "member_id", "start").values_list("member_id", "kind", "start", "end").iterator(chunk_size=BATCH):
+        period = ((start, end),)
+        rolls.add_member(member_code[mid], exempt=period if kind == "exempt" else (),
+                         away=period if kind == "away" else ())
+    return rolls
+
+
+def cell_year(cell: Organization, day: date) -> dict:
+    """What the verdict on a meeting of `cell` held on `day` depends on: the cell's record from
+    1 January of that year (excused-absence runs restart each calendar year) through `day`."""
+    return subtree_record(cell, date(day.year, 1, 1), day)
