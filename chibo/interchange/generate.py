@@ -38,6 +38,7 @@ from django.utils import timezone
 from chibo.meetings.models import Attendance, Guest, Meeting, Speech, Task, Vote
 from chibo.orgs.codes import CODE_MESSAGE, code_ok
 from chibo.orgs.models import Member, MemberPeriod, Membership, Organization, OrgKind, Position, segment
+from chibo.rules.engine import PRESENT_STATUSES as PRESENT
 from chibo.supervision.models import Visit
 
 BATCH = 5000
@@ -765,7 +766,7 @@ class Generator:
             expected_rows.append(row)
         if missing_one and len(expected_rows) > 3:
             victim = rng.choice(expected_rows)
-            if victim[1] in ("present", "late"):
+            if victim[1] in PRESENT:
                 present.remove(victim[0])
             rows.remove(victim)
             expected_rows.remove(victim)
@@ -790,7 +791,7 @@ class Generator:
                 rows.append(row)
                 status_of[id(p)] = row
                 present.append(p)
-            elif row[1] not in ("present", "late"):
+            elif row[1] not in PRESENT:
                 row[1], row[2] = "present", ""
                 present.append(p)
         rows.sort(key=lambda row: row[0].num)
@@ -819,7 +820,7 @@ class Generator:
         scored = rng.random() < 0.92
         meeting_index = len(meetings)
         # Votes.
-        eligible_present = sum(1 for row in rows if row[1] in ("present", "late") and row[0].official is not None
+        eligible_present = sum(1 for row in rows if row[1] in PRESENT and row[0].official is not None
                                and row[0].official <= d and not is_in(row[0].away, d))
         votes = []
         if not extraordinary and rng.random() < 0.96:

@@ -28,9 +28,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from chibo.meetings.facts import attendance_statuses, engine_roll
 from chibo.meetings.models import (
-    Attendance,
-    AttendanceStatus,
     Ballot,
     BallotBox,
     BallotVoter,
@@ -42,10 +41,10 @@ from chibo.meetings.models import (
 from chibo.orgs.access import scope_for
 from chibo.orgs.models import Member
 from chibo.orgs.selectors import cell_roll
+from chibo.rules import engine
 
 #: What a voter may choose on the phone page ("phiếu không hợp lệ" only exists on paper).
 CAST_CHOICES = (Ballot.Choice.FOR, Ballot.Choice.AGAINST, Ballot.Choice.ABSTAIN)
-PRESENT = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
 NOT_SECRET = "Nội dung này không biểu quyết bằng hình thức bỏ phiếu kín."
 FINALIZED = "Biên bản cuộc họp đã hoàn tất và bị khóa, không thể bỏ phiếu."
@@ -70,28 +69,38 @@ def can_conduct(user, meeting: Meeting) -> bool:
     return scope.member_id is not None and scope.member_id == meeting.chair_id
 
 
+def _voters(meeting: Meeting):
+    """The cell's roll on the meeting date and the engine's verdict on it (rules.md §3): the
+    eligible voters present, by member code. Four queries."""
+    roll = cell_roll(meeting.organization, meeting.date)
+    facts = engine_roll(roll)
+    _eligible, present = engine.eligible_voters(facts, attendance_statuses(meeting))
+    return roll, facts, present
+
+
 def voter_refusal(meeting: Meeting, member: Member) -> str | None:
     """Why `member` may not vote at `meeting` (None: eligible). Four queries.
 
-    Eligible (rules.md §3): an official member on the cell's roll that day, not away, recorded
-    present or late; an exempt member votes only when present, which the same check covers."""
-    entry = next((e for e in cell_roll(meeting.organization, meeting.date).entries if e.member.pk == member.pk), None)
-    if entry is None:
+    Eligible is the engine's verdict (`engine.eligible_voters`, rules.md §3): an official member
+    on the cell's roll that day, not away, recorded present or late; an exempt member votes only
+    when present, which the same check covers. The reason names the first condition not met."""
+    _roll, facts, present = _voters(meeting)
+    code = member.code
+    if code in present:
+        return None
+    if code not in facts.on_roll:
         return NOT_ON_ROLL
-    if not entry.official:
+    if code not in facts.official:
         return PROBATIONARY
-    if entry.away:
+    if code in facts.away:
         return AWAY
-    if not Attendance.objects.filter(meeting=meeting, member=member, status__in=PRESENT).exists():
-        return NOT_PRESENT
-    return None
+    return NOT_PRESENT
 
 
 def eligible_voters(meeting: Meeting) -> list[Member]:
-    """The members who may vote, in roll order: eligible and recorded present. Four queries."""
-    present = set(Attendance.objects.filter(meeting=meeting, status__in=PRESENT).values_list("member_id", flat=True))
-    return [e.member for e in cell_roll(meeting.organization, meeting.date).entries
-            if e.official and not e.away and e.member.pk in present]
+    """The members who may vote, in roll order: the engine's eligible voters present. Four queries."""
+    roll, _facts, present = _voters(meeting)
+    return [e.member for e in roll.entries if e.member.code in present]
 
 
 # --- transitions ------------------------------------------------------------------------

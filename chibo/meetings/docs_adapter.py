@@ -35,7 +35,6 @@ from chibo.orgs.models import Organization, Position
 from chibo.rules import engine
 from chibo.rules.services import effective_profile_for
 
-PRESENT = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 ABSENT = (AttendanceStatus.ABSENT_EXCUSED, AttendanceStatus.ABSENT_UNEXCUSED)
 SIGNING_TITLES = {Position.Title.SECRETARY: "BÍ THƯ", Position.Title.DEPUTY: "PHÓ BÍ THƯ"}
 CHAIR_TITLE = "CHỦ TRÌ"
@@ -121,7 +120,7 @@ def _minutes(meeting: Meeting, verdict: dict, roll, positions: list[Position]) -
         end=meeting.end,
         place=meeting.place,
         counts=counts,
-        present_members=[a.member.full_name for a in rows if a.status in PRESENT],
+        present_members=[a.member.full_name for a in rows if a.status in engine.PRESENT_STATUSES],
         absent=[(a.member.full_name, a.status, a.reason or None) for a in rows if a.status in ABSENT],
         guests=[doc.Guest(g.name, g.title or None, g.organization or None) for g in meeting.guests.all()],
         chair_name=meeting.chair.full_name if meeting.chair else None,

@@ -2,7 +2,8 @@
 
 Times of meetings are local times in Asia/Ho_Chi_Minh, written with ``TZID`` and the matching
 ``VTIMEZONE`` (UTC+7, no daylight saving since 1975). A meeting without a start time is an all-day
-event; one without an end lasts the minimum duration of its kind. ``DTSTAMP`` is the row's last
+event; one without an end lasts the minimum duration of its kind under its cell's rule profile
+(the engine's `minimum_minutes`, set on the meeting by `selectors.feed_meetings`). ``DTSTAMP`` is the row's last
 change in UTC, so an unchanged meeting gives the same text on every request. Lines end in CRLF and
 are folded at 75 octets without splitting a UTF-8 character.
 """
@@ -30,8 +31,8 @@ VTIMEZONE = (
     "END:VTIMEZONE",
 )
 
-#: Length given to a meeting whose end is not known (the default minimum of its kind, rules.md §6).
-DEFAULT_MINUTES = {"regular": 90, "thematic": 90, "combined": 120, "extraordinary": 90}
+#: Length given to a meeting whose end is not known and whose kind has no minimum (extraordinary).
+NO_MINIMUM_MINUTES = 90
 
 
 def escape_text(value: str) -> str:
@@ -138,6 +139,7 @@ def meeting_summary(meeting, cell_name: str) -> str:
 
 
 def meeting_event(meeting, cell_name: str, url: str = "") -> Event:
+    """`meeting` comes from `selectors.feed_meetings` (with its `minimum_minutes`)."""
     status_label = meeting.get_status_display()
     description = f"Trạng thái: {status_label}."
     if meeting.topic:
@@ -149,7 +151,7 @@ def meeting_event(meeting, cell_name: str, url: str = "") -> Event:
         stamp=meeting.updated_at,
         start=meeting.start,
         end=meeting.end,
-        minutes=DEFAULT_MINUTES.get(meeting.kind, 90),
+        minutes=NO_MINIMUM_MINUTES if meeting.minimum_minutes is None else meeting.minimum_minutes,
         location=meeting.place,
         description=description,
         url=url,

@@ -3,6 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 
 from chibo.meetings.models import Attendance, Meeting, Speech, Task, Vote
+from chibo.rules import engine
 
 
 def meetings_of(org, year=None):
@@ -10,7 +11,7 @@ def meetings_of(org, year=None):
     if year:
         qs = qs.filter(date__year=year)
     return qs.annotate(
-        n_present=Count("attendance", filter=Q(attendance__status__in=["present", "late"])),
+        n_present=Count("attendance", filter=Q(attendance__status__in=sorted(engine.PRESENT_STATUSES))),
         n_attendance=Count("attendance"),
     ).order_by("-date", "-ident")
 
@@ -43,8 +44,10 @@ def attendance_of_member(member_id, limit=24):
 # --- the rule engine's verdict, shaped for the meeting and recording pages -------------------
 
 def _rate_text(rate: str | None) -> str:
-    """'87.50' -> '87,50%' (Vietnamese decimal comma); None -> '—'."""
-    return "—" if rate is None else rate.replace(".", ",") + "%"
+    """'87.50' -> '87,50%' (Vietnamese decimal comma, as the minutes print it); None -> '—'."""
+    from chibo.meetings.documents.data import rate_text
+
+    return rate_text(rate, none="—")
 
 
 def meeting_verdict(meeting) -> dict:
@@ -56,7 +59,6 @@ def meeting_verdict(meeting) -> dict:
     checklist, findings, missing, votes (by position), score, meets_framework."""
     from chibo.meetings.evaluation import evaluate_in_bundle
     from chibo.meetings.facts import cell_year
-    from chibo.rules import engine
     from chibo.rules.rubric import CRITERIA, MANUAL_CRITERIA
     from chibo.rules.services import effective_profile_for
 
@@ -235,9 +237,19 @@ def thematic_plans_of_cells(cell_ids, year) -> dict[int, list]:
     return out
 
 
-def feed_meetings(cell_ids, since):
-    return (Meeting.objects.filter(organization_id__in=cell_ids, date__gte=since).select_related("organization")
-            .order_by("date", "ident"))
+def feed_meetings(cell_ids, since) -> list:
+    """The cells' meetings from `since` on, each with `minimum_minutes`: the engine's minimum
+    length of its kind under its cell's effective rule profile (None for extraordinary meetings),
+    the length the calendar gives a meeting whose end is not recorded. Three queries."""
+    from chibo.rules.services import effective_profiles_for
+
+    cell_ids = list(cell_ids)
+    profiles = effective_profiles_for(cell_ids)
+    meetings = list(Meeting.objects.filter(organization_id__in=cell_ids, date__gte=since)
+                    .select_related("organization").order_by("date", "ident"))
+    for m in meetings:
+        m.minimum_minutes = engine.minimum_minutes(m.kind, profiles[m.organization_id])
+    return meetings
 
 
 def feed_tasks(member_id):

@@ -26,6 +26,7 @@ import dataclasses
 import datetime as dt
 
 from chibo.meetings import documents as doc
+from chibo.rules import engine
 
 VERSION = 1
 
@@ -106,7 +107,7 @@ def amended(snapshot: dict, fresh: doc.MinutesData, changed_headers: list[str], 
     if attendance_changed:
         for code, name, _status, _reason in attendance_rows:
             names.setdefault(code, name)
-        data["present_members"] = [names[c] for c, _n, s, _r in attendance_rows if s in ("present", "late")]
+        data["present_members"] = [names[c] for c, _n, s, _r in attendance_rows if s in engine.PRESENT_STATUSES]
         data["absent"] = [{"name": names[c], "status": s, "reason": r or None}
                           for c, _n, s, r in attendance_rows if s in ("absent_excused", "absent_unexcused")]
         data["counts"] = {**data["counts"], "present": live["counts"]["present"]}

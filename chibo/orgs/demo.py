@@ -40,6 +40,7 @@ from chibo.changelog.middleware import actor_label
 from chibo.interchange.db import bundle_import
 from chibo.orgs import services as org_services
 from chibo.orgs.models import Member, Organization, Role
+from chibo.rules import engine
 
 FAMILY = ["Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ",
           "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"]
@@ -152,7 +153,7 @@ def demo_bundle(today: date, seed: int = 2025) -> tuple[dict, dict]:
                                        "reason": rnd.choice(["Ốm", "Đi công tác", "Việc gia đình"])})
                 else:
                     attendance.append({"member": m["code"], "status": "absent_unexcused"})
-            here = [a["member"] for a in attendance if a["status"] in ("present", "late")]
+            here = [a["member"] for a in attendance if a["status"] in engine.PRESENT_STATUSES]
             ident = f"{cell}-{y}-{mo:02d}"
             meetings.append({
                 "id": ident, "organization": cell, "kind": kind, "date": day.isoformat(),

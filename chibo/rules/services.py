@@ -5,7 +5,12 @@ from django.db import transaction
 
 from chibo.orgs.models import Organization
 from chibo.rules.models import RuleProfile, RuleProfileChange
-from chibo.rules.profile import PROFILE_KEYS, effective_profile_with_sources, validate_profile_values
+from chibo.rules.profile import (
+    PROFILE_KEYS,
+    ProfileResolver,
+    effective_profile_with_sources,
+    validate_profile_values,
+)
 
 
 def profile_with_sources(org: Organization) -> dict[str, tuple[object, Organization | None]]:
@@ -22,6 +27,20 @@ def profile_with_sources(org: Organization) -> dict[str, tuple[object, Organizat
 
 def effective_profile_for(org: Organization) -> dict:
     return {k: v for k, (v, _src) in profile_with_sources(org).items()}
+
+
+def effective_profiles_for(org_ids) -> dict[int, dict]:
+    """{organisation id: effective profile} for many organisations (the same values as
+    `effective_profile_for` of each). Two queries whatever their number; none for none."""
+    orgs = list(Organization.objects.filter(pk__in=list(org_ids)).only("pk", "path"))
+    if not orgs:
+        return {}
+    chains = {o.pk: o.ancestor_ids() for o in orgs}
+    ids = {pk for chain in chains.values() for pk in chain}
+    overrides = dict(RuleProfile.objects.filter(organization_id__in=ids).values_list("organization_id", "values"))
+    parent_of = {pk: (chain[i - 1] if i else None) for chain in chains.values() for i, pk in enumerate(chain)}
+    resolve = ProfileResolver(parent_of, overrides)
+    return {pk: resolve(pk) for pk in chains}
 
 
 @transaction.atomic

@@ -30,11 +30,11 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from chibo import vocabulary
+from chibo.rules import engine
 
 # ---------------------------------------------------------------------------------------
 # Wording of the codes
@@ -261,12 +261,16 @@ def time_words(moment: dt.time | None) -> str:
     return f"{moment.hour:02d} giờ {moment.minute:02d} phút"
 
 
+def rate_text(rate: str | None, none: str = "") -> str:
+    """The engine's rate ("87.50", `engine.format_rate`) written the Vietnamese way: "87,50%";
+    `none` when there is no rate."""
+    return none if rate is None else rate.replace(".", ",") + "%"
+
+
 def percent(part: int, whole: int) -> str:
-    """A rate like "87,50%" (two decimals rounded half up, as in the audit); "" when whole is 0."""
-    if not whole:
-        return ""
-    value = (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{value}%".replace(".", ",")
+    """A rate like "87,50%": the engine's `format_rate` (two decimals rounded half up, as in the
+    audit); "" when whole is 0."""
+    return rate_text(engine.format_rate(part, whole))
 
 
 def upper_vi(text: str) -> str:
