@@ -163,6 +163,8 @@ MEETING_STATUSES = CodeList(
     Term("NOTIFIED", "notified", "Đã thông báo"),
     Term("HELD", "held", "Đã họp"),
     Term("FINALIZED", "finalized", "Đã hoàn tất biên bản"),
+    # Called off before it was held, with the reason (Meeting.cancel_reason).
+    Term("CANCELLED", "cancelled", "Đã hủy"),
 )
 
 ATTENDANCE_STATUSES = CodeList(

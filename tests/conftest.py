@@ -108,7 +108,7 @@ def meeting(tree):
     from chibo.meetings.models import Attendance, Meeting
 
     m = Meeting.objects.create(ident="C1-2025-01", organization=tree["C1"], kind="regular", date=date(2025, 1, 3),
-                               start=time(19, 30), end=time(21, 5), place="Nhà văn hóa thôn Đông",
+                               status="held", start=time(19, 30), end=time(21, 5), place="Nhà văn hóa thôn Đông",
                                chair=tree["M1"], secretary=tree["M2"], notice_sent_on=date(2025, 1, 1))
     for i, code in enumerate(["M1", "M2", "M3"]):
         Attendance.objects.create(meeting=m, member=tree[code], position=i, status="present")

@@ -20,6 +20,7 @@ PURE = (
     "chibo.rules.profile",
     "chibo.rules.rubric",
     "chibo.meetings.planning",
+    "chibo.meetings.lifecycle",
     "chibo.interchange.validate",
 )
 #: The documents package builds Word and PDF files from plain data: no ORM, no models.

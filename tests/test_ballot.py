@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 
 from chibo.meetings import ballot
 from chibo.meetings.models import Attendance, Ballot, BallotBox, BallotVoter, Meeting, Vote
@@ -200,7 +201,7 @@ def test_the_chair_opens_and_closes_from_their_own_login(meeting, secret_vote, p
 def test_finalized_minutes_take_no_ballot(meeting, secret_vote, personas, tree):
     box = ballot.ballot_open(secret_vote, personas["secretary"])
     other = Vote.objects.create(meeting=meeting, position=1, kind="discipline", method="secret_ballot")
-    Meeting.objects.filter(pk=meeting.pk).update(status="finalized")
+    Meeting.objects.filter(pk=meeting.pk).update(status="finalized", finalized_at=timezone.now())
     with pytest.raises(ValidationError, match="đã hoàn tất và bị khóa"):
         ballot.ballot_open(other, personas["secretary"])
     _refused(box, tree["M1"], "Biên bản cuộc họp đã hoàn tất và bị khóa, không thể bỏ phiếu.")

@@ -524,6 +524,7 @@ def test_resolution_number_and_absence_prefill_are_logged(meeting, tree, persona
     from chibo.meetings.models import AbsenceNotice, Attendance
     from chibo.meetings.numbering import assign_resolution_number
 
+    Meeting.objects.filter(pk=meeting.pk).update(status="finalized", finalized_at=timezone.now())  # unlogged
     assign_resolution_number(meeting)
     entry = last(Meeting, object_id=meeting.pk)
     assert entry.changes == {"resolution_year": ["None", "2025"], "resolution_number": ["None", "1"]}

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from docx import Document as open_docx
 from pypdf import PdfReader
 
@@ -87,7 +88,7 @@ def record(tree, meeting):
     Task.objects.create(meeting=meeting, position=1, description="Rà soát danh sách gia đình chính sách")
     meeting.conclusion = "Chi bộ thống nhất hoàn thành thu thuế trước Tết."
     meeting.resolution_text = "1. Hoàn thành thu thuế trước ngày 31/01/2025.\n2. Đón Tết an toàn, tiết kiệm."
-    meeting.status = "finalized"
+    meeting.status, meeting.finalized_at = "finalized", timezone.now()
     meeting.save()
     assign_resolution_number(meeting)
     Amendment.objects.create(meeting=meeting, author=None, reason="Ghi thiếu lý do vắng",
@@ -287,7 +288,8 @@ def three_finalized(record, tree):
                                    date=date(2025, month, 3), start=time(19, 30), end=time(21, 30),
                                    place="Nhà văn hóa thôn Đông", chair=tree["M1"], secretary=tree["M2"],
                                    notice_sent_on=date(2025, month, 1), conclusion=f"Kết luận tháng {month}.",
-                                   status="finalized" if month < 4 else "held")
+                                   status="finalized" if month < 4 else "held",
+                                   finalized_at=timezone.now() if month < 4 else None)
         for i, code in enumerate(["M1", "M2", "M3"]):
             Attendance.objects.create(meeting=m, member=tree[code], position=i, status="present")
         for i in range(40 if long else 1):

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.db import connection, transaction
+from django.utils import timezone
 
 from chibo.meetings.models import Meeting
 from chibo.meetings.numbering import assign_resolution_number, format_resolution_number
@@ -71,7 +72,8 @@ def run_together(n: int, fn) -> list:
 def make_meetings(org, n, year=2025, prefix=None):
     prefix = prefix or org.code
     return [Meeting.objects.create(ident=f"{prefix}-{year}-{i:02d}", organization=org, kind="regular",
-                                   date=date(year, 1 + i % 12, 3)) for i in range(n)]
+                                   date=date(year, 1 + i % 12, 3), status="finalized",
+                                   finalized_at=timezone.now()) for i in range(n)]
 
 
 def test_numbers_follow_each_other_per_cell_and_year(tree):

@@ -6,6 +6,7 @@ from datetime import date, time
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from chibo.meetings import planning, services_plan
 from chibo.meetings.models import (
@@ -98,7 +99,7 @@ def test_meeting_agenda_copied_and_edited(personas, tree, planned, client_for):
 
 
 def test_agenda_locked_when_finalized(tree, planned):
-    Meeting.objects.filter(pk=planned.pk).update(status="finalized")
+    Meeting.objects.filter(pk=planned.pk).update(status="finalized", finalized_at=timezone.now())
     with pytest.raises(ValidationError) as exc:
         services_plan.agenda_save(planned, [("body", "X", "")])
     assert exc.value.messages == [services_plan.FINALIZED]

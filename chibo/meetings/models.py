@@ -15,7 +15,8 @@ class Meeting(models.Model):
     ident = models.CharField("mã cuộc họp", max_length=64, unique=True)
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="meetings")
     kind = models.CharField("loại", max_length=16, choices=MeetingKind.choices)
-    status = models.CharField("trạng thái", max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.HELD)
+    status = models.CharField("trạng thái", max_length=12, choices=MeetingStatus.choices,
+                              default=MeetingStatus.PLANNED)
     date = models.DateField("ngày")
     start = models.TimeField("bắt đầu", null=True, blank=True)
     end = models.TimeField("kết thúc", null=True, blank=True)
@@ -25,6 +26,7 @@ class Meeting(models.Model):
     notice_sent_on = models.DateField("ngày gửi thông báo", null=True, blank=True)
     topic = models.CharField("chuyên đề", max_length=500, blank=True)
     rescheduled_reason = models.CharField("lý do đổi ngày", max_length=500, blank=True)
+    cancel_reason = models.CharField("lý do hủy", max_length=500, blank=True)
     conclusion = models.TextField("kết luận", blank=True)
     resolution_text = models.TextField("nội dung nghị quyết", blank=True)
     resolution_year = models.PositiveSmallIntegerField("năm của số nghị quyết", null=True, blank=True)
@@ -50,6 +52,15 @@ class Meeting(models.Model):
                                    name="meeting_end_after_start"),
             models.UniqueConstraint(fields=["organization", "resolution_year", "resolution_number"],
                                     condition=Q(resolution_number__isnull=False), name="unique_resolution_number"),
+            # The life cycle (chibo.meetings.lifecycle) and what its services rely on.
+            models.CheckConstraint(condition=Q(status__in=MeetingStatus.values), name="meeting_status_valid"),
+            models.CheckConstraint(condition=Q(status=MeetingStatus.FINALIZED, finalized_at__isnull=False)
+                                   | (~Q(status=MeetingStatus.FINALIZED) & Q(finalized_at__isnull=True)),
+                                   name="meeting_finalized_iff_finalized_at"),
+            models.CheckConstraint(condition=Q(resolution_number__isnull=True) | Q(status=MeetingStatus.FINALIZED),
+                                   name="meeting_resolution_number_only_finalized"),
+            models.CheckConstraint(condition=~Q(status=MeetingStatus.CANCELLED) | ~Q(cancel_reason=""),
+                                   name="meeting_cancelled_has_reason"),
         ]
 
     def __str__(self):
@@ -65,6 +76,7 @@ class Guest(models.Model):
 
     class Meta:
         ordering = ["meeting", "position"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="one_guest_per_position")]
 
 
 AttendanceStatus = models.TextChoices("AttendanceStatus", vocabulary.ATTENDANCE_STATUSES.members(), module=__name__)
@@ -91,6 +103,7 @@ class Speech(models.Model):
 
     class Meta:
         ordering = ["meeting", "position"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="one_speech_per_position")]
 
 
 VoteKind = models.TextChoices("VoteKind", vocabulary.VOTE_KINDS.members(), module=__name__)
@@ -111,6 +124,7 @@ class Vote(models.Model):
     class Meta:
         ordering = ["meeting", "position"]
         constraints = [
+            models.UniqueConstraint(fields=["meeting", "position"], name="one_vote_per_position"),
             models.CheckConstraint(condition=Q(method="secret_ballot") | Q(votes_invalid=0), name="invalid_only_secret"),
         ]
 
@@ -126,6 +140,7 @@ class Task(models.Model):
 
     class Meta:
         ordering = ["meeting", "position"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="one_task_per_position")]
 
 
 class Amendment(models.Model):
@@ -162,6 +177,7 @@ class AgendaItem(models.Model):
 
     class Meta:
         ordering = ["meeting", "position"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="one_agenda_item_per_position")]
 
 
 class ThematicPlan(models.Model):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from chibo import vocabulary
 from chibo.changelog import record as changelog
 from chibo.limits import MINUTES_TEXT_LIMIT, ROW_LABELS, ROW_LIMITS, TEXT_LIMITS, YEAR_MAX, YEAR_MIN, too_long
+from chibo.meetings import lifecycle
 from chibo.meetings.models import (
     AbsenceNotice,
     Amendment,
@@ -34,6 +35,7 @@ from chibo.rules import engine
 from chibo.rules.rubric import MANUAL_MAX
 
 FINALIZED_MESSAGE = "Biên bản đã hoàn tất và bị khóa; mọi sửa đổi phải làm bằng đính chính (ghi rõ lý do)."
+CANCELLED_MESSAGE = "Cuộc họp đã bị hủy; không thể ghi biên bản."
 
 #: Header fields of the minutes that the recording page edits one by one, with their kind.
 HEADER_FIELDS: dict[str, str] = {
@@ -69,11 +71,21 @@ MAX_COUNT = 2147483647  # PositiveIntegerField (the vote counts), PostgreSQL's b
 # --- helpers -----------------------------------------------------------------
 
 def _locked(meeting: Meeting, *, editable: bool = True) -> Meeting:
-    """The meeting row, locked for this transaction; refuses changes to finalized minutes."""
+    """The meeting row, locked for this transaction; refuses changes to finalized minutes and to
+    a cancelled meeting."""
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if editable and locked.status == MeetingStatus.FINALIZED:
         raise ValidationError(FINALIZED_MESSAGE, code="finalized")
+    if editable and locked.status == MeetingStatus.CANCELLED:
+        raise ValidationError(CANCELLED_MESSAGE, code="cancelled")
     return locked
+
+
+def _check_move(meeting: Meeting, target: str) -> None:
+    """Refuse a move the life cycle does not allow (chibo.meetings.lifecycle)."""
+    reason = lifecycle.refusal(meeting.status, target)
+    if reason is not None:
+        raise ValidationError(reason, code="lifecycle")
 
 
 def _on_roll(meeting: Meeting, member: Member) -> bool:
@@ -213,6 +225,10 @@ def attendance_set(meeting: Meeting, member: Member, status: str, reason: str = 
     if not created and (row.status, row.reason) != (status, reason):
         row.status, row.reason = status, reason
         row.save(update_fields=["status", "reason"])
+    if locked.status in lifecycle.UPCOMING and locked.date <= timezone.localdate():
+        # The roll is being called: the meeting is taking place.
+        locked.status = MeetingStatus.HELD
+        locked.save(update_fields=["status", "updated_at"])
     return row
 
 
@@ -225,17 +241,18 @@ def _attendance_position(meeting: Meeting, member: Member) -> int:
 
 def attendance_prefill(meeting: Meeting, roll_member_ids: list[int]) -> int:
     """Members who sent an absence notice and have no attendance yet are recorded absent_excused
-    with the notice's reason. Returns how many rows were added (finalized minutes: none).
+    with the notice's reason. Returns how many rows were added (finalized minutes or a cancelled
+    meeting: none).
 
     Called when the recording page opens: the usual case (nothing to add) is one read and takes
     no write lock."""
     pending = AbsenceNotice.objects.filter(meeting_id=meeting.pk, member_id__in=roll_member_ids).exclude(
         member__attendance__meeting_id=meeting.pk)
-    if meeting.status == MeetingStatus.FINALIZED or not pending.exists():
+    if meeting.status in (MeetingStatus.FINALIZED, MeetingStatus.CANCELLED) or not pending.exists():
         return 0
     with transaction.atomic():
         locked = _locked(meeting, editable=False)
-        if locked.status == MeetingStatus.FINALIZED:
+        if locked.status in (MeetingStatus.FINALIZED, MeetingStatus.CANCELLED):
             return 0
         order = {member_id: i for i, member_id in enumerate(roll_member_ids)}
         rows = [
@@ -382,11 +399,46 @@ def minutes_missing(meeting: Meeting) -> list[str]:
     return []
 
 
+# --- the life cycle (chibo.meetings.lifecycle) -------------------------------------------------
+
+@transaction.atomic
+def meeting_mark_held(meeting: Meeting, user=None, *, on: date | None = None) -> Meeting:
+    """A meeting planned or notified has taken place (recording its roll does this too). Refused
+    before the meeting's day. `user` is who did it (the change log records it)."""
+    locked = _locked(meeting, editable=False)
+    _check_move(locked, lifecycle.HELD)
+    on = on or timezone.localdate()
+    if locked.date > on:
+        raise ValidationError(f"Cuộc họp ngày {locked.date:%d/%m/%Y} chưa diễn ra; chưa thể đánh dấu đã họp.",
+                              code="future")
+    locked.status = MeetingStatus.HELD
+    locked.save(update_fields=["status", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def meeting_cancel(meeting: Meeting, user, reason: str) -> Meeting:
+    """Call off a meeting planned or notified, with the reason (required). A cancelled meeting
+    is final: it is not recorded, finalized, moved or notified again."""
+    locked = _locked(meeting, editable=False)
+    _check_move(locked, lifecycle.CANCELLED)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": "Ghi lý do hủy cuộc họp."})
+    limit = Meeting._meta.get_field("cancel_reason").max_length
+    if len(reason) > limit:
+        raise ValidationError({"reason": f"Lý do hủy dài quá {limit} ký tự."})
+    locked.status, locked.cancel_reason = MeetingStatus.CANCELLED, reason
+    locked.save(update_fields=["status", "cancel_reason", "updated_at"])
+    return locked
+
+
 @transaction.atomic
 def meeting_finalize(meeting: Meeting, user) -> Meeting:
-    """Lock the minutes. Allowed only when no required element is missing; numbers the
-    resolution when the numbering module is installed."""
+    """Lock the minutes of a meeting held. Allowed only when no required element is missing;
+    numbers the resolution when the numbering module is installed."""
     locked = _locked(meeting)
+    _check_move(locked, lifecycle.FINALIZED)
     if Vote.objects.filter(meeting=locked, ballot_box__state="open").exists():
         raise ValidationError("Còn hòm phiếu kín đang mở: hãy đóng hòm phiếu trước khi hoàn tất biên bản.",
                               code="ballot_open")

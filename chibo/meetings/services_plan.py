@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from chibo import limits
 from chibo.changelog import record as changelog
-from chibo.meetings import planning
+from chibo.meetings import lifecycle, planning
 from chibo.meetings.models import (
     AbsenceNotice,
     AgendaItem,
@@ -41,8 +41,9 @@ from chibo.plaintext import render_text
 from chibo.rules.services import effective_profile_for
 
 FINALIZED = "Biên bản cuộc họp đã hoàn tất và bị khóa, không thể sửa phần chuẩn bị."
-NOT_UPCOMING = "Cuộc họp đã diễn ra; chỉ sửa được khi cuộc họp còn ở trạng thái dự kiến hoặc đã thông báo."
-UPCOMING = (MeetingStatus.PLANNED, MeetingStatus.NOTIFIED)
+CANCELLED = "Cuộc họp đã bị hủy, không thể sửa phần chuẩn bị."
+NOT_UPCOMING = lifecycle.NOT_UPCOMING
+UPCOMING = lifecycle.UPCOMING
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")
 MAX_UPLOAD = limits.DOCUMENT_MAX_BYTES  # 20 MB
 
@@ -59,14 +60,20 @@ def _text(value) -> str:
     return " ".join((value or "").split())
 
 
-def _lock(meeting: Meeting, *, upcoming: bool = False) -> Meeting:
-    """The meeting row locked for this transaction; refuses finalized minutes (and, when asked,
-    meetings already held)."""
+def _lock(meeting: Meeting, *, upcoming: bool = False, move: str | None = None) -> Meeting:
+    """The meeting row locked for this transaction; refuses finalized minutes and cancelled
+    meetings, and, when asked, meetings already held (`upcoming`) or a move the life cycle does
+    not allow from the meeting's status (`move`, chibo.meetings.lifecycle)."""
     locked = Meeting.objects.select_for_update().select_related("organization").get(pk=meeting.pk)
     if locked.status == MeetingStatus.FINALIZED:
         raise ValidationError(FINALIZED, code="finalized")
-    if upcoming and locked.status not in UPCOMING:
-        raise ValidationError(NOT_UPCOMING, code="held")
+    if locked.status == MeetingStatus.CANCELLED:
+        raise ValidationError(CANCELLED, code="cancelled")
+    reason = lifecycle.refusal(locked.status, move) if move is not None else None
+    if reason is None and upcoming and locked.status not in UPCOMING:
+        reason = NOT_UPCOMING
+    if reason is not None:
+        raise ValidationError(reason, code="held")
     return locked
 
 
@@ -187,8 +194,9 @@ def meeting_create(cell: Organization, *, kind: str = MeetingKind.EXTRAORDINARY,
 @transaction.atomic
 def meeting_schedule_set(meeting: Meeting, *, date: date, start: time | None, place: str,
                          rescheduled_reason: str = "") -> Meeting:
-    """Date, start time and place of a meeting not yet held."""
-    locked = _lock(meeting, upcoming=True)
+    """Date, start time and place of a meeting not yet held (the life cycle's rescheduling: the
+    meeting keeps its status; the change log keeps the old date)."""
+    locked = _lock(meeting, move=lifecycle.RESCHEDULED)
     cell = locked.organization
     if cell.established_on and date < cell.established_on:
         raise ValidationError({"date": f"Ngày họp phải từ ngày thành lập chi bộ ({cell.established_on:%d/%m/%Y})."})
@@ -517,7 +525,7 @@ def notice_send(meeting: Meeting, user, *, base_url: str = "", on: date | None =
     from chibo.meetings import selectors
 
     on = on or today()
-    locked = _lock(meeting, upcoming=True)
+    locked = _lock(meeting, move=lifecycle.NOTIFIED)
     if locked.date < on:
         raise ValidationError(f"Ngày họp {locked.date:%d/%m/%Y} đã qua; không gửi thông báo được.")
     recipients = notice_recipients(locked)
