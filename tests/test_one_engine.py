@@ -95,9 +95,14 @@ def test_ballot_eligibility_is_the_engines(tree, personas, varied):
 
 
 def engine_counts(roll: engine.Roll) -> dict:
-    return {"on_roll": len(roll.on_roll), "official": len(roll.official),
-            "probationary": len(roll.on_roll - roll.official), "exempt": len(roll.exempt - roll.away),
-            "away": len(roll.away), "expected": len(roll.expected)}
+    """The counts by the engine's audit summary (rules.md §1), computed here from the sets."""
+    summary = engine.summarize_attendance({"attendance": []}, roll)
+    counts = {"on_roll": len(roll.on_roll), "official": len(roll.official),
+              "probationary": len(roll.on_roll - roll.official), "exempt": len(roll.exempt - roll.away),
+              "away": len(roll.away), "expected": len(roll.expected)}
+    assert {k: counts[k] for k in ("on_roll", "exempt", "away", "expected")} == {
+        k: summary[k] for k in ("on_roll", "exempt", "away", "expected")}
+    return counts
 
 
 def page_counts(roll) -> dict:
@@ -207,6 +212,17 @@ def test_the_feed_gives_a_meeting_without_an_end_the_engines_minimum(tree, perso
 # --- the late notice ----------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("days", [0, 1, 7])
+def test_the_printed_deadline_is_the_last_day_the_engine_finds_not_late(tree, days):
+    meeting = Meeting(ident="X", organization=tree["C1"], kind="regular", date=date(2025, 3, 1))
+    profile = {"notice_days_before": days}
+    deadline = services_plan.notice_deadline(meeting, profile)
+    facts_ = {"kind": "regular", "date": meeting.date}
+    assert not engine.is_notice_late({**facts_, "notice_sent_on": deadline}, profile)
+    assert engine.is_notice_late({**facts_, "notice_sent_on": deadline + timedelta(days=1)}, profile)
+    assert services_plan.notice_late(meeting, profile, deadline + timedelta(days=1))
+
+
 @pytest.fixture
 def mailable(tree, personas, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
@@ -235,3 +251,22 @@ def test_the_notice_warning_is_the_engines_late_notice(tree, mailable, monkeypat
     findings = {f["code"] for f in evaluation.evaluate(planned)["findings"]}
     assert ("NOTICE_LATE" in findings) == late
 
+
+
+@pytest.mark.parametrize("days_before", [0, 1, 2, 3])
+@pytest.mark.parametrize("kind", ["regular", "extraordinary"])
+def test_the_notice_page_marks_late_as_the_engine(tree, personas, client_for, monkeypatch, kind, days_before):
+    profile_update(tree["G"], user=None, values={"notice_days_before": 2})
+    meeting_day = date(2025, 2, 10)
+    today = meeting_day - timedelta(days=days_before)
+    monkeypatch.setattr(services_plan, "today", lambda: today)
+    planned = services_plan.meeting_create(tree["C1"], kind=kind, date=meeting_day, start=time(19, 30), place="Nhà")
+    response = client_for(personas["secretary"]).get(f"/sinh-hoat/{planned.ident}/thong-bao/")
+    profile = effective_profile_for(tree["C1"])
+    late = engine.is_notice_late({"kind": kind, "date": meeting_day, "notice_sent_on": today}, profile)
+    assert response.context["late"] == late
+    deadline = response.context["deadline"]
+    assert not engine.is_notice_late({"kind": "regular", "date": meeting_day, "notice_sent_on": deadline}, profile)
+    assert engine.is_notice_late({"kind": "regular", "date": meeting_day,
+                                  "notice_sent_on": deadline + timedelta(days=1)}, profile)
+    assert ("Đã quá hạn gửi thông báo" in response.content.decode()) == late

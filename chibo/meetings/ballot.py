@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from chibo.meetings.facts import attendance_statuses, engine_roll
+from chibo.meetings.facts import attendance_statuses
 from chibo.meetings.models import (
     Ballot,
     BallotBox,
@@ -73,7 +73,7 @@ def _voters(meeting: Meeting):
     """The cell's roll on the meeting date and the engine's verdict on it (rules.md §3): the
     eligible voters present, by member code. Four queries."""
     roll = cell_roll(meeting.organization, meeting.date)
-    facts = engine_roll(roll)
+    facts = roll.facts
     _eligible, present = engine.eligible_voters(facts, attendance_statuses(meeting))
     return roll, facts, present
 

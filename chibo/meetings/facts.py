@@ -243,15 +243,6 @@ def cell_year(cell: Organization, day: date) -> dict:
     return subtree_record(cell, date(day.year, 1, 1), day)
 
 
-def engine_roll(roll) -> engine.Roll:
-    """The engine's Roll (member codes) of a roll read for a page (`chibo.orgs.selectors.cell_roll`):
-    who is on the roll, official, exempt and away that day, for the engine to judge."""
-    entries = roll.entries
-    return engine.Roll((e.member.code for e in entries), official=(e.member.code for e in entries if e.official),
-                       exempt=(e.member.code for e in entries if e.exempt),
-                       away=(e.member.code for e in entries if e.away))
-
-
 def attendance_statuses(meeting: Meeting) -> dict[str, tuple[str, str | None]]:
     """The meeting's recorded attendance as the engine reads it: {member code: (status, reason)}.
     One query."""

@@ -38,6 +38,7 @@ from chibo.meetings.models import (
 )
 from chibo.orgs.models import Member, Membership, Organization, Role
 from chibo.plaintext import render_text
+from chibo.rules import engine
 from chibo.rules.services import effective_profile_for
 
 FINALIZED = "Biên bản cuộc họp đã hoàn tất và bị khóa, không thể sửa phần chuẩn bị."
@@ -512,8 +513,16 @@ class NoticeResult:
     warning: str | None
 
 
-def notice_deadline(meeting_day: date, days_before: int) -> date:
-    return meeting_day - timedelta(days=days_before)
+def notice_deadline(meeting: Meeting, profile: dict) -> date:
+    """The last day the notice of `meeting` may go out under `profile`, as the late-notice message
+    and the notice page print it; whether a notice is late is `notice_late` (the engine's)."""
+    return meeting.date - timedelta(days=profile["notice_days_before"])
+
+
+def notice_late(meeting: Meeting, profile: dict, sent_on: date | None) -> bool:
+    """Whether a notice of `meeting` sent on `sent_on` (None: not sent) is late under `profile`:
+    the engine's NOTICE_LATE verdict, the one the meeting page and the audit report."""
+    return engine.is_notice_late({"kind": meeting.kind, "date": meeting.date, "notice_sent_on": sent_on}, profile)
 
 
 @transaction.atomic
@@ -553,12 +562,11 @@ def notice_send(meeting: Meeting, user, *, base_url: str = "", on: date | None =
     locked.status = MeetingStatus.NOTIFIED
     locked.save(update_fields=["notice_sent_on", "status", "updated_at"])
     warning = None
-    if locked.kind != MeetingKind.EXTRAORDINARY:
-        days = effective_profile_for(cell)["notice_days_before"]
-        deadline = notice_deadline(locked.date, days)
-        if locked.notice_sent_on > deadline:
-            warning = (f"Thông báo gửi muộn: theo quy định phải gửi trước ngày họp ít nhất {days} ngày, "
-                       f"tức chậm nhất ngày {deadline:%d/%m/%Y}.")
+    profile = effective_profile_for(cell)
+    if notice_late(locked, profile, locked.notice_sent_on):
+        warning = (f"Thông báo gửi muộn: theo quy định phải gửi trước ngày họp ít nhất "
+                   f"{profile['notice_days_before']} ngày, tức chậm nhất ngày "
+                   f"{notice_deadline(locked, profile):%d/%m/%Y}.")
     return NoticeResult(notice, warning)
 
 

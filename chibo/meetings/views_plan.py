@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chibo.changelog import record as changelog
 from chibo.formhelpers import query_int, query_year, run_service
 from chibo.meetings import forms_plan, ical, planning, selectors, services_plan
-from chibo.meetings.models import CalendarToken, Meeting, MeetingDocument, MeetingKind, Task, ThematicPrep
+from chibo.meetings.models import CalendarToken, Meeting, MeetingDocument, Task, ThematicPrep
 from chibo.orgs.access import get_org_for_user, scope_for
 from chibo.orgs.models import CELL_KINDS, Member, Organization
 from chibo.plaintext import render_text
@@ -463,9 +463,8 @@ def notice_view(request, ident):
     recipients = services_plan.notice_recipients(meeting)
     data = selectors.prep_page(meeting)
     profile = effective_profile_for(meeting.organization)
-    deadline = services_plan.notice_deadline(meeting.date, profile["notice_days_before"])
-    late = meeting.kind != MeetingKind.EXTRAORDINARY and services_plan.today() > deadline and \
-        meeting.notice_sent_on is None
+    deadline = services_plan.notice_deadline(meeting, profile)
+    late = meeting.notice_sent_on is None and services_plan.notice_late(meeting, profile, services_plan.today())
     body = render_text("meetings/notice_email.txt", {
         "meeting": meeting, "cell": meeting.organization, "weekday": services_plan.weekday(meeting.date),
         "base_url": _base_url(request), "recipient": None, **data})

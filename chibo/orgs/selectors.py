@@ -2,11 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 
 from chibo.orgs import vntext
 from chibo.orgs.models import Member, MemberPeriod, Membership, Organization, Position
+from chibo.rules import engine
 
 
 @dataclass
@@ -25,32 +27,51 @@ class RollEntry:
 
 @dataclass
 class Roll:
+    """A cell's roll on a day for the pages: the members (entries) and the counts, which are the
+    rule engine's (its attendance summary of `facts`, rules.md §1: a member both exempt and away
+    counts as away only)."""
+
     day: date
     entries: list[RollEntry]
 
+    @cached_property
+    def facts(self) -> engine.Roll:
+        """The engine's Roll of these entries (member codes)."""
+        entries = self.entries
+        return engine.Roll((e.member.code for e in entries), official=(e.member.code for e in entries if e.official),
+                           exempt=(e.member.code for e in entries if e.exempt),
+                           away=(e.member.code for e in entries if e.away))
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        summary = engine.summarize_attendance({}, self.facts, {})
+        official = len(self.facts.official)
+        return {"on_roll": summary["on_roll"], "official": official, "probationary": summary["on_roll"] - official,
+                "exempt": summary["exempt"], "away": summary["away"], "expected": summary["expected"]}
+
     @property
     def on_roll(self) -> int:
-        return len(self.entries)
+        return self.counts["on_roll"]
 
     @property
     def official(self) -> int:
-        return sum(e.official for e in self.entries)
+        return self.counts["official"]
 
     @property
     def probationary(self) -> int:
-        return self.on_roll - self.official
+        return self.counts["probationary"]
 
     @property
     def exempt(self) -> int:
-        return sum(e.exempt and not e.away for e in self.entries)
+        return self.counts["exempt"]
 
     @property
     def away(self) -> int:
-        return sum(e.away for e in self.entries)
+        return self.counts["away"]
 
     @property
     def expected(self) -> int:
-        return sum(e.expected for e in self.entries)
+        return self.counts["expected"]
 
 
 def cell_roll(org: Organization, day: date) -> Roll:
