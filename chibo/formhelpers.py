@@ -1,10 +1,18 @@
-"""Small glue between forms and services: a service's ValidationError lands on the form; query
-parameters parsed strictly (a value that does not parse is a 400 with a Vietnamese message)."""
+"""Small glue between views and services, and strict query parameters.
+
+Views call a service one way: `call_service` is the core (the result, or the service's
+ValidationError); `run_service` puts the error on a form (or, given the request, in the page's
+messages) and returns None; `run_service_json` answers the JSON of the autosave endpoints.
+Query parameters are parsed strictly (a value that does not parse is a 400 with a Vietnamese
+message)."""
 
 import re
 from datetime import date, datetime
 
+from django.contrib import messages
 from django.core.exceptions import BadRequest, ValidationError
+from django.forms import BaseForm
+from django.http import HttpRequest, JsonResponse
 
 from chibo.limits import YEAR_MAX, YEAR_MIN
 
@@ -49,17 +57,65 @@ def query_date(request, name: str, default: date | None = None) -> date | None:
     raise QueryError(f"Ngày '{text[:40]}' không hợp lệ (định dạng dd/mm/yyyy).")
 
 
-def run_service(form, fn, *args, **kwargs):
-    """Call a service; on ValidationError attach its messages to the form and return None."""
+def call_service(fn, *args, **kwargs):
+    """Call a service: (its result, None), or (None, the ValidationError it raised)."""
     try:
-        return fn(*args, **kwargs)
+        return fn(*args, **kwargs), None
     except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                target = field if field in form.fields else None
-                for err in errors:
-                    form.add_error(target, err.messages[0] if hasattr(err, "messages") else str(err))
-        else:
-            for message in exc.messages:
-                form.add_error(None, message)
-        return None
+        return None, exc
+
+
+def errors_to_form(form: BaseForm, exc: ValidationError) -> None:
+    """A service's ValidationError onto the form: on the field it names, else the whole form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for err in errors:
+                form.add_error(target, err.messages[0] if hasattr(err, "messages") else str(err))
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+def run_service(target: BaseForm | HttpRequest, fn, *args, **kwargs):
+    """Call a service; on ValidationError put its messages on `target` (a form: on its fields;
+    the request: as error messages of the next page) and return None, else the result."""
+    result, exc = call_service(fn, *args, **kwargs)
+    if exc is None:
+        return result
+    if isinstance(target, BaseForm):
+        errors_to_form(target, exc)
+    else:
+        for message in exc.messages:
+            messages.error(target, message)
+    return None
+
+
+def json_error(message: str, field: str | None = None, status: int = 400) -> JsonResponse:
+    """{"ok": false, "field": ..., "error": ...} with `status`."""
+    return JsonResponse({"ok": False, "field": field, "error": message}, status=status)
+
+
+def json_service_error(exc: ValidationError) -> JsonResponse:
+    """A service's ValidationError as JSON: its first message (and field); 409 when the record
+    is frozen (code "finalized"), 400 otherwise."""
+    status = 409 if getattr(exc, "code", None) == "finalized" else 400
+    if hasattr(exc, "error_dict"):
+        field, errors = next(iter(exc.message_dict.items()))
+        return json_error(errors[0], field, status)
+    return json_error(exc.messages[0], None, status)
+
+
+def json_form_error(form: BaseForm) -> JsonResponse:
+    """The first error of an invalid form as JSON, status 400."""
+    field, errors = next(iter(form.errors.items()))
+    return json_error(errors[0], None if field == "__all__" else field)
+
+
+def run_service_json(respond, fn, *args, **kwargs) -> JsonResponse:
+    """Call a service for a JSON endpoint: `respond(result)` (a dict) on success, else
+    `json_service_error`."""
+    result, exc = call_service(fn, *args, **kwargs)
+    if exc is not None:
+        return json_service_error(exc)
+    return JsonResponse(respond(result))

@@ -9,7 +9,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
@@ -72,11 +72,7 @@ def otp_setup(request):
         raise Http404("Không rõ thao tác")
     form = forms.CodeForm(request.POST if action in ("confirm", "remove") else None)
     if action == "start":
-        try:
-            services.totp_start(user)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
+        run_service(request, services.totp_start, user)
         return redirect(f"{reverse('otp_setup')}?{urlencode({'next': request.POST.get('next', '')})}"
                         if request.POST.get("next") else "otp_setup")
     if action == "confirm" and form.is_valid():
@@ -159,12 +155,8 @@ def _own_or_admin_token(request, pk):
 @require_POST
 def feed_revoke(request, pk):
     token = _own_or_admin_token(request, pk)
-    try:
-        services_plan.calendar_token_revoke(token)
+    if run_service(request, services_plan.calendar_token_revoke, token) is not None:
         messages.success(request, "Đã thu hồi địa chỉ lịch; lịch không còn cập nhật qua địa chỉ này.")
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
     back = "feeds_admin" if request.POST.get("back") == "all" and request.user.is_superuser else "my_feeds"
     return redirect(back)
 

@@ -7,46 +7,25 @@ and 409 once the minutes are finalized; 403/404 come from the access checks befo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo import vocabulary
-from chibo.formhelpers import run_service
+from chibo.formhelpers import json_error, json_form_error, run_service, run_service_json
 from chibo.meetings import forms, selectors, services
+from chibo.meetings.access import get_meeting_for_user
 from chibo.meetings.models import (
-    Meeting,
     MeetingStatus,
     ScoreConfirmation,
     VoteKind,
     VoteMethod,
 )
-from chibo.orgs.access import Scope, scope_for
+from chibo.orgs.access import Right
 
 #: Short labels for the one-tap roll buttons (two lines at most on a 360-px phone).
 TAP_LABELS = [(t.code, *t.short) for t in vocabulary.ATTENDANCE_STATUSES]
-
-
-def get_meeting_for_user(user, ident, *, manage: bool = False, full: bool = True):
-    """The meeting if the user may read it (404 otherwise); with manage=True also 403 unless the
-    user may record its cell's meetings (Scope.can_record_org)."""
-    scope = scope_for(user)
-    if full:
-        meeting = selectors.meeting_full(ident)
-    else:
-        meeting = Meeting.objects.select_related("organization").filter(ident=ident).first()
-    if meeting is None or not scope.can_read_org(meeting.organization):
-        raise Http404("Không tìm thấy cuộc họp")
-    if manage and not scope.can_record_org(meeting.organization):
-        raise PermissionDenied("Bạn không có quyền ghi biên bản của chi bộ này.")
-    return meeting, scope
-
-
-def is_superior(scope: Scope, org) -> bool:
-    """Committee staff of a committee above the cell (or an administrator): may confirm scores."""
-    return scope.is_admin or any(org.path.startswith(root) and org.path != root for root in scope.supervise_paths)
 
 
 # --- the meeting page ----------------------------------------------------------------------
@@ -67,7 +46,7 @@ def _detail_context(request, meeting, scope, scores_form=None):
         "votes": votes,
         "can_manage": can_manage,
         "finalized": meeting.status == MeetingStatus.FINALIZED,
-        "can_confirm": is_superior(scope, meeting.organization),
+        "can_confirm": scope.is_superior_of(meeting.organization),
         # Absence reasons are personal: the recorders, the supervisors and the member themself.
         "reasons_for": None if (can_manage or scope.can_supervise_org(meeting.organization)) else scope.member_id,
         "confirmation": confirmation,
@@ -78,7 +57,7 @@ def _detail_context(request, meeting, scope, scores_form=None):
 
 @login_required
 def meeting_detail(request, ident):
-    meeting, scope = get_meeting_for_user(request.user, ident)
+    meeting, scope = get_meeting_for_user(request.user, ident, full=True)
     return render(request, "meetings/detail.html", _detail_context(request, meeting, scope))
 
 
@@ -87,7 +66,7 @@ def meeting_detail(request, ident):
 @login_required
 @require_GET
 def meeting_record(request, ident):
-    meeting, scope = get_meeting_for_user(request.user, ident, manage=True, full=False)
+    meeting, scope = get_meeting_for_user(request.user, ident, Right.RECORD)
     page = selectors.record_page(meeting)
     if meeting.status != MeetingStatus.FINALIZED:
         roll_ids = [e.member.pk for e in page["roll"].entries]
@@ -133,43 +112,25 @@ def _panel(request, meeting) -> dict:
     }
 
 
-def _error(exc: ValidationError) -> JsonResponse:
-    status = 409 if getattr(exc, "code", None) == "finalized" else 400
-    if hasattr(exc, "error_dict"):
-        field, errors = next(iter(exc.message_dict.items()))
-        return JsonResponse({"ok": False, "field": field, "error": errors[0]}, status=status)
-    return JsonResponse({"ok": False, "field": None, "error": exc.messages[0]}, status=status)
-
-
-def _form_error(form) -> JsonResponse:
-    field, errors = next(iter(form.errors.items()))
-    return JsonResponse({"ok": False, "field": None if field == "__all__" else field, "error": errors[0]},
-                        status=400)
-
-
-def _save(request, meeting, fn, *args, **kwargs) -> JsonResponse:
-    try:
-        fn(*args, **kwargs)
-    except ValidationError as exc:
-        return _error(exc)
-    return JsonResponse(_panel(request, meeting))
+def _panel_for(request, meeting):
+    """The answer of an autosave endpoint after a save: the checks panel of the meeting."""
+    return lambda _result: _panel(request, meeting)
 
 
 def _record_endpoint(request, ident, form_class):
-    meeting, _scope = get_meeting_for_user(request.user, ident, manage=True, full=False)
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.RECORD)
     if meeting.status == MeetingStatus.FINALIZED:
-        return meeting, None, JsonResponse({"ok": False, "field": None, "error": services.FINALIZED_MESSAGE},
-                                           status=409)
+        return meeting, None, json_error(services.FINALIZED_MESSAGE, status=409)
     form = form_class(request.POST, meeting=meeting) if form_class is not forms.DeleteForm else form_class(request.POST)
     if not form.is_valid():
-        return meeting, None, _form_error(form)
+        return meeting, None, json_form_error(form)
     return meeting, form.cleaned_data, None
 
 
 @login_required
 @require_GET
 def record_status(request, ident):
-    meeting, _scope = get_meeting_for_user(request.user, ident, manage=True, full=False)
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.RECORD)
     return JsonResponse(_panel(request, meeting))
 
 
@@ -179,7 +140,7 @@ def record_field(request, ident):
     meeting, data, failed = _record_endpoint(request, ident, forms.HeaderFieldForm)
     if failed:
         return failed
-    return _save(request, meeting, services.meeting_field_set, meeting, data["field"], data["parsed"])
+    return run_service_json(_panel_for(request, meeting), services.meeting_field_set, meeting, data["field"], data["parsed"])
 
 
 @login_required
@@ -188,7 +149,7 @@ def record_attendance(request, ident):
     meeting, data, failed = _record_endpoint(request, ident, forms.AttendanceForm)
     if failed:
         return failed
-    return _save(request, meeting, services.attendance_set, meeting, data["member"], data["status"], data["reason"])
+    return run_service_json(_panel_for(request, meeting), services.attendance_set, meeting, data["member"], data["status"], data["reason"])
 
 
 def _delete_or(request, ident, form_class, save, delete):
@@ -198,8 +159,8 @@ def _delete_or(request, ident, form_class, save, delete):
         return failed
     position = data.pop("position")
     if form_class is forms.DeleteForm:
-        return _save(request, meeting, delete, meeting, position)
-    return _save(request, meeting, save, meeting, position, **data)
+        return run_service_json(_panel_for(request, meeting), delete, meeting, position)
+    return run_service_json(_panel_for(request, meeting), save, meeting, position, **data)
 
 
 @login_required
@@ -225,11 +186,8 @@ def record_task(request, ident):
 @login_required
 @require_POST
 def meeting_finalize(request, ident):
-    meeting, _scope = get_meeting_for_user(request.user, ident, manage=True, full=False)
-    try:
-        services.meeting_finalize(meeting, request.user)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.RECORD)
+    if run_service(request, services.meeting_finalize, meeting, request.user) is None:
         return redirect("meeting_record", ident=meeting.ident)
     messages.success(request, "Đã hoàn tất và khóa biên bản.")
     return redirect("meeting_detail", ident=meeting.ident)
@@ -238,7 +196,7 @@ def meeting_finalize(request, ident):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_amend(request, ident):
-    meeting, _scope = get_meeting_for_user(request.user, ident, manage=True)
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.RECORD, full=True)
     if meeting.status != MeetingStatus.FINALIZED:
         messages.error(request, "Biên bản chưa hoàn tất: hãy sửa trực tiếp trên trang ghi biên bản.")
         return redirect("meeting_record", ident=meeting.ident)
@@ -257,7 +215,7 @@ def meeting_amend(request, ident):
 @login_required
 @require_POST
 def meeting_scores(request, ident):
-    meeting, scope = get_meeting_for_user(request.user, ident, manage=True)
+    meeting, scope = get_meeting_for_user(request.user, ident, Right.RECORD, full=True)
     form = forms.ScoresForm(request.POST)
     if form.is_valid() and run_service(form, services.meeting_scores_set, meeting, user=request.user,
                                          **form.cleaned_data):
@@ -270,12 +228,8 @@ def meeting_scores(request, ident):
 @login_required
 @require_POST
 def meeting_scores_adopt(request, ident):
-    meeting, _scope = get_meeting_for_user(request.user, ident, manage=True, full=False)
-    try:
-        services.meeting_scores_adopt(meeting, request.user)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.RECORD)
+    if run_service(request, services.meeting_scores_adopt, meeting, request.user) is not None:
         messages.success(request, "Đã ghi nhận hội nghị thông qua điểm đánh giá.")
     return redirect("meeting_detail", ident=meeting.ident)
 
@@ -283,13 +237,7 @@ def meeting_scores_adopt(request, ident):
 @login_required
 @require_POST
 def meeting_scores_confirm(request, ident):
-    meeting, scope = get_meeting_for_user(request.user, ident, full=False)
-    if not is_superior(scope, meeting.organization):
-        raise PermissionDenied("Chỉ cấp ủy cấp trên dự sinh hoạt mới được xác nhận điểm đánh giá.")
-    try:
-        services.meeting_scores_confirm(meeting, request.user)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.SUPERIOR)
+    if run_service(request, services.meeting_scores_confirm, meeting, request.user) is not None:
         messages.success(request, "Đã xác nhận điểm đánh giá.")
     return redirect("meeting_detail", ident=meeting.ident)

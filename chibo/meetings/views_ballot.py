@@ -8,33 +8,27 @@ named in the request); opening and closing need the chair or a manager of the ce
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo import vocabulary
+from chibo.formhelpers import call_service
 from chibo.meetings import ballot
-from chibo.meetings.models import BallotBox, Vote
-from chibo.orgs.access import scope_for
+from chibo.meetings.access import get_vote_for_user
+from chibo.meetings.models import BallotBox
 from chibo.orgs.models import Member
 
 NO_MEMBER = "Tài khoản của đồng chí chưa gắn với hồ sơ đảng viên nên không thể bỏ phiếu."
 
 
-def get_vote_for_user(user, vote_id: int):
-    """The vote and its box (or None) if the user may read the cell; 404 otherwise."""
-    scope = scope_for(user)
-    vote = Vote.objects.select_related("meeting", "meeting__organization").filter(pk=vote_id).first()
-    if vote is None or not scope.can_read_org(vote.meeting.organization):
-        raise Http404("Không tìm thấy nội dung biểu quyết")
-    box = BallotBox.objects.filter(vote=vote).first()
-    if box is not None:
-        box.vote = vote
-    return vote, box, scope
-
-
 def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+def _panel_or_error(request, vote_id, fn, *args):
+    """Run a ballot service; on ValidationError the chair's panel again with the error (400)."""
+    _result, exc = call_service(fn, *args)
+    return None if exc is None else ballot_panel(request, vote_id, error=_error_text(exc), status=400)
 
 
 @login_required
@@ -50,9 +44,8 @@ def ballot_vote(request, vote_id):
             error, status = "Nội dung này chưa được mở bỏ phiếu.", 400
         else:
             member = Member.objects.get(pk=scope.member_id)
-            try:
-                ballot.ballot_cast(box, member, request.POST.get("choice", ""))
-            except ValidationError as exc:
+            _result, exc = call_service(ballot.ballot_cast, box, member, request.POST.get("choice", ""))
+            if exc is not None:
                 error, status = _error_text(exc), 400
             else:
                 messages.success(request, "Đã ghi nhận lá phiếu của đồng chí. Phiếu kín: không ai biết đồng chí đã chọn gì.")
@@ -93,10 +86,9 @@ def ballot_panel(request, vote_id, error=None, status=200):
 @require_POST
 def ballot_open(request, vote_id):
     vote, _box = _conducted_vote(request, vote_id)
-    try:
-        ballot.ballot_open(vote, request.user)
-    except ValidationError as exc:
-        return ballot_panel(request, vote_id, error=_error_text(exc), status=400)
+    failed = _panel_or_error(request, vote_id, ballot.ballot_open, vote, request.user)
+    if failed is not None:
+        return failed
     messages.success(request, "Đã mở bỏ phiếu. Đảng viên vào trang bỏ phiếu trên điện thoại để bỏ phiếu.")
     return redirect("ballot_panel", vote_id=vote.pk)
 
@@ -107,9 +99,8 @@ def ballot_close(request, vote_id):
     vote, box = _conducted_vote(request, vote_id)
     if box is None:
         return ballot_panel(request, vote_id, error="Nội dung này chưa được mở bỏ phiếu.", status=400)
-    try:
-        ballot.ballot_close(box, request.user)
-    except ValidationError as exc:
-        return ballot_panel(request, vote_id, error=_error_text(exc), status=400)
+    failed = _panel_or_error(request, vote_id, ballot.ballot_close, box, request.user)
+    if failed is not None:
+        return failed
     messages.success(request, "Đã kết thúc bỏ phiếu và ghi kết quả vào biên bản.")
     return redirect("ballot_panel", vote_id=vote.pk)

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_GET
 
 from chibo.changelog import record as changelog
 from chibo.meetings import docs_adapter
-from chibo.meetings.models import Meeting
-from chibo.orgs.access import get_org_for_user, scope_for
+from chibo.meetings.access import get_meeting_for_user
+from chibo.orgs.access import get_org_for_user
 
 #: How a download is written in the change log (chibo.changelog).
 LABELS = {"minutes": "Biên bản", "resolution": "Nghị quyết"}
@@ -20,13 +20,6 @@ DOCUMENTS = {
     "minutes": ("bien-ban", docs_adapter.minutes_file),
     "resolution": ("nghi-quyet", docs_adapter.resolution_file),
 }
-
-
-def _meeting_for_user(user, ident) -> Meeting:
-    meeting = Meeting.objects.select_related("organization").filter(ident=ident).first()
-    if meeting is None or not scope_for(user).can_read_org(meeting.organization):
-        raise Http404("Không tìm thấy cuộc họp")
-    return meeting
 
 
 def _attachment(content: bytes, fmt: str, filename: str) -> HttpResponse:
@@ -39,7 +32,7 @@ def _attachment(content: bytes, fmt: str, filename: str) -> HttpResponse:
 @login_required
 @require_GET
 def meeting_document(request, ident, document, fmt):
-    meeting = _meeting_for_user(request.user, ident)
+    meeting, _scope = get_meeting_for_user(request.user, ident)
     slug, render = DOCUMENTS[document]
     filename = f"{slug}-{meeting.ident}.{fmt}"
     response = _attachment(render(meeting, fmt), fmt, filename)

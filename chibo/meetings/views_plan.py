@@ -9,7 +9,6 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,8 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chibo.changelog import record as changelog
 from chibo.formhelpers import query_int, query_year, run_service
 from chibo.meetings import forms_plan, ical, planning, selectors, services_plan
-from chibo.meetings.models import CalendarToken, Meeting, MeetingDocument, Task, ThematicPrep
-from chibo.orgs.access import get_org_for_user, scope_for
+from chibo.meetings.access import get_meeting_for_user
+from chibo.meetings.models import CalendarToken, MeetingDocument, Task, ThematicPrep
+from chibo.orgs.access import Right, get_org_for_user, scope_for
 from chibo.orgs.models import CELL_KINDS, Member, Organization
 from chibo.plaintext import render_text
 from chibo.rules.services import effective_profile_for
@@ -29,33 +29,11 @@ from chibo.rules.services import effective_profile_for
 MONTHS = [f"Tháng {m}" for m in range(1, 13)]
 
 
-def _call(request, fn, *args, **kwargs):
-    """Run a service; a ValidationError becomes an error message and the result None."""
-    try:
-        return fn(*args, **kwargs)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return None
-
-
-def _cell_for(user, code, *, manage=False):
-    org, scope = get_org_for_user(user, code, manage=manage)
+def _cell_for(user, code, right=Right.READ):
+    org, scope = get_org_for_user(user, code, right)
     if not org.is_cell:
         raise Http404("Không phải chi bộ")
     return org, scope
-
-
-def _meeting_for(user, ident, *, manage=False):
-    """The meeting if the user may read its cell (404 otherwise); 403 when a change is asked
-    for and the user may not manage the cell."""
-    scope = scope_for(user)
-    meeting = Meeting.objects.select_related("organization").filter(ident=ident).first()
-    if meeting is None or not scope.can_read_org(meeting.organization):
-        raise Http404("Không tìm thấy cuộc họp")
-    if manage and not scope.can_manage_org(meeting.organization):
-        raise PermissionDenied("Bạn không có quyền chuẩn bị cuộc họp này.")
-    return meeting, scope
 
 
 def _to_prep(meeting):
@@ -109,7 +87,7 @@ def meeting_list(request, code):
 @require_http_methods(["GET", "POST"])
 def plan_year_view(request, code):
     """Preview of the year plan (what will be created), and creating it."""
-    org, _scope = _cell_for(request.user, code, manage=True)
+    org, _scope = _cell_for(request.user, code, Right.MANAGE)
     if request.method == "POST":
         form = forms_plan.YearPlanForm(request.POST)
     elif "year" in request.GET:
@@ -131,11 +109,7 @@ def plan_year_view(request, code):
                 return redirect(reverse("meeting_list", args=[org.code]) + f"?nam={year}")
     changes = None
     if year:
-        try:
-            changes = services_plan.plan_preview(org, year, combine=combine)
-        except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(None, message)
+        changes = run_service(form, services_plan.plan_preview, org, year, combine=combine)
     return render(request, "meetings/plan_year.html", {"org": org, "form": form, "changes": changes,
                                                        "year": year or services_plan.today().year})
 
@@ -143,7 +117,7 @@ def plan_year_view(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def meeting_create_view(request, code):
-    org, _scope = _cell_for(request.user, code, manage=True)
+    org, _scope = _cell_for(request.user, code, Right.MANAGE)
     form = forms_plan.MeetingCreateForm(request.POST or None, initial={"date": services_plan.today()})
     if request.method == "POST" and form.is_valid():
         meeting = run_service(form, services_plan.meeting_create, org, user=request.user, **form.cleaned_data)
@@ -162,8 +136,8 @@ def meeting_create_view(request, code):
 def thematic_plan_view(request, code, year):
     org, scope = _cell_for(request.user, code)
     can_manage = scope.can_manage_org(org)
-    if request.method == "POST" and not can_manage:
-        raise PermissionDenied("Bạn không có quyền sửa kế hoạch sinh hoạt chuyên đề của chi bộ này.")
+    if request.method == "POST":
+        scope.require(org, Right.MANAGE, "Bạn không có quyền sửa kế hoạch sinh hoạt chuyên đề của chi bộ này.")
     if not 2000 <= year <= 2100:
         raise Http404("Năm không hợp lệ")
     rows = list(selectors.thematic_plan_rows(org, year))
@@ -176,7 +150,7 @@ def thematic_plan_view(request, code, year):
                                              form_kwargs={"members": members})
     if request.method == "POST" and formset.is_valid():
         data = [f.cleaned_data for f in formset.forms if f.cleaned_data]
-        saved = _call(request, services_plan.thematic_plan_save, org, year, data, request.user)
+        saved = run_service(request, services_plan.thematic_plan_save, org, year, data, request.user)
         if saved is not None:
             messages.success(request, f"Đã lưu kế hoạch sinh hoạt chuyên đề năm {year}.")
             return redirect("thematic_plan", code=org.code, year=year)
@@ -191,8 +165,8 @@ def thematic_plan_view(request, code, year):
 @login_required
 @require_POST
 def thematic_plan_report_view(request, code, year):
-    org, _scope = _cell_for(request.user, code, manage=True)
-    if _call(request, services_plan.thematic_plan_report, org, year, request.user) is not None:
+    org, _scope = _cell_for(request.user, code, Right.MANAGE)
+    if run_service(request, services_plan.thematic_plan_report, org, year, request.user) is not None:
         messages.success(request, f"Đã đánh dấu báo cáo cấp trên kế hoạch sinh hoạt chuyên đề năm {year}.")
     return redirect("thematic_plan", code=org.code, year=year)
 
@@ -201,7 +175,7 @@ def thematic_plan_report_view(request, code, year):
 def thematic_plans_subtree(request, code):
     """Committee staff: the thematic plans of every cell in the subtree, 100 cells a page.
     Four queries whatever the page size (organisation, count, cells, plans)."""
-    org, _scope = get_org_for_user(request.user, code, supervise=True)
+    org, _scope = get_org_for_user(request.user, code, Right.SUPERVISE)
     year = query_year(request, "nam", services_plan.today().year)
     cells = Organization.objects.filter(org.subtree_q(), kind__in=CELL_KINDS).order_by("path")
     page = Paginator(cells, 100).get_page(query_int(request, "trang", 1, min=1, max=10**6, label="Số trang"))
@@ -233,8 +207,8 @@ def _rows_in_order(formset, keys):
 def agenda_template_view(request, code):
     org, scope = get_org_for_user(request.user, code)
     can_edit = scope.can_supervise_org(org)
-    if request.method == "POST" and not can_edit:
-        raise PermissionDenied("Chỉ cấp ủy mới được sửa chương trình sinh hoạt mẫu.")
+    if request.method == "POST":
+        scope.require(org, Right.SUPERVISE, "Chỉ cấp ủy mới được sửa chương trình sinh hoạt mẫu.")
     items, source = services_plan.agenda_template_for(org)
     if request.method == "POST" and request.POST.get("action") == "inherit":
         services_plan.agenda_template_save(org, [], request.user)
@@ -247,7 +221,7 @@ def agenda_template_view(request, code):
         rows = _rows_in_order(formset, ("section", "title"))
         if not any(t.strip() for _s, t in rows):
             messages.error(request, "Chương trình mẫu phải có ít nhất một nội dung.")
-        elif _call(request, services_plan.agenda_template_save, org, rows, request.user) is not None:
+        elif run_service(request, services_plan.agenda_template_save, org, rows, request.user) is not None:
             messages.success(request, "Đã lưu chương trình sinh hoạt mẫu.")
             return redirect("agenda_template", code=org.code)
     return render(request, "meetings/agenda_template.html", {
@@ -260,7 +234,7 @@ def agenda_template_view(request, code):
 
 @login_required
 def meeting_prepare(request, ident):
-    meeting, scope = _meeting_for(request.user, ident)
+    meeting, scope = get_meeting_for_user(request.user, ident)
     cell = meeting.organization
     can_manage = scope.can_manage_org(cell)
     data = selectors.prep_page(meeting)
@@ -294,13 +268,13 @@ def meeting_prepare(request, ident):
 @login_required
 @require_POST
 def meeting_schedule(request, ident):
-    meeting, _scope = _meeting_for(request.user, ident, manage=True)
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
     form = forms_plan.ScheduleForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
             for e in errors:
                 messages.error(request, e)
-    elif _call(request, services_plan.meeting_schedule_set, meeting, **form.cleaned_data) is not None:
+    elif run_service(request, services_plan.meeting_schedule_set, meeting, **form.cleaned_data) is not None:
         messages.success(request, "Đã lưu thời gian, địa điểm.")
     return _to_prep(meeting)
 
@@ -308,14 +282,14 @@ def meeting_schedule(request, ident):
 @login_required
 @require_http_methods(["GET", "POST"])
 def agenda_edit(request, ident):
-    meeting, _scope = _meeting_for(request.user, ident, manage=True)
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
     items = list(meeting.agenda.order_by("position"))
     initial = [{"order": i + 1, "section": a.section, "title": a.title, "notes": a.notes} for i, a in enumerate(items)]
     initial += [{"section": planning.BODY}] * 3
     formset = forms_plan.AgendaFormSet(request.POST or None, initial=initial, prefix="ct")
     if request.method == "POST" and formset.is_valid():
         rows = _rows_in_order(formset, ("section", "title", "notes"))
-        if _call(request, services_plan.agenda_save, meeting, rows) is not None:
+        if run_service(request, services_plan.agenda_save, meeting, rows) is not None:
             messages.success(request, "Đã lưu chương trình sinh hoạt.")
             return _to_prep(meeting)
     return render(request, "meetings/prep_agenda.html", {"meeting": meeting, "formset": formset})
@@ -324,8 +298,8 @@ def agenda_edit(request, ident):
 @login_required
 @require_POST
 def agenda_reset(request, ident):
-    meeting, _scope = _meeting_for(request.user, ident, manage=True)
-    if _call(request, services_plan.agenda_from_template, meeting) is not None:
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    if run_service(request, services_plan.agenda_from_template, meeting) is not None:
         messages.success(request, "Đã lập lại chương trình theo mẫu.")
     return _to_prep(meeting)
 
@@ -339,12 +313,12 @@ def _form_errors(request, form):
 @login_required
 @require_POST
 def thematic_prep_edit(request, ident):
-    meeting, _scope = _meeting_for(request.user, ident, manage=True)
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
     form = forms_plan.ThematicPrepForm(request.POST, request.FILES,
                                        members=forms_plan.roll_members(meeting.organization, meeting.date))
     if not form.is_valid():
         _form_errors(request, form)
-    elif _call(request, services_plan.thematic_prep_save, meeting, **form.cleaned_data) is not None:
+    elif run_service(request, services_plan.thematic_prep_save, meeting, **form.cleaned_data) is not None:
         messages.success(request, "Đã lưu phần chuẩn bị chuyên đề.")
     return _to_prep(meeting)
 
@@ -352,8 +326,8 @@ def thematic_prep_edit(request, ident):
 @login_required
 @require_POST
 def thematic_prep_approve(request, ident):
-    meeting, _scope = _meeting_for(request.user, ident, manage=True)
-    if _call(request, services_plan.thematic_prep_approve, meeting, request.user) is not None:
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    if run_service(request, services_plan.thematic_prep_approve, meeting, request.user) is not None:
         messages.success(request, "Chi ủy đã duyệt bài đề dẫn.")
     return _to_prep(meeting)
 
@@ -361,12 +335,12 @@ def thematic_prep_approve(request, ident):
 @login_required
 @require_POST
 def contribution_add(request, ident):
-    meeting, _scope = _meeting_for(request.user, ident, manage=True)
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
     form = forms_plan.ContributionForm(request.POST,
                                        members=forms_plan.roll_members(meeting.organization, meeting.date))
     if not form.is_valid():
         _form_errors(request, form)
-    elif _call(request, services_plan.contribution_add, meeting, **form.cleaned_data) is not None:
+    elif run_service(request, services_plan.contribution_add, meeting, **form.cleaned_data) is not None:
         messages.success(request, "Đã phân công tham luận.")
     return _to_prep(meeting)
 
@@ -374,8 +348,8 @@ def contribution_add(request, ident):
 @login_required
 @require_POST
 def contribution_delete(request, ident, pk):
-    meeting, _scope = _meeting_for(request.user, ident, manage=True)
-    if _call(request, services_plan.contribution_delete, meeting, pk):
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    if run_service(request, services_plan.contribution_delete, meeting, pk):
         messages.success(request, "Đã bỏ phân công tham luận.")
     return _to_prep(meeting)
 
@@ -383,11 +357,11 @@ def contribution_delete(request, ident, pk):
 @login_required
 @require_POST
 def document_upload(request, ident):
-    meeting, _scope = _meeting_for(request.user, ident, manage=True)
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
     form = forms_plan.DocumentForm(request.POST, request.FILES)
     if not form.is_valid():
         _form_errors(request, form)
-    elif _call(request, services_plan.document_add, meeting, **form.cleaned_data) is not None:
+    elif run_service(request, services_plan.document_add, meeting, **form.cleaned_data) is not None:
         messages.success(request, "Đã tải lên tài liệu.")
     return _to_prep(meeting)
 
@@ -395,8 +369,8 @@ def document_upload(request, ident):
 @login_required
 @require_POST
 def document_delete(request, ident, pk):
-    meeting, _scope = _meeting_for(request.user, ident, manage=True)
-    if _call(request, services_plan.document_delete, meeting, pk):
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    if run_service(request, services_plan.document_delete, meeting, pk):
         messages.success(request, "Đã xóa tài liệu.")
     return _to_prep(meeting)
 
@@ -421,7 +395,7 @@ def _file_response(field, title=""):
 @require_GET
 def document_download(request, ident, pk):
     """Only users who may read the cell: files are never served from a public media URL."""
-    meeting, _scope = _meeting_for(request.user, ident)
+    meeting, _scope = get_meeting_for_user(request.user, ident)
     doc = MeetingDocument.objects.filter(meeting=meeting, pk=pk).first()
     if doc is None:
         raise Http404("Không tìm thấy tài liệu")
@@ -433,7 +407,7 @@ def document_download(request, ident, pk):
 @login_required
 @require_GET
 def presentation_download(request, ident):
-    meeting, _scope = _meeting_for(request.user, ident)
+    meeting, _scope = get_meeting_for_user(request.user, ident)
     prep = ThematicPrep.objects.filter(meeting=meeting).first()
     if prep is None:
         raise Http404("Không có bài đề dẫn")
@@ -452,9 +426,9 @@ def _base_url(request) -> str:
 @require_http_methods(["GET", "POST"])
 def notice_view(request, ident):
     """GET: who will receive the notice and what it says; POST: send it."""
-    meeting, _scope = _meeting_for(request.user, ident, manage=True)
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
     if request.method == "POST":
-        result = _call(request, services_plan.notice_send, meeting, request.user, base_url=_base_url(request))
+        result = run_service(request, services_plan.notice_send, meeting, request.user, base_url=_base_url(request))
         if result is not None:
             messages.success(request, f"Đã gửi thông báo đến {len(result.notice.recipients)} người nhận.")
             if result.warning:
@@ -478,7 +452,7 @@ def notice_view(request, ident):
 
 def _own_meeting(request, ident):
     """An upcoming meeting of the logged-in member's own current cell (404 otherwise)."""
-    meeting, scope = _meeting_for(request.user, ident)
+    meeting, scope = get_meeting_for_user(request.user, ident)
     if not scope.member_id or meeting.organization.path not in scope.member_paths:
         raise Http404("Không tìm thấy cuộc họp của chi bộ đồng chí")
     return meeting, Member.objects.get(pk=scope.member_id)
@@ -498,7 +472,7 @@ def absence_send(request, ident):
     form = forms_plan.AbsenceForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
-    elif _call(request, services_plan.absence_notice_send, meeting, member, form.cleaned_data["reason"]):
+    elif run_service(request, services_plan.absence_notice_send, meeting, member, form.cleaned_data["reason"]):
         messages.success(request, f"Đã gửi báo vắng cuộc họp ngày {meeting.date:%d/%m/%Y}.")
     return _back(request)
 
@@ -507,7 +481,7 @@ def absence_send(request, ident):
 @require_POST
 def absence_withdraw(request, ident):
     meeting, member = _own_meeting(request, ident)
-    if _call(request, services_plan.absence_notice_withdraw, meeting, member):
+    if run_service(request, services_plan.absence_notice_withdraw, meeting, member):
         messages.success(request, f"Đã rút báo vắng cuộc họp ngày {meeting.date:%d/%m/%Y}.")
     return _back(request)
 
@@ -555,7 +529,7 @@ def task_done(request, pk):
     form = forms_plan.TaskDoneForm(request.POST)
     if not form.is_valid():
         _form_errors(request, form)
-    elif _call(request, services_plan.task_mark_done, task, task.assignee, form.cleaned_data["note"],
+    elif run_service(request, services_plan.task_mark_done, task, task.assignee, form.cleaned_data["note"],
                form.cleaned_data["on"]):
         messages.success(request, "Đã báo hoàn thành nhiệm vụ.")
     return redirect("my_page")
@@ -568,7 +542,7 @@ def task_done(request, pk):
 def calendar_token_cell(request, code):
     """Create (or, with regenerate, replace) the cell's feed token. The cell feed is for those
     who run the cell; members subscribe to their own feed, which follows their current cell."""
-    org, _scope = _cell_for(request.user, code, manage=True)
+    org, _scope = _cell_for(request.user, code, Right.MANAGE)
     if request.POST.get("action") == "regenerate":
         services_plan.calendar_token_regenerate(user=request.user, organization=org)
         messages.success(request, "Đã tạo địa chỉ lịch mới; địa chỉ cũ không còn dùng được.")

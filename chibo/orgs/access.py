@@ -11,9 +11,15 @@ read and which it may change:
 - member: reads its own current cell, its own record and tasks.
 
 Who may do what is written down in docs/permissions.md; the access tests enforce it.
+
+Views look a record up through one helper per kind of record, the right they need given as an
+argument (`Right`): `get_org_for_user`, `get_member_for_user` here, `get_meeting_for_user` in
+`chibo/meetings/access.py`. A record outside the read scope answers 404 (its existence is not
+revealed); a readable record without the right answers 403.
 """
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import reduce
 from operator import or_
 
@@ -22,6 +28,25 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from chibo.orgs.models import Member, Membership, Organization, Role
+
+
+class Right(StrEnum):
+    """What a view needs to do with an organisation (or a record of it)."""
+
+    READ = "read"  # see it: Scope.can_read_org
+    MANAGE = "manage"  # run the cell: plan, prepare, keep the roll (Scope.can_manage_org)
+    RECORD = "record"  # record, finalize, amend, score its meetings (Scope.can_record_org)
+    SUPERVISE = "supervise"  # superior committee work on its subtree (Scope.can_supervise_org)
+    SUPERIOR = "superior"  # from strictly above it: confirm scores, edit it (Scope.is_superior_of)
+
+
+#: The 403 message when a readable organisation is asked for a right the user does not hold.
+DENIED = {
+    Right.MANAGE: "Bạn không có quyền thay đổi dữ liệu của tổ chức này.",
+    Right.RECORD: "Bạn không có quyền ghi biên bản của chi bộ này.",
+    Right.SUPERVISE: "Chỉ cấp ủy cấp trên mới được thực hiện thao tác này.",
+    Right.SUPERIOR: "Chỉ cấp ủy cấp trên mới được thực hiện thao tác này.",
+}
 
 
 @dataclass(frozen=True)
@@ -77,14 +102,42 @@ class Scope:
         return self.is_admin or self._under(org.path, self.manage_paths + self.designated_paths)
 
     def can_supervise_org(self, org: Organization) -> bool:
-        """Superior committee work: profiles, visits, confirming scores, editing the tree."""
+        """Superior committee work on `org` and its subtree: profiles, agenda templates, thematic
+        plans, visits, transfers."""
         return self.is_admin or self._under(org.path, self.supervise_paths)
 
+    def is_superior_of(self, org: Organization) -> bool:
+        """Committee staff of a committee strictly above `org` (or an administrator): may confirm
+        its meetings' scores and edit its record. A committee's staff do not act from above on
+        their own node."""
+        return self.is_admin or any(org.path.startswith(root) and org.path != root for root in self.supervise_paths)
+
+    def can_edit_org(self, org: Organization) -> bool:
+        """Edit this organisation's own record (name, kind, parent): only from strictly above."""
+        return self.is_superior_of(org)
+
     def can_edit_structure(self, org: Organization) -> bool:
-        """Create/edit organisations strictly below a supervised one (or anything for admins)."""
-        if self.is_admin:
-            return True
-        return any(org.path.startswith(r) for r in self.supervise_paths)
+        """Create organisations under `org`: the new ones are then strictly below a supervised
+        organisation, which is the structure rule (docs/permissions.md). So a committee adds
+        units under its own node and anywhere in its subtree, while its own node is edited only
+        from above (`can_edit_org`)."""
+        return self.can_supervise_org(org)
+
+    def has_right(self, org: Organization, right: Right) -> bool:
+        """Whether the user holds `right` on `org`."""
+        return {
+            Right.READ: self.can_read_org,
+            Right.MANAGE: self.can_manage_org,
+            Right.RECORD: self.can_record_org,
+            Right.SUPERVISE: self.can_supervise_org,
+            Right.SUPERIOR: self.is_superior_of,
+        }[Right(right)](org)
+
+    def require(self, org: Organization, right: Right, denied: str | None = None) -> None:
+        """403 (PermissionDenied with `denied` or the right's message) unless the user holds
+        `right` on `org`. Reading is checked before, by the lookup helpers, as a 404."""
+        if not self.has_right(org, right):
+            raise PermissionDenied(denied or DENIED.get(Right(right), "Bạn không có quyền thực hiện thao tác này."))
 
     # --- members -----------------------------------------------------------
     def member_q(self) -> Q:
@@ -173,24 +226,32 @@ def _member_id(user):
     return Member.objects.filter(user=user).values_list("pk", flat=True).first()
 
 
-def get_org_for_user(user, code: str, *, manage: bool = False, supervise: bool = False) -> tuple[Organization, Scope]:
-    """The organisation if the user may read it (404 otherwise: its existence is not revealed)."""
+def get_org_for_user(user, code: str, right: Right = Right.READ, *,
+                     denied: str | None = None) -> tuple[Organization, Scope]:
+    """The organisation if the user may read it (404 otherwise: its existence is not revealed),
+    and 403 unless the user holds `right` on it."""
     scope = scope_for(user)
     org = Organization.objects.filter(code=code).select_related("parent").first()
     if org is None or not scope.can_read_org(org):
         raise Http404("Không tìm thấy tổ chức")
-    if manage and not scope.can_manage_org(org):
-        raise PermissionDenied("Bạn không có quyền thay đổi dữ liệu của tổ chức này.")
-    if supervise and not scope.can_supervise_org(org):
-        raise PermissionDenied("Chỉ cấp ủy cấp trên mới được thực hiện thao tác này.")
+    scope.require(org, right, denied)
     return org, scope
 
 
-def get_member_for_user(user, code: str, *, manage: bool = False) -> tuple[Member, Scope]:
+#: The rights on a member record: read it (Scope.can_read_member) or change it (can_manage_member).
+MEMBER_RIGHTS = (Right.READ, Right.MANAGE)
+
+
+def get_member_for_user(user, code: str, right: Right = Right.READ, *,
+                        denied: str | None = None) -> tuple[Member, Scope]:
+    """The member if the user may see them (404 otherwise), and 403 unless the user holds `right`
+    on the record: READ or MANAGE (only while the member is on a roll the user manages)."""
+    if right not in MEMBER_RIGHTS:
+        raise ValueError(f"Không có quyền '{right}' trên hồ sơ đảng viên")
     scope = scope_for(user)
     member = Member.objects.filter(code=code).first()
     if member is None or not scope.can_read_member(member):
         raise Http404("Không tìm thấy đảng viên")
-    if manage and not scope.can_manage_member(member):
-        raise PermissionDenied("Bạn không có quyền sửa hồ sơ đảng viên này.")
+    if right == Right.MANAGE and not scope.can_manage_member(member):
+        raise PermissionDenied(denied or "Bạn không có quyền sửa hồ sơ đảng viên này.")
     return member, scope

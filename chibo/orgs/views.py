@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from chibo.formhelpers import query_date, run_service
 from chibo.orgs import forms, member_import, selectors, services
-from chibo.orgs.access import get_member_for_user, get_org_for_user, scope_for
+from chibo.orgs.access import Right, get_member_for_user, get_org_for_user, scope_for
 from chibo.orgs.models import CELL_KINDS, Organization
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -58,8 +58,7 @@ def org_tree(request):
 def org_detail(request, code):
     org, scope = get_org_for_user(request.user, code)
     day = query_date(request, "ngay", today())
-    can_edit_org = scope.is_admin or (org.parent is not None and scope.can_supervise_org(org.parent))
-    context = {"org": org, "day": day, "can_manage": scope.can_manage_org(org), "can_edit_org": can_edit_org,
+    context = {"org": org, "day": day, "can_manage": scope.can_manage_org(org), "can_edit_org": scope.can_edit_org(org),
                "can_edit_structure": scope.can_edit_structure(org), "ancestors": org.ancestors()}
     if org.kind in CELL_KINDS:
         context["roll"] = selectors.cell_roll(org, day)
@@ -80,7 +79,7 @@ def org_create(request):
     parent_code = request.GET.get("parent") or request.POST.get("parent")
     if parent_code:
         parent, _ = get_org_for_user(request.user, parent_code)
-    if not (scope.is_admin or (parent is not None and scope.can_supervise_org(parent))):
+    if not (scope.is_admin or (parent is not None and scope.can_edit_structure(parent))):
         raise PermissionDenied("Bạn không có quyền tạo tổ chức ở đây.")
     parents = scope.orgs() if scope.is_admin else Organization.objects.filter(scope.paths_q(scope.supervise_paths, ""))
     form = forms.OrganizationForm(request.POST or None, parents=parents,
@@ -100,9 +99,8 @@ def org_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def org_edit(request, code):
-    org, scope = get_org_for_user(request.user, code)
-    if not (scope.is_admin or (org.parent and scope.can_supervise_org(org.parent))):
-        raise PermissionDenied("Chỉ cấp ủy cấp trên mới được sửa thông tin tổ chức này.")
+    org, scope = get_org_for_user(request.user, code, Right.SUPERIOR,
+                                  denied="Chỉ cấp ủy cấp trên mới được sửa thông tin tổ chức này.")
     parents = scope.orgs() if scope.is_admin else Organization.objects.filter(scope.paths_q(scope.supervise_paths, ""))
     initial = {"code": org.code, "name": org.name, "kind": org.kind, "parent": org.parent.code if org.parent else None,
                "established_on": org.established_on, "locality": org.locality, "address": org.address}
@@ -151,7 +149,7 @@ def member_detail(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_create(request, code):
-    org, _ = get_org_for_user(request.user, code, manage=True)
+    org, _ = get_org_for_user(request.user, code, Right.MANAGE)
     form = forms.NewMemberForm(request.POST or None, initial={"start": today()})
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -166,7 +164,7 @@ def member_create(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_edit(request, code):
-    member, _ = get_member_for_user(request.user, code, manage=True)
+    member, _ = get_member_for_user(request.user, code, Right.MANAGE)
     initial = {f: getattr(member, f) for f in ("code", *services.MEMBER_FIELDS)}
     form = forms.MemberForm(request.POST or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
@@ -181,7 +179,7 @@ def member_edit(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_transfer(request, code):
-    member, scope = get_member_for_user(request.user, code, manage=True)
+    member, scope = get_member_for_user(request.user, code, Right.MANAGE)
     current = member.memberships.filter(end__isnull=True).select_related("organization").first()
     if current is None or not scope.can_supervise_org(current.organization):
         raise PermissionDenied("Việc chuyển sinh hoạt do cấp ủy cấp trên thực hiện.")
@@ -200,7 +198,7 @@ def member_transfer(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def period_add(request, code):
-    member, _ = get_member_for_user(request.user, code, manage=True)
+    member, _ = get_member_for_user(request.user, code, Right.MANAGE)
     form = forms.PeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if run_service(form, services.period_add, member, **form.cleaned_data):
@@ -213,7 +211,7 @@ def period_add(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def position_add(request, code):
-    member, scope = get_member_for_user(request.user, code, manage=True)
+    member, scope = get_member_for_user(request.user, code, Right.MANAGE)
     cell = member.memberships.filter(end__isnull=True).select_related("organization").first()
     if cell is None:
         raise PermissionDenied("Đảng viên hiện không sinh hoạt tại chi bộ nào.")
@@ -236,7 +234,7 @@ def member_import_template(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def member_import_view(request, code):
-    org, scope = get_org_for_user(request.user, code, manage=True)
+    org, scope = get_org_for_user(request.user, code, Right.MANAGE)
     form = forms.MemberImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():

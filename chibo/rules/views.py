@@ -1,11 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from chibo.formhelpers import run_service
-from chibo.orgs.access import get_org_for_user
+from chibo.orgs.access import Right, get_org_for_user
 from chibo.rules import services
 from chibo.rules.forms import ProfileForm
 from chibo.rules.models import RuleProfile, RuleProfileChange
@@ -17,8 +16,8 @@ from chibo.rules.profile import PROFILE_LABELS
 def rule_profile(request, code):
     org, scope = get_org_for_user(request.user, code)
     can_edit = scope.can_supervise_org(org)
-    if request.method == "POST" and not can_edit:
-        raise PermissionDenied("Chỉ cấp ủy của tổ chức này hoặc cấp trên mới được sửa bộ quy tắc.")
+    if request.method == "POST":
+        scope.require(org, Right.SUPERVISE, "Chỉ cấp ủy của tổ chức này hoặc cấp trên mới được sửa bộ quy tắc.")
     own = RuleProfile.objects.filter(organization=org).values_list("values", flat=True).first() or {}
     form = ProfileForm(request.POST or None, initial=own)
     if request.method == "POST" and form.is_valid():
