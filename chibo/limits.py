@@ -17,6 +17,7 @@ from datetime import date
 TEXT_LIMITS: dict[str, int] = {
     "speech.summary": 3_000,  # tóm tắt một ý kiến phát biểu
     "meeting.conclusion": 10_000,  # kết luận của chủ trì
+    "meeting.cancel_reason": 500,  # lý do hủy cuộc họp (Meeting.cancel_reason)
     "meeting.resolution_text": 20_000,  # nội dung nghị quyết
     "task.description": 1_000,  # nhiệm vụ được giao
     "task.done_note": 2_000,  # kết quả thực hiện nhiệm vụ

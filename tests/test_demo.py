@@ -2,7 +2,7 @@
 
 import io
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -96,6 +96,10 @@ def test_amendment_ballot_notices_and_tasks(demo):
                                                                                                  "TT-C2": 1}
     assert AbsenceNotice.objects.filter(member__user__username="dangvien1", meeting=upcoming).exists()
     assert Meeting.objects.filter(status=MeetingStatus.PLANNED, date__gt=TODAY).count() == 47  # 2026, C1's first notified
+    cancelled = Meeting.objects.get(status=MeetingStatus.CANCELLED)
+    assert (cancelled.organization.code, cancelled.kind, cancelled.date) == ("TT-C4", "extraordinary",
+                                                                             TODAY + timedelta(days=10))
+    assert cancelled.cancel_reason == "Trùng lịch kiểm tra học kỳ của nhà trường; chuyển sang tháng sau"
     open_tasks = Task.objects.filter(done_on__isnull=True)
     assert open_tasks.filter(due__gte=TODAY).count() == 4  # one per cell, due in two weeks
     assert open_tasks.filter(due__lt=TODAY).count() == 4  # one per cell, overdue

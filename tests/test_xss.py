@@ -240,7 +240,7 @@ def world(tree, personas, meeting, settings, tmp_path, monkeypatch):
     """Every model with a writable text field has rows that pages show: C1's held meeting (guest,
     excused absence, speech, votes including a counted secret ballot, task done, finalized then
     amended), an upcoming meeting (agenda, document, absence notice), a thematic meeting (topic,
-    contribution), the year's thematic plan, the committee's agenda template, an away period, a
+    contribution), a cancelled meeting (its reason), the year's thematic plan, the committee's agenda template, an away period, a
     position, a visit, a rule profile change and calendar tokens; then every field is overwritten
     with its payload."""
     settings.MEDIA_ROOT = tmp_path
@@ -290,6 +290,8 @@ def world(tree, personas, meeting, settings, tmp_path, monkeypatch):
     Contribution.objects.create(meeting=thematic, member=tree["M2"], title="Tham luận")
     ThematicPlan.objects.create(organization=tree["C1"], year=2025, quarter=1, topic="Chuyển đổi số",
                                 presenter=tree["M1"])
+    called_off = services_plan.meeting_create(tree["C1"], kind="regular", date=date(2025, 3, 3), place="Trụ sở")
+    services.meeting_cancel(called_off, personas["secretary"], "Mưa bão")
     services_plan.calendar_token_get(user=personas["admin"], organization=tree["C1"])
     services_plan.calendar_token_get(user=personas["member"], member=tree["M2"])
 

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 
-from chibo.meetings.models import Attendance, Guest, Meeting, Speech, Task, Vote
+from chibo.meetings.models import Attendance, Guest, Meeting, MeetingStatus, Speech, Task, Vote
 from chibo.orgs.models import Member, MemberPeriod, Membership, Organization
 from chibo.rules import engine
 from chibo.rules.models import RuleProfile
@@ -146,7 +146,9 @@ def read_meetings(mq, code_of: dict[int, str], member_code: dict[int, str]) -> I
 
 
 def meeting_query(org_ids: list[int], date_from: date | None, date_to: date | None):
-    mq = Meeting.objects.filter(organization__in=org_ids)
+    """The meetings the record holds for the engine and the bundle: a cancelled meeting was never
+    held, so it neither counts for its month nor travels in a bundle (which has no status)."""
+    mq = Meeting.objects.filter(organization__in=org_ids).exclude(status=MeetingStatus.CANCELLED)
     if date_from:
         mq = mq.filter(date__gte=date_from)
     if date_to:

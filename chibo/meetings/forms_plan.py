@@ -146,6 +146,11 @@ class AbsenceForm(VietnameseErrorsMixin, forms.Form):
     reason = forms.CharField(label="Lý do vắng mặt", max_length=255)
 
 
+class CancelForm(VietnameseErrorsMixin, forms.Form):
+    reason = long_text_field("Lý do hủy", "meeting.cancel_reason", required=True,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class TaskDoneForm(VietnameseErrorsMixin, forms.Form):
     note = long_text_field("Kết quả thực hiện", "task.done_note", required=True,
                            widget=forms.Textarea(attrs={"rows": 2}))

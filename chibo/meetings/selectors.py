@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q
 
+from chibo.meetings import lifecycle
 from chibo.meetings.models import Attendance, Meeting, Speech, Task, Vote
 from chibo.rules import engine
 
@@ -209,12 +210,14 @@ def current_cell_ids(member_id) -> list[int]:
 
 
 def upcoming_for_member(member_id, cell_ids, on, limit=6):
-    """The next meetings (not yet held) of the member's current cell(s), with agenda, documents and
-    the member's own absence notice (`my_absence`, a list of 0 or 1). Four queries."""
+    """The next meetings (not yet held, or called off: the member must learn it) of the member's
+    current cell(s), with agenda, documents and the member's own absence notice (`my_absence`, a
+    list of 0 or 1). Four queries."""
     from chibo.meetings.models import AbsenceNotice, AgendaItem, MeetingDocument
 
     return list(
-        Meeting.objects.filter(organization_id__in=cell_ids, date__gte=on, status__in=["planned", "notified"])
+        Meeting.objects.filter(organization_id__in=cell_ids, date__gte=on,
+                               status__in=[*lifecycle.UPCOMING, lifecycle.CANCELLED])
         .select_related("organization")
         .prefetch_related(
             Prefetch("agenda", queryset=AgendaItem.objects.order_by("position")),

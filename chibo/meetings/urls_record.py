@@ -12,6 +12,7 @@ urlpatterns = [
     path("sinh-hoat/<str:ident>/ghi/phat-bieu/", views.record_speech, name="record_speech"),
     path("sinh-hoat/<str:ident>/ghi/bieu-quyet/", views.record_vote, name="record_vote"),
     path("sinh-hoat/<str:ident>/ghi/nhiem-vu/", views.record_task, name="record_task"),
+    path("sinh-hoat/<str:ident>/da-hop/", views.meeting_mark_held, name="meeting_mark_held"),
     path("sinh-hoat/<str:ident>/hoan-tat/", views.meeting_finalize, name="meeting_finalize"),
     path("sinh-hoat/<str:ident>/dinh-chinh/", views.meeting_amend, name="meeting_amend"),
     path("sinh-hoat/<str:ident>/danh-gia/", views.meeting_scores, name="meeting_scores"),

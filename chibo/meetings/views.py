@@ -10,11 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chibo import vocabulary
 from chibo.formhelpers import json_error, json_form_error, run_service, run_service_json
-from chibo.meetings import forms, selectors, services
+from chibo.meetings import forms, lifecycle, selectors, services
 from chibo.meetings.access import get_meeting_for_user
 from chibo.meetings.models import (
     MeetingStatus,
@@ -38,14 +39,22 @@ def _detail_context(request, meeting, scope, scores_form=None):
         scores_form = forms.ScoresForm(initial={"preparation": meeting.score_preparation,
                                                 "conduct": meeting.score_conduct,
                                                 "principles": meeting.score_principles})
-    verdict = selectors.meeting_verdict(meeting)
-    votes = [(v, verdict["votes"].get(v.position)) for v in meeting.votes.all()]
+    cancelled = meeting.status == MeetingStatus.CANCELLED
+    # A cancelled meeting was never held: the engine has nothing to judge (chibo.meetings.facts).
+    verdict = None if cancelled else selectors.meeting_verdict(meeting)
+    votes = [(v, verdict["votes"].get(v.position) if verdict else None) for v in meeting.votes.all()]
+    upcoming = meeting.status in lifecycle.UPCOMING
     return {
         "meeting": meeting,
         "verdict": verdict,
         "votes": votes,
         "can_manage": can_manage,
+        "can_prepare": scope.can_manage_org(meeting.organization),
         "finalized": meeting.status == MeetingStatus.FINALIZED,
+        "cancelled": cancelled,
+        "upcoming": upcoming,
+        # Held: the meeting's day has come (recording its roll also marks it held).
+        "can_mark_held": upcoming and meeting.date <= timezone.localdate(),
         "can_confirm": scope.is_superior_of(meeting.organization),
         # Absence reasons are personal: the recorders, the supervisors and the member themself.
         "reasons_for": None if (can_manage or scope.can_supervise_org(meeting.organization)) else scope.member_id,
@@ -67,6 +76,9 @@ def meeting_detail(request, ident):
 @require_GET
 def meeting_record(request, ident):
     meeting, scope = get_meeting_for_user(request.user, ident, Right.RECORD)
+    if meeting.status == MeetingStatus.CANCELLED:
+        messages.error(request, services.CANCELLED_MESSAGE)
+        return redirect("meeting_detail", ident=meeting.ident)
     page = selectors.record_page(meeting)
     if meeting.status != MeetingStatus.FINALIZED:
         roll_ids = [e.member.pk for e in page["roll"].entries]
@@ -131,6 +143,8 @@ def _record_endpoint(request, ident, form_class):
 @require_GET
 def record_status(request, ident):
     meeting, _scope = get_meeting_for_user(request.user, ident, Right.RECORD)
+    if meeting.status == MeetingStatus.CANCELLED:
+        return json_error(services.CANCELLED_MESSAGE, status=409)
     return JsonResponse(_panel(request, meeting))
 
 
@@ -182,6 +196,16 @@ def record_task(request, ident):
 
 
 # --- finalize, amend ---------------------------------------------------------------------------
+
+@login_required
+@require_POST
+def meeting_mark_held(request, ident):
+    """The meeting has taken place: it may now be finalized (recording its roll does this too)."""
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.RECORD)
+    if run_service(request, services.meeting_mark_held, meeting, request.user) is not None:
+        messages.success(request, "Đã ghi nhận cuộc họp đã diễn ra. Ghi đủ biên bản rồi bấm Hoàn tất.")
+    return redirect("meeting_detail", ident=meeting.ident)
+
 
 @login_required
 @require_POST

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 from chibo.changelog import record as changelog
 from chibo.meetings import docs_adapter
 from chibo.meetings.access import get_meeting_for_user
+from chibo.meetings.models import MeetingStatus
 from chibo.orgs.access import get_org_for_user
 
 #: How a download is written in the change log (chibo.changelog).
@@ -33,6 +34,8 @@ def _attachment(content: bytes, fmt: str, filename: str) -> HttpResponse:
 @require_GET
 def meeting_document(request, ident, document, fmt):
     meeting, _scope = get_meeting_for_user(request.user, ident)
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise Http404("Cuộc họp đã bị hủy: không có biên bản, nghị quyết")
     slug, render = DOCUMENTS[document]
     filename = f"{slug}-{meeting.ident}.{fmt}"
     response = _attachment(render(meeting, fmt), fmt, filename)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chibo.changelog import record as changelog
 from chibo.formhelpers import query_int, query_year, run_service
-from chibo.meetings import forms_plan, ical, planning, selectors, services_plan
+from chibo.meetings import forms_plan, ical, lifecycle, planning, selectors, services, services_plan
 from chibo.meetings.access import get_meeting_for_user
 from chibo.meetings.models import CalendarToken, MeetingDocument, Task, ThematicPrep
 from chibo.orgs.access import Right, get_org_for_user, scope_for
@@ -420,6 +420,23 @@ def presentation_download(request, ident):
 
 def _base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request, ident):
+    """Call off a meeting still planned or notified, with its reason (shown on the meeting's page,
+    the cell's list and the members' page)."""
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    refusal = lifecycle.refusal(meeting.status, lifecycle.CANCELLED)
+    form = forms_plan.CancelForm(request.POST or None)
+    if request.method == "POST" and refusal is None and form.is_valid():
+        if run_service(form, services.meeting_cancel, meeting, request.user, form.cleaned_data["reason"]):
+            messages.success(request, "Đã hủy cuộc họp. Nếu đã gửi thông báo, hãy báo cho đảng viên biết.")
+            return redirect("meeting_detail", ident=meeting.ident)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/cancel.html", {"meeting": meeting, "form": form, "refusal": refusal},
+                  status=409 if refusal and request.method == "POST" else status)
 
 
 @login_required

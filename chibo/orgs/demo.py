@@ -23,7 +23,8 @@ States the demo shows:
 - Tasks: done, open (due later) and overdue.
 - Coming up: TT-C1's next meeting notified (notice sent, no mail leaves the machine) with two
   absence notices, one from `dangvien1`; TT-C2's next meeting planned with `dangvien2`'s
-  absence notice; every other future meeting planned with the committee's agenda.
+  absence notice; an extraordinary meeting of TT-C4 cancelled with its reason; every other future
+  meeting planned with the committee's agenda.
 - Superior visits on some meetings, guests, rescheduled meetings (a day after the 3rd)."""
 
 import random
@@ -346,9 +347,11 @@ def _amend(meeting, recorder) -> None:
 
 
 def _coming_up(orgs: dict, users: dict, today: date) -> None:
-    """The next meetings of TT-C1 (notified, two absence notices) and TT-C2 (planned, one notice)."""
+    """The next meetings of TT-C1 (notified, two absence notices) and TT-C2 (planned, one notice),
+    and a cancelled extraordinary meeting of TT-C4."""
     from chibo.meetings.models import Meeting, MeetingStatus
-    from chibo.meetings.services_plan import absence_notice_send, notice_send
+    from chibo.meetings.services import meeting_cancel
+    from chibo.meetings.services_plan import absence_notice_send, meeting_create, notice_send
 
     def next_meeting(code):
         return Meeting.objects.filter(organization=orgs[code], status=MeetingStatus.PLANNED,
@@ -366,3 +369,8 @@ def _coming_up(orgs: dict, users: dict, today: date) -> None:
         absence_notice_send(first, other, "Chăm con ốm", on=today)
     with _acting(users["dangvien2"]):
         absence_notice_send(second, users["dangvien2"].member, "Đi khám bệnh ở bệnh viện tỉnh", on=today)
+    # An extraordinary meeting of TT-C4 called off (the meeting page, list and members show why).
+    with _acting(users["bithu4"]):
+        extra = meeting_create(orgs["TT-C4"], date=today + timedelta(days=10), start=time(14, 0),
+                               place="Phòng họp nhà trường", user=users["bithu4"])
+        meeting_cancel(extra, users["bithu4"], "Trùng lịch kiểm tra học kỳ của nhà trường; chuyển sang tháng sau")
