@@ -1,5 +1,5 @@
 """The published examples: every tests/data/examples/NAME.json audited with NAME.args must give
-NAME.audit.json byte for byte (copies of /work/shared/spec/examples; nothing else is read)."""
+NAME.audit.json byte for byte (copies of the specification's examples, docs/spec/; nothing else is read)."""
 
 from __future__ import annotations
 

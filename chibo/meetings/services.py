@@ -15,7 +15,7 @@ from django.utils import timezone
 from chibo import vocabulary
 from chibo.changelog import record as changelog
 from chibo.limits import MINUTES_TEXT_LIMIT, ROW_LABELS, ROW_LIMITS, TEXT_LIMITS, YEAR_MAX, YEAR_MIN, too_long
-from chibo.meetings import lifecycle
+from chibo.meetings import lifecycle, numbering
 from chibo.meetings.models import (
     AbsenceNotice,
     Amendment,
@@ -436,7 +436,7 @@ def meeting_cancel(meeting: Meeting, user, reason: str) -> Meeting:
 @transaction.atomic
 def meeting_finalize(meeting: Meeting, user) -> Meeting:
     """Lock the minutes of a meeting held. Allowed only when no required element is missing;
-    numbers the resolution when the numbering module is installed."""
+    numbers the resolution (chibo.meetings.numbering) and freezes the minutes (snapshot)."""
     locked = _locked(meeting)
     _check_move(locked, lifecycle.FINALIZED)
     if Vote.objects.filter(meeting=locked, ballot_box__state="open").exists():
@@ -450,12 +450,7 @@ def meeting_finalize(meeting: Meeting, user) -> Meeting:
     locked.finalized_at = timezone.now()
     locked.finalized_by = user
     locked.save(update_fields=["status", "finalized_at", "finalized_by", "updated_at"])
-    try:
-        from chibo.meetings.numbering import assign_resolution_number
-    except ImportError:
-        assign_resolution_number = None
-    if assign_resolution_number is not None:
-        assign_resolution_number(locked)
+    numbering.assign_resolution_number(locked)
     _freeze(locked)
     return locked
 

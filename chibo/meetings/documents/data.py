@@ -6,7 +6,7 @@ engine) and passes it to the functions of `chibo.meetings.documents`.
 
 Input (`MinutesData` and its records)
 -------------------------------------
-- Codes are the bundle's (`/work/shared/spec/bundle.md`): meeting `kind` is `regular`,
+- Codes are the bundle's (`docs/spec/bundle.md`): meeting `kind` is `regular`,
   `thematic`, `combined` or `extraordinary`; an absence `status` is `absent_excused` or
   `absent_unexcused`; a vote `kind` is `resolution`, `admission`, `recognition`,
   `discipline`, `election` or `other`, its `method` `show_of_hands` or `secret_ballot`;
