@@ -135,10 +135,6 @@ def register_all() -> None:
         )
 
 
-def spec_for(model) -> Logged | None:
-    return SPECS.get(model)
-
-
 def kind_label(model) -> str:
     spec = SPECS.get(model)
     if spec is not None:

@@ -98,11 +98,6 @@ def log_scope(user) -> LogScope:
     raise PermissionDenied("Chỉ quản trị viên và cán bộ cấp ủy được xem nhật ký thay đổi.")
 
 
-def can_read_log(user) -> bool:
-    scope = scope_for(user)
-    return scope.is_admin or bool(scope.supervise_paths)
-
-
 # --- filters ---------------------------------------------------------------------------------
 
 def day_bounds(first: date | None, last: date | None) -> Q:

@@ -286,7 +286,6 @@ def speech_save(meeting: Meeting, position: int, *, member: Member, item: str = 
     return speech
 
 
-speech_add = speech_save
 
 
 @transaction.atomic
@@ -378,7 +377,6 @@ def task_save(meeting: Meeting, position: int, *, description: str, assignee: Me
     return task
 
 
-task_add = task_save
 
 
 @transaction.atomic

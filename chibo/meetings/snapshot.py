@@ -43,7 +43,6 @@ HEADER_TO_DATA = {
     "rescheduled_reason": (),  # not printed
     "notice_sent_on": (),  # not printed
 }
-ATTENDANCE_DATA = ("present_members", "absent", "votes", "score_total", "grade", "provisional")
 
 
 def _plain(value):

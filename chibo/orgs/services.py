@@ -237,18 +237,6 @@ def member_transfer(member: Member, *, to: Organization, on: date) -> Membership
 
 
 @transaction.atomic
-def membership_add(member: Member, *, organization: Organization, start: date, end: date | None) -> Membership:
-    if organization.kind not in CELL_KINDS:
-        raise ValidationError({"organization": "Đảng viên chỉ sinh hoạt tại chi bộ."})
-    _check_period(start, end)
-    clash = _overlapping(member.memberships.all(), start, end).first()
-    if clash:
-        raise ValidationError({"start": f"Trùng với thời gian sinh hoạt tại {clash.organization.name} "
-                                        f"({fmt(clash.start)} – {fmt(clash.end)})."})
-    return Membership.objects.create(member=member, organization=organization, start=start, end=end)
-
-
-@transaction.atomic
 def period_add(member: Member, *, kind: str, start: date, end: date | None, reason: str = "") -> MemberPeriod:
     _check_period(start, end)
     clash = _overlapping(member.periods.filter(kind=kind), start, end).first()
@@ -259,10 +247,6 @@ def period_add(member: Member, *, kind: str, start: date, end: date | None, reas
 
 
 @transaction.atomic
-def period_delete(period: MemberPeriod) -> None:
-    period.delete()
-
-
 @transaction.atomic
 def position_add(member: Member, *, organization: Organization, title: str, start: date, end: date | None) -> Position:
     _check_period(start, end)

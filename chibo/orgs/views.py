@@ -1,6 +1,6 @@
 """Organisation tree, cells, members: views bind input, check access, call one service, render."""
 
-from datetime import date, datetime
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,16 +20,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def today() -> date:
     return timezone.localdate()
-
-
-def parse_day(text: str | None) -> date:
-    if text:
-        for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-            try:
-                return datetime.strptime(text.strip(), fmt).date()
-            except ValueError:
-                pass
-    return today()
 
 
 @login_required
