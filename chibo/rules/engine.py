@@ -57,7 +57,7 @@ from __future__ import annotations
 import gc
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, time
 from fractions import Fraction
@@ -1180,13 +1180,111 @@ def bundle_input(bundle: Mapping[str, Any], date_from: date | str, date_to: date
     )
 
 
+class PeriodNotes:
+    """What the cell and member findings need of the meetings audited, noted one meeting at a
+    time (:meth:`note`): the first regular meeting of each cell and month, the quarters with a
+    thematic meeting, the months of unexcused absence per member and year, the overdue tasks.
+    The audit notes each meeting as it evaluates it; the stored results (``chibo.results``)
+    note the meetings they stored, so both ask :func:`period_findings` the same question."""
+
+    __slots__ = ("first_regular", "thematic_quarters", "removal", "overdue")
+
+    def __init__(self) -> None:
+        self.first_regular: dict[tuple[str, int, int], tuple[date, bool]] = {}  # -> (day, rescheduled)
+        self.thematic_quarters: set[tuple[str, int, int]] = set()
+        self.removal: dict[tuple[str, int], list] = {}  # (member, year) -> [set of months, min threshold]
+        self.overdue: list[tuple[bool, str, str, int]] = []
+
+    def note(self, meeting_id: str, cell: str, kind: str, day: date, rescheduled: bool, removal_threshold: int,
+             unexcused: Iterable[str], tasks: Iterable[tuple[Any, date | None, date | None]], as_of: date) -> None:
+        """Note one audited meeting; meetings come in (date, id) order. ``unexcused``: the members
+        absent without reason (its UNEXCUSED_ABSENCE findings); ``tasks``: (assignee, due, done)
+        in the meeting's order; ``removal_threshold``: its cell's ``removal_unexcused_months``."""
+        if kind in REGULAR_KINDS:
+            key = (cell, day.year, day.month)
+            if key not in self.first_regular:
+                self.first_regular[key] = (day, rescheduled)
+            removal = self.removal
+            for m in unexcused:
+                entry = removal.get((m, day.year))
+                if entry is None:
+                    removal[(m, day.year)] = [{day.month}, removal_threshold]
+                else:
+                    entry[0].add(day.month)
+                    if removal_threshold < entry[1]:
+                        entry[1] = removal_threshold
+        if kind in THEMATIC_KINDS:
+            self.thematic_quarters.add((cell, day.year, (day.month - 1) // 3 + 1))
+        for index, (assignee, due, done) in enumerate(tasks):
+            if _task_overdue(due, done, as_of):
+                no_assignee = assignee is None
+                self.overdue.append((no_assignee, "" if no_assignee else assignee, meeting_id, index))
+
+
+def period_findings(
+    notes: PeriodNotes,
+    cells: Iterable[str],
+    established: Mapping[str, date | None],
+    resolve: Callable[[str], Mapping[str, Any]],
+    visits: Iterable[tuple[str, date]],
+    date_from: date,
+    date_to: date,
+    as_of: date,
+) -> list[dict[str, Any]]:
+    """The audit's ``findings`` (cells' months, quarters and half-years, members' removal review,
+    overdue tasks) from the notes of the meetings audited in [date_from, date_to], the cells
+    (sorted codes), their ``established_on``, their effective profiles and the visits."""
+    counted: dict[tuple[str, int, int], int] = defaultdict(int)
+    for org, day in visits:
+        if date_from <= day <= date_to:
+            counted[(org, day.year, 1 if day.month <= 6 else 2)] += 1
+
+    months, quarters, halves = _spans(date_from, date_to)
+
+    def audited_spans(spans, est):
+        return [
+            (key, first)
+            for key, first, last in spans
+            if first >= date_from and last <= date_to and last <= as_of and (est is None or first >= est)
+        ]
+
+    missing_regular, late_regular, missing_thematic, no_visit = [], [], [], []
+    for cell in cells:
+        est = established.get(cell)
+        profile = resolve(cell)
+        day_limit = profile["regular_meeting_day"]
+        for key, first in audited_spans(months, est):
+            found = notes.first_regular.get((cell, first.year, first.month))
+            if found is None:
+                missing_regular.append({"code": "MISSING_REGULAR_MEETING", "organization": cell, "period": key})
+            elif found[0].day > day_limit and not found[1]:
+                late_regular.append({"code": "LATE_REGULAR_MEETING", "organization": cell, "period": key})
+        for key, first in audited_spans(quarters, est):
+            if (cell, first.year, (first.month - 1) // 3 + 1) not in notes.thematic_quarters:
+                missing_thematic.append({"code": "MISSING_THEMATIC_MEETING", "organization": cell, "period": key})
+        minimum_visits = profile["min_superior_visits_per_half_year"]
+        for key, first in audited_spans(halves, est):
+            if counted.get((cell, first.year, 1 if first.month <= 6 else 2), 0) < minimum_visits:
+                no_visit.append({"code": "NO_SUPERIOR_VISIT", "organization": cell, "period": key})
+
+    removal_findings = [
+        {"code": "REMOVAL_REVIEW", "member": member, "period": f"{year:04d}"}
+        for (member, year), (month_set, limit) in sorted(notes.removal.items())
+        if len(month_set) >= limit
+    ]
+    task_findings = [
+        {"code": "TASK_OVERDUE", "meeting": mid, "task": index, "member": None if no_assignee else assignee}
+        for no_assignee, assignee, mid, index in sorted(notes.overdue)
+    ]
+    return missing_regular + late_regular + missing_thematic + no_visit + removal_findings + task_findings
+
+
 class _Audit:
     """The audit as one pass over the meetings in (date, id) order.
 
-    :meth:`meeting` evaluates each meeting (or only advances its cell's excused-absence runs
-    when it lies before ``from``) and keeps the little the cell findings need: the first
-    regular meeting of each cell and month, the quarters with a thematic meeting, unexcused
-    months per member and year, overdue tasks.  :meth:`findings` then lists the cell findings.
+    :meth:`entries` evaluates each meeting (or only advances its cell's excused-absence runs
+    when it lies before ``from``) and notes the little the cell findings need
+    (:class:`PeriodNotes`); :meth:`findings` then lists them (:func:`period_findings`).
     Nothing else of a meeting is kept, so the meeting entries can be written out as they come.
     """
 
@@ -1199,16 +1297,19 @@ class _Audit:
         self.source = source
         self.first_year = date_from.year
         self.runs: dict[str, ExcusedRuns | None] = {}
-        self.removal: dict[tuple[str, int], list] = {}  # (member, year) -> [set of months, min threshold]
-        self.overdue: list[tuple[bool, str, str, int]] = []
-        self.first_regular: dict[tuple[str, int, int], tuple[date, bool]] = {}  # -> (day, rescheduled)
-        self.thematic_quarters: set[tuple[str, int, int]] = set()
+        self.notes = PeriodNotes()
 
     def entries(self) -> Iterator[dict[str, Any]]:
         """The audit's ``meetings`` entries, in order (consumes ``source.meetings``)."""
+        for _facts, result, _threshold in self.evaluated():
+            yield result
+
+    def evaluated(self) -> Iterator[tuple[MeetingFacts, dict[str, Any], int]]:
+        """(facts, audit entry, the cell's removal threshold) of each meeting audited, in order,
+        each noted in ``self.notes`` (consumes ``source.meetings``)."""
         last: tuple[date, str] | None = None
-        date_from, date_to, first_year = self.date_from, self.date_to, self.first_year
-        rolls, resolve, runs = self.source.rolls, self.resolve, self.runs
+        date_from, date_to, first_year, as_of = self.date_from, self.date_to, self.first_year, self.as_of
+        rolls, resolve, runs, note = self.source.rolls, self.resolve, self.runs, self.notes.note
         for f in self.source.meetings:
             day = f.date
             if day > date_to or day.year < first_year:
@@ -1224,81 +1325,14 @@ class _Audit:
                 continue
             profile = resolve(cell)
             result, runs[cell], unexcused = _evaluate(f, rolls.roll(cell, day), profile, runs.get(cell))
-            self._note(f, cell, kind, day, profile, unexcused)
-            yield result
-
-    def _note(self, f: MeetingFacts, cell: str, kind: str, day: date, profile, unexcused: list[str]) -> None:
-        if kind in REGULAR_KINDS:
-            key = (cell, day.year, day.month)
-            if key not in self.first_regular:  # meetings come in (date, id) order
-                self.first_regular[key] = (day, f.rescheduled)
             threshold = profile["removal_unexcused_months"]
-            removal = self.removal
-            for m in unexcused:
-                entry = removal.get((m, day.year))
-                if entry is None:
-                    removal[(m, day.year)] = [{day.month}, threshold]
-                else:
-                    entry[0].add(day.month)
-                    if threshold < entry[1]:
-                        entry[1] = threshold
-        if kind in THEMATIC_KINDS:
-            self.thematic_quarters.add((cell, day.year, (day.month - 1) // 3 + 1))
-        as_of = self.as_of
-        for index, (assignee, due, done) in enumerate(f.tasks):
-            if _task_overdue(due, done, as_of):
-                no_assignee = assignee is None
-                self.overdue.append((no_assignee, "" if no_assignee else assignee, f.id, index))
+            note(f.id, cell, kind, day, f.rescheduled, threshold, unexcused, f.tasks, as_of)
+            yield f, result, threshold
 
     def findings(self) -> list[dict[str, Any]]:
         """The cell findings (call after :meth:`entries` is exhausted; consumes ``source.visits``)."""
-        date_from, date_to, as_of = self.date_from, self.date_to, self.as_of
-        visits: dict[tuple[str, int, int], int] = defaultdict(int)
-        for org, day in self.source.visits:
-            if date_from <= day <= date_to:
-                visits[(org, day.year, 1 if day.month <= 6 else 2)] += 1
-
-        months, quarters, halves = _spans(date_from, date_to)
-
-        def audited_spans(spans, est):
-            return [
-                (key, first)
-                for key, first, last in spans
-                if first >= date_from and last <= date_to and last <= as_of and (est is None or first >= est)
-            ]
-
-        missing_regular, late_regular, missing_thematic, no_visit = [], [], [], []
-        for cell in self.cells:
-            est = self.established.get(cell)
-            profile = self.resolve(cell)
-            day_limit = profile["regular_meeting_day"]
-            for key, first in audited_spans(months, est):
-                found = self.first_regular.get((cell, first.year, first.month))
-                if found is None:
-                    missing_regular.append({"code": "MISSING_REGULAR_MEETING", "organization": cell, "period": key})
-                elif found[0].day > day_limit and not found[1]:
-                    late_regular.append({"code": "LATE_REGULAR_MEETING", "organization": cell, "period": key})
-            for key, first in audited_spans(quarters, est):
-                if (cell, first.year, (first.month - 1) // 3 + 1) not in self.thematic_quarters:
-                    missing_thematic.append(
-                        {"code": "MISSING_THEMATIC_MEETING", "organization": cell, "period": key}
-                    )
-            minimum_visits = profile["min_superior_visits_per_half_year"]
-            for key, first in audited_spans(halves, est):
-                if visits.get((cell, first.year, 1 if first.month <= 6 else 2), 0) < minimum_visits:
-                    no_visit.append({"code": "NO_SUPERIOR_VISIT", "organization": cell, "period": key})
-
-        removal_findings = [
-            {"code": "REMOVAL_REVIEW", "member": member, "period": f"{year:04d}"}
-            for (member, year), (month_set, limit) in sorted(self.removal.items())
-            if len(month_set) >= limit
-        ]
-        self.overdue.sort()
-        task_findings = [
-            {"code": "TASK_OVERDUE", "meeting": mid, "task": index, "member": None if no_assignee else assignee}
-            for no_assignee, assignee, mid, index in self.overdue
-        ]
-        return missing_regular + late_regular + missing_thematic + no_visit + removal_findings + task_findings
+        return period_findings(self.notes, self.cells, self.established, self.resolve, self.source.visits,
+                               self.date_from, self.date_to, self.as_of)
 
 
 @contextmanager
