@@ -133,6 +133,11 @@ __all__ = [
     "meeting_facts",
     "AuditInput",
     "bundle_input",
+    "ProfileResolver",
+    "PeriodNotes",
+    "period_findings",
+    "AuditRun",
+    "audit_header",
     "audit",
     "dump_audit",
     "write_audit",
@@ -1279,7 +1284,7 @@ def period_findings(
     return missing_regular + late_regular + missing_thematic + no_visit + removal_findings + task_findings
 
 
-class _Audit:
+class AuditRun:
     """The audit as one pass over the meetings in (date, id) order.
 
     :meth:`entries` evaluates each meeting (or only advances its cell's excused-absence runs
@@ -1301,12 +1306,13 @@ class _Audit:
 
     def entries(self) -> Iterator[dict[str, Any]]:
         """The audit's ``meetings`` entries, in order (consumes ``source.meetings``)."""
-        for _facts, result, _threshold in self.evaluated():
+        for _facts, result, _threshold, _unexcused in self.evaluated():
             yield result
 
-    def evaluated(self) -> Iterator[tuple[MeetingFacts, dict[str, Any], int]]:
-        """(facts, audit entry, the cell's removal threshold) of each meeting audited, in order,
-        each noted in ``self.notes`` (consumes ``source.meetings``)."""
+    def evaluated(self) -> Iterator[tuple[MeetingFacts, dict[str, Any], int, list[str]]]:
+        """(facts, audit entry, the cell's removal threshold, the members absent without reason)
+        of each meeting audited, in order, each noted in ``self.notes`` (consumes
+        ``source.meetings``). The stored results (``chibo.results``) keep these."""
         last: tuple[date, str] | None = None
         date_from, date_to, first_year, as_of = self.date_from, self.date_to, self.first_year, self.as_of
         rolls, resolve, runs, note = self.source.rolls, self.resolve, self.runs, self.notes.note
@@ -1327,7 +1333,7 @@ class _Audit:
             result, runs[cell], unexcused = _evaluate(f, rolls.roll(cell, day), profile, runs.get(cell))
             threshold = profile["removal_unexcused_months"]
             note(f.id, cell, kind, day, f.rescheduled, threshold, unexcused, f.tasks, as_of)
-            yield f, result, threshold
+            yield f, result, threshold, unexcused
 
     def findings(self) -> list[dict[str, Any]]:
         """The cell findings (call after :meth:`entries` is exhausted; consumes ``source.visits``)."""
@@ -1348,7 +1354,8 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _header(date_from: date, date_to: date, as_of: date) -> dict[str, Any]:
+def audit_header(date_from: date, date_to: date, as_of: date) -> dict[str, Any]:
+    """The audit's first keys (format, version, from, to, as_of)."""
     return {
         "format": "chibo-audit",
         "version": 1,
@@ -1378,8 +1385,8 @@ def audit(
     date_from, date_to, as_of = _dates(date_from, date_to, as_of)
     with gc_paused():
         source = bundle if isinstance(bundle, AuditInput) else bundle_input(bundle, date_from, date_to)
-        run = _Audit(source, date_from, date_to, as_of)
-        result = _header(date_from, date_to, as_of)
+        run = AuditRun(source, date_from, date_to, as_of)
+        result = audit_header(date_from, date_to, as_of)
         result["meetings"] = list(run.entries())
         result["findings"] = run.findings()
         return result
@@ -1501,10 +1508,10 @@ def write_audit(
     date_from, date_to, as_of = _dates(date_from, date_to, as_of)
     with gc_paused():
         source = source if isinstance(source, AuditInput) else bundle_input(source, date_from, date_to)
-        run = _Audit(source, date_from, date_to, as_of)
+        run = AuditRun(source, date_from, date_to, as_of)
         parts: list[str] = []
         sep = "{\n  "
-        for key, value in _header(date_from, date_to, as_of).items():
+        for key, value in audit_header(date_from, date_to, as_of).items():
             parts.append(f"{sep}{_enc_str(key)}: ")
             _encode_at(value, "\n  ", parts)
             sep = ",\n  "
