@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "chibo.meetings",
     "chibo.supervision",
     "chibo.reports",
+    "chibo.results",
     "chibo.interchange",
     "chibo.api",
     "ninja",  # serves /api/docs from its own static files (no CDN, no inline script: the CSP holds)

@@ -86,7 +86,8 @@ INTERNAL = {
 }
 #: Apps whose rows copy other records (written by the application, never by a user); what they
 #: copy carries the payloads of the fields above, and their pages are part of the walk.
-COPIES = {"changelog": "the change log: object names and before/after values copied from the records"}
+COPIES = {"changelog": "the change log: object names and before/after values copied from the records",
+          "results": "the rule engine's results: codes, dates and numbers computed from the records"}
 #: Models outside chibo.* whose text users write and Chibo shows.
 EXTRA = {"auth.User": ("first_name", "last_name")}
 #: Editable JSON columns of chibo models: user text inside (filled through a function below) or not.

@@ -89,6 +89,9 @@ NOT_LOGGED: dict[str, str] = {
                             "turnout is in the counted vote",
     "rules.RuleProfileChange": "itself the per-key change log of a rule profile; the profile is logged",
     "changelog.LogEntry": "the change log itself (read-only)",
+    "results.CellYear": "derived: the rule engine's results, recomputed from the logged record",
+    "results.MeetingResult": "derived: the rule engine's results, recomputed from the logged record",
+    "results.PeriodFinding": "derived: the rule engine's results, recomputed from the logged record",
     "accounts.AccountState": "a technical counter bumped to end a user's sessions; the deactivation or "
                              "the role removal that bumps it is logged",
 }

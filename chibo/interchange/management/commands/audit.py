@@ -1,4 +1,7 @@
-"""`chibo audit FILE|--org CODE --from D --to D [--as-of D]`: the audit of bundle.md as JSON.
+"""`chibo audit FILE|--org CODE --from D --to D [--as-of D] [--stored]`: the audit of bundle.md as JSON.
+
+`--stored` (with `--org`) prints the same text from the stored results (chibo.results, kept
+current on every save and by `chibo refresh`) instead of running the engine over the record.
 
 Both forms stream: the file is read and validated piece by piece
 (chibo.interchange.auditcli.audit_file_input), the database month by month
@@ -27,10 +30,13 @@ class Command(ChiboCommand):
         parser.add_argument("--from", dest="date_from", required=True)
         parser.add_argument("--to", dest="date_to", required=True)
         parser.add_argument("--as-of", dest="as_of")
+        parser.add_argument("--stored", action="store_true", help="in từ kết quả đã lưu (chibo refresh)")
 
-    def handle(self, *args, file, org, date_from, date_to, as_of, **options):
+    def handle(self, *args, file, org, date_from, date_to, as_of, stored=False, **options):
         if bool(file) == bool(org):
             raise BadInput("Chỉ định một tệp bundle hoặc --org (không cả hai).")
+        if stored and not org:
+            raise BadInput("--stored chỉ dùng với --org.")
         d_from, d_to = parse_iso(date_from, "--from"), parse_iso(date_to, "--to")
         d_as_of = parse_iso(as_of, "--as-of")
         if d_to < d_from:
@@ -42,6 +48,9 @@ class Command(ChiboCommand):
                 report_bad_input(exc.errors, self.stderr._out)
             except OSError as exc:
                 raise BadInput(f"Không đọc được tệp '{file}': {exc.strerror}") from None
+        elif stored:
+            print_stored(org, d_from, d_to, d_as_of)
+            return
         else:
             source = audit_input_from_db(org, d_from, d_to)
         engine.write_audit(sys.stdout, source, d_from, d_to, d_as_of)
@@ -53,3 +62,18 @@ def audit_input_from_db(code: str, d_from, d_to) -> engine.AuditInput:
     if root is None:
         raise BadInput(f"Không có tổ chức mã '{code}'.")
     return audit_input(root, d_from, d_to)
+
+
+def print_stored(code: str, d_from, d_to, d_as_of) -> None:
+    from chibo.results.selectors import missing_slices, stored_audit
+
+    root = Organization.objects.filter(code=code).first()
+    if root is None:
+        raise BadInput(f"Không có tổ chức mã '{code}'.")
+    missing = missing_slices(root, d_from, d_to)
+    if missing:
+        sample = ", ".join(f"{cell} năm {year}" for cell, year in missing[:5])
+        raise BadInput(f"Chưa có kết quả đã lưu của {len(missing)} chi bộ-năm ({sample}"
+                       f"{', …' if len(missing) > 5 else ''}): chạy 'chibo refresh --org {code}' trước.")
+    sys.stdout.write(engine.dump_audit(stored_audit(root, d_from, d_to, d_as_of)))
+    sys.stdout.flush()

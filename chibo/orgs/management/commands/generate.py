@@ -38,3 +38,4 @@ class Command(ChiboCommand):
             if counts.get(key):
                 self.stdout.write(f"  {counts[key]:>10,} {label}".replace(",", "."))
         self.stdout.write(f"Thời gian: {counts['seconds']:.1f} giây.".replace(".", ",", 1))
+        self.stdout.write(f"Chạy 'chibo refresh --org {counts['root']}' để tính và lưu kết quả kiểm tra.")

@@ -1,0 +1,39 @@
+"""`chibo refresh [--org CODE] [--year YYYY ...] [--as-of D]`: recompute the stored results.
+
+Every cell of the subtree (the whole tree by default), for the years given (default: the years
+with meetings, and the as-of day's year), one cell-year at a time (`refresh_cell_year`: the
+engine on that cell's slice only). Run it after a bulk load (`chibo import`, `chibo generate`)
+and every night (results that depend on the day: overdue tasks, months that ended without
+their meeting)."""
+
+from django.utils import timezone
+
+from chibo.commands import BadInput, ChiboCommand, parse_iso
+from chibo.orgs.models import Organization
+from chibo.results import services
+
+
+class Command(ChiboCommand):
+    help = "Tính lại kết quả kiểm tra đã lưu của một cây tổ chức (mặc định: toàn bộ)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--org", help="mã tổ chức (mặc định: mọi tổ chức gốc)")
+        parser.add_argument("--year", type=int, action="append", help="năm (có thể lặp lại)")
+        parser.add_argument("--as-of", dest="as_of", help="tính đến ngày YYYY-MM-DD (mặc định: hôm nay)")
+
+    def handle(self, *args, org, year, as_of, **options):
+        as_of = parse_iso(as_of, "--as-of") or timezone.localdate()
+        if org:
+            roots = list(Organization.objects.filter(code=org))
+            if not roots:
+                raise BadInput(f"Không có tổ chức mã '{org}'.")
+        else:
+            roots = list(Organization.objects.filter(parent__isnull=True).order_by("path"))
+        for y in year or ():
+            if not 1900 <= y <= 9999:
+                raise BadInput(f"Năm '{y}' không hợp lệ.")
+        total = 0
+        for root in roots:
+            years = sorted(set(year) if year else set(services.years_with_meetings(root)) | {as_of.year})
+            total += services.refresh_subtree(root, years, as_of)
+        self.stdout.write(f"Đã tính lại {total} kết quả chi bộ-năm (tính đến {as_of:%d/%m/%Y}).\n")

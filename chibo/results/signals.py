@@ -1,0 +1,135 @@
+"""What a save makes stale: the cell-years whose results it changes, refreshed once after the
+transaction commits (`services.refresh_cell_year`, in-process; a rolled-back transaction
+refreshes nothing it did not commit).
+
+- a meeting or one of its parts (attendance, speeches, votes, tasks, guests): its cell's year
+  (and the old year when its date moved);
+- a member, a membership or an exempt/away period: every cell the member belongs or belonged to,
+  for the years already stored and this one;
+- a visit: its cell's year;
+- a rule profile: every cell of the organisation's subtree, for the years already stored and this one.
+
+Bulk loads (`chibo import`, `chibo generate`) write without signals and refresh afterwards."""
+
+import logging
+import threading
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from chibo.meetings.models import Attendance, Guest, Meeting, Speech, Task, Vote
+from chibo.orgs.models import CELL_KINDS, Member, MemberPeriod, Membership, Organization
+from chibo.rules.models import RuleProfile
+from chibo.supervision.models import Visit
+
+_state = threading.local()
+log = logging.getLogger(__name__)
+
+
+def _pending() -> set[tuple[int, int]]:
+    if not hasattr(_state, "pending"):
+        _state.pending = set()
+    return _state.pending
+
+
+def mark(cell_id: int, year: int) -> None:
+    """Refresh (cell, year) after the current transaction commits (at once outside one)."""
+    _pending().add((cell_id, year))
+    transaction.on_commit(flush)
+
+
+def flush() -> None:
+    """Refresh every cell-year marked so far (the first callback of a commit does them all)."""
+    from chibo.results.services import refresh_cell_year
+
+    pending = _pending()
+    if not pending:
+        return
+    items = sorted(pending)
+    pending.clear()
+    cells = Organization.objects.in_bulk({cell_id for cell_id, _year in items})
+    for cell_id, year in items:
+        if cell_id in cells:
+            try:
+                refresh_cell_year(cells[cell_id], year)
+            except Exception:  # the save has committed: a failed refresh is logged, `chibo refresh` repairs it
+                log.exception("refresh of cell %s, year %s failed", cells[cell_id].code, year)
+
+
+def _stored_years(cell_ids) -> set[tuple[int, int]]:
+    from chibo.results.models import CellYear
+
+    this_year = timezone.localdate().year
+    pairs = set(CellYear.objects.filter(organization_id__in=cell_ids).values_list("organization_id", "year"))
+    return pairs | {(cell_id, this_year) for cell_id in cell_ids}
+
+
+def _member_changed(member_id: int) -> None:
+    cells = set(Membership.objects.filter(member_id=member_id).values_list("organization_id", flat=True))
+    for cell_id, year in _stored_years(cells):
+        mark(cell_id, year)
+
+
+@receiver(pre_save, sender=Meeting)
+def _meeting_moving(sender, instance, **kwargs):
+    if instance.pk:
+        old = Meeting.objects.filter(pk=instance.pk).values_list("organization_id", "date").first()
+        if old and (old[0] != instance.organization_id or old[1].year != instance.date.year):
+            mark(old[0], old[1].year)
+
+
+@receiver(post_save, sender=Meeting)
+@receiver(post_delete, sender=Meeting)
+def _meeting_saved(sender, instance, **kwargs):
+    mark(instance.organization_id, instance.date.year)
+
+
+@receiver(post_save, sender=Attendance)
+@receiver(post_delete, sender=Attendance)
+@receiver(post_save, sender=Speech)
+@receiver(post_delete, sender=Speech)
+@receiver(post_save, sender=Vote)
+@receiver(post_delete, sender=Vote)
+@receiver(post_save, sender=Task)
+@receiver(post_delete, sender=Task)
+@receiver(post_save, sender=Guest)
+@receiver(post_delete, sender=Guest)
+def _part_saved(sender, instance, **kwargs):
+    row = Meeting.objects.filter(pk=instance.meeting_id).values_list("organization_id", "date").first()
+    if row:
+        mark(row[0], row[1].year)
+
+
+@receiver(post_save, sender=Member)
+def _member_saved(sender, instance, **kwargs):
+    _member_changed(instance.pk)
+
+
+@receiver(post_save, sender=Membership)
+@receiver(post_delete, sender=Membership)
+@receiver(post_save, sender=MemberPeriod)
+@receiver(post_delete, sender=MemberPeriod)
+def _period_saved(sender, instance, **kwargs):
+    _member_changed(instance.member_id)
+    if sender is Membership:
+        for year in range(instance.start.year, (instance.end or timezone.localdate()).year + 1):
+            mark(instance.organization_id, year)
+
+
+@receiver(post_save, sender=Visit)
+@receiver(post_delete, sender=Visit)
+def _visit_saved(sender, instance, **kwargs):
+    mark(instance.organization_id, instance.date.year)
+
+
+@receiver(post_save, sender=RuleProfile)
+@receiver(post_delete, sender=RuleProfile)
+def _profile_saved(sender, instance, **kwargs):
+    org = Organization.objects.filter(pk=instance.organization_id).first()
+    if org is None:
+        return
+    cells = list(Organization.objects.filter(org.subtree_q(), kind__in=CELL_KINDS).values_list("pk", flat=True))
+    for cell_id, year in _stored_years(cells):
+        mark(cell_id, year)

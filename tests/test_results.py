@@ -1,0 +1,235 @@
+"""Stored audit results (chibo.results): after a refresh, the audit rebuilt from the stored
+slices is byte-identical to the one the engine computes over the record, for any window and
+as-of day, on the whole tree and on a subtree, also after random edits through the services
+(each save refreshes its cell-years after the commit); the commands and their refusals."""
+
+from datetime import date, time, timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chibo.commands import BadInput
+from chibo.interchange.db import audit_input
+from chibo.interchange.generate import generate_province
+from chibo.meetings import services as meeting_services
+from chibo.meetings.models import Attendance, Meeting, Task
+from chibo.orgs.models import CELL_KINDS, Member, Membership, Organization
+from chibo.results import services
+from chibo.results.models import CellYear, MeetingResult, PeriodFinding
+from chibo.results.selectors import missing_slices, stored_audit
+from chibo.rules import engine
+from chibo.rules.models import RuleProfile
+from chibo.supervision.models import Visit
+
+pytestmark = pytest.mark.django_db
+
+WINDOWS = [  # (from, to, as of)
+    (date(2025, 1, 1), date(2025, 12, 31), None),
+    (date(2025, 1, 1), date(2025, 12, 31), date(2025, 7, 15)),
+    (date(2025, 3, 1), date(2025, 8, 31), None),
+    (date(2025, 4, 10), date(2025, 6, 20), date(2025, 9, 1)),
+    (date(2025, 2, 1), date(2025, 2, 28), date(2026, 1, 1)),
+]
+
+
+def computed(org, date_from, date_to, as_of) -> str:
+    return engine.dump_audit(engine.audit(audit_input(org, date_from, date_to), date_from, date_to, as_of))
+
+
+def stored(org, date_from, date_to, as_of) -> str:
+    return engine.dump_audit(stored_audit(org, date_from, date_to, as_of))
+
+
+@pytest.fixture
+def province(db):
+    generate_province(members=240, cells=8, seed=7, months=12, year=2025)
+    root = Organization.objects.get(code="T01")
+    services.refresh_subtree(root, [2025], as_of=date(2025, 12, 31))
+    return root
+
+
+def assert_same(orgs, windows=WINDOWS):
+    for org in orgs:
+        for date_from, date_to, as_of in windows:
+            expected = computed(org, date_from, date_to, as_of)
+            assert stored(org, date_from, date_to, as_of) == expected, (org.code, date_from, date_to, as_of)
+
+
+def test_stored_audit_is_the_computed_audit(province):
+    cells = Organization.objects.filter(kind__in=CELL_KINDS).order_by("path")
+    district = Organization.objects.filter(depth=1).order_by("path").first()
+    assert CellYear.objects.count() == cells.count() == 8
+    assert MeetingResult.objects.count() == Meeting.objects.filter(date__year=2025).count() > 80
+    full = computed(province, date(2025, 1, 1), date(2025, 12, 31), None)
+    assert '"code": "MISSING_REGULAR_MEETING"' in full or '"code": "LATE_REGULAR_MEETING"' in full
+    assert_same([province, district, cells.first()])
+
+
+def test_stored_columns_match_the_entries(province):
+    import json
+
+    for row in MeetingResult.objects.all()[:50]:
+        entry = json.loads(row.entry)
+        assert (row.ident, row.date.isoformat(), row.kind) == (entry["id"], entry["date"], entry["kind"])
+        assert (row.score_total, row.grade, row.meets_framework) == (
+            entry["score"]["total"], entry["score"]["grade"], entry["meets_framework"])
+        assert (row.expected, row.present) == (entry["attendance"]["expected"], entry["attendance"]["present"])
+        assert row.unexcused == [f["member"] for f in entry["findings"] if f["code"] == "UNEXCUSED_ABSENCE"]
+    cell = Organization.objects.filter(kind__in=CELL_KINDS).order_by("path").first()
+    audit = engine.audit(audit_input(cell, date(2025, 1, 1), date(2025, 12, 31)), date(2025, 1, 1),
+                         date(2025, 12, 31), date(2025, 12, 31))
+    rows = PeriodFinding.objects.filter(organization=cell, year=2025).order_by("pk")
+    assert [(r.code, r.period or None) for r in rows] == [
+        (f["code"], f.get("period")) for f in audit["findings"]]
+    assert CellYear.objects.get(organization=cell).overdue_tasks == sum(
+        f["code"] == "TASK_OVERDUE" for f in audit["findings"])
+
+
+def test_a_save_refreshes_its_cell_year_after_the_commit(province, django_capture_on_commit_callbacks):
+    meeting = Meeting.objects.filter(date__year=2025, attendance__status="present").order_by("date", "ident").first()
+    row = Attendance.objects.filter(meeting=meeting, status="present").order_by("position").first()
+    before = MeetingResult.objects.get(meeting=meeting).entry
+    with django_capture_on_commit_callbacks(execute=True):
+        Attendance.objects.filter(pk=row.pk).update(status="absent_unexcused")  # no signal: not refreshed
+    assert MeetingResult.objects.get(meeting=meeting).entry == before
+    with django_capture_on_commit_callbacks(execute=True):
+        row.refresh_from_db()
+        row.save()  # through the model: its cell-year is refreshed
+    after = MeetingResult.objects.get(meeting=meeting).entry
+    assert after != before and f'"member": "{row.member.code}"' in after
+    assert_same([province], WINDOWS[:1])
+
+
+def test_a_rolled_back_save_refreshes_nothing(province, django_capture_on_commit_callbacks):
+    meeting = Meeting.objects.filter(date__year=2025).order_by("date", "ident").first()
+    refreshed_at = CellYear.objects.get(organization=meeting.organization).refreshed_at
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                meeting.place = "Hội trường mới"
+                meeting.save()
+                raise RuntimeError
+        except RuntimeError:
+            pass
+    assert callbacks == []
+    assert CellYear.objects.get(organization=meeting.organization).refreshed_at == refreshed_at
+
+
+def test_moving_a_meeting_to_another_year_refreshes_both(province, django_capture_on_commit_callbacks):
+    meeting = Meeting.objects.filter(date__year=2025).order_by("-date", "ident").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting.date = date(2026, 1, 5)
+        meeting.save()
+    assert not MeetingResult.objects.filter(meeting=meeting, date__year=2025).exists()
+    assert MeetingResult.objects.get(meeting=meeting).date == date(2026, 1, 5)
+    assert CellYear.objects.filter(organization=meeting.organization, year=2026).exists()
+    assert_same([province], WINDOWS[:1] + [(date(2025, 6, 1), date(2026, 3, 31), None)])
+
+
+# --- random edits -------------------------------------------------------------------------------
+
+EDITS = st.lists(st.tuples(st.sampled_from(["attendance", "move", "task", "visit", "profile", "leave", "cancel",
+                                            "official"]),
+                           st.integers(min_value=0, max_value=10_000)), min_size=1, max_size=6)
+
+
+def _apply(edit: str, n: int) -> None:
+    meetings = list(Meeting.objects.filter(date__year=2025).exclude(status="cancelled").order_by("date", "ident"))
+    m = meetings[n % len(meetings)]
+    if edit == "attendance":
+        rows = list(Attendance.objects.filter(meeting=m).order_by("position"))
+        if rows:
+            row = rows[n % len(rows)]
+            row.status = ["present", "late", "absent_excused", "absent_unexcused"][n % 4]
+            row.reason = "Ốm" if row.status == "absent_excused" and n % 3 else ""
+            row.save()
+    elif edit == "move":
+        m.date = date(2025, 1 + n % 12, 1 + n % 28)
+        m.rescheduled_reason = "Trùng lịch" if n % 2 else ""
+        m.save()
+    elif edit == "task":
+        Task.objects.create(meeting=m, position=1000 + Task.objects.filter(meeting=m).count(), assignee=None, description="Việc",
+                            due=m.date + timedelta(days=n % 60), done_on=None if n % 2 else m.date + timedelta(days=3))
+    elif edit == "visit":
+        Visit.objects.create(organization=m.organization, date=m.date, visitor="Đoàn công tác")
+    elif edit == "profile":
+        profile, _ = RuleProfile.objects.get_or_create(organization=m.organization, defaults={"values": {}})
+        profile.values = {"regular_meeting_day": 1 + n % 28, "removal_unexcused_months": 1 + n % 3}
+        profile.save()
+    elif edit == "leave":
+        membership = Membership.objects.filter(organization=m.organization, end__isnull=True).order_by("pk").first()
+        if membership is not None:
+            membership.end = max(membership.start, date(2025, 1 + n % 12, 15))
+            membership.save()
+    elif edit == "cancel":
+        Meeting.objects.filter(pk=m.pk).update(status="planned", finalized_at=None, resolution_number=None,
+                                               resolution_year=None)
+        meeting_services.meeting_cancel(Meeting.objects.get(pk=m.pk), None, "Mưa bão")
+    elif edit == "official":
+        member = Member.objects.order_by("pk")[n % Member.objects.count()]
+        member.official_on = None if n % 2 else max(date(2025, 1 + n % 12, 1), member.joined_on or date.min)
+        member.save()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(edits=EDITS)
+def test_after_random_edits_the_stored_audit_is_still_the_computed_one(province, django_capture_on_commit_callbacks,
+                                                                        edits):
+    sid = transaction.savepoint()
+    try:
+        for edit, n in edits:
+            with django_capture_on_commit_callbacks(execute=True):
+                with transaction.atomic():
+                    _apply(edit, n)
+        assert_same([province], [WINDOWS[0], WINDOWS[3]])
+    finally:
+        transaction.savepoint_rollback(sid)
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+def test_refresh_and_stored_audit_commands(db, capsys):
+    generate_province(members=120, cells=4, seed=3, months=6, year=2025)
+    cells = sorted(Organization.objects.filter(kind__in=CELL_KINDS).values_list("code", flat=True))
+    with pytest.raises(BadInput) as exc:
+        call_command("audit", "--org", "T01", "--from", "2025-01-01", "--to", "2025-06-30", "--stored")
+    assert str(exc.value) == (f"Chưa có kết quả đã lưu của 4 chi bộ-năm ({', '.join(f'{c} năm 2025' for c in cells)}):"
+                              " chạy 'chibo refresh --org T01' trước.")
+    out = StringIO()
+    call_command("refresh", "--as-of", "2025-07-01", stdout=out)
+    assert out.getvalue() == "Đã tính lại 4 kết quả chi bộ-năm (tính đến 01/07/2025).\n"
+    root = Organization.objects.get(code="T01")
+    assert missing_slices(root, date(2025, 1, 1), date(2025, 6, 30)) == []
+    assert missing_slices(root, date(2024, 12, 1), date(2025, 6, 30)) == [(c, 2024) for c in cells]
+    call_command("audit", "--org", "T01", "--from", "2025-01-01", "--to", "2025-06-30", "--stored")
+    from_stored = capsys.readouterr().out
+    call_command("audit", "--org", "T01", "--from", "2025-01-01", "--to", "2025-06-30")
+    assert from_stored == capsys.readouterr().out and from_stored.startswith('{\n  "format": "chibo-audit"')
+    for args, message in [(["--org", "NOPE"], "Không có tổ chức mã 'NOPE'."),
+                          (["--as-of", "2025-13-01"], "--as-of: ngày không hợp lệ '2025-13-01' (định dạng YYYY-MM-DD)"),
+                          (["--year", "20250"], "Năm '20250' không hợp lệ.")]:
+        before = CellYear.objects.order_by("pk").values_list("pk", "refreshed_at")
+        with pytest.raises(BadInput) as exc:
+            call_command("refresh", *args, stdout=StringIO())
+        assert str(exc.value) == message
+        assert list(CellYear.objects.order_by("pk").values_list("pk", "refreshed_at")) == list(before)
+    with pytest.raises(BadInput) as exc:
+        call_command("audit", "x.json", "--from", "2025-01-01", "--to", "2025-06-30", "--stored")
+    assert str(exc.value) == "--stored chỉ dùng với --org."
+
+
+def test_a_meeting_saved_by_a_service_is_current(db, tree, personas, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        m = Meeting.objects.create(ident="C1-X", organization=tree["C1"], kind="regular", date=date(2025, 3, 3),
+                                   status="held", start=time(19, 0), end=time(21, 0))
+    assert MeetingResult.objects.get(meeting=m).score_total == engine.audit(
+        audit_input(tree["C1"], date(2025, 1, 1), date(2025, 12, 31)), date(2025, 1, 1),
+        date(2025, 12, 31))["meetings"][0]["score"]["total"]
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_services.attendance_set(m, tree["M3"], "absent_unexcused")
+    assert MeetingResult.objects.get(meeting=m).unexcused == ["M3"]
