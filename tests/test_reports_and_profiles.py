@@ -17,7 +17,12 @@ EXAMPLES = Path(__file__).parent / "data" / "examples"
 
 
 def load(name):
-    bundle_import(parse_bundle((EXAMPLES / f"{name}.json").read_bytes()))
+    """Import an example and store its results, as `chibo import` does."""
+    from chibo.results.services import refresh_roots
+
+    bundle = parse_bundle((EXAMPLES / f"{name}.json").read_bytes())
+    bundle_import(bundle)
+    refresh_roots([o["code"] for o in bundle["organizations"] if not o.get("parent")])
 
 
 def staff_of(code):
@@ -92,7 +97,7 @@ def test_profile_bad_value_keeps_input_and_changes_nothing(client):
     assert snapshot() == before
 
 
-def test_profile_changes_drive_the_audit(client):
+def test_profile_changes_drive_the_audit(client, django_capture_on_commit_callbacks):
     """A stricter profile on the committee changes the verdicts of its cells."""
     load("quy_mot")
     from datetime import date
@@ -102,6 +107,7 @@ def test_profile_changes_drive_the_audit(client):
     root = Organization.objects.get(code="DBLX")
     _result, cells, _ = subtree_compliance(root, date(2025, 1, 1), date(2025, 3, 31))
     assert dict(cells[0].findings) == {"LATE_REGULAR_MEETING": 1, "TASK_OVERDUE": 1}
-    services.profile_update(root, user=None, values={"regular_meeting_day": 10})
+    with django_capture_on_commit_callbacks(execute=True):  # the saved profile re-audits the subtree
+        services.profile_update(root, user=None, values={"regular_meeting_day": 10})
     _result, cells, _ = subtree_compliance(root, date(2025, 1, 1), date(2025, 3, 31))
     assert dict(cells[0].findings) == {"TASK_OVERDUE": 1}

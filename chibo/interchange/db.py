@@ -6,7 +6,7 @@
   in a constant number of queries, with the readers of `chibo.meetings.facts` (the adapter every
   page evaluates through); `write_bundle` writes that bundle as JSON text to a file
   without ever holding it whole (what `chibo export` prints).
-* `audit_bundle` is the bundle an audit reads (used by the compliance pages); `audit_input`
+* `audit_bundle` is the bundle an audit reads (the reference the streaming tests compare with); `audit_input`
   is the same data as an `engine.AuditInput` for `chibo audit --org`: meetings reduced to
   `engine.MeetingFacts` and read month by month, so the audit over the database runs the same
   rule engine on the same data as the audit over a file, in bounded memory.

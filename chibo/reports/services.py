@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from chibo import vocabulary
-from chibo.interchange.db import audit_bundle
-from chibo.rules import engine
+from chibo.orgs.models import Membership, Organization
+from chibo.results.selectors import missing_slices, stored_audit
+from chibo.results.services import refresh_cell_year
 
 
 @dataclass
@@ -31,13 +32,19 @@ class CellSummary:
 
 
 def subtree_compliance(org, date_from: date, date_to: date, as_of: date | None = None):
-    """(audit result, per-cell summaries sorted by most problems first). Constant number of queries."""
-    bundle = audit_bundle(org, date_from, date_to)
-    result = engine.audit(bundle, date_from, date_to, as_of)
-    names = {o["code"]: o["name"] for o in bundle["organizations"]}
-    cells = {o["code"]: CellSummary(o["code"], o["name"]) for o in bundle["organizations"]
-             if o["kind"] in vocabulary.CELL_KINDS}
+    """(audit result, per-cell summaries sorted by most problems first, {code: name}) from the
+    stored results (chibo.results: the engine's output kept per cell and year; the cell-years
+    never computed are computed first). Constant number of queries once they are stored."""
+    missing = missing_slices(org, date_from, date_to)
+    if missing:
+        refresh_missing(missing)
+    result = stored_audit(org, date_from, date_to, as_of)
+    orgs = list(Organization.objects.filter(org.subtree_q()).order_by("path").values_list("pk", "code", "name", "kind"))
+    names = {code: name for _pk, code, name, _kind in orgs}
+    cells = {code: CellSummary(code, name) for _pk, code, name, kind in orgs if kind in vocabulary.CELL_KINDS}
+    meeting_cell = {}
     for m in result["meetings"]:
+        meeting_cell[m["id"]] = m["organization"]
         s = cells[m["organization"]]
         s.meetings += 1
         s.scored += 1
@@ -46,11 +53,11 @@ def subtree_compliance(org, date_from: date, date_to: date, as_of: date | None =
         s.framework += m["meets_framework"]
         for f in m["findings"]:
             s.meeting_findings[f["code"]] += 1
+    flagged = {f["member"] for f in result["findings"] if "organization" not in f and "meeting" not in f}
     member_cell = defaultdict(set)
-    for mem in bundle["members"]:
-        for p in mem["memberships"]:
-            member_cell[mem["code"]].add(p["organization"])
-    meeting_cell = {m["id"]: m["organization"] for m in bundle["meetings"]}
+    for member, cell in Membership.objects.filter(member__code__in=flagged, organization_id__in=[o[0] for o in orgs]) \
+            .values_list("member__code", "organization__code"):
+        member_cell[member].add(cell)
     for f in result["findings"]:
         if "organization" in f:
             owners = {f["organization"]}
@@ -62,3 +69,10 @@ def subtree_compliance(org, date_from: date, date_to: date, as_of: date | None =
             cells[code].findings[f["code"]] += 1
     summaries = sorted(cells.values(), key=lambda s: (-s.problems, s.code))
     return result, summaries, names
+
+
+def refresh_missing(missing: list[tuple[str, int]]) -> None:
+    """Compute the cell-years no save or refresh has stored yet."""
+    by_code = Organization.objects.in_bulk({code for code, _year in missing}, field_name="code")
+    for code, year in missing:
+        refresh_cell_year(by_code[code], year)

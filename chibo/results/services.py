@@ -98,3 +98,13 @@ def years_with_meetings(org: Organization) -> list[int]:
     """The years in which `org`'s subtree has meetings (what `chibo refresh` covers by default)."""
     dates = Meeting.objects.filter(organization__in=Organization.objects.filter(org.subtree_q())).dates("date", "year")
     return [d.year for d in dates]
+
+
+def refresh_roots(codes: Iterable[str], as_of: date | None = None) -> int:
+    """Refresh the subtrees of the organisations `codes` for the years with meetings and the
+    as-of day's year (after a bulk load: `chibo import`, `chibo demo`); returns the slices."""
+    as_of = as_of or timezone.localdate()
+    total = 0
+    for root in Organization.objects.filter(code__in=list(codes)).order_by("path"):
+        total += refresh_subtree(root, sorted(set(years_with_meetings(root)) | {as_of.year}), as_of)
+    return total

@@ -22,18 +22,10 @@ class Command(ChiboCommand):
         self.stdout.write(f"Đã tính kết quả kiểm tra của {refresh_imported(bundle)} chi bộ-năm.")
 
 
+
 def refresh_imported(bundle: dict) -> int:
     """Store the engine's results of the imported subtrees (the bulk load sends no signals)."""
-    from django.utils import timezone
-
-    from chibo.orgs.models import Organization
-    from chibo.results import services
+    from chibo.results.services import refresh_roots
 
     codes = {o["code"] for o in bundle["organizations"]}
-    roots = [o["code"] for o in bundle["organizations"] if o.get("parent") not in codes]
-    today = timezone.localdate()
-    total = 0
-    for root in Organization.objects.filter(code__in=roots).order_by("path"):
-        years = sorted(set(services.years_with_meetings(root)) | {today.year})
-        total += services.refresh_subtree(root, years, today)
-    return total
+    return refresh_roots([o["code"] for o in bundle["organizations"] if o.get("parent") not in codes])

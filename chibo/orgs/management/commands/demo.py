@@ -19,10 +19,9 @@ class Command(ChiboCommand):
                 return
             raise BadInput("Cơ sở dữ liệu đã có dữ liệu; dữ liệu mẫu chỉ tạo trên cơ sở dữ liệu trống.")
         logins = load_demo(timezone.localdate())
-        from chibo.results.services import refresh_subtree, years_with_meetings
+        from chibo.results.services import refresh_roots
 
-        for root in Organization.objects.filter(parent__isnull=True):
-            refresh_subtree(root, sorted(set(years_with_meetings(root)) | {timezone.localdate().year}))
+        refresh_roots(Organization.objects.filter(parent__isnull=True).values_list("code", flat=True))
         self.stdout.write(self.style.SUCCESS("Đã tạo dữ liệu mẫu Đảng bộ xã Tân Thành."))
         self._print_logins(logins)
 
