@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Benchmark: the stored audit results of a generated province.
+
+    .venv/bin/python bench/bench_results.py --members 20000 --cells 1200      # SQLite, a fresh file
+    .venv/bin/python bench/bench_results.py                                   # 200 000 members, 12 000 cells
+    .venv/bin/python bench/bench_results.py --database /tmp/bench-audit-x.sqlite3   # a kept database
+
+Measures (wall time, CPU time, peak memory, as bench_generate.measure does):
+
+1. chibo generate --members N --cells M --seed S --months 12 --year 2025   (unless --database)
+2. chibo refresh --org ROOT --as-of 2025-12-31          (every cell-year computed and stored)
+3. chibo audit --org ROOT --from .. --to .. --as-of ..  (the engine over the record)
+4. chibo audit --org ROOT ... --stored                  (the same audit from the stored results)
+
+and checks that 3 and 4 printed the same bytes (exit 1 otherwise).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from bench_audit import same_bytes
+from bench_generate import Result, chibo, fresh_database, generate_args, measure, print_table, remove_database
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--members", type=int, default=200_000)
+    parser.add_argument("--cells", type=int, default=12_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--root", default="T01")
+    parser.add_argument("--keep", action="store_true", help="giữ lại tệp SQLite")
+    parser.add_argument("--database", type=Path, help="dùng lại tệp SQLite đã sinh (bỏ qua bước generate)")
+    opts = parser.parse_args()
+    as_of = f"{opts.year}-12-31"
+    period = ["--from", f"{opts.year}-01-01", "--to", f"{opts.year}-12-31", "--as-of", as_of]
+    if opts.database:
+        path, env = opts.database, {**os.environ, "CHIBO_DEV": "1", "DATABASE_URL": f"sqlite:///{opts.database}"}
+    else:
+        path, env = fresh_database("results")
+    out = Path(tempfile.mkdtemp(prefix="bench-results-", dir="/tmp"))
+    computed, stored = out / "computed.json", out / "stored.json"
+    results: list[Result] = []
+    try:
+        if not opts.database:
+            results.append(measure("generate", generate_args(opts.members, opts.cells, opts.seed, 12, opts.year), env))
+        results.append(measure("refresh", [chibo(), "refresh", "--org", opts.root, "--as-of", as_of], env))
+        results.append(measure("audit (tính)", [chibo(), "audit", "--org", opts.root, *period], env,
+                               stdout_path=computed))
+        results.append(measure("audit --stored", [chibo(), "audit", "--org", opts.root, *period, "--stored"], env,
+                               stdout_path=stored))
+        print_table(results)
+        for r in results:
+            if r.returncode:
+                print(f"{r.step}: lỗi {r.stderr.strip()[-500:]}", file=sys.stderr)
+                return 1
+        same = same_bytes(computed, stored)
+        print(f"Kiểm tra tính trực tiếp / từ kết quả đã lưu: {'giống hệt nhau' if same else 'KHÁC NHAU'} "
+              f"({computed.stat().st_size / 2**20:.1f} MB).")
+        return 0 if same else 1
+    finally:
+        if opts.keep or opts.database:
+            print(f"Giữ lại {path}.")
+        else:
+            remove_database(path)
+        for f in out.iterdir():
+            f.unlink()
+        out.rmdir()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
