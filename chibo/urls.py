@@ -14,6 +14,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("chibo.orgs.urls")),
     path("", include("chibo.rules.urls")),
+    path("", include("chibo.reports.urls")),
     path("", include("chibo.meetings.urls")),
     path("", include("chibo.accounts.urls")),
     path("", include("chibo.changelog.urls")),

@@ -1,11 +1,18 @@
+import calendar
+import re
 from datetime import date
 
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 
-from chibo.formhelpers import query_date
+from chibo import vocabulary
+from chibo.formhelpers import QueryError, query_date
 from chibo.orgs.access import get_org_for_user
 from chibo.orgs.views import today
-from chibo.reports.services import subtree_compliance
+from chibo.reports.dashboard import PERIOD_CODES, dashboard
+from chibo.reports.services import refresh_missing, subtree_compliance
+from chibo.results.selectors import missing_slices
 from chibo.rules.engine import FINDING_LABELS, GRADE_LABELS
 
 
@@ -25,4 +32,68 @@ def org_audit_page(request, code):
     return render(request, "reports/audit.html", {
         "org": org, "d_from": d_from, "d_to": d_to, "as_of": as_of, "cells": cells, "findings": findings, "error": error,
         "grade_labels": GRADE_LABELS, "meetings": len(result["meetings"]),
+    })
+
+
+#: The dashboard's periods: ?ky=2025 (year), 2025-Q2 (quarter), 2025-05 (month); or ?tu=&den=.
+PERIOD = re.compile(r"([0-9]{4})(?:-(Q[1-4]|H[12]|0[1-9]|1[0-2]))?")
+
+
+def _period(request, now: date) -> tuple[date, date, str]:
+    """(from, to, the period's name) of the dashboard's query; a bad value is a 400."""
+    text = (request.GET.get("ky") or "").strip()
+    if not text and ("tu" in request.GET or "den" in request.GET):
+        d_from = query_date(request, "tu", date(now.year, 1, 1))
+        d_to = query_date(request, "den", now)
+        if d_to < d_from:
+            raise QueryError("Ngày kết thúc phải sau ngày bắt đầu.")
+        return d_from, d_to, f"từ {d_from:%d/%m/%Y} đến {d_to:%d/%m/%Y}"
+    match = PERIOD.fullmatch(text or str(now.year))
+    if match is None:
+        raise QueryError(f"Kỳ '{text[:20]}' không hợp lệ (ví dụ: 2025, 2025-Q2, 2025-H1, 2025-05).")
+    year, part = int(match[1]), match[2]
+    if not 2000 <= year <= 2100:
+        raise QueryError(f"Năm {year} không hợp lệ.")
+    if part is None:
+        return date(year, 1, 1), date(year, 12, 31), f"năm {year}"
+    if part[0] == "Q":
+        q = int(part[1])
+        first, last = 3 * q - 2, 3 * q
+        name = f"quý {'I II III IV'.split()[q - 1]} năm {year}"
+    elif part[0] == "H":
+        h = int(part[1])
+        first, last = 6 * h - 5, 6 * h
+        name = f"6 tháng {'đầu' if h == 1 else 'cuối'} năm {year}"
+    else:
+        first = last = int(part)
+        name = f"tháng {first:02d}/{year}"
+    return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1]), name
+
+
+@login_required
+def dashboard_page(request, code):
+    """The committee's dashboard over a period and a kind of cell: its figures, one row per
+    direct child (a click goes down a level), the attendance month by month, the cells that
+    need help first. Organisations above the cells only."""
+    org, scope = get_org_for_user(request.user, code)
+    if org.is_cell:
+        raise Http404("Bảng theo dõi dành cho cấp ủy cấp trên chi bộ")
+    now = today()
+    d_from, d_to, period_name = _period(request, now)
+    cell_kind = request.GET.get("loai") or ""
+    if cell_kind and cell_kind not in vocabulary.CELL_KINDS:
+        raise QueryError("Loại chi bộ không hợp lệ.")
+    missing = missing_slices(org, d_from, d_to)
+    if missing:
+        refresh_missing(missing)
+    data = dashboard(org, d_from, d_to, cell_kind or None)
+    for cell in data["worst"]:
+        cell.finding_rows = [(FINDING_LABELS[c], cell.findings[c]) for c in PERIOD_CODES if cell.findings[c]]
+    return render(request, "reports/dashboard.html", {
+        "org": org, "d_from": d_from, "d_to": d_to, "period_name": period_name, "ky": request.GET.get("ky", ""),
+        "cell_kind": cell_kind, "cell_kinds": [(k, vocabulary.ORG_KINDS.labels[k]) for k in vocabulary.ORG_KINDS.codes
+                                                if k in vocabulary.CELL_KINDS],
+        "total": data["total"], "children": data["children"], "months": data["months"], "worst": data["worst"],
+        "grade_rows": [(g, label, data["total"].grades[g]) for g, label in vocabulary.GRADES.choices()],
+        "parent": org.parent if org.parent_id and scope.can_read_org(org.parent) else None,
     })

@@ -1,0 +1,138 @@
+"""The committee dashboard: the stored results (chibo.results) of a subtree counted in SQL.
+
+`dashboard(org, date_from, date_to, cell_kind)` gives the subtree's figures over the period,
+the same figures for each direct child (so an officer goes province → district → grassroots
+committee → cell, a click each), the attendance rate month by month, and the cells that need
+help first. The verdicts are the engine's (each meeting's stored entry, each cell's stored
+period findings); this module only counts them. A fixed number of queries whatever the size."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear, Substr, TruncMonth
+
+from chibo import vocabulary
+from chibo.orgs.models import SEGMENT, Organization
+from chibo.results.models import MeetingResult, PeriodFinding
+from chibo.rules import engine
+
+REGULAR = tuple(k for k in vocabulary.MEETING_KINDS.codes if k in engine.REGULAR_KINDS)
+THEMATIC = tuple(k for k in vocabulary.MEETING_KINDS.codes if k in engine.THEMATIC_KINDS)
+GRADE_CODES = vocabulary.GRADES.codes
+#: The period findings a dashboard counts, in the order it shows them.
+PERIOD_CODES = ("MISSING_REGULAR_MEETING", "LATE_REGULAR_MEETING", "MISSING_THEMATIC_MEETING", "NO_SUPERIOR_VISIT",
+                "REMOVAL_REVIEW", "TASK_OVERDUE")
+
+
+@dataclass
+class Figures:
+    """The figures of one organisation (or the whole subtree) over the period."""
+
+    code: str = ""
+    name: str = ""
+    is_cell: bool = False
+    meetings: int = 0
+    regular: int = 0
+    regular_months: int = 0  # cell-months with a regular meeting
+    thematic: int = 0
+    present: int = 0
+    expected: int = 0
+    framework: int = 0
+    grades: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GRADE_CODES, 0))
+    findings: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PERIOD_CODES, 0))
+    score_sum: int = 0
+
+    @property
+    def missing_regular(self) -> int:
+        return self.findings["MISSING_REGULAR_MEETING"]
+
+    @property
+    def late_regular(self) -> int:
+        return self.findings["LATE_REGULAR_MEETING"]
+
+    @property
+    def on_time_months(self) -> int:
+        return self.regular_months - self.late_regular
+
+    @property
+    def attendance_rate(self) -> str | None:
+        return engine.format_rate(self.present, self.expected)
+
+    @property
+    def average_score(self) -> float | None:
+        return round(self.score_sum / self.meetings, 1) if self.meetings else None
+
+    @property
+    def problems(self) -> int:
+        return sum(self.findings.values())
+
+    def add(self, other: "Figures") -> None:
+        for name in ("meetings", "regular", "regular_months", "thematic", "present", "expected", "framework",
+                     "score_sum"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for code, n in other.grades.items():
+            self.grades[code] += n
+        for code, n in other.findings.items():
+            self.findings[code] += n
+
+
+def _of_kind(qs, cell_kind: str | None):
+    return qs.filter(organization__kind=cell_kind) if cell_kind else qs
+
+
+def dashboard(org: Organization, date_from: date, date_to: date, cell_kind: str | None = None) -> dict:
+    """{"total": Figures, "children": [Figures], "months": [(month, Figures)], "worst": [Figures]}.
+    Seven queries."""
+    width = len(org.path) + SEGMENT
+    children = list(Organization.objects.filter(parent=org).order_by("path").values_list("path", "code", "name",
+                                                                                          "kind"))
+    by_path = {path: Figures(code, name, is_cell=kind in vocabulary.CELL_KINDS) for path, code, name, kind in children}
+    child = Substr("organization__path", 1, width)
+    meetings = _of_kind(MeetingResult.objects.filter(
+        org.subtree_q("organization__"), date__gte=date_from, date__lte=date_to), cell_kind)
+    grade_counts = {f"g_{g}": Count("pk", filter=Q(grade=g)) for g in GRADE_CODES}
+    rows = meetings.annotate(child=child).values("child").annotate(
+        n=Count("pk"), regular=Count("pk", filter=Q(kind__in=REGULAR)),
+        regular_months=Count(F("organization_id") * 1_000_000 + ExtractYear("date") * 100 + ExtractMonth("date"),
+                             filter=Q(kind__in=REGULAR), distinct=True),
+        thematic=Count("pk", filter=Q(kind__in=THEMATIC)), present=Sum("present"), expected=Sum("expected"),
+        framework=Count("pk", filter=Q(meets_framework=True)), score=Sum("score_total"), **grade_counts)
+    for row in rows:
+        fig = by_path.get(row["child"])
+        if fig is None:
+            continue
+        fig.meetings, fig.regular, fig.regular_months, fig.thematic = (
+            row["n"], row["regular"], row["regular_months"], row["thematic"])
+        fig.present, fig.expected, fig.framework, fig.score_sum = (
+            row["present"] or 0, row["expected"] or 0, row["framework"], row["score"] or 0)
+        fig.grades = {g: row[f"g_{g}"] for g in GRADE_CODES}
+    findings = _of_kind(PeriodFinding.objects.filter(org.subtree_q("organization__"), code__in=PERIOD_CODES).filter(
+        Q(first__gte=date_from, last__lte=date_to) | Q(meeting__date__gte=date_from, meeting__date__lte=date_to)),
+        cell_kind)
+    for row in findings.annotate(child=child).values("child", "code").annotate(n=Count("pk")):
+        fig = by_path.get(row["child"])
+        if fig is not None:
+            fig.findings[row["code"]] = row["n"]
+    total = Figures(org.code, org.name)
+    for fig in by_path.values():
+        total.add(fig)
+    months = []
+    for row in meetings.annotate(month=TruncMonth("date")).values("month").annotate(
+            present=Sum("present"), expected=Sum("expected"), n=Count("pk")).order_by("month"):
+        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
+        months.append((month, Figures(present=row["present"] or 0, expected=row["expected"] or 0, meetings=row["n"])))
+    worst_rows = list(findings.values("organization_id").annotate(n=Count("pk")).order_by("-n", "organization__path")[:10])
+    named = {pk: (code, name) for pk, code, name in Organization.objects.filter(
+        pk__in=[r["organization_id"] for r in worst_rows]).values_list("pk", "code", "name")}
+    per_cell = defaultdict(dict)
+    for row in findings.filter(organization_id__in=[r["organization_id"] for r in worst_rows]).values(
+            "organization_id", "code").annotate(n=Count("pk")):
+        per_cell[row["organization_id"]][row["code"]] = row["n"]
+    worst = []
+    for r in worst_rows:
+        fig = Figures(*named[r["organization_id"]], is_cell=True)
+        fig.findings.update(per_cell[r["organization_id"]])
+        worst.append(fig)
+    return {"total": total, "children": list(by_path.values()), "months": months, "worst": worst}

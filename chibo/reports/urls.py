@@ -1,0 +1,9 @@
+"""The committees' dashboard (the compliance page is routed by chibo.rules.urls)."""
+
+from django.urls import path
+
+from chibo.reports import views
+
+urlpatterns = [
+    path("to-chuc/<str:code>/bang-theo-doi/", views.dashboard_page, name="dashboard"),
+]

@@ -1,0 +1,154 @@
+"""The committee dashboard: every figure equals what the rule engine's audit of the same subtree
+and period says (counted independently here from `engine.audit`), per child and in total; the
+period and cell-kind filters; a constant number of queries; who may see it; bad input."""
+
+from collections import Counter
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from chibo.interchange.db import audit_input
+from chibo.interchange.generate import generate_province
+from chibo.orgs.models import CELL_KINDS, Organization
+from chibo.reports.dashboard import PERIOD_CODES, dashboard
+from chibo.results import services
+from chibo.rules import engine
+from tests.access_matrix import PERSONAS, snapshot
+
+pytestmark = pytest.mark.django_db
+#: URL names whose access is tested here (tests/test_access_orgs.py counts them).
+COVERED = {"dashboard"}
+
+@pytest.fixture
+def province(db):
+    generate_province(members=240, cells=8, seed=11, months=12, year=2025)
+    root = Organization.objects.get(code="T01")
+    services.refresh_subtree(root, [2025], as_of=date(2025, 12, 31))
+    return root
+
+
+def expected(org, date_from, date_to, cell_kind=None) -> dict:
+    """The dashboard's figures counted from the engine's audit of `org` (as of the refresh day)."""
+    audit = engine.audit(audit_input(org, date_from, date_to), date_from, date_to, date(2025, 12, 31))
+    kinds = dict(Organization.objects.values_list("code", "kind"))
+    meetings = [m for m in audit["meetings"] if cell_kind is None or kinds[m["organization"]] == cell_kind]
+    cell_of = {m["id"]: m["organization"] for m in audit["meetings"]}
+    regular = [m for m in meetings if m["kind"] in engine.REGULAR_KINDS]
+    findings = Counter()
+    for f in audit["findings"]:
+        owner = f.get("organization") or cell_of.get(f.get("meeting"))
+        if f["code"] == "REMOVAL_REVIEW":
+            continue  # a member's finding: counted per cell-year slice (compared separately below)
+        if cell_kind is None or kinds[owner] == cell_kind:
+            findings[f["code"]] += 1
+    return {
+        "meetings": len(meetings),
+        "regular": len(regular),
+        "regular_months": len({(m["organization"], m["date"][:7]) for m in regular}),
+        "thematic": sum(m["kind"] in engine.THEMATIC_KINDS for m in meetings),
+        "present": sum(m["attendance"]["present"] for m in meetings),
+        "expected": sum(m["attendance"]["expected"] for m in meetings),
+        "framework": sum(m["meets_framework"] for m in meetings),
+        "score_sum": sum(m["score"]["total"] for m in meetings),
+        "grades": {g: sum(m["score"]["grade"] == g for m in meetings) for g in ("tot", "kha", "trung_binh", "kem")},
+        "findings": {c: findings[c] for c in PERIOD_CODES if c != "REMOVAL_REVIEW"},
+    }
+
+
+def figures(fig) -> dict:
+    return {"meetings": fig.meetings, "regular": fig.regular, "regular_months": fig.regular_months,
+            "thematic": fig.thematic, "present": fig.present, "expected": fig.expected, "framework": fig.framework,
+            "score_sum": fig.score_sum, "grades": fig.grades,
+            "findings": {c: n for c, n in fig.findings.items() if c != "REMOVAL_REVIEW"}}
+
+
+@pytest.mark.parametrize(("date_from", "date_to"), [(date(2025, 1, 1), date(2025, 12, 31)),
+                                                    (date(2025, 4, 1), date(2025, 6, 30)),
+                                                    (date(2025, 3, 1), date(2025, 3, 31))])
+def test_figures_are_the_engines(province, date_from, date_to):
+    data = dashboard(province, date_from, date_to)
+    assert figures(data["total"]) == expected(province, date_from, date_to)
+    children = list(Organization.objects.filter(parent=province).order_by("path"))
+    assert [c.code for c in data["children"]] == [c.code for c in children]
+    for fig, child in zip(data["children"], children, strict=True):
+        assert figures(fig) == expected(child, date_from, date_to), child.code
+    assert data["total"].meetings >= 8 and data["total"].problems > 0
+    assert [month for month, _m in data["months"]] == sorted({date(2025, m, 1) for m in range(
+        date_from.month, date_to.month + 1)})
+
+
+def test_the_cell_kind_filter(province):
+    kinds = set(Organization.objects.filter(kind__in=CELL_KINDS).values_list("kind", flat=True))
+    for kind in sorted(kinds):
+        data = dashboard(province, date(2025, 1, 1), date(2025, 12, 31), kind)
+        assert figures(data["total"]) == expected(province, date(2025, 1, 1), date(2025, 12, 31), kind)
+
+
+def test_worst_cells_first(province):
+    data = dashboard(province, date(2025, 1, 1), date(2025, 12, 31))
+    problems = [c.problems for c in data["worst"]]
+    assert problems == sorted(problems, reverse=True) and problems[0] > 0
+    assert all(c.is_cell and c.name for c in data["worst"])
+
+
+def test_the_page(province, client):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_user("root", is_superuser=True)
+    client.force_login(admin)
+    response = client.get("/to-chuc/T01/bang-theo-doi/?ky=2025-Q2")
+    assert response.status_code == 200
+    page = response.content.decode()
+    data = dashboard(province, date(2025, 4, 1), date(2025, 6, 30))
+    assert "Số liệu quý II năm 2025 (01/04/2025 – 30/06/2025)" in page
+    assert f"<b>{data['total'].regular}</b>Cuộc sinh hoạt thường kỳ" in page
+    assert page.count('<tr data-child="') == len(data["children"])
+    assert page.count('<tr data-month="') == 3 and "<meter" in page
+
+
+def test_constant_queries(province, client):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_user("root", is_superuser=True))
+    counts = []
+    for code in ["T01", Organization.objects.filter(depth=1).order_by("path").first().code,
+                 Organization.objects.filter(depth=2).order_by("path").first().code]:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(f"/to-chuc/{code}/bang-theo-doi/?ky=2025").status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts == [counts[0]] * 3
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("?ky=2025-Q5", "Kỳ &#x27;2025-Q5&#x27; không hợp lệ (ví dụ: 2025, 2025-Q2, 2025-H1, 2025-05)."),
+    ("?ky=1800", "Năm 1800 không hợp lệ."),
+    ("?tu=01/06/2025&den=01/01/2025", "Ngày kết thúc phải sau ngày bắt đầu."),
+    ("?loai=to_dang", "Loại chi bộ không hợp lệ."),
+])
+def test_bad_period_is_a_400(tree, personas, client_for, query, message):
+    response = client_for(personas["staff"]).get(f"/to-chuc/G/bang-theo-doi/{query}")
+    assert response.status_code == 400 and message in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_who_may_see_it(tree, personas, client_for, meeting, persona):
+    client = client_for(personas[persona])
+    before = snapshot()
+    responses = {code: client.get(f"/to-chuc/{code}/bang-theo-doi/?ky=2025").status_code for code in ("P", "G", "G2")}
+    allowed = {"admin": {"P", "G", "G2"}, "staff": {"G"}, "designated": {"G"}, "rival": {"G2"}}.get(persona, set())
+    expected_codes = {code: (200 if code in allowed else (302 if persona == "anonymous" else 404))
+                      for code in ("P", "G", "G2")}
+    assert responses == expected_codes
+    if persona not in ("admin", "staff", "designated", "rival"):
+        assert snapshot() == before  # refused: nothing computed or stored
+    cell = client.get("/to-chuc/C1/bang-theo-doi/").status_code
+    assert cell == (302 if persona == "anonymous" else 404)
+
+
+def test_removal_review_counts_the_stored_slices(province):
+    from chibo.results.models import PeriodFinding
+
+    data = dashboard(province, date(2025, 1, 1), date(2025, 12, 31))
+    assert data["total"].findings["REMOVAL_REVIEW"] == PeriodFinding.objects.filter(code="REMOVAL_REVIEW").count()
