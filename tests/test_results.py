@@ -69,6 +69,27 @@ def test_stored_audit_is_the_computed_audit(province):
     assert_same([province, district, cells.first()])
 
 
+def _stored_rows():
+    return (sorted(MeetingResult.objects.values_list("ident", "organization__code", "entry", "unexcused", "tasks")),
+            sorted(PeriodFinding.objects.values_list("organization__code", "code", "period", "meeting__ident", "task",
+                                                     "member")),
+            sorted(CellYear.objects.values_list("organization__code", "year", "meetings", "overdue_tasks")))
+
+
+def test_a_slice_is_the_same_alone_or_in_a_batch(province, monkeypatch):
+    whole = _stored_rows()
+    assert services.batches(province) == [province]
+    monkeypatch.setattr(services, "BATCH_CELLS", 3)
+    parts = services.batches(province)
+    assert len(parts) > 2 and sum(
+        Organization.objects.filter(p.subtree_q(), kind__in=CELL_KINDS).count() for p in parts) == 8
+    assert services.refresh_subtree(province, [2025], as_of=date(2025, 12, 31)) == 8
+    assert _stored_rows() == whole
+    for cell in Organization.objects.filter(kind__in=CELL_KINDS):
+        services.refresh_cell_year(cell, 2025, as_of=date(2025, 12, 31))
+    assert _stored_rows() == whole
+
+
 def test_stored_columns_match_the_entries(province):
     import json
 

@@ -6,6 +6,7 @@ touched (chibo.results.signals) and refreshes them once after the commit."""
 
 import calendar
 import json
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
@@ -17,6 +18,7 @@ from chibo.meetings.models import Meeting
 from chibo.orgs.models import CELL_KINDS, Organization
 from chibo.results.models import CellYear, MeetingResult, PeriodFinding
 from chibo.rules import engine
+from chibo.supervision.models import Visit
 
 
 def _iso(value: date | None) -> str | None:
@@ -41,57 +43,92 @@ def _period_dates(period: str) -> tuple[date | None, date | None]:
     return date(year, first_month, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
 
 
+def _finding_row(cell_id: int, year: int, item: dict, pk_of: dict[str, int]) -> PeriodFinding:
+    code = item["code"]
+    if code == "TASK_OVERDUE":
+        return PeriodFinding(organization_id=cell_id, year=year, code=code, meeting_id=pk_of[item["meeting"]],
+                             task=item["task"], member=item["member"] or "")
+    period_first, period_last = _period_dates(item["period"])
+    return PeriodFinding(organization_id=cell_id, year=year, code=code, period=item["period"], first=period_first,
+                         last=period_last, member=item.get("member", ""))
+
+
 @transaction.atomic
-def refresh_cell_year(cell: Organization, year: int, as_of: date | None = None) -> CellYear:
-    """Run the engine on `cell`'s year and store its results (replacing the slice's old ones):
-    each meeting's audit entry and the cell's findings as of `as_of` (default: today)."""
+def refresh_year(org: Organization, year: int, as_of: date | None = None) -> int:
+    """Run the engine once over `org`'s subtree for `year` and store, for every cell of it, the
+    cell's slice (replacing the old one): each meeting's audit entry, and the cell's findings as
+    of `as_of` (default: today) asked of the engine with the notes of that cell's meetings only,
+    so a slice is the same whether its cell is refreshed alone (after a save) or with its
+    district (`chibo refresh`). Returns the number of cell-years stored. A fixed number of
+    queries whatever the size of the subtree."""
     as_of = as_of or timezone.localdate()
     first, last = date(year, 1, 1), date(year, 12, 31)
-    run = engine.AuditRun(audit_input(cell, first, last), first, last, as_of)
-    pk_of = dict(Meeting.objects.filter(organization=cell, date__year=year).values_list("ident", "pk"))
-    results = []
+    cells = dict(Organization.objects.filter(org.subtree_q(), kind__in=CELL_KINDS).values_list("code", "pk"))
+    run = engine.AuditRun(audit_input(org, first, last), first, last, as_of)
+    pk_of = dict(Meeting.objects.filter(organization_id__in=cells.values(), date__year=year).values_list("ident", "pk"))
+    results, notes = [], {code: engine.PeriodNotes() for code in cells}
     for f, entry, threshold, unexcused in run.evaluated():
+        cell = f.organization
+        notes[cell].note(f.id, cell, f.kind, f.date, f.rescheduled, threshold, unexcused, f.tasks, as_of)
         results.append(MeetingResult(
-            meeting_id=pk_of[f.id], organization=cell, ident=f.id, date=f.date, kind=f.kind,
+            meeting_id=pk_of[f.id], organization_id=cells[cell], ident=f.id, date=f.date, kind=f.kind,
             entry=json.dumps(entry, ensure_ascii=False), score_total=entry["score"]["total"],
             grade=entry["score"]["grade"], meets_framework=entry["meets_framework"],
             expected=entry["attendance"]["expected"], present=entry["attendance"]["present"],
             rescheduled=f.rescheduled, removal_threshold=threshold, unexcused=list(unexcused),
             tasks=[[assignee, _iso(due), _iso(done)] for assignee, due, done in f.tasks]))
-    findings = []
-    overdue = 0
-    for item in run.findings():
-        code = item["code"]
-        if code == "TASK_OVERDUE":
-            overdue += 1
-            findings.append(PeriodFinding(organization=cell, year=year, code=code, meeting_id=pk_of[item["meeting"]],
-                                          task=item["task"], member=item["member"] or ""))
-            continue
-        period_first, period_last = _period_dates(item["period"])
-        findings.append(PeriodFinding(organization=cell, year=year, code=code, period=item["period"],
-                                      first=period_first, last=period_last, member=item.get("member", "")))
-    MeetingResult.objects.filter(organization=cell, date__year=year).delete()
-    PeriodFinding.objects.filter(organization=cell, year=year).delete()
-    MeetingResult.objects.bulk_create(results)
-    PeriodFinding.objects.bulk_create(findings)
-    slice_, _created = CellYear.objects.update_or_create(
-        organization=cell, year=year, defaults={"as_of": as_of, "meetings": len(results), "overdue_tasks": overdue})
-    return slice_
+    visits = defaultdict(list)
+    for cell_id, day in Visit.objects.filter(organization_id__in=cells.values(), date__year=year).values_list(
+            "organization_id", "date"):
+        visits[cell_id].append(day)
+    meetings = defaultdict(int)
+    for r in results:
+        meetings[r.organization_id] += 1
+    findings, slices = [], []
+    for code, cell_id in cells.items():
+        found = engine.period_findings(notes[code], [code], run.established, run.resolve,
+                                       [(code, day) for day in visits[cell_id]], first, last, as_of)
+        findings.extend(_finding_row(cell_id, year, item, pk_of) for item in found)
+        slices.append(CellYear(organization_id=cell_id, year=year, as_of=as_of, meetings=meetings[cell_id],
+                               overdue_tasks=sum(item["code"] == "TASK_OVERDUE" for item in found)))
+    ids = list(cells.values())
+    MeetingResult.objects.filter(organization_id__in=ids, date__year=year).delete()
+    MeetingResult.objects.filter(meeting_id__in=pk_of.values()).delete()  # a meeting moved in from another year
+    PeriodFinding.objects.filter(organization_id__in=ids, year=year).delete()
+    CellYear.objects.filter(organization_id__in=ids, year=year).delete()
+    MeetingResult.objects.bulk_create(results, batch_size=2000)
+    PeriodFinding.objects.bulk_create(findings, batch_size=2000)
+    CellYear.objects.bulk_create(slices, batch_size=2000)
+    return len(slices)
 
 
-def cells_of(org: Organization) -> list[Organization]:
-    """The cells of `org`'s subtree (itself if a cell), in path order."""
-    return list(Organization.objects.filter(org.subtree_q(), kind__in=CELL_KINDS).order_by("path"))
+def refresh_cell_year(cell: Organization, year: int, as_of: date | None = None) -> CellYear:
+    """Refresh one cell's year (what a save makes stale): `refresh_year` on the cell alone."""
+    refresh_year(cell, year, as_of)
+    return CellYear.objects.get(organization=cell, year=year)
+
+
+#: About how many cells one refresh job takes at once (a district, give or take).
+BATCH_CELLS = 1500
+
+
+def batches(org: Organization) -> list[Organization]:
+    """`org`'s subtree cut into subtrees of at most about BATCH_CELLS cells (whole children at a
+    time, so about a district each): the jobs of `chibo refresh`. Two queries per level."""
+    count = Organization.objects.filter(org.subtree_q(), kind__in=CELL_KINDS).count()
+    if count <= BATCH_CELLS or org.is_cell:
+        return [org]
+    parts = []
+    for child in Organization.objects.filter(parent=org).order_by("path"):
+        parts.extend(batches(child))
+    return parts
 
 
 def refresh_subtree(org: Organization, years: Iterable[int], as_of: date | None = None) -> int:
-    """Refresh every cell-year of `org`'s subtree for `years`; returns the number of slices."""
-    count = 0
-    for cell in cells_of(org):
-        for year in years:
-            refresh_cell_year(cell, year, as_of)
-            count += 1
-    return count
+    """Refresh every cell-year of `org`'s subtree for `years`, a batch (about a district) at a
+    time; returns the number of cell-years stored."""
+    years = list(years)
+    return sum(refresh_year(part, year, as_of) for part in batches(org) for year in years)
 
 
 def years_with_meetings(org: Organization) -> list[int]:
