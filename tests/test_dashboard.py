@@ -19,7 +19,7 @@ from tests.access_matrix import PERSONAS, snapshot
 
 pytestmark = pytest.mark.django_db
 #: URL names whose access is tested here (tests/test_access_orgs.py counts them).
-COVERED = {"dashboard"}
+COVERED = {"dashboard", "dashboard_xlsx", "dashboard_pdf"}
 
 @pytest.fixture
 def province(db):
@@ -152,3 +152,102 @@ def test_removal_review_counts_the_stored_slices(province):
 
     data = dashboard(province, date(2025, 1, 1), date(2025, 12, 31))
     assert data["total"].findings["REMOVAL_REVIEW"] == PeriodFinding.objects.filter(code="REMOVAL_REVIEW").count()
+
+
+# --- reports out of the dashboard ---------------------------------------------------------------
+
+def _xlsx_rows(content: bytes) -> list[tuple]:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    return [tuple(row) for row in load_workbook(BytesIO(content)).active.iter_rows(values_only=True)]
+
+
+def test_xlsx_report_has_the_dashboard_figures(province, client):
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from chibo.changelog.models import LogEntry
+
+    client.force_login(get_user_model().objects.create_user("root", is_superuser=True))
+    response = client.get("/to-chuc/T01/bang-theo-doi/bao-cao.xlsx?ky=2025-H1")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="bao-cao-T01-20250101-20250630.xlsx"'
+    rows = _xlsx_rows(response.content)
+    data = dashboard(province, date(2025, 1, 1), date(2025, 6, 30))
+    assert rows[0][0] == "BÁO CÁO TÌNH HÌNH SINH HOẠT CHI BỘ" and rows[1][0] == province.name
+    assert rows[2][0] == "Kỳ báo cáo: 6 tháng đầu năm 2025 (01/01/2025 – 30/06/2025)"
+    assert rows[3][0] == f"Ngày lập báo cáo: {timezone.localdate():%d/%m/%Y}"
+    heading = rows.index(next(r for r in rows if r[0] == "Đơn vị"))
+    assert rows[heading][1:4] == ("Cuộc họp", "Sinh hoạt thường kỳ", "Tháng họp đúng hạn")
+    units = rows[heading + 1: heading + 2 + len(data["children"])]
+    assert [u[0] for u in units] == [c.name for c in data["children"]] + ["Tổng cộng"]
+    total = units[-1]
+    t = data["total"]
+    assert total[1:8] == (t.meetings, t.regular, t.on_time_months, t.late_regular, t.missing_regular, t.thematic,
+                          t.findings["MISSING_THEMATIC_MEETING"])
+    assert total[8] == t.attendance_rate and total[-1] == t.problems
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_repr=province.name).count() == 1
+
+
+def test_pdf_report(province, client):
+    from io import BytesIO
+
+    from django.contrib.auth import get_user_model
+    from pypdf import PdfReader
+
+    client.force_login(get_user_model().objects.create_user("root", is_superuser=True))
+    response = client.get("/to-chuc/T01/bang-theo-doi/bao-cao.pdf?ky=2025")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(BytesIO(response.content)).pages)
+    data = dashboard(province, date(2025, 1, 1), date(2025, 12, 31))
+    assert "BÁO CÁO TÌNH HÌNH SINH HOẠT CHI BỘ" in text and "Kỳ báo cáo: năm 2025" in text
+    for child in data["children"]:
+        assert child.name in text
+    assert f"Tổng cộng {data['total'].meetings} {data['total'].regular}" in text
+
+
+def test_report_command(province, tmp_path):
+    import json
+
+    from django.core.management import call_command
+
+    from chibo.commands import BadInput
+
+    out = tmp_path / "r.json"
+    call_command("report", "--org", "T01", "--from", "2025-04-01", "--to", "2025-06-30", "--format", "json",
+                 "--output", str(out))
+    report = json.loads(out.read_text(encoding="utf-8"))
+    data = dashboard(province, date(2025, 4, 1), date(2025, 6, 30))
+    assert report["units"][-1]["name"] == "Tổng cộng" and report["units"][-1]["code"] == "T01"
+    assert report["units"][-1]["Cuộc họp"] == data["total"].meetings
+    assert [u["code"] for u in report["units"][:-1]] == [c.code for c in data["children"]]
+    assert [m["month"] for m in report["months"]] == ["2025-04", "2025-05", "2025-06"]
+    xlsx = tmp_path / "r.xlsx"
+    call_command("report", "--org", "T01", "--from", "2025-04-01", "--to", "2025-06-30", "--format", "xlsx",
+                 "--output", str(xlsx))
+    assert _xlsx_rows(xlsx.read_bytes())[0][0] == "BÁO CÁO TÌNH HÌNH SINH HOẠT CHI BỘ"
+    cell = Organization.objects.filter(kind__in=CELL_KINDS).first().code
+    for args, message in [
+        (["--org", "NOPE"], "Không có tổ chức mã 'NOPE'."),
+        (["--org", cell], f"'{cell}' là chi bộ: báo cáo dành cho cấp ủy cấp trên chi bộ."),
+        (["--org", "T01", "--loai", "to_dang"], "--loai 'to_dang' không phải loại chi bộ (chi_bo, chi_bo_co_so)."),
+        (["--org", "T01", "--output", "-"], "Chỉ in được JSON ra màn hình; với xlsx và pdf hãy cho --output một tệp."),
+    ]:
+        with pytest.raises(BadInput) as exc:
+            call_command("report", "--from", "2025-04-01", "--to", "2025-06-30", "--format", "pdf",
+                         *(["--output", str(tmp_path / "x.pdf")] if "--output" not in args else []), *args)
+        assert str(exc.value) == message
+    assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_who_may_download(tree, personas, client_for, meeting, persona):
+    client = client_for(personas[persona])
+    before = snapshot()
+    status = client.get("/to-chuc/G2/bang-theo-doi/bao-cao.xlsx?ky=2025").status_code
+    allowed = persona in ("admin", "rival")
+    assert status == (200 if allowed else (302 if persona == "anonymous" else 404))
+    if not allowed:
+        assert snapshot() == before

@@ -3,13 +3,16 @@ import re
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.http import content_disposition_header
 
 from chibo import vocabulary
+from chibo.changelog import record as changelog
 from chibo.formhelpers import QueryError, query_date
 from chibo.orgs.access import get_org_for_user
 from chibo.orgs.views import today
+from chibo.reports import export
 from chibo.reports.dashboard import PERIOD_CODES, dashboard
 from chibo.reports.services import refresh_missing, subtree_compliance
 from chibo.results.selectors import missing_slices
@@ -70,30 +73,53 @@ def _period(request, now: date) -> tuple[date, date, str]:
     return date(year, first, 1), date(year, last, calendar.monthrange(year, last)[1]), name
 
 
-@login_required
-def dashboard_page(request, code):
-    """The committee's dashboard over a period and a kind of cell: its figures, one row per
-    direct child (a click goes down a level), the attendance month by month, the cells that
-    need help first. Organisations above the cells only."""
+def _dashboard_query(request, code):
+    """(org, scope, from, to, period name, cell kind, figures) of a dashboard request."""
     org, scope = get_org_for_user(request.user, code)
     if org.is_cell:
         raise Http404("Bảng theo dõi dành cho cấp ủy cấp trên chi bộ")
-    now = today()
-    d_from, d_to, period_name = _period(request, now)
+    d_from, d_to, period_name = _period(request, today())
     cell_kind = request.GET.get("loai") or ""
     if cell_kind and cell_kind not in vocabulary.CELL_KINDS:
         raise QueryError("Loại chi bộ không hợp lệ.")
     missing = missing_slices(org, d_from, d_to)
     if missing:
         refresh_missing(missing)
-    data = dashboard(org, d_from, d_to, cell_kind or None)
+    return org, scope, d_from, d_to, period_name, cell_kind, dashboard(org, d_from, d_to, cell_kind or None)
+
+
+@login_required
+def dashboard_page(request, code):
+    """The committee's dashboard over a period and a kind of cell: its figures, one row per
+    direct child (a click goes down a level), the attendance month by month, the cells that
+    need help first. Organisations above the cells only."""
+    org, scope, d_from, d_to, period_name, cell_kind, data = _dashboard_query(request, code)
     for cell in data["worst"]:
         cell.finding_rows = [(FINDING_LABELS[c], cell.findings[c]) for c in PERIOD_CODES if cell.findings[c]]
     return render(request, "reports/dashboard.html", {
         "org": org, "d_from": d_from, "d_to": d_to, "period_name": period_name, "ky": request.GET.get("ky", ""),
+        "query": request.GET.urlencode(),
         "cell_kind": cell_kind, "cell_kinds": [(k, vocabulary.ORG_KINDS.labels[k]) for k in vocabulary.ORG_KINDS.codes
                                                 if k in vocabulary.CELL_KINDS],
         "total": data["total"], "children": data["children"], "months": data["months"], "worst": data["worst"],
         "grade_rows": [(g, label, data["total"].grades[g]) for g, label in vocabulary.GRADES.choices()],
         "parent": org.parent if org.parent_id and scope.can_read_org(org.parent) else None,
     })
+
+
+@login_required
+def dashboard_download(request, code, fmt):
+    """The dashboard as a report (.xlsx or PDF) with the organisation, period and date on it."""
+    org, _scope, d_from, d_to, period_name, cell_kind, data = _dashboard_query(request, code)
+    lines = export.heading_lines(org.name, period_name, d_from, d_to, today(),
+                                 vocabulary.ORG_KINDS.labels[cell_kind] if cell_kind else "")
+    content = export.to_xlsx(lines, data) if fmt == "xlsx" else export.to_pdf(lines, data)
+    filename = f"bao-cao-{org.code}-{d_from:%Y%m%d}-{d_to:%Y%m%d}.{fmt}"
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    changelog.download(org, f"Báo cáo tình hình sinh hoạt {period_name}", fmt, filename)
+    return response
+
+
+CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
