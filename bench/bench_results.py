@@ -12,19 +12,43 @@ Measures (wall time, CPU time, peak memory, as bench_generate.measure does):
 3. chibo audit --org ROOT --from .. --to .. --as-of ..  (the engine over the record)
 4. chibo audit --org ROOT ... --stored                  (the same audit from the stored results)
 
-and checks that 3 and 4 printed the same bytes (exit 1 otherwise).
+and checks that 3 and 4 printed the same bytes (exit 1 otherwise); then times the committee
+dashboard of ROOT for the year (`chibo.reports.dashboard.dashboard`, warm: the median of 5 runs,
+with its number of queries).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from bench_audit import same_bytes
 from bench_generate import Result, chibo, fresh_database, generate_args, measure, print_table, remove_database
+
+DASHBOARD = """
+import os, statistics, time
+from datetime import date
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chibo.settings")
+import django
+django.setup()
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from chibo.orgs.models import Organization
+from chibo.reports.dashboard import dashboard
+root = Organization.objects.get(code="{root}")
+times = []
+for _ in range(6):
+    t = time.perf_counter()
+    with CaptureQueriesContext(connection) as ctx:
+        data = dashboard(root, date({year}, 1, 1), date({year}, 12, 31))
+    times.append(time.perf_counter() - t)
+print(f"dashboard {root}: median {{statistics.median(times[1:]) * 1000:.0f}} ms (warm, 5 runs), "
+      f"{{len(ctx.captured_queries)}} queries, {{data['total'].meetings}} meetings, {{len(data['children'])}} children")
+"""
 
 
 def main() -> int:
@@ -59,6 +83,9 @@ def main() -> int:
             if r.returncode:
                 print(f"{r.step}: lỗi {r.stderr.strip()[-500:]}", file=sys.stderr)
                 return 1
+        timing = subprocess.run([sys.executable, "-c", DASHBOARD.format(root=opts.root, year=opts.year)], env=env,
+                                cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True)
+        print(timing.stdout.rstrip() or timing.stderr.rstrip()[-2000:])
         same = same_bytes(computed, stored)
         print(f"Kiểm tra tính trực tiếp / từ kết quả đã lưu: {'giống hệt nhau' if same else 'KHÁC NHAU'} "
               f"({computed.stat().st_size / 2**20:.1f} MB).")
