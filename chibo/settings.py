@@ -172,9 +172,11 @@ STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 NODE_MODULES = BASE_DIR / "node_modules"
 # Only what pages use is published from node_modules (never the whole tree, whose files include
-# .package-lock.json): htmx, as /static/vendor/htmx/htmx.min.js. The Tinos font of the documents
+# .package-lock.json): htmx, as /static/vendor/htmx/htmx.min.js, and Chart.js (the dashboard's
+# charts) as /static/vendor/chartjs/chart.umd.min.js. The Tinos font of the documents
 # is read from node_modules by chibo/meetings/documents/fonts.py and is not served.
-VENDOR_STATIC = {"vendor/htmx": NODE_MODULES / "htmx.org" / "dist"}
+VENDOR_STATIC = {"vendor/htmx": NODE_MODULES / "htmx.org" / "dist",
+                 "vendor/chartjs": NODE_MODULES / "chart.js" / "dist"}
 STATICFILES_DIRS += [(prefix, path) for prefix, path in VENDOR_STATIC.items() if path.is_dir()]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))

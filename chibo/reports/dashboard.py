@@ -14,6 +14,7 @@ from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import ExtractMonth, ExtractYear, Substr, TruncMonth
 
 from chibo import vocabulary
+from chibo.meetings.documents.data import rate_text
 from chibo.orgs.models import SEGMENT, Organization
 from chibo.results.models import MeetingResult, PeriodFinding
 from chibo.rules import engine
@@ -58,7 +59,8 @@ class Figures:
 
     @property
     def attendance_rate(self) -> str | None:
-        return engine.format_rate(self.present, self.expected)
+        """Present / expected the Vietnamese way ("87,50%"), from the engine's `format_rate`."""
+        return rate_text(engine.format_rate(self.present, self.expected)) or None
 
     @property
     def average_score(self) -> float | None:

@@ -57,3 +57,29 @@ def test_admin_runs_under_the_policy(live_server, cell, phone):  # noqa: F811
     if page.locator("input.vDateField").count():
         assert page.locator(".datetimeshortcuts").count() > 0
     assert problems == []
+
+
+def test_dashboard_draws_its_charts_under_the_policy(live_server, transactional_db, phone):
+    """The committee dashboard: Chart.js (from the npm package) draws the grades and the monthly
+    attendance from their tables, under the CSP, on a phone."""
+    from datetime import date as _date
+
+    from chibo.interchange.generate import generate_province
+    from chibo.orgs.models import Organization
+    from chibo.results.services import refresh_subtree
+
+    generate_province(members=120, cells=4, seed=5, months=6, year=2025)
+    refresh_subtree(Organization.objects.get(code="T01"), [2025], as_of=_date(2025, 12, 31))
+    get_user_model().objects.create_user("quantri", password=PASSWORD, is_staff=True, is_superuser=True)
+    page = phone.new_page()
+    problems = _watch(page)
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.fill("#id_username", "quantri")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit], input[type=submit]")
+    page.wait_for_load_state()
+    response = page.goto(f"{live_server.url}/to-chuc/T01/bang-theo-doi/?ky=2025-H1")
+    assert response.status == 200
+    page.wait_for_function("() => document.querySelectorAll('.chart canvas').length === 2")
+    assert page.locator("table.months tbody tr").count() == 6
+    assert problems == []
