@@ -14,7 +14,8 @@ Measures (wall time, CPU time, peak memory, as bench_generate.measure does):
 
 and checks that 3 and 4 printed the same bytes (exit 1 otherwise); then times the committee
 dashboard of ROOT for the year (`chibo.reports.dashboard.dashboard`, warm: the median of 5 runs,
-with its number of queries).
+with its number of queries) and ten saves of an attendance mark, each with the re-audit of its
+cell-year after the commit (what makes a cell's figures current).
 """
 
 from __future__ import annotations
@@ -46,6 +47,17 @@ for _ in range(6):
     with CaptureQueriesContext(connection) as ctx:
         data = dashboard(root, date({year}, 1, 1), date({year}, 12, 31))
     times.append(time.perf_counter() - t)
+from django.db import transaction as tx
+from chibo.meetings.models import Attendance
+saves = []
+for row in list(Attendance.objects.filter(meeting__date__year={year}).order_by("pk")[:400:40]):
+    t = time.perf_counter()
+    with tx.atomic():  # the save re-audits its cell-year when it commits (chibo.results.signals)
+        row.status = "absent_unexcused" if row.status != "absent_unexcused" else "present"
+        row.save()
+    saves.append(time.perf_counter() - t)
+print(f"save of an attendance mark + re-audit of its cell-year: median {{statistics.median(saves) * 1000:.0f}} ms, "
+      f"max {{max(saves) * 1000:.0f}} ms ({{len(saves)}} saves)")
 print(f"dashboard {root}: median {{statistics.median(times[1:]) * 1000:.0f}} ms (warm, 5 runs), "
       f"{{len(ctx.captured_queries)}} queries, {{data['total'].meetings}} meetings, {{len(data['children'])}} children")
 """
