@@ -22,6 +22,7 @@ PURE = (
     "chibo.meetings.planning",
     "chibo.meetings.lifecycle",
     "chibo.interchange.validate",
+    "chibo.interchange.auditjson",
 )
 #: The documents package builds Word and PDF files from plain data: no ORM, no models.
 DOCUMENTS = "chibo.meetings.documents"

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from chibo.interchange.auditcli import audit_text
+from chibo.interchange.auditjson import dump_audit
 from chibo.interchange.validate import parse_bundle
-from chibo.rules.engine import audit, dump_audit
+from chibo.rules.engine import audit
 
 EXAMPLES = Path(__file__).parent / "data" / "examples"
 CASES = sorted(p.stem for p in EXAMPLES.glob("*.json") if not p.name.endswith(".audit.json"))

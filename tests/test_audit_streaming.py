@@ -1,6 +1,6 @@
 """The streaming paths give exactly what the whole-document paths give.
 
-* ``engine.write_audit`` writes, byte for byte, ``dump_audit(audit(...))``;
+* ``auditjson.write_audit`` writes, byte for byte, ``dump_audit(audit(...))``;
 * ``validate.parse_audit_input`` (a bundle file read piece by piece, with the whole-document
   parse as fallback) gives the same audit as ``parse_bundle``, and the very same errors on bad
   input;
@@ -25,7 +25,7 @@ from django.core.management import call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chibo.interchange import db, validate
+from chibo.interchange import auditjson, db, validate
 from chibo.interchange.auditcli import audit_file_input
 from chibo.interchange.db import audit_bundle, audit_input, bundle_export, bundle_import, write_bundle
 from chibo.interchange.generate import generate_province
@@ -51,12 +51,12 @@ def expected(case: str) -> str:
 
 def written(source, *period) -> str:
     out = io.StringIO()
-    engine.write_audit(out, source, *period)
+    auditjson.write_audit(out, source, *period)
     return out.getvalue()
 
 
 def reference(bundle, *period) -> str:
-    return engine.dump_audit(engine.audit(bundle, *period))
+    return auditjson.dump_audit(engine.audit(bundle, *period))
 
 
 @pytest.fixture
@@ -92,7 +92,7 @@ def test_write_audit_of_nothing_and_of_odd_periods():
 
 
 def test_write_audit_in_several_writes(monkeypatch):
-    monkeypatch.setattr(engine, "WRITE_BATCH", 1)
+    monkeypatch.setattr(auditjson, "WRITE_BATCH", 1)
     bundle = parse_bundle((EXAMPLES / "ho_so_nua_nam.json").read_bytes())
     assert written(bundle, *args("ho_so_nua_nam")) == expected("ho_so_nua_nam")
 

@@ -11,8 +11,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from chibo.interchange.auditjson import dump_audit
 from chibo.interchange.validate import BundleError, parse_bundle
-from chibo.rules.engine import audit, dump_audit
+from chibo.rules.engine import audit
 
 EXAMPLES = Path(__file__).parent / "data" / "examples"
 BUNDLES = [

@@ -270,3 +270,17 @@ def test_the_notice_page_marks_late_as_the_engine(tree, personas, client_for, mo
     assert engine.is_notice_late({"kind": "regular", "date": meeting_day,
                                   "notice_sent_on": deadline + timedelta(days=1)}, profile)
     assert ("Đã quá hạn gửi thông báo" in response.content.decode()) == late
+
+
+def test_full_marks_are_the_rubrics(monkeypatch):
+    """The engine's automatic criteria give at most the rubric's maxima (rubric.CRITERIA_MAX, one
+    home): raising a maximum in the rubric raises the full mark the engine gives."""
+    from chibo.rules.engine import meeting as engine_meeting
+    from chibo.rules.rubric import CRITERIA_MAX
+
+    assert engine_meeting._attendance_points(10, 10) == CRITERIA_MAX["attendance_rate"] == 15
+    assert engine_meeting._tasks_points([("M1", "2025-01-31", None)]) == CRITERIA_MAX["tasks"] == 5
+    monkeypatch.setitem(CRITERIA_MAX, "attendance_rate", 20)
+    monkeypatch.setitem(CRITERIA_MAX, "tasks", 7)
+    assert engine_meeting._attendance_points(10, 10) == 20
+    assert engine_meeting._tasks_points([("M1", "2025-01-31", None)]) == 7

@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chibo.commands import BadInput
+from chibo.interchange import auditjson
 from chibo.interchange.db import audit_input
 from chibo.interchange.generate import generate_province
 from chibo.meetings import services as meeting_services
@@ -37,11 +38,11 @@ WINDOWS = [  # (from, to, as of)
 
 
 def computed(org, date_from, date_to, as_of) -> str:
-    return engine.dump_audit(engine.audit(audit_input(org, date_from, date_to), date_from, date_to, as_of))
+    return auditjson.dump_audit(engine.audit(audit_input(org, date_from, date_to), date_from, date_to, as_of))
 
 
 def stored(org, date_from, date_to, as_of) -> str:
-    return engine.dump_audit(stored_audit(org, date_from, date_to, as_of))
+    return auditjson.dump_audit(stored_audit(org, date_from, date_to, as_of))
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from chibo.interchange.auditjson import dump_audit
 from chibo.interchange.validate import parse_bundle
 from chibo.rules.engine import (
     CELL_FINDING_CODES,
@@ -26,7 +27,6 @@ from chibo.rules.engine import (
     attendance_rate,
     audit,
     cell_spans,
-    dump_audit,
     effective_profile,
     effective_profile_with_sources,
     evaluate_meeting,

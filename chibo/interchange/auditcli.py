@@ -2,7 +2,7 @@
 
 :func:`audit_text` audits a bundle given whole as text; :func:`audit_file_input` reads a bundle
 file piece by piece (``chibo.interchange.validate.parse_audit_input``) for
-``engine.write_audit``, which is what the command does: both give the same text.
+``auditjson.write_audit``, which is what the command does: both give the same text.
 """
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ import io
 import sys
 from datetime import date
 
+from chibo.interchange.auditjson import dump_audit
 from chibo.interchange.validate import BundleError, parse_audit_input, parse_bundle
-from chibo.rules.engine import AuditInput, audit, dump_audit
+from chibo.rules.engine import AuditInput, audit
 
 __all__ = ["BundleError", "audit_text", "audit_file_input"]
 

@@ -26,6 +26,7 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from chibo import limits
+from chibo.interchange.auditjson import gc_paused
 from chibo.interchange.validate import DatabaseLimits, limit_problems
 from chibo.meetings import facts
 from chibo.meetings.facts import BATCH, meeting_query, visit_query
@@ -323,7 +324,7 @@ def write_bundle(out: TextIO, org: Organization, date_from: date | None = None, 
     Members are written as they are read; meetings a chunk of months at a time (see
     `_month_chunks`), so memory stays bounded whatever the size of the subtree.
     """
-    with engine.gc_paused():
+    with gc_paused():
         _write_bundle(out, org, date_from, date_to)
 
 
@@ -367,7 +368,7 @@ def audit_bundle(org: Organization, date_from: date, date_to: date) -> dict:
 
 
 def audit_input(org: Organization, date_from: date, date_to: date) -> engine.AuditInput:
-    """The data of `audit_bundle` as an `engine.AuditInput` for `engine.write_audit`.
+    """The data of `audit_bundle` as an `engine.AuditInput` for `auditjson.write_audit`.
 
     Members go straight into the engine's RollIndex (codes, official dates, memberships in the
     subtree, exempt/away periods) and meetings are read a chunk of months at a time, in
@@ -375,7 +376,7 @@ def audit_input(org: Organization, date_from: date, date_to: date) -> engine.Aud
     read, and a reason or a place only matters by being empty or not.  The facts are built by
     the same constructor, from the same values, as those of `audit_bundle`'s meetings.
     """
-    with engine.gc_paused():
+    with gc_paused():
         return _audit_input(org, date_from, date_to)
 
 

@@ -89,8 +89,8 @@ from datetime import date, time
 from typing import Any, BinaryIO
 
 from chibo import vocabulary
+from chibo.interchange.auditjson import gc_paused as _gc_paused
 from chibo.rules.engine import AuditInput, MeetingFacts, RollIndex, bundle_input, meeting_facts
-from chibo.rules.engine import gc_paused as _gc_paused
 from chibo.rules.profile import validate_profile_value
 from chibo.rules.rubric import manual_score_problem
 

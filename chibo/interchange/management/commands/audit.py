@@ -6,13 +6,14 @@ current on every save and by `chibo refresh`) instead of running the engine over
 Both forms stream: the file is read and validated piece by piece
 (chibo.interchange.auditcli.audit_file_input), the database month by month
 (chibo.interchange.db.audit_input), and the engine writes each meeting's entry as soon as it is
-evaluated (engine.write_audit), so a province is audited in bounded memory.  The text is the
-same, byte for byte, as `engine.dump_audit(engine.audit(bundle, ...))`.
+evaluated (auditjson.write_audit), so a province is audited in bounded memory.  The text is the
+same, byte for byte, as `auditjson.dump_audit(engine.audit(bundle, ...))`.
 """
 
 import sys
 
 from chibo.commands import BadInput, ChiboCommand
+from chibo.interchange import auditjson
 from chibo.interchange.auditcli import audit_file_input
 from chibo.interchange.db import audit_input
 from chibo.interchange.management.commands._common import parse_iso, report_bad_input
@@ -53,7 +54,7 @@ class Command(ChiboCommand):
             return
         else:
             source = audit_input_from_db(org, d_from, d_to)
-        engine.write_audit(sys.stdout, source, d_from, d_to, d_as_of)
+        auditjson.write_audit(sys.stdout, source, d_from, d_to, d_as_of)
         sys.stdout.flush()
 
 
@@ -75,5 +76,5 @@ def print_stored(code: str, d_from, d_to, d_as_of) -> None:
         sample = ", ".join(f"{cell} năm {year}" for cell, year in missing[:5])
         raise BadInput(f"Chưa có kết quả đã lưu của {len(missing)} chi bộ-năm ({sample}"
                        f"{', …' if len(missing) > 5 else ''}): chạy 'chibo refresh --org {code}' trước.")
-    sys.stdout.write(engine.dump_audit(stored_audit(root, d_from, d_to, d_as_of)))
+    sys.stdout.write(auditjson.dump_audit(stored_audit(root, d_from, d_to, d_as_of)))
     sys.stdout.flush()

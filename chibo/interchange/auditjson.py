@@ -1,0 +1,91 @@
+"""The audit's text (bundle.md, "Audit output"): `dump_audit` and the streaming `write_audit`.
+
+The text is exactly ``json.dumps(audit, indent=2, ensure_ascii=False) + "\\n"``, written with
+orjson (PyPI), whose two-space indentation, separators, key order and escapes are those of
+:mod:`json` for the values an audit holds (strings, integers, booleans, null, lists, objects);
+the published examples and the differential tests pin it byte for byte. A nested value written
+inside the streaming output is its own text with every line break followed by the indentation
+of its place (JSON strings hold no raw line break).
+
+The audit of a province makes and drops millions of small acyclic objects: `gc_paused` stops
+the cyclic garbage collector around it (reference counting frees them all the same)."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
+from typing import Any, TextIO
+
+import orjson
+
+from chibo.rules.engine import AuditInput, AuditRun, audit_header, bundle_input
+from chibo.rules.engine.audit import _dates
+
+_INDENT = orjson.OPT_INDENT_2
+#: Meeting entries encoded between two writes of :func:`write_audit`.
+WRITE_BATCH = 256
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while millions of small acyclic objects come and go:
+    cycle detection only costs time there (reference counting frees them all the same)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _text(value: Any, nl: str = "\n") -> str:
+    """``json.dumps(value, indent=2, ensure_ascii=False)``, its line breaks indented by ``nl``."""
+    text = orjson.dumps(value, option=_INDENT).decode()
+    return text if nl == "\n" else text.replace("\n", nl)
+
+
+def dump_audit(result: Mapping[str, Any]) -> str:
+    """The audit as text, identical to ``json.dumps(result, indent=2, ensure_ascii=False) + "\\n"``."""
+    return _text(result) + "\n"
+
+
+def write_audit(
+    out: TextIO,
+    source: Mapping[str, Any] | AuditInput,
+    date_from: date | str,
+    date_to: date | str,
+    as_of: date | str | None = None,
+) -> None:
+    """Write the audit to the text file ``out`` as it is made: the same text as
+    ``dump_audit(engine.audit(source, date_from, date_to, as_of))``, byte for byte.
+
+    Each meeting entry is encoded and written (in batches of :data:`WRITE_BATCH`) as soon as it
+    is evaluated, so neither the entries nor the text of a province are ever held at once.
+    """
+    date_from, date_to, as_of = _dates(date_from, date_to, as_of)
+    with gc_paused():
+        source = source if isinstance(source, AuditInput) else bundle_input(source, date_from, date_to)
+        run = AuditRun(source, date_from, date_to, as_of)
+        parts: list[str] = []
+        sep = "{\n  "
+        for key, value in audit_header(date_from, date_to, as_of).items():
+            parts.append(f"{sep}{_text(key)}: {_text(value, chr(10) + '  ')}")
+            sep = ",\n  "
+        parts.append(',\n  "meetings": ')
+        sep = "[\n    "
+        pending = 0
+        for entry in run.entries():
+            parts.append(sep + _text(entry, "\n    "))
+            sep = ",\n    "
+            pending += 1
+            if pending == WRITE_BATCH:
+                out.write("".join(parts))
+                parts.clear()
+                pending = 0
+        parts.append("[]" if sep == "[\n    " else "\n  ]")
+        parts.append(',\n  "findings": ' + _text(run.findings(), "\n  "))
+        parts.append("\n}\n")
+        out.write("".join(parts))
