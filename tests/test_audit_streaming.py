@@ -25,11 +25,11 @@ from django.core.management import call_command
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chibo.interchange import auditjson, db, validate
+from chibo.interchange import auditjson, db
 from chibo.interchange.auditcli import audit_file_input
 from chibo.interchange.db import audit_bundle, audit_input, bundle_export, bundle_import, write_bundle
 from chibo.interchange.generate import generate_province
-from chibo.interchange.validate import BundleError, parse_audit_input, parse_bundle
+from chibo.interchange.validate import BundleError, parse_audit_input, parse_bundle, stream
 from chibo.orgs.models import Organization
 from chibo.rules import engine
 from tests.test_bundle_fuzz import BUNDLES, FUZZ, _containers, _get, json_scalars, json_values
@@ -66,7 +66,7 @@ def no_fallback(monkeypatch):
     def refuse(_text):
         raise AssertionError("the streaming reader fell back to parse_bundle")
 
-    monkeypatch.setattr(validate, "parse_bundle", refuse)
+    monkeypatch.setattr(stream, "parse_bundle", refuse)
 
 
 def streamed(raw: bytes, date_from: date, date_to: date, _as_of: date | None = None):
@@ -125,7 +125,7 @@ def test_meeting_facts_keep_what_the_rules_read():
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("window", [1, 7, 64, 4096, 1 << 22])
 def test_file_streamed_in_any_window_gives_the_expected_audit(case, window, monkeypatch, no_fallback):
-    monkeypatch.setattr(validate, "_READ_SIZE", window)
+    monkeypatch.setattr(stream, "_READ_SIZE", window)
     period = args(case)
     source = streamed((EXAMPLES / f"{case}.json").read_bytes(), *period)
     assert written(source, *period) == expected(case)
@@ -134,7 +134,7 @@ def test_file_streamed_in_any_window_gives_the_expected_audit(case, window, monk
 @pytest.mark.parametrize("case", CASES)
 @pytest.mark.parametrize("layout", ["compact", "indent", "ascii", "bom", "crlf", "tabs", "numbers"])
 def test_file_streamed_whatever_the_layout(case, layout, monkeypatch, no_fallback):
-    monkeypatch.setattr(validate, "_READ_SIZE", 5)
+    monkeypatch.setattr(stream, "_READ_SIZE", 5)
     doc = json.loads((EXAMPLES / f"{case}.json").read_text(encoding="utf-8"))
     if layout == "compact":
         text = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
