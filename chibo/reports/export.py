@@ -74,7 +74,7 @@ def to_xlsx(lines: list[str], data: dict) -> bytes:
         cell.font = Font(bold=True)
     sheet.column_dimensions["A"].width = 40
     sheet.append([])
-    sheet.append(["Theo tháng", "Cuộc họp", "Có mặt", "Phải có mặt", "Tỷ lệ dự họp"])
+    sheet.append(["Theo tháng", "Cuộc họp", "Số có mặt", "Số phải có mặt", "Tỷ lệ dự họp"])
     for month, fig in data["months"]:
         sheet.append([f"{month:%m/%Y}", fig.meetings, fig.present, fig.expected, fig.attendance_rate or "—"])
     out = io.BytesIO()
