@@ -31,6 +31,8 @@ def home(request):
     org = Organization.objects.filter(path=roots[0]).first()
     if scope.member_paths and not (scope.supervise_paths or scope.manage_paths):
         return redirect("my_page")
+    if scope.supervise_paths and not org.is_cell:
+        return redirect("dashboard", code=org.code)  # a committee starts on its dashboard
     return redirect("org_detail", code=org.code)
 
 
