@@ -21,6 +21,12 @@ grassroots cells under a huyện), inside one transaction: memory stays bounded 
 of a unit, and nothing is left behind if anything fails. Organisations, members, periods,
 positions and meetings go through `bulk_create` (ids come back from the database); the
 millions of rows a meeting owns go through `RowWriter` (see there why).
+
+Why one module of ~900 lines: it is one program with one state (the seeded random streams and
+the rows of the work unit being written); split by topic, every part would take the whole
+Generator as an argument and the reader would lose the order in which a province is made,
+which is the order of this file (names, tree, members, meetings, writing). It is not imported
+by the application, only by `chibo generate`, the benchmarks and the tests.
 """
 
 from __future__ import annotations
