@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "chibo.reports",
     "chibo.results",
     "chibo.interchange",
+    "chibo.jobs",  # background jobs (Celery): see the CELERY block below
     "chibo.api",
     "ninja",  # serves /api/docs from its own static files (no CDN, no inline script: the CSP holds)
     "auditlog",
@@ -191,6 +192,24 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chibo@localhost")
+
+# --- CELERY: background jobs (chibo/jobs; README, "Background jobs") ----------------------------
+# Production: a Redis broker (REDIS_URL or CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0) and
+# `celery -A chibo.jobs worker` / `celery -A chibo.jobs beat` beside the web server. Without a
+# broker (development, scripts/start.sh) and under pytest, jobs run eagerly in-process right
+# after the transaction that enqueued them commits (chibo.jobs.enqueue): nothing else runs.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL or "pytest" in sys.modules
+CELERY_TASK_EAGER_PROPAGATES = False  # an eager job's failure is stored (JobFailure), not raised
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "chibo")
+CELERY_TASK_ACKS_LATE = True  # a job is acknowledged when done: a worker lost hands it on
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True  # no result backend: failures are stored by chibo.jobs
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "3600")}
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Production security defaults: outside development (DEBUG off, no CHIBO_DEV) HTTPS is required:
 # HSTS for a year (subdomains included), secure cookies, and plain HTTP redirected to HTTPS.

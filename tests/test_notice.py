@@ -30,6 +30,15 @@ def setup(settings, tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def send(django_capture_on_commit_callbacks):
+    """`notice_send` as a request runs it: the notice job (chibo.jobs) runs when it commits."""
+    def run(*args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return services_plan.notice_send(*args, **kwargs)
+    return run
+
+
+@pytest.fixture
 def planned(tree, personas):
     Member.objects.filter(code="M1").update(email="an@example.vn")
     Member.objects.filter(code="M2").update(email="binh@example.vn")
@@ -44,9 +53,8 @@ def planned(tree, personas):
                                         place="Nhà văn hóa thôn Đông")
 
 
-def test_notice_recipients_subject_and_record(tree, personas, planned):
-    result = services_plan.notice_send(planned, personas["secretary"], base_url="https://chibo.example",
-                                       on=date(2025, 1, 25))
+def test_notice_recipients_subject_and_record(send, tree, personas, planned):
+    result = send(planned, personas["secretary"], base_url="https://chibo.example", on=date(2025, 1, 25))
     assert [m.to for m in mail.outbox] == [["an@example.vn"], ["binh@example.vn"], ["staff@example.vn"]]
     assert {m.subject for m in mail.outbox} == {SUBJECT}
     assert result.warning is None
@@ -67,75 +75,76 @@ def test_notice_recipients_subject_and_record(tree, personas, planned):
     assert mime == "text/html" and "<li>Thông qua biên bản cuộc họp</li>" in html
 
 
-def test_nearest_committee_with_an_address_is_used(tree, personas, planned):
+def test_nearest_committee_with_an_address_is_used(send, tree, personas, planned):
     # G's staff has no address: the province's committee staff gets the notice.
     personas["staff"].email = ""
     personas["staff"].save()
-    services_plan.notice_send(planned, personas["secretary"], on=date(2025, 1, 25))
+    send(planned, personas["secretary"], on=date(2025, 1, 25))
     assert [m.to for m in mail.outbox] == [["an@example.vn"], ["binh@example.vn"], ["tinh@example.vn"]]
 
 
-def test_documents_links_in_the_notice(tree, personas, planned):
+def test_documents_links_in_the_notice(send, tree, personas, planned):
     doc = services_plan.document_add(planned, title="Dự thảo nghị quyết", file=SimpleUploadedFile("d.pdf", b"%PDF"))
-    services_plan.notice_send(planned, personas["secretary"], base_url="https://chibo.example/", on=date(2025, 1, 25))
+    send(planned, personas["secretary"], base_url="https://chibo.example/", on=date(2025, 1, 25))
     assert (f"  - Dự thảo nghị quyết: https://chibo.example/sinh-hoat/C1-2025-02/tai-lieu/{doc.pk}/\n"
             in mail.outbox[0].body)
 
 
-def test_late_notice_warns_and_resend_keeps_the_first_date(tree, personas, planned):
-    result = services_plan.notice_send(planned, personas["secretary"], on=date(2025, 2, 3))
+def test_late_notice_warns_and_resend_keeps_the_first_date(send, tree, personas, planned):
+    result = send(planned, personas["secretary"], on=date(2025, 2, 3))
     assert result.warning == ("Thông báo gửi muộn: theo quy định phải gửi trước ngày họp ít nhất 1 ngày, tức chậm "
                               "nhất ngày 02/02/2025.")
     Meeting.objects.filter(pk=planned.pk).update(notice_sent_on=date(2025, 1, 31))  # as if sent earlier
-    result = services_plan.notice_send(planned, personas["secretary"], on=date(2025, 2, 3))
+    result = send(planned, personas["secretary"], on=date(2025, 2, 3))
     assert result.warning is None
     planned.refresh_from_db()
     assert planned.notice_sent_on == date(2025, 1, 31)
     assert Notice.objects.count() == 2 and len(mail.outbox) == 6
 
 
-def test_profile_notice_days(tree, personas, planned):
+def test_profile_notice_days(send, tree, personas, planned):
     profile_update(tree["G"], user=None, values={"notice_days_before": 7})
-    result = services_plan.notice_send(planned, personas["secretary"], on=date(2025, 1, 27))
+    result = send(planned, personas["secretary"], on=date(2025, 1, 27))
     assert result.warning is None  # 03/02 - 7 days = 27/01: just in time
     planned.refresh_from_db()
     assert planned.notice_sent_on == date(2025, 1, 27)
     Meeting.objects.filter(pk=planned.pk).update(notice_sent_on=None, status="planned")
-    result = services_plan.notice_send(planned, personas["secretary"], on=date(2025, 1, 28))
+    result = send(planned, personas["secretary"], on=date(2025, 1, 28))
     assert result.warning == ("Thông báo gửi muộn: theo quy định phải gửi trước ngày họp ít nhất 7 ngày, tức chậm "
                               "nhất ngày 27/01/2025.")
 
 
-def test_extraordinary_meeting_never_late(tree, personas, planned):
+def test_extraordinary_meeting_never_late(send, tree, personas, planned):
     Meeting.objects.filter(pk=planned.pk).update(kind="extraordinary")
     planned.refresh_from_db()
-    assert services_plan.notice_send(planned, personas["secretary"], on=date(2025, 2, 3)).warning is None
+    assert send(planned, personas["secretary"], on=date(2025, 2, 3)).warning is None
     assert mail.outbox[0].subject == "Thông báo: Chi bộ thôn Đông sinh hoạt bất thường ngày 03/02/2025"
 
 
-def test_refusals_change_nothing(tree, personas, planned, meeting):
+def test_refusals_change_nothing(send, tree, personas, planned, meeting):
     with pytest.raises(ValidationError) as exc:
-        services_plan.notice_send(meeting, personas["secretary"])  # held
+        send(meeting, personas["secretary"])  # held
     assert exc.value.messages == [services_plan.NOT_UPCOMING]
     with pytest.raises(ValidationError) as exc:
-        services_plan.notice_send(planned, personas["secretary"], on=date(2025, 2, 4))
+        send(planned, personas["secretary"], on=date(2025, 2, 4))
     assert exc.value.messages == ["Ngày họp 03/02/2025 đã qua; không gửi thông báo được."]
     Member.objects.update(email="")
     get_user_model().objects.update(email="")
     with pytest.raises(ValidationError) as exc:
-        services_plan.notice_send(planned, personas["secretary"], on=date(2025, 1, 25))
+        send(planned, personas["secretary"], on=date(2025, 1, 25))
     assert exc.value.messages == ["Không có ai để gửi: chưa đảng viên nào trong danh sách chi bộ có địa chỉ email."]
     planned.refresh_from_db()
     assert (planned.status, planned.notice_sent_on, Notice.objects.count(), len(mail.outbox)) == (
         "planned", None, 0, 0)
 
 
-def test_notice_page_preview_and_send(tree, personas, planned, client_for):
+def test_notice_page_preview_and_send(django_capture_on_commit_callbacks, tree, personas, planned, client_for):
     client = client_for(personas["secretary"])
     page = client.get(f"/sinh-hoat/{planned.ident}/thong-bao/").content.decode()
     assert "Người nhận (3)" in page and "staff@example.vn" in page and "dung@example.vn" not in page
     assert "Hạn gửi thông báo: chậm nhất ngày 02/02/2025." in page
-    response = client.post(f"/sinh-hoat/{planned.ident}/thong-bao/", follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/sinh-hoat/{planned.ident}/thong-bao/", follow=True)
     assert response.redirect_chain == [(f"/sinh-hoat/{planned.ident}/chuan-bi/", 302)]
     assert "Đã gửi thông báo đến 3 người nhận." in response.content.decode()
     assert [m.to for m in mail.outbox] == [["an@example.vn"], ["binh@example.vn"], ["staff@example.vn"]]

@@ -87,7 +87,9 @@ INTERNAL = {
 #: Apps whose rows copy other records (written by the application, never by a user); what they
 #: copy carries the payloads of the fields above, and their pages are part of the walk.
 COPIES = {"changelog": "the change log: object names and before/after values copied from the records",
-          "results": "the rule engine's results: codes, dates and numbers computed from the records"}
+          "results": "the rule engine's results: codes, dates and numbers computed from the records",
+          "jobs": "background jobs: task names, arguments and errors, and the subjects of the e-mail sent "
+                  "(copied from the notice)"}
 #: Models outside chibo.* whose text users write and Chibo shows.
 EXTRA = {"auth.User": ("first_name", "last_name")}
 #: Editable JSON columns of chibo models: user text inside (filled through a function below) or not.
@@ -570,7 +572,8 @@ def _admin_urls():
     yield reverse("admin:index")
 
 
-def test_no_script_payload_comes_out_live(world, personas, client_for, capsys, request):
+def test_no_script_payload_comes_out_live(world, personas, client_for, capsys, request,
+                                          django_capture_on_commit_callbacks):
     held = Meeting.objects.get(pk=world["held"])
     upcoming = Meeting.objects.get(pk=world["upcoming"])
     objs = {"idents": list(Meeting.objects.order_by("date").values_list("ident", flat=True)),
@@ -606,7 +609,8 @@ def test_no_script_payload_comes_out_live(world, personas, client_for, capsys, r
         pages += 1
         out.response(response, f"admin {url}")
 
-    services_plan.notice_send(upcoming, personas["secretary"], base_url="http://chibo.test")
+    with django_capture_on_commit_callbacks(execute=True):  # the notice job runs on commit
+        services_plan.notice_send(upcoming, personas["secretary"], base_url="http://chibo.test")
     assert mail.outbox
     for message in mail.outbox:
         out.email(message, f"notice e-mail to {message.to[0]}")

@@ -45,10 +45,14 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):
-        """Plain-text subject and body rendered as plain text (chibo.plaintext), like every e-mail."""
-        from django.core.mail import EmailMessage
+        """Plain-text subject and body rendered as plain text (chibo.plaintext), like every e-mail;
+        sent by a job (`chibo.jobs.tasks.send_email`: retried, sent once) after the commit."""
+        import uuid
 
+        from chibo import jobs
+        from chibo.jobs.tasks import send_email
         from chibo.plaintext import render_text
 
         subject = "".join(render_text(subject_template_name, context).splitlines())
-        EmailMessage(subject, render_text(email_template_name, context), from_email, [to_email]).send()
+        jobs.enqueue(send_email, f"password-reset:{uuid.uuid4().hex}", subject,
+                     render_text(email_template_name, context), [to_email], from_email)

@@ -94,6 +94,10 @@ NOT_LOGGED: dict[str, str] = {
     "results.PeriodFinding": "derived: the rule engine's results, recomputed from the logged record",
     "accounts.AccountState": "a technical counter bumped to end a user's sessions; the deactivation or "
                              "the role removal that bumps it is logged",
+    "jobs.JobFailure": "technical: a background job that failed for good, kept for the administrators "
+                       "(what the job was doing is logged where it wrote)",
+    "jobs.MailDelivery": "technical: the e-mail a job sent, kept so a retry never sends it twice (the "
+                         "notice itself is logged)",
 }
 
 MASK = "••••••••"

@@ -8,17 +8,16 @@ Vietnamese message on bad input. Access is checked by the views; the services ch
 from __future__ import annotations
 
 import secrets
-import smtplib
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from chibo import limits
+from chibo import jobs, limits
 from chibo.changelog import record as changelog
 from chibo.meetings import lifecycle, planning
 from chibo.meetings.models import (
@@ -525,13 +524,35 @@ def notice_late(meeting: Meeting, profile: dict, sent_on: date | None) -> bool:
     return engine.is_notice_late({"kind": meeting.kind, "date": meeting.date, "notice_sent_on": sent_on}, profile)
 
 
-@transaction.atomic
-def notice_send(meeting: Meeting, user, *, base_url: str = "", on: date | None = None) -> NoticeResult:
-    """E-mail the notice (time, place, agenda, open tasks, document links) to each recipient
-    separately, record it (Notice with its recipients), set the notice date (the first send's date
-    is kept when the notice is sent again, e.g. after a change of place) and mark the meeting
-    notified. Warns when sent later than `notice_days_before` days before the meeting."""
+def notice_messages(meeting: Meeting, recipients: list[dict], base_url: str = "") -> list[EmailMultiAlternatives]:
+    """The notice's e-mail (time, place, agenda, open tasks, document links), one message per
+    recipient (`Recipient.as_json()` dicts, in their order): what the notice job sends."""
     from chibo.meetings import selectors
+
+    cell = meeting.organization
+    context = {"meeting": meeting, "cell": cell, "weekday": weekday(meeting.date), "base_url": base_url.rstrip("/"),
+               **selectors.prep_page(meeting)}
+    subject = (f"Thông báo: {cell.name} sinh hoạt {meeting.get_kind_display().lower()} ngày "
+               f"{meeting.date:%d/%m/%Y}")
+    messages = []
+    for r in recipients:
+        ctx = {**context, "recipient": Recipient(**r)}
+        msg = EmailMultiAlternatives(subject, render_text("meetings/notice_email.txt", ctx), to=[r["email"]])
+        msg.attach_alternative(render_to_string("meetings/notice_email.html", ctx), "text/html")
+        messages.append(msg)
+    return messages
+
+
+@transaction.atomic
+def notice_send(meeting: Meeting, user, *, base_url: str = "", on: date | None = None,
+                mail: bool = True) -> NoticeResult:
+    """Record the notice (Notice with its recipients), set the notice date (the first send's date
+    is kept when the notice is sent again, e.g. after a change of place), mark the meeting
+    notified, and e-mail it to each recipient separately through a job once this commits
+    (`chibo.meetings.tasks.send_notice`: retried, each recipient mailed once). Warns when sent
+    later than `notice_days_before` days before the meeting. `mail=False` records the notice
+    without e-mailing it (the demo's fictional addresses)."""
+    from chibo.meetings.tasks import send_notice
 
     on = on or today()
     locked = _lock(meeting, move=lifecycle.NOTIFIED)
@@ -541,22 +562,9 @@ def notice_send(meeting: Meeting, user, *, base_url: str = "", on: date | None =
     if not recipients:
         raise ValidationError("Không có ai để gửi: chưa đảng viên nào trong danh sách chi bộ có địa chỉ email.")
     cell = locked.organization
-    prep = selectors.prep_page(locked)
-    context = {"meeting": locked, "cell": cell, "weekday": weekday(locked.date), "base_url": base_url.rstrip("/"),
-               **prep}
-    subject = (f"Thông báo: {cell.name} sinh hoạt {locked.get_kind_display().lower()} ngày "
-               f"{locked.date:%d/%m/%Y}")
-    messages = []
-    for r in recipients:
-        ctx = {**context, "recipient": r}
-        msg = EmailMultiAlternatives(subject, render_text("meetings/notice_email.txt", ctx), to=[r.email])
-        msg.attach_alternative(render_to_string("meetings/notice_email.html", ctx), "text/html")
-        messages.append(msg)
-    try:
-        get_connection().send_messages(messages)
-    except (OSError, smtplib.SMTPException) as exc:
-        raise ValidationError(f"Không gửi được thư: {exc}") from exc
     notice = Notice.objects.create(meeting=locked, sent_by=user, recipients=[r.as_json() for r in recipients])
+    if mail:
+        jobs.enqueue(send_notice, notice.pk, base_url)
     if locked.notice_sent_on is None:
         locked.notice_sent_on = on
     locked.status = MeetingStatus.NOTIFIED

@@ -35,7 +35,6 @@ from auditlog.context import auditlog_value, set_extra_data
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.test.utils import override_settings
 
 from chibo.changelog.middleware import actor_label
 from chibo.interchange.db import bundle_import
@@ -359,8 +358,8 @@ def _coming_up(orgs: dict, users: dict, today: date) -> None:
 
     first, second = next_meeting("TT-C1"), next_meeting("TT-C2")
     # The addresses are fictional: the notice is recorded, no mail is sent.
-    with _acting(users["bithu1"]), override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-        notice_send(first, users["bithu1"], on=today)
+    with _acting(users["bithu1"]):
+        notice_send(first, users["bithu1"], on=today, mail=False)
     with _acting(users["dangvien1"]):
         absence_notice_send(first, users["dangvien1"].member, "Đi công tác tại tỉnh", on=today)
     other = (Member.objects.filter(memberships__organization=orgs["TT-C1"], memberships__end__isnull=True,
