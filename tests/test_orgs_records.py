@@ -170,3 +170,18 @@ def test_positions_in_protocol_order(tree):
     with pytest.raises(ValidationError) as exc:
         services.position_add(tree["M1"], organization=tree["C1"], title="bi_thu", start=date(2025, 1, 1), end=None)
     assert exc.value.message_dict["title"] == ["Chi bộ đã có bí thư Trần Thị Bình trong thời gian này."]
+
+
+def test_top_bar_says_who_and_crumbs_only_lead_where_one_may_go(tree, personas, client_for):
+    import re
+
+    page = client_for(personas["secretary"]).get("/to-chuc/C1/").content.decode()
+    assert re.search(r'id="whoami">Tài khoản: secretary <span class="muted">\(Bí thư / thư ký chi bộ\)</span>', page)
+    crumbs = page.split('<div class="crumbs">', 1)[1].split("</div>", 1)[0]
+    assert crumbs == ""  # the committee and the province are not the secretary's to open
+    page = client_for(personas["staff"]).get("/to-chuc/C1/").content.decode()
+    crumbs = page.split('<div class="crumbs">', 1)[1].split("</div>", 1)[0]
+    assert crumbs == '<a href="/to-chuc/G/">Đảng bộ xã Tân Thành</a> › '
+    assert "(Cán bộ cấp ủy (giám sát cấp dưới))" in page
+    page = client_for(personas["member"]).get("/cua-toi/").content.decode()
+    assert 'id="whoami">Tài khoản: member <span class="muted">(Đảng viên)</span>' in page

@@ -51,7 +51,7 @@ def org_detail(request, code):
     org, scope = get_org_for_user(request.user, code)
     day = query_date(request, "ngay", today())
     context = {"org": org, "day": day, "can_manage": scope.can_manage_org(org), "can_edit_org": scope.can_edit_org(org),
-               "can_edit_structure": scope.can_edit_structure(org), "ancestors": org.ancestors()}
+               "can_edit_structure": scope.can_edit_structure(org), "ancestors": [a for a in org.ancestors() if scope.can_read_org(a)]}
     if org.kind in CELL_KINDS:
         context["roll"] = selectors.cell_roll(org, day)
         context["positions"] = selectors.positions_on(org, day)
