@@ -255,3 +255,21 @@ def test_a_meeting_saved_by_a_service_is_current(db, tree, personas, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         meeting_services.attendance_set(m, tree["M3"], "absent_unexcused")
     assert MeetingResult.objects.get(meeting=m).unexcused == ["M3"]
+
+
+def test_refresh_as_jobs_in_the_embedded_default(db, monkeypatch):
+    """Without a broker the batches run in-process, one job each, and store what chibo refresh stores."""
+    generate_province(members=120, cells=4, seed=3, months=6, year=2025)
+    out = StringIO()
+    call_command("refresh", "--as-of", "2025-07-01", stdout=out)
+    whole = _stored_rows()
+    CellYear.objects.all().delete()
+    MeetingResult.objects.all().delete()
+    PeriodFinding.objects.all().delete()
+    monkeypatch.setattr(services, "BATCH_CELLS", 2)
+    out = StringIO()
+    call_command("refresh", "--as-of", "2025-07-01", "--jobs", stdout=out)
+    batches = len(services.batches(Organization.objects.get(code="T01")))
+    assert batches >= 2
+    assert out.getvalue() == f"Đã gửi {batches} công việc tính lại (mỗi cụm chi bộ một năm, tính đến 01/07/2025).\n"
+    assert _stored_rows() == whole

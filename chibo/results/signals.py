@@ -1,6 +1,6 @@
-"""What a save makes stale: the cell-years whose results it changes, refreshed once after the
-transaction commits (`services.refresh_cell_year`, in-process; a rolled-back transaction
-refreshes nothing it did not commit).
+"""What a save makes stale: the cell-years whose results it changes, re-audited once after the
+transaction commits, by a job (`tasks.refresh_cells`; in the embedded default in-process at
+once); a rolled-back transaction refreshes nothing.
 
 - a meeting or one of its parts (attendance, speeches, votes, tasks, guests): its cell's year
   (and the old year when its date moved);
@@ -11,7 +11,6 @@ refreshes nothing it did not commit).
 
 Bulk loads (`chibo import`, `chibo generate`) write without signals and refresh afterwards."""
 
-import logging
 import threading
 
 from django.db import transaction
@@ -25,7 +24,6 @@ from chibo.rules.models import RuleProfile
 from chibo.supervision.models import Visit
 
 _state = threading.local()
-log = logging.getLogger(__name__)
 
 
 def _pending() -> set[tuple[int, int]]:
@@ -41,21 +39,18 @@ def mark(cell_id: int, year: int) -> None:
 
 
 def flush() -> None:
-    """Refresh every cell-year marked so far (the first callback of a commit does them all)."""
-    from chibo.results.services import refresh_cell_year
+    """Send the cell-years marked so far to be re-audited (chibo.results.tasks.refresh_cells: in
+    the embedded default at once, in-process; in production on a worker). The first callback
+    of a commit takes them all."""
+    from chibo.jobs.queue import send
+    from chibo.results.tasks import refresh_cells
 
     pending = _pending()
     if not pending:
         return
-    items = sorted(pending)
+    items = [list(pair) for pair in sorted(pending)]
     pending.clear()
-    cells = Organization.objects.in_bulk({cell_id for cell_id, _year in items})
-    for cell_id, year in items:
-        if cell_id in cells:
-            try:
-                refresh_cell_year(cells[cell_id], year)
-            except Exception:  # the save has committed: a failed refresh is logged, `chibo refresh` repairs it
-                log.exception("refresh of cell %s, year %s failed", cells[cell_id].code, year)
+    send(refresh_cells, (items,), {})
 
 
 def _stored_years(cell_ids) -> set[tuple[int, int]]:

@@ -1,5 +1,9 @@
-"""The stored results' background jobs (chibo.jobs): the nightly refresh (Celery beat; without
-beat, `chibo refresh` from cron does the same)."""
+"""The stored results' background jobs (chibo.jobs): re-audits after saves, the batches of
+`chibo refresh --jobs`, the nightly refresh (Celery beat; without beat, `chibo refresh` from
+cron does the same). Recomputing a slice from the record is idempotent: a retry, or a job run
+twice, stores the same results."""
+
+from datetime import date
 
 from django.db import OperationalError
 
@@ -8,11 +12,31 @@ from chibo.orgs.models import Organization
 from chibo.results import services
 
 
+@app.task(name="chibo.results.tasks.refresh_cells", verbose_name="Tính lại kết quả chi bộ sau khi lưu",
+          autoretry_for=(OperationalError,), **RETRY)
+def refresh_cells(pairs: list[list[int]]) -> int:
+    """Re-audit the cell-years [cell id, year] a committed save touched (chibo.results.signals)."""
+    cells = Organization.objects.in_bulk({cell_id for cell_id, _year in pairs})
+    done = 0
+    for cell_id, year in pairs:
+        if cell_id in cells:  # a cell deleted meanwhile has nothing left to audit
+            services.refresh_year(cells[cell_id], year)
+            done += 1
+    return done
+
+
+@app.task(name="chibo.results.tasks.refresh_batch", verbose_name="Tính lại kết quả một cụm chi bộ",
+          autoretry_for=(OperationalError,), **RETRY)
+def refresh_batch(org_id: int, year: int, as_of: str) -> int:
+    """One batch of `chibo refresh --jobs` (about a district's cells for one year)."""
+    org = Organization.objects.filter(pk=org_id).first()
+    return services.refresh_year(org, year, date.fromisoformat(as_of)) if org else 0
+
+
 @app.task(name="chibo.results.tasks.nightly_refresh", verbose_name="Tính lại kết quả kiểm tra hằng đêm",
           autoretry_for=(OperationalError,), **RETRY)
 def nightly_refresh() -> int:
     """What `chibo refresh` does without arguments: every tree, the years with meetings and this
-    year, as of today (overdue tasks, months that ended without their meeting). Recomputing is
-    idempotent: a retry stores the same results."""
+    year, as of today (overdue tasks, months that ended without their meeting)."""
     roots = Organization.objects.filter(parent__isnull=True).order_by("path").values_list("code", flat=True)
     return services.refresh_roots(list(roots))
