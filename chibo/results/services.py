@@ -6,6 +6,7 @@ touched (chibo.results.signals) and refreshes them once after the commit."""
 
 import calendar
 import json
+import os
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
@@ -108,8 +109,10 @@ def refresh_cell_year(cell: Organization, year: int, as_of: date | None = None) 
     return CellYear.objects.get(organization=cell, year=year)
 
 
-#: About how many cells one refresh job takes at once (a district, give or take).
-BATCH_CELLS = 1500
+#: About how many cells one refresh job takes at once (a district, give or take);
+#: CHIBO_BATCH_CELLS in the environment changes it (smaller batches share out better between
+#: workers, larger ones cost fewer queries).
+BATCH_CELLS = int(os.environ.get("CHIBO_BATCH_CELLS", "1500"))
 
 
 def batches(org: Organization) -> list[Organization]:
