@@ -1,0 +1,56 @@
+"""A saved meeting's results arrive through a real Celery worker on the machine's Redis: the save
+commits, its re-audit job (chibo.results.tasks.refresh_cells) goes to Redis, a worker takes it
+and stores the cell-year's results, which then equal what the engine computes."""
+
+import threading
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun, task_prerun
+from django.db import transaction
+
+from chibo.interchange.auditjson import dump_audit
+from chibo.interchange.db import audit_input
+from chibo.meetings.models import Attendance
+from chibo.results.models import MeetingResult
+from chibo.results.selectors import stored_audit
+from chibo.results.tasks import refresh_cells
+from chibo.rules import engine
+from tests.test_jobs import worker_app  # noqa: F401  (the fixture: Redis db 5, a queue of its own)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_saved_meetings_results_arrive_through_a_worker(meeting, tree, worker_app):  # noqa: F811
+    from datetime import date
+
+    app, queue = worker_app  # requested after the meeting: its own saves were re-audited in-process
+    ran, done = [], threading.Event()
+
+    def seen(task=None, **kwargs):
+        ran.append((task.name, task.request.is_eager, (task.request.delivery_info or {}).get("routing_key")))
+
+    def finished(task=None, state=None, **kwargs):
+        if task.name == refresh_cells.name and state in ("SUCCESS", "FAILURE"):
+            done.set()
+
+    row = Attendance.objects.get(meeting=meeting, member=tree["M3"])
+    task_prerun.connect(seen, weak=False)
+    task_postrun.connect(finished, weak=False)
+    try:
+        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, queues=[queue],
+                          loglevel="WARNING", shutdown_timeout=30):
+            with transaction.atomic():
+                row.status = "absent_unexcused"
+                row.save()
+            # No query while the worker runs (SQLite's shared in-memory test database locks
+            # whole tables); the bound is for a broken worker, not a measured time.
+            assert done.wait(60)
+    finally:
+        task_prerun.disconnect(seen)
+        task_postrun.disconnect(finished)
+    assert [r for r in ran if r[0] == refresh_cells.name] == [(refresh_cells.name, False, queue)]
+    stored = MeetingResult.objects.get(meeting=meeting)
+    assert stored.unexcused == ["M3"]
+    first, last = date(2025, 1, 1), date(2025, 12, 31)
+    assert dump_audit(stored_audit(tree["C1"], first, last)) == dump_audit(
+        engine.audit(audit_input(tree["C1"], first, last), first, last))
