@@ -8,10 +8,12 @@ import smtplib
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from datetime import date
 from datetime import time as clock
 
+import kombu.pools
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun, task_prerun
@@ -317,8 +319,7 @@ def worker_app():
         yield app, queue
     finally:
         task_postrun.disconnect(close_db)
-        if app._pool is not None:
-            app.pool.force_close_all()
+        kombu.pools.reset()  # closes and forgets the connections to the test's Redis database
         app.conf.update(saved)
         fresh(app)
         import redis
@@ -361,3 +362,42 @@ def test_a_real_worker_mails_a_saved_notice(worker_app, planned, personas):
     assert delivered(notice) == [notice_key(notice.pk, a) for a in ADDRESSES]
     assert sorted(m.to[0] for m in mail.outbox) == sorted(ADDRESSES)
     assert JobFailure.objects.count() == 0
+
+
+def worker_database_url() -> str | None:
+    """The test database as a URL another process can open (None: SQLite in memory)."""
+    conn = connections["default"]
+    s = conn.settings_dict
+    if conn.vendor == "sqlite":
+        return None if conn.is_in_memory_db() else f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s["PASSWORD"] else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_celery_command_runs_a_saved_notice(worker_app, planned, personas):
+    """Production's own command, `celery -A chibo.jobs worker`, in its own process: it takes the
+    notice's job from Redis and stores the deliveries in the (test) database."""
+    url = worker_database_url()
+    if url is None:
+        pytest.skip("a worker process cannot open SQLite's in-memory test database (PostgreSQL runs it)")
+    _app, queue = worker_app
+    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": REDIS, "CELERY_QUEUE": queue,
+           "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend", "CHIBO_DEV": "1"}
+    env.pop("CELERY_BROKER_URL", None)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "chibo.jobs", "worker", "--pool", "solo", "--loglevel", "WARNING",
+         "--without-mingle", "--without-gossip", "--without-heartbeat", "-n", f"{queue}@%h"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        with transaction.atomic():
+            notice = send(planned, personas).notice
+        deadline = time.monotonic() + 90  # a bound for a broken worker, not a measured time
+        while len(delivered(notice)) < 3 and time.monotonic() < deadline and worker.poll() is None:
+            time.sleep(0.1)
+    finally:
+        worker.terminate()
+        output = worker.communicate(timeout=60)[0]
+    assert delivered(notice) == [notice_key(notice.pk, a) for a in ADDRESSES], output
+    assert JobFailure.objects.count() == 0
+    assert len(mail.outbox) == 0  # mailed by the worker process, not this one
