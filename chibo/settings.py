@@ -202,6 +202,12 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL or "pytest" in sys.modules
 CELERY_TASK_EAGER_PROPAGATES = False  # an eager job's failure is stored (JobFailure), not raised
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "chibo")
+# Jobs sent to other queues than the default, for workers started with -Q: CELERY_ROUTES is a
+# comma-separated list of TASK-PATTERN=QUEUE, e.g. "chibo.results.tasks.*=refresh".
+CELERY_TASK_ROUTES = {pattern.strip(): {"queue": queue.strip()}
+                      for pattern, _, queue in (item.partition("=") for item in envlist("CELERY_ROUTES"))}
+if not all(CELERY_TASK_ROUTES) or not all(r["queue"] for r in CELERY_TASK_ROUTES.values()):
+    raise ImproperlyConfigured("CELERY_ROUTES must be TASK-PATTERN=QUEUE, ..., e.g. chibo.results.tasks.*=refresh")
 CELERY_TASK_ACKS_LATE = True  # a job is acknowledged when done: a worker lost hands it on
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -106,6 +106,19 @@ def test_a_broker_turns_the_eager_mode_off(env, eager, broker):
     assert out.stdout == f"{eager} {broker}\n"
 
 
+def test_routes_send_chosen_jobs_to_their_own_queue():
+    """CELERY_ROUTES: workers started with -Q refresh take the refreshes, the others the rest."""
+    code = ("import django; django.setup(); from chibo.jobs import app; r = app.amqp.router; "
+            "print([r.route({}, name)['queue'].name for name in sys.argv[1:]])")
+    out = subprocess.run(
+        [sys.executable, "-c", "import sys; " + code, "chibo.results.tasks.refresh_cells",
+         "chibo.meetings.tasks.send_notice", "chibo.jobs.tasks.send_email"],
+        env={**os.environ, "CHIBO_DEV": "1", "DJANGO_SETTINGS_MODULE": "chibo.settings",
+             "CELERY_ROUTES": "chibo.results.tasks.*=refresh, chibo.jobs.tasks.send_email=mail"},
+        capture_output=True, text=True, check=True)
+    assert out.stdout == "['refresh', 'chibo', 'mail']\n"
+
+
 def test_the_notice_job_runs_when_the_transaction_commits(planned, personas, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         result = send(planned, personas)
