@@ -198,8 +198,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chibo@localhost")
 # `celery -A chibo.jobs worker` / `celery -A chibo.jobs beat` beside the web server. Without a
 # broker (development, scripts/start.sh) and under pytest, jobs run eagerly in-process right
 # after the transaction that enqueued them commits (chibo.jobs.enqueue): nothing else runs.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL", "")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL or "pytest" in sys.modules
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or os.environ.get("REDIS_URL") or "memory://localhost/"
+CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL.startswith("memory://") or "pytest" in sys.modules
 CELERY_TASK_EAGER_PROPAGATES = False  # an eager job's failure is stored (JobFailure), not raised
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "chibo")
 # Jobs sent to other queues than the default, for workers started with -Q: CELERY_ROUTES is a

@@ -93,7 +93,7 @@ def test_the_embedded_default_is_eager():
 
 
 @pytest.mark.parametrize(("env", "eager", "broker"), [
-    ({}, "True", ""),
+    ({}, "True", "memory://localhost/"),  # never used: eager jobs are not sent
     ({"REDIS_URL": "redis://cache:6379/0"}, "False", "redis://cache:6379/0"),
     ({"REDIS_URL": "redis://a:6379/0", "CELERY_BROKER_URL": "redis://b:6379/1"}, "False", "redis://b:6379/1"),
 ])
