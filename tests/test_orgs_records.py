@@ -6,7 +6,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from chibo.orgs import selectors, services
-from chibo.orgs.models import MemberPeriod, Membership, Organization, segment
+from chibo.orgs.models import Member, MemberPeriod, Membership, Organization, segment
 
 pytestmark = pytest.mark.django_db
 
@@ -185,3 +185,30 @@ def test_top_bar_says_who_and_crumbs_only_lead_where_one_may_go(tree, personas, 
     assert "(Cán bộ cấp ủy (giám sát cấp dưới))" in page
     page = client_for(personas["member"]).get("/cua-toi/").content.decode()
     assert 'id="whoami">Tài khoản: member <span class="muted">(Đảng viên)</span>' in page
+
+
+@pytest.mark.parametrize(("fields", "errors"), [
+    ({"birth_date": date(2099, 1, 1)}, {"birth_date": ["Ngày sinh không được sau hôm nay."]}),
+    ({"joined_on": date(2099, 1, 1)}, {"joined_on": ["Ngày vào Đảng không được sau hôm nay."]}),
+    ({"birth_date": date(2000, 2, 29), "joined_on": date(2018, 2, 28)},
+     {"joined_on": ["Ngày vào Đảng phải từ khi đủ 18 tuổi (từ 01/03/2018)."]}),
+    ({"joined_on": date(2010, 1, 1), "official_on": date(2009, 1, 1)},
+     {"official_on": ["Ngày chính thức không được trước ngày vào Đảng."]}),
+])
+def test_member_dates_that_cannot_be(tree, fields, errors):
+    from django.core.exceptions import ValidationError
+
+    from chibo.orgs import services as org_services
+
+    before = Member.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        org_services.member_create(code="M99", full_name="Ngô Văn Mới", organization=tree["C1"],
+                                   start=date(2024, 1, 1), **fields)
+    assert exc.value.message_dict == errors and Member.objects.count() == before
+    member = tree["M1"]
+    with pytest.raises(ValidationError) as exc:
+        org_services.member_update(member, **{"official_on": None, **fields})
+    assert exc.value.message_dict == errors
+    assert org_services.member_create(code="M98", full_name="Ngô Văn Đủ", organization=tree["C1"],
+                                      start=date(2024, 1, 1), birth_date=date(2000, 2, 29),
+                                      joined_on=date(2018, 3, 1)).joined_on == date(2018, 3, 1)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 
 from chibo.orgs.codes import CODE_MESSAGE, code_ok
 from chibo.orgs.models import (
@@ -175,9 +176,28 @@ def org_update(org: Organization, *, name: str, kind: str, parent: Organization 
 MEMBER_FIELDS = ("full_name", "gender", "birth_date", "joined_on", "official_on", "phone", "email", "address")
 
 
-def _check_member_dates(joined_on, official_on):
+def _check_member_dates(joined_on, official_on, birth_date=None):
+    """A member's dates that cannot be: born or joined after today, joined before turning 18
+    (Điều lệ Đảng, Điều 1: công dân từ mười tám tuổi), official before joining."""
+    today = timezone.localdate()
+    errors = {}
+    if birth_date and birth_date > today:
+        errors["birth_date"] = "Ngày sinh không được sau hôm nay."
+    if joined_on and joined_on > today:
+        errors["joined_on"] = "Ngày vào Đảng không được sau hôm nay."
+    elif joined_on and birth_date and birth_date <= today and joined_on < _eighteenth(birth_date):
+        errors["joined_on"] = (f"Ngày vào Đảng phải từ khi đủ 18 tuổi (từ {_eighteenth(birth_date):%d/%m/%Y}).")
     if joined_on and official_on and official_on < joined_on:
-        raise ValidationError({"official_on": "Ngày chính thức không được trước ngày vào Đảng."})
+        errors["official_on"] = "Ngày chính thức không được trước ngày vào Đảng."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _eighteenth(birth_date: date) -> date:
+    try:
+        return birth_date.replace(year=birth_date.year + 18)
+    except ValueError:  # born on 29 February
+        return birth_date.replace(year=birth_date.year + 18, month=3, day=1)
 
 
 @transaction.atomic
@@ -189,7 +209,7 @@ def member_create(*, code: str, organization: Organization, start: date, **field
         raise ValidationError({"code": f"Mã đảng viên '{code}' đã tồn tại."})
     if organization.kind not in CELL_KINDS:
         raise ValidationError({"organization": "Đảng viên chỉ sinh hoạt tại chi bộ."})
-    _check_member_dates(fields.get("joined_on"), fields.get("official_on"))
+    _check_member_dates(fields.get("joined_on"), fields.get("official_on"), fields.get("birth_date"))
     member = Member.objects.create(code=code, **{k: v for k, v in fields.items() if k in MEMBER_FIELDS})
     Membership.objects.create(member=member, organization=organization, start=start)
     return member
@@ -197,7 +217,8 @@ def member_create(*, code: str, organization: Organization, start: date, **field
 
 @transaction.atomic
 def member_update(member: Member, **fields) -> Member:
-    _check_member_dates(fields.get("joined_on", member.joined_on), fields.get("official_on", member.official_on))
+    _check_member_dates(fields.get("joined_on", member.joined_on), fields.get("official_on", member.official_on),
+                        fields.get("birth_date", member.birth_date))
     for key, value in fields.items():
         if key in MEMBER_FIELDS:
             setattr(member, key, value)
