@@ -13,7 +13,7 @@ the cyclic garbage collector around it (reference counting frees them all the sa
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
 from typing import Any, TextIO
@@ -47,6 +47,36 @@ def _text(value: Any, nl: str = "\n") -> str:
     return text if nl == "\n" else text.replace("\n", nl)
 
 
+def entry_text(entry: Mapping[str, Any]) -> str:
+    """One meeting entry as it stands in the audit's text (inside "meetings", four spaces in):
+    what chibo.results stores, so that `chibo audit --stored` writes it as it is."""
+    return _text(entry, "\n    ")
+
+
+def write_entries(out: TextIO, header: Mapping[str, Any], entries: Iterator[str],
+                  findings: Callable[[], Any]) -> None:
+    """Write an audit from its header, the meeting entries already in their text
+    (:func:`entry_text`, in order) and, after them, ``findings()``: the same text as
+    :func:`dump_audit` of the whole object, without holding the entries."""
+    parts: list[str] = []
+    sep = "{\n  "
+    for key, value in header.items():
+        parts.append(f"{sep}{_text(key)}: {_text(value, chr(10) + '  ')}")
+        sep = ",\n  "
+    parts.append(',\n  "meetings": ')
+    sep = "[\n    "
+    for text in entries:
+        parts.append(sep + text)
+        sep = ",\n    "
+        if len(parts) >= 2 * WRITE_BATCH:
+            out.write("".join(parts))
+            parts.clear()
+    parts.append("[]" if sep == "[\n    " else "\n  ]")
+    parts.append(',\n  "findings": ' + _text(findings(), "\n  "))
+    parts.append("\n}\n")
+    out.write("".join(parts))
+
+
 def dump_audit(result: Mapping[str, Any]) -> str:
     """The audit as text, identical to ``json.dumps(result, indent=2, ensure_ascii=False) + "\\n"``."""
     return _text(result) + "\n"
@@ -69,23 +99,5 @@ def write_audit(
     with gc_paused():
         source = source if isinstance(source, AuditInput) else bundle_input(source, date_from, date_to)
         run = AuditRun(source, date_from, date_to, as_of)
-        parts: list[str] = []
-        sep = "{\n  "
-        for key, value in audit_header(date_from, date_to, as_of).items():
-            parts.append(f"{sep}{_text(key)}: {_text(value, chr(10) + '  ')}")
-            sep = ",\n  "
-        parts.append(',\n  "meetings": ')
-        sep = "[\n    "
-        pending = 0
-        for entry in run.entries():
-            parts.append(sep + _text(entry, "\n    "))
-            sep = ",\n    "
-            pending += 1
-            if pending == WRITE_BATCH:
-                out.write("".join(parts))
-                parts.clear()
-                pending = 0
-        parts.append("[]" if sep == "[\n    " else "\n  ]")
-        parts.append(',\n  "findings": ' + _text(run.findings(), "\n  "))
-        parts.append("\n}\n")
-        out.write("".join(parts))
+        write_entries(out, audit_header(date_from, date_to, as_of), (entry_text(e) for e in run.entries()),
+                      run.findings)

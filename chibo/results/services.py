@@ -5,7 +5,6 @@ every cell of a subtree and year; `stale` collects, per transaction, the cell-ye
 touched (chibo.results.signals) and refreshes them once after the commit."""
 
 import calendar
-import json
 import os
 from collections import defaultdict
 from collections.abc import Iterable
@@ -14,6 +13,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from chibo.interchange.auditjson import entry_text
 from chibo.interchange.db import audit_input
 from chibo.meetings.models import Meeting
 from chibo.orgs.models import CELL_KINDS, Organization
@@ -73,7 +73,7 @@ def refresh_year(org: Organization, year: int, as_of: date | None = None) -> int
         notes[cell].note(f.id, cell, f.kind, f.date, f.rescheduled, threshold, unexcused, f.tasks, as_of)
         results.append(MeetingResult(
             meeting_id=pk_of[f.id], organization_id=cells[cell], ident=f.id, date=f.date, kind=f.kind,
-            entry=json.dumps(entry, ensure_ascii=False), score_total=entry["score"]["total"],
+            entry=entry_text(entry), score_total=entry["score"]["total"],
             grade=entry["score"]["grade"], meets_framework=entry["meets_framework"],
             expected=entry["attendance"]["expected"], present=entry["attendance"]["present"],
             rescheduled=f.rescheduled, removal_threshold=threshold, unexcused=list(unexcused),

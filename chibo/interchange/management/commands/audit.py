@@ -66,7 +66,7 @@ def audit_input_from_db(code: str, d_from, d_to) -> engine.AuditInput:
 
 
 def print_stored(code: str, d_from, d_to, d_as_of) -> None:
-    from chibo.results.selectors import missing_slices, stored_audit
+    from chibo.results.selectors import missing_slices, write_stored_audit
 
     root = Organization.objects.filter(code=code).first()
     if root is None:
@@ -76,5 +76,5 @@ def print_stored(code: str, d_from, d_to, d_as_of) -> None:
         sample = ", ".join(f"{cell} năm {year}" for cell, year in missing[:5])
         raise BadInput(f"Chưa có kết quả đã lưu của {len(missing)} chi bộ-năm ({sample}"
                        f"{', …' if len(missing) > 5 else ''}): chạy 'chibo refresh --org {code}' trước.")
-    sys.stdout.write(auditjson.dump_audit(stored_audit(root, d_from, d_to, d_as_of)))
+    write_stored_audit(sys.stdout, root, d_from, d_to, d_as_of)
     sys.stdout.flush()
