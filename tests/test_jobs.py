@@ -260,6 +260,44 @@ def test_the_demo_notice_mails_nobody(planned, personas, django_capture_on_commi
     assert (Notice.objects.count(), len(mail.outbox)) == (1, 0)
 
 
+def test_a_failure_that_cannot_be_stored_is_logged(settings, monkeypatch, caplog, db):
+    settings.EMAIL_BACKEND = FLAKY
+    FlakySMTP.FAIL = {"a@example.vn": -1}
+
+    def database_away(*args, **kwargs):
+        raise RuntimeError("database away")
+
+    monkeypatch.setattr(JobFailure, "record", database_away)
+    assert send_email.apply(args=("reset:3", "Chibo", "Nội dung", ["a@example.vn"])).failed()
+    assert "could not store the failure of chibo.jobs.tasks.send_email" in caplog.text
+
+
+def test_two_runs_at_the_same_moment_store_one_delivery(monkeypatch, db):
+    """The other run stored the key between this run's check and its own record."""
+    real_send = EmailBackend.send_messages
+
+    def and_the_other_run(self, messages):
+        MailDelivery.objects.create(key="reset:4", recipient="a@example.vn", subject="Chibo")
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", and_the_other_run)
+    assert send_email.apply(args=("reset:4", "Chibo", "Nội dung", ["a@example.vn"])).get() is True
+    assert [str(d) for d in MailDelivery.objects.all()] == ["a@example.vn: Chibo"]
+
+
+def test_a_mail_job_with_html(db):
+    send_email.apply(args=("k-2", "Chibo", "Nội dung", ["a@example.vn"]), kwargs={"html": "<p>Nội dung</p>"}).get()
+    assert mail.outbox[0].alternatives[0] == ("<p>Nội dung</p>", "text/html")
+
+
+def test_the_notice_of_a_deleted_meeting_mails_nobody(planned, personas):
+    notice = send(planned, personas).notice  # the job waits for a commit that never comes here
+    pk = notice.pk
+    planned.delete()
+    assert send_notice.apply(args=(pk, "")).get() == 0
+    assert len(mail.outbox) == 0
+
+
 # --- nightly work ----------------------------------------------------------------------------------
 
 def test_the_beat_schedule_names_registered_tasks():

@@ -2,7 +2,7 @@
 
 import smtplib
 
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 
 from chibo.jobs.models import MailDelivery
 
@@ -21,7 +21,9 @@ def deliver(key: str, message) -> bool:
         return False
     message.send()
     try:
-        MailDelivery.objects.create(key=key[:300], recipient=", ".join(message.to)[:320], subject=message.subject[:500])
+        with transaction.atomic():  # a savepoint when the job runs inside a transaction
+            MailDelivery.objects.create(key=key[:300], recipient=", ".join(message.to)[:320],
+                                        subject=message.subject[:500])
     except IntegrityError:  # the same job ran twice at the same moment; the row is there
         pass
     return True
