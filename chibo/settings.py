@@ -215,7 +215,6 @@ CELERY_TASK_IGNORE_RESULT = True  # no result backend: failures are stored by ch
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "3600")}
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Production security defaults: outside development (DEBUG off, no CHIBO_DEV) HTTPS is required:
 # HSTS for a year (subdomains included), secure cookies, and plain HTTP redirected to HTTPS.
