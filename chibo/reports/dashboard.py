@@ -10,8 +10,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import ExtractMonth, ExtractYear, Substr, TruncMonth
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractMonth, ExtractYear, TruncMonth
 
 from chibo import vocabulary
 from chibo.meetings.documents.data import rate_text
@@ -80,43 +80,46 @@ class Figures:
             self.findings[code] += n
 
 
-def _of_kind(qs, cell_kind: str | None):
-    return qs.filter(organization__kind=cell_kind) if cell_kind else qs
-
-
 def dashboard(org: Organization, date_from: date, date_to: date, cell_kind: str | None = None) -> dict:
     """{"total": Figures, "children": [Figures], "months": [(month, Figures)], "worst": [Figures]}.
-    Seven queries."""
+    Six queries: the counts are grouped by cell in the database (no join: the cells of the
+    subtree are a subquery) and added up per direct child here."""
     width = len(org.path) + SEGMENT
     children = list(Organization.objects.filter(parent=org).order_by("path").values_list("path", "code", "name",
                                                                                           "kind"))
     by_path = {path: Figures(code, name, is_cell=kind in vocabulary.CELL_KINDS) for path, code, name, kind in children}
-    child = Substr("organization__path", 1, width)
-    meetings = _of_kind(MeetingResult.objects.filter(
-        org.subtree_q("organization__"), date__gte=date_from, date__lte=date_to), cell_kind)
+    cell_q = Organization.objects.filter(org.subtree_q(), kind__in=vocabulary.CELL_KINDS)
+    if cell_kind:
+        cell_q = cell_q.filter(kind=cell_kind)
+    cell_rows = list(cell_q.values_list("pk", "path", "code", "name"))
+    child_of = {pk: path[:width] for pk, path, _code, _name in cell_rows}
+    cell_ids = cell_q.values("pk")
+    meetings = MeetingResult.objects.filter(organization_id__in=cell_ids, date__gte=date_from, date__lte=date_to)
     grade_counts = {f"g_{g}": Count("pk", filter=Q(grade=g)) for g in GRADE_CODES}
-    rows = meetings.annotate(child=child).values("child").annotate(
+    rows = meetings.values("organization_id").annotate(
         n=Count("pk"), regular=Count("pk", filter=Q(kind__in=REGULAR)),
-        regular_months=Count(F("organization_id") * 1_000_000 + ExtractYear("date") * 100 + ExtractMonth("date"),
-                             filter=Q(kind__in=REGULAR), distinct=True),
+        regular_months=Count(ExtractYear("date") * 100 + ExtractMonth("date"), filter=Q(kind__in=REGULAR),
+                             distinct=True),
         thematic=Count("pk", filter=Q(kind__in=THEMATIC)), present=Sum("present"), expected=Sum("expected"),
-        framework=Count("pk", filter=Q(meets_framework=True)), score=Sum("score_total"), **grade_counts)
+        framework=Count("pk", filter=Q(meets_framework=True)), score=Sum("score_total"), **grade_counts).order_by()
     for row in rows:
-        fig = by_path.get(row["child"])
+        fig = by_path.get(child_of.get(row["organization_id"]))
         if fig is None:
             continue
-        fig.meetings, fig.regular, fig.regular_months, fig.thematic = (
-            row["n"], row["regular"], row["regular_months"], row["thematic"])
-        fig.present, fig.expected, fig.framework, fig.score_sum = (
-            row["present"] or 0, row["expected"] or 0, row["framework"], row["score"] or 0)
-        fig.grades = {g: row[f"g_{g}"] for g in GRADE_CODES}
-    findings = _of_kind(PeriodFinding.objects.filter(org.subtree_q("organization__"), code__in=PERIOD_CODES).filter(
-        Q(first__gte=date_from, last__lte=date_to) | Q(meeting__date__gte=date_from, meeting__date__lte=date_to)),
-        cell_kind)
-    for row in findings.annotate(child=child).values("child", "code").annotate(n=Count("pk")):
-        fig = by_path.get(row["child"])
+        part = Figures(meetings=row["n"], regular=row["regular"], regular_months=row["regular_months"],
+                       thematic=row["thematic"], present=row["present"] or 0, expected=row["expected"] or 0,
+                       framework=row["framework"], score_sum=row["score"] or 0,
+                       grades={g: row[f"g_{g}"] for g in GRADE_CODES})
+        fig.add(part)
+    # A finding counts when its period (for an overdue task: its meeting's day) lies in the period.
+    per_cell: dict[int, dict[str, int]] = defaultdict(dict)
+    for row in PeriodFinding.objects.filter(organization_id__in=cell_ids, code__in=PERIOD_CODES,
+                                            first__gte=date_from, last__lte=date_to).values(
+            "organization_id", "code").annotate(n=Count("pk")).order_by():
+        per_cell[row["organization_id"]][row["code"]] = row["n"]
+        fig = by_path.get(child_of.get(row["organization_id"]))
         if fig is not None:
-            fig.findings[row["code"]] = row["n"]
+            fig.findings[row["code"]] += row["n"]
     total = Figures(org.code, org.name)
     for fig in by_path.values():
         total.add(fig)
@@ -125,16 +128,11 @@ def dashboard(org: Organization, date_from: date, date_to: date, cell_kind: str 
             present=Sum("present"), expected=Sum("expected"), n=Count("pk")).order_by("month"):
         month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
         months.append((month, Figures(present=row["present"] or 0, expected=row["expected"] or 0, meetings=row["n"])))
-    worst_rows = list(findings.values("organization_id").annotate(n=Count("pk")).order_by("-n", "organization__path")[:10])
-    named = {pk: (code, name) for pk, code, name in Organization.objects.filter(
-        pk__in=[r["organization_id"] for r in worst_rows]).values_list("pk", "code", "name")}
-    per_cell = defaultdict(dict)
-    for row in findings.filter(organization_id__in=[r["organization_id"] for r in worst_rows]).values(
-            "organization_id", "code").annotate(n=Count("pk")):
-        per_cell[row["organization_id"]][row["code"]] = row["n"]
+    named = {pk: (code, name, path) for pk, path, code, name in cell_rows}
+    ranked = sorted(per_cell, key=lambda pk: (-sum(per_cell[pk].values()), named[pk][2]))[:10]
     worst = []
-    for r in worst_rows:
-        fig = Figures(*named[r["organization_id"]], is_cell=True)
-        fig.findings.update(per_cell[r["organization_id"]])
+    for pk in ranked:
+        fig = Figures(named[pk][0], named[pk][1], is_cell=True)
+        fig.findings.update(per_cell[pk])
         worst.append(fig)
     return {"total": total, "children": list(by_path.values()), "months": months, "worst": worst}

@@ -61,7 +61,7 @@ class PeriodFinding(models.Model):
     year = models.PositiveSmallIntegerField()
     code = models.CharField(max_length=32)
     period = models.CharField(max_length=8, blank=True)  # 2025-03, 2025-Q1, 2025-H1
-    first = models.DateField(null=True)
+    first = models.DateField(null=True)  # the period's first day (an overdue task: its meeting's day)
     last = models.DateField(null=True)
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, related_name="+")
     task = models.PositiveSmallIntegerField(null=True)

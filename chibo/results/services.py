@@ -44,11 +44,12 @@ def _period_dates(period: str) -> tuple[date | None, date | None]:
     return date(year, first_month, 1), date(year, last_month, calendar.monthrange(year, last_month)[1])
 
 
-def _finding_row(cell_id: int, year: int, item: dict, pk_of: dict[str, int]) -> PeriodFinding:
+def _finding_row(cell_id: int, year: int, item: dict, pk_of: dict[str, int], date_of: dict[str, date]) -> PeriodFinding:
     code = item["code"]
-    if code == "TASK_OVERDUE":
+    if code == "TASK_OVERDUE":  # counted in the period of its meeting's day
+        day = date_of[item["meeting"]]
         return PeriodFinding(organization_id=cell_id, year=year, code=code, meeting_id=pk_of[item["meeting"]],
-                             task=item["task"], member=item["member"] or "")
+                             task=item["task"], member=item["member"] or "", first=day, last=day)
     period_first, period_last = _period_dates(item["period"])
     return PeriodFinding(organization_id=cell_id, year=year, code=code, period=item["period"], first=period_first,
                          last=period_last, member=item.get("member", ""))
@@ -67,9 +68,10 @@ def refresh_year(org: Organization, year: int, as_of: date | None = None) -> int
     cells = dict(Organization.objects.filter(org.subtree_q(), kind__in=CELL_KINDS).values_list("code", "pk"))
     run = engine.AuditRun(audit_input(org, first, last), first, last, as_of)
     pk_of = dict(Meeting.objects.filter(organization_id__in=cells.values(), date__year=year).values_list("ident", "pk"))
-    results, notes = [], {code: engine.PeriodNotes() for code in cells}
+    results, notes, date_of = [], {code: engine.PeriodNotes() for code in cells}, {}
     for f, entry, threshold, unexcused in run.evaluated():
         cell = f.organization
+        date_of[f.id] = f.date
         notes[cell].note(f.id, cell, f.kind, f.date, f.rescheduled, threshold, unexcused, f.tasks, as_of)
         results.append(MeetingResult(
             meeting_id=pk_of[f.id], organization_id=cells[cell], ident=f.id, date=f.date, kind=f.kind,
@@ -89,7 +91,7 @@ def refresh_year(org: Organization, year: int, as_of: date | None = None) -> int
     for code, cell_id in cells.items():
         found = engine.period_findings(notes[code], [code], run.established, run.resolve,
                                        [(code, day) for day in visits[cell_id]], first, last, as_of)
-        findings.extend(_finding_row(cell_id, year, item, pk_of) for item in found)
+        findings.extend(_finding_row(cell_id, year, item, pk_of, date_of) for item in found)
         slices.append(CellYear(organization_id=cell_id, year=year, as_of=as_of, meetings=meetings[cell_id],
                                overdue_tasks=sum(item["code"] == "TASK_OVERDUE" for item in found)))
     ids = list(cells.values())
