@@ -33,6 +33,11 @@ class Command(ChiboCommand):
                                        prefix=prefix, progress=progress)
         except GenerateError as exc:
             raise BadInput(str(exc)) from exc
+        from django.db import connection
+
+        if connection.vendor == "postgresql":  # the planner's statistics after a bulk load
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(f"Đã sinh tỉnh {counts['root']} (hạt giống {seed}):")
         for key, label in LABELS:
             if counts.get(key):

@@ -48,7 +48,19 @@ class Command(ChiboCommand):
                         sent += 1
             else:
                 total += services.refresh_subtree(root, years, as_of)
+        if not jobs:
+            analyze(["results_meetingresult", "results_periodfinding", "results_cellyear"])
         if jobs:
             self.stdout.write(f"Đã gửi {sent} công việc tính lại (mỗi cụm chi bộ một năm, tính đến {as_of:%d/%m/%Y}).\n")
         else:
             self.stdout.write(f"Đã tính lại {total} kết quả chi bộ-năm (tính đến {as_of:%d/%m/%Y}).\n")
+
+
+def analyze(tables: list[str]) -> None:
+    """After a bulk write, PostgreSQL's planner statistics (autovacuum would get there later;
+    until then the dashboards' plans can be orders of magnitude off)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
