@@ -137,3 +137,25 @@ def test_a_cancelled_meeting_does_not_count_for_its_month(tree):
     record = facts.subtree_record(tree["C1"], date(2025, 3, 1), date(2025, 4, 30))
     assert [m["id"] for m in record["meetings"]] == [held.ident]
     assert list(facts.meeting_query([tree["C1"].pk], None, None).values_list("ident", flat=True)) == [held.ident]
+
+
+def test_only_meetings_held_count_for_their_month(tree, personas):
+    """A meeting planned (or notified) but never held is not the month's meeting: the engine
+    reads held and finalized meetings only, plus the one whose page is open."""
+    from chibo.meetings import services
+    from chibo.meetings.evaluation import evaluate
+    from chibo.rules import engine
+
+    planned = _planned(tree, date(2025, 3, 3), ident="C1-2025-03")
+    first, last = date(2025, 3, 1), date(2025, 3, 31)
+
+    def month_findings():
+        audit = engine.audit(facts.subtree_record(tree["C1"], first, last), first, last)
+        return [m["id"] for m in audit["meetings"]], [f["code"] for f in audit["findings"]
+                                                      if f.get("organization") == "C1" and "period" in f
+                                                      and f["period"] == "2025-03"]
+
+    assert month_findings() == ([], ["MISSING_REGULAR_MEETING"])
+    assert evaluate(planned)["id"] == "C1-2025-03"  # its own page still judges it
+    services.meeting_mark_held(planned, personas["secretary"], on=date(2025, 3, 3))
+    assert month_findings() == (["C1-2025-03"], [])

@@ -13,7 +13,7 @@ from chibo.rules.services import effective_profile_for
 def evaluate(meeting) -> dict:
     """One entry of the audit's `meetings` list for this meeting (findings, votes, score, framework)."""
     cell = meeting.organization
-    bundle = cell_year(cell, meeting.date)
+    bundle = cell_year(cell, meeting.date, include=meeting.ident)
     return evaluate_in_bundle(bundle, meeting.ident, effective_profile_for(cell))
 
 

@@ -18,6 +18,8 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 
+from django.db.models import Q
+
 from chibo.meetings.models import Attendance, Guest, Meeting, MeetingStatus, Speech, Task, Vote
 from chibo.orgs.models import Member, MemberPeriod, Membership, Organization
 from chibo.rules import engine
@@ -145,10 +147,19 @@ def read_meetings(mq, code_of: dict[int, str], member_code: dict[int, str]) -> I
         }
 
 
-def meeting_query(org_ids: list[int], date_from: date | None, date_to: date | None):
-    """The meetings the record holds for the engine and the bundle: a cancelled meeting was never
-    held, so it neither counts for its month nor travels in a bundle (which has no status)."""
-    mq = Meeting.objects.filter(organization__in=org_ids).exclude(status=MeetingStatus.CANCELLED)
+#: The meetings that took place: what the engine judges and a bundle carries (it has no status).
+RECORDED = (MeetingStatus.HELD, MeetingStatus.FINALIZED)
+
+
+def meeting_query(org_ids: list[int], date_from: date | None, date_to: date | None, include: str | None = None):
+    """The meetings the record holds for the engine and the bundle: those held (or finalized). A
+    meeting still planned or notified has not taken place and a cancelled one never will: neither
+    counts for its month. `include` adds one meeting not yet held (never a cancelled one): the
+    meeting whose page is being looked at, judged as if it were held."""
+    recorded = Q(status__in=RECORDED)
+    if include is not None:
+        recorded |= Q(ident=include) & ~Q(status=MeetingStatus.CANCELLED)
+    mq = Meeting.objects.filter(recorded, organization__in=org_ids)
     if date_from:
         mq = mq.filter(date__gte=date_from)
     if date_to:
@@ -170,7 +181,8 @@ def read_visits(vq, code_of: dict[int, str]) -> list[dict]:
             for o, d, v, c in vq.values_list("organization_id", "date", "visitor", "committee")]
 
 
-def subtree_record(org: Organization, date_from: date | None = None, date_to: date | None = None) -> dict:
+def subtree_record(org: Organization, date_from: date | None = None, date_to: date | None = None,
+                   include: str | None = None) -> dict:
     """The record of `org`'s subtree in the bundle's normalized shape (what `chibo export` writes). Meetings and visits are limited to [from, to] when given.
     A constant number of queries whatever the size (13)."""
     organizations, code_of = read_organizations(org)
@@ -178,7 +190,7 @@ def subtree_record(org: Organization, date_from: date | None = None, date_to: da
     profiles = read_profiles(org, code_of)
     member_code = {}
     members = list(read_members(org_ids, code_of, member_code))
-    meetings = list(read_meetings(meeting_query(org_ids, date_from, date_to), code_of, member_code))
+    meetings = list(read_meetings(meeting_query(org_ids, date_from, date_to, include), code_of, member_code))
     visits = read_visits(visit_query(org_ids, date_from, date_to), code_of)
     return {"format": "chibo-bundle", "version": 1, "profiles": profiles, "organizations": organizations,
             "members": members, "meetings": meetings, "visits": visits}
@@ -239,10 +251,11 @@ def read_roll_index(org_ids: list[int], code_of: dict[int, str], member_code: di
     return rolls
 
 
-def cell_year(cell: Organization, day: date) -> dict:
+def cell_year(cell: Organization, day: date, include: str | None = None) -> dict:
     """What the verdict on a meeting of `cell` held on `day` depends on: the cell's record from
-    1 January of that year (excused-absence runs restart each calendar year) through `day`."""
-    return subtree_record(cell, date(day.year, 1, 1), day)
+    1 January of that year (excused-absence runs restart each calendar year) through `day`, with
+    the meeting `include` even if it is not yet marked held (its page judges it as it stands)."""
+    return subtree_record(cell, date(day.year, 1, 1), day, include)
 
 
 def attendance_statuses(meeting: Meeting) -> dict[str, tuple[str, str | None]]:

@@ -64,7 +64,7 @@ def meeting_verdict(meeting) -> dict:
     from chibo.rules.services import effective_profile_for
 
     cell = meeting.organization
-    bundle = cell_year(cell, meeting.date)
+    bundle = cell_year(cell, meeting.date, include=meeting.ident)
     result = evaluate_in_bundle(bundle, meeting.ident, effective_profile_for(cell))
     target = next(m for m in bundle["meetings"] if m["id"] == meeting.ident)
     roll = engine.RollIndex(bundle["members"]).roll(cell.code, meeting.date)
