@@ -82,7 +82,7 @@ class Figures:
 
 def dashboard(org: Organization, date_from: date, date_to: date, cell_kind: str | None = None) -> dict:
     """{"total": Figures, "children": [Figures], "months": [(month, Figures)], "worst": [Figures]}.
-    Six queries: the counts are grouped by cell in the database (no join: the cells of the
+    Five queries: the counts are grouped by cell in the database (no join: the cells of the
     subtree are a subquery) and added up per direct child here."""
     width = len(org.path) + SEGMENT
     children = list(Organization.objects.filter(parent=org).order_by("path").values_list("path", "code", "name",
