@@ -159,3 +159,11 @@ def test_only_meetings_held_count_for_their_month(tree, personas):
     assert evaluate(planned)["id"] == "C1-2025-03"  # its own page still judges it
     services.meeting_mark_held(planned, personas["secretary"], on=date(2025, 3, 3))
     assert month_findings() == (["C1-2025-03"], [])
+
+
+def test_the_draft_minutes_of_a_meeting_not_yet_held(tree, personas, client_for):
+    m = _planned(tree, date(2025, 3, 3), ident="C1-2025-03")
+    client = client_for(personas["secretary"])
+    for path in ("bien-ban.docx", "bien-ban.pdf", "nghi-quyet.docx"):
+        response = client.get(f"/sinh-hoat/{m.ident}/{path}")
+        assert response.status_code == 200 and response.content[:2] in (b"PK", b"%P"), path

@@ -91,7 +91,9 @@ def _printed(cell: Organization, meetings: list[Meeting]) -> list[doc.MinutesDat
 
 def _build(cell: Organization, meetings: list[Meeting]) -> list[doc.MinutesData]:
     year_start = date(min(m.date for m in meetings).year, 1, 1)
-    bundle = subtree_record(cell, year_start, max(m.date for m in meetings))
+    # A draft of one meeting not yet held is printed as it stands (the engine judges it as if held).
+    include = meetings[0].ident if len(meetings) == 1 else None
+    bundle = subtree_record(cell, year_start, max(m.date for m in meetings), include)
     profile = effective_profile_for(cell)
     rolls = engine.RollIndex(bundle["members"])
     positions = list(Position.objects.filter(organization=cell, title__in=list(SIGNING_TITLES),
