@@ -3,7 +3,7 @@ change what; a denied change changes nothing."""
 
 import pytest
 
-from chibo.meetings import ballot
+from chibo.meetings.ballot import services as ballot
 from chibo.meetings.models import Vote
 from tests.access_matrix import PERSONAS, allowed_response, denied_response, snapshot
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
-from chibo.meetings import ballot
+from chibo.meetings.ballot import services as ballot
 from chibo.meetings.models import Attendance, Ballot, BallotBox, BallotVoter, Meeting, Vote
 from chibo.orgs import services as org_services
 from chibo.orgs.models import Member, MemberPeriod, Membership
@@ -350,8 +350,8 @@ def test_open_box_blocks_finalize_and_manual_counts(tree, meeting, personas):
     """The box's counts are the vote's counts: no hand edits, no finalizing while it is open."""
     from django.core.exceptions import ValidationError
 
-    from chibo.meetings import ballot as ballot_services
     from chibo.meetings import services as meeting_services
+    from chibo.meetings.ballot import services as ballot_services
     from chibo.meetings.models import Vote
 
     vote = Vote.objects.create(meeting=meeting, position=0, kind="election", method="secret_ballot",

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from chibo.changelog import registry
 from chibo.changelog.models import LogEntry
-from chibo.meetings import ballot
+from chibo.meetings.ballot import services as ballot
 from chibo.meetings.models import Ballot, BallotVoter, Meeting, Vote
 from chibo.orgs import services
 from chibo.orgs.models import Member, Organization, Role

@@ -58,7 +58,8 @@ def grow_meeting(tree, meeting, vote, n):
     each; n past memberships, periods and positions of M2 (its detail page)."""
     from datetime import time, timedelta
 
-    from chibo.meetings import ballot, services_plan
+    from chibo.meetings import services_plan
+    from chibo.meetings.ballot import services as ballot
     from chibo.meetings.models import Attendance, Guest, Meeting, Speech, Task, Vote
     from chibo.orgs.models import Membership
 
@@ -108,7 +109,8 @@ def test_detail_pages_feeds_ballots_and_api_constant_queries(client_for, persona
     """Every detail page, feed, ballot page and API detail runs the same exact number of queries
     with 3 attendees and nothing else as with 8 more attendees, speeches, tasks, votes, guests,
     ballots, upcoming meetings and member history rows."""
-    from chibo.meetings import ballot, services_plan
+    from chibo.meetings import services_plan
+    from chibo.meetings.ballot import services as ballot
     from chibo.meetings.models import Vote
     from chibo.orgs.models import Member, Organization
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("chibo.meetings.urls_record")),
     path("", include("chibo.meetings.urls_plan")),
     path("", include("chibo.meetings.urls_ballot")),
+    path("", include("chibo.meetings.ballot.urls")),
 ]

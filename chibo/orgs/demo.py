@@ -314,7 +314,8 @@ def _record_past(cell: Organization, users: dict, scores: dict, today: date) -> 
 
 def _secret_ballot(meeting, recorder) -> None:
     """An election by electronic secret ballot, opened, cast by every eligible member, closed."""
-    from chibo.meetings import ballot, services
+    from chibo.meetings import services
+    from chibo.meetings.ballot import services as ballot
     from chibo.meetings.models import Ballot, VoteKind, VoteMethod
 
     voters = ballot.eligible_voters(meeting)

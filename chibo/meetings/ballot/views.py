@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from chibo import vocabulary
 from chibo.formhelpers import call_service
-from chibo.meetings import ballot
 from chibo.meetings.access import get_vote_for_user
+from chibo.meetings.ballot import services as ballot
 from chibo.meetings.models import BallotBox
 from chibo.orgs.models import Member
 
