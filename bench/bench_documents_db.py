@@ -110,7 +110,7 @@ def main() -> int:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
     with tempfile.TemporaryDirectory(prefix="chibo-bench-docs-") as tmp:
         setup_django(Path(tmp))
-        from chibo.meetings import docs_adapter
+        from chibo.meetings.documents import adapter as docs_adapter
 
         cell, meetings = build_cell()
         meeting = meetings[5]

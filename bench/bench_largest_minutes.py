@@ -135,7 +135,7 @@ def main() -> int:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
     with tempfile.TemporaryDirectory(prefix="chibo-bench-largest-") as tmp:
         setup_django(Path(tmp))
-        from chibo.meetings import docs_adapter
+        from chibo.meetings.documents import adapter as docs_adapter
 
         meeting = build()
         cold, pdf = timed(docs_adapter.minutes_file, meeting, "pdf")

@@ -10,7 +10,7 @@ from django.db.models import F
 from pypdf import PdfReader
 
 from chibo.changelog.models import LogEntry
-from chibo.meetings import docs_adapter
+from chibo.meetings.documents import adapter as docs_adapter
 from chibo.meetings.models import (
     AbsenceNotice,
     Amendment,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from docx import Document as open_docx
 from pypdf import PdfReader
 
-from chibo.meetings import docs_adapter
+from chibo.meetings.documents import adapter as docs_adapter
 from chibo.meetings.documents.data import date_words
 from chibo.meetings.models import Amendment, Attendance, Guest, Meeting, Speech, Task, Vote
 from chibo.meetings.numbering import assign_resolution_number

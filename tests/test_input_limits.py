@@ -258,7 +258,7 @@ def test_chibo_import_refuses_texts_and_rows_over_the_limits(tmp_path):
 
 
 def test_the_printed_amendment_history_shortens_long_values():
-    from chibo.meetings.docs_adapter import _changes_text
+    from chibo.meetings.documents.adapter import _changes_text
 
     long = "Chi bộ thống nhất. " * 100
     text = _changes_text({"conclusion": {"label": "Kết luận", "old": long, "new": ""}})

@@ -7,8 +7,9 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from chibo.meetings import docs_adapter, evaluation, facts, ical, selectors, services_plan
+from chibo.meetings import evaluation, facts, ical, selectors, services_plan
 from chibo.meetings.ballot import services as ballot
+from chibo.meetings.documents import adapter as docs_adapter
 from chibo.meetings.documents.data import percent
 from chibo.meetings.models import Attendance, Meeting, Vote
 from chibo.orgs import services as org_services

@@ -455,7 +455,8 @@ def meeting_finalize(meeting: Meeting, user) -> Meeting:
 
 def _freeze(meeting: Meeting) -> None:
     """Store the minutes as they stand (chibo.meetings.snapshot): the official record."""
-    from chibo.meetings import docs_adapter, snapshot
+    from chibo.meetings import snapshot
+    from chibo.meetings.documents import adapter as docs_adapter
 
     data, full = docs_adapter.live_minutes_data(meeting)
     names = {a.member.code: a.member.full_name for a in full.attendance.all()}
@@ -466,7 +467,8 @@ def _freeze(meeting: Meeting) -> None:
 def _refreeze(meeting: Meeting, changed_headers: list[str], attendance_changed: bool, scores_changed: bool) -> None:
     """Apply an amendment to the frozen minutes (a meeting finalized before snapshots existed
     gets its first snapshot here)."""
-    from chibo.meetings import docs_adapter, snapshot
+    from chibo.meetings import snapshot
+    from chibo.meetings.documents import adapter as docs_adapter
 
     if not meeting.minutes_snapshot:
         _freeze(meeting)
@@ -526,7 +528,7 @@ def meeting_amend(meeting: Meeting, user, reason: str, changes: dict) -> Amendme
         ScoreConfirmation.objects.update_or_create(
             meeting=locked, defaults={"adopted_at": None, "scored_at": timezone.now(), "scored_by": user})
     _refreeze(locked, header_fields, any(k.startswith("attendance:") for k in recorded), bool(score_fields))
-    from chibo.meetings.docs_adapter import author_name
+    from chibo.meetings.documents.adapter import author_name
 
     return Amendment.objects.create(meeting=locked, author=user, author_name=author_name(user)[:150],
                                     reason=reason, changes=recorded)

@@ -8,6 +8,6 @@ urlpatterns = [
     path("cua-toi/", views_plan.my_page, name="my_page"),
     path("", include("chibo.meetings.urls_record")),
     path("", include("chibo.meetings.urls_plan")),
-    path("", include("chibo.meetings.urls_ballot")),
+    path("", include("chibo.meetings.documents.urls")),
     path("", include("chibo.meetings.ballot.urls")),
 ]

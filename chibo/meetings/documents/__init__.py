@@ -10,6 +10,10 @@ Public API (pure: plain data in, file bytes out, no ORM and no settings needed):
 `data` is a `MinutesData` (see `data.py`). This module says what each document contains, as
 blocks of the document model; `docx_builder` and `pdf_builder` lay the blocks out
 (A4, Times New Roman / Tinos 14, layout of Hướng dẫn 36-HD/VPTW).
+
+The package's database side sits beside the layout and the layout never imports it
+(tests/test_architecture.py): `adapter.py` reads the record (or a finalized meeting's
+snapshot) into `MinutesData`, `views.py` and `urls.py` are the downloads.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ import sys
 from pathlib import Path
 
 from chibo.commands import BadInput, ChiboCommand
-from chibo.meetings import docs_adapter
+from chibo.meetings.documents import adapter as docs_adapter
 from chibo.meetings.models import Meeting
 
 

@@ -1,7 +1,7 @@
 """chibo minutes-book --org CODE --year YYYY --output FILE.pdf: a cell's minutes book of a year."""
 
 from chibo.commands import BadInput, ChiboCommand, positive_int
-from chibo.meetings import docs_adapter
+from chibo.meetings.documents import adapter as docs_adapter
 from chibo.meetings.management.commands.minutes import write_output
 from chibo.orgs.models import Organization
 

@@ -1,7 +1,7 @@
 """chibo resolution MEETING_ID --format docx|pdf --output FILE: the resolution of one meeting."""
 
 from chibo.commands import ChiboCommand
-from chibo.meetings import docs_adapter
+from chibo.meetings.documents import adapter as docs_adapter
 from chibo.meetings.management.commands.minutes import (
     add_document_arguments,
     find_meeting,

@@ -9,8 +9,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from chibo.changelog import record as changelog
-from chibo.meetings import docs_adapter
 from chibo.meetings.access import get_meeting_for_user
+from chibo.meetings.documents import adapter
 from chibo.meetings.models import MeetingStatus
 from chibo.orgs.access import get_org_for_user
 
@@ -18,13 +18,13 @@ from chibo.orgs.access import get_org_for_user
 LABELS = {"minutes": "Biên bản", "resolution": "Nghị quyết"}
 
 DOCUMENTS = {
-    "minutes": ("bien-ban", docs_adapter.minutes_file),
-    "resolution": ("nghi-quyet", docs_adapter.resolution_file),
+    "minutes": ("bien-ban", adapter.minutes_file),
+    "resolution": ("nghi-quyet", adapter.resolution_file),
 }
 
 
 def _attachment(content: bytes, fmt: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=docs_adapter.content_type(fmt))
+    response = HttpResponse(content, content_type=adapter.content_type(fmt))
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     response["Cache-Control"] = "private, no-store"
     return response
@@ -50,6 +50,6 @@ def minutes_book(request, code, year):
     if not org.is_cell or not 1900 <= year <= 9999:
         raise Http404("Không có sổ biên bản này")
     filename = f"so-bien-ban-{org.code}-{year}.pdf"
-    response = _attachment(docs_adapter.minutes_book_file(org, year), "pdf", filename)
+    response = _attachment(adapter.minutes_book_file(org, year), "pdf", filename)
     changelog.download(org, f"Sổ biên bản năm {year}", "pdf", filename)
     return response
