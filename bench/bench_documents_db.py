@@ -42,7 +42,7 @@ def setup_django(workdir: Path) -> None:
 
 def build_cell():
     from chibo.meetings.models import Attendance, Guest, Meeting, Speech, Task, Vote
-    from chibo.meetings.numbering import assign_resolution_number
+    from chibo.meetings.recording.numbering import assign_resolution_number
     from chibo.orgs import services
     from chibo.orgs.models import Position
 

@@ -56,8 +56,9 @@ def build():
     from django.contrib.auth import get_user_model
 
     from chibo import limits
-    from chibo.meetings import services, services_plan
+    from chibo.meetings import services_plan
     from chibo.meetings.models import Guest, Meeting
+    from chibo.meetings.recording import services
     from chibo.orgs import services as org_services
     from chibo.orgs.models import Position
 

@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 
 import tests
-from chibo.meetings import services
 from chibo.meetings.models import Meeting, ScoreConfirmation, Speech
+from chibo.meetings.recording import services
 from tests.access_matrix import PERSONAS, allowed_response, denied_response, snapshot
 
 pytestmark = pytest.mark.django_db

@@ -350,9 +350,9 @@ def test_open_box_blocks_finalize_and_manual_counts(tree, meeting, personas):
     """The box's counts are the vote's counts: no hand edits, no finalizing while it is open."""
     from django.core.exceptions import ValidationError
 
-    from chibo.meetings import services as meeting_services
     from chibo.meetings.ballot import services as ballot_services
     from chibo.meetings.models import Vote
+    from chibo.meetings.recording import services as meeting_services
 
     vote = Vote.objects.create(meeting=meeting, position=0, kind="election", method="secret_ballot",
                                subject="Bầu bí thư")

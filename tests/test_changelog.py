@@ -522,7 +522,7 @@ def test_thematic_plan_saved_and_reported_is_logged(tree):
 
 def test_resolution_number_and_absence_prefill_are_logged(meeting, tree, personas, client_for):
     from chibo.meetings.models import AbsenceNotice, Attendance
-    from chibo.meetings.numbering import assign_resolution_number
+    from chibo.meetings.recording.numbering import assign_resolution_number
 
     # The recording page fills in an absence reason sent ahead (only while the minutes are open).
     Attendance.objects.filter(meeting=meeting, member=tree["M2"]).delete()

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from chibo.meetings.documents import adapter as docs_adapter
 from chibo.meetings.documents.data import date_words
 from chibo.meetings.models import Amendment, Attendance, Guest, Meeting, Speech, Task, Vote
-from chibo.meetings.numbering import assign_resolution_number
+from chibo.meetings.recording.numbering import assign_resolution_number
 from chibo.orgs import services as org_services
 from chibo.orgs.models import MemberPeriod, Position
 from chibo.orgs.selectors import cell_roll

@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
-from chibo.meetings import services
 from chibo.meetings.documents import adapter as docs_adapter
 from chibo.meetings.models import Meeting, Speech
+from chibo.meetings.recording import services
 from chibo.orgs import services as org_services
 from chibo.orgs.models import Member, Organization
 

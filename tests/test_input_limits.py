@@ -16,9 +16,9 @@ from django.core.management import call_command
 from chibo import limits
 from chibo.interchange.db import bundle_import
 from chibo.interchange.validate import parse_bundle
-from chibo.meetings import services
 from chibo.meetings.ballot import services as ballot
 from chibo.meetings.models import Meeting, MeetingDocument, Speech, Task, Vote
+from chibo.meetings.recording import services
 from chibo.orgs import member_import
 from chibo.orgs import services as org_services
 from chibo.orgs.codes import CODE_MESSAGE, CODE_RE

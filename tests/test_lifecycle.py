@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from chibo import vocabulary
 from chibo.changelog.models import LogEntry
-from chibo.meetings import lifecycle, services, services_plan
+from chibo.meetings import lifecycle, services_plan
 from chibo.meetings.lifecycle import CANCELLED, FINALIZED, HELD, NOTIFIED, PLANNED, RESCHEDULED
 from chibo.meetings.models import AgendaItem, Attendance, Guest, Meeting, Speech, Task, Vote
+from chibo.meetings.recording import services
 
 TARGETS = (NOTIFIED, HELD, FINALIZED, CANCELLED, RESCHEDULED)
 ALLOWED = {

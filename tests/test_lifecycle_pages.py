@@ -142,8 +142,8 @@ def test_a_cancelled_meeting_does_not_count_for_its_month(tree):
 def test_only_meetings_held_count_for_their_month(tree, personas):
     """A meeting planned (or notified) but never held is not the month's meeting: the engine
     reads held and finalized meetings only, plus the one whose page is open."""
-    from chibo.meetings import services
     from chibo.meetings.evaluation import evaluate
+    from chibo.meetings.recording import services
     from chibo.rules import engine
 
     planned = _planned(tree, date(2025, 3, 3), ident="C1-2025-03")

@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from chibo.meetings import services
 from chibo.meetings.models import Amendment, Attendance, Meeting, Speech
+from chibo.meetings.recording import services
 from tests.access_matrix import snapshot
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def complete(meeting, tree):
 @pytest.fixture
 def numbering_calls(monkeypatch):
     """Record the calls of the numbering service instead of numbering."""
-    from chibo.meetings import numbering
+    from chibo.meetings.recording import numbering
 
     calls = []
     monkeypatch.setattr(numbering, "assign_resolution_number", lambda m: calls.append(m.ident))

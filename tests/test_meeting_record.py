@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from chibo.meetings import selectors, services
+from chibo.meetings import selectors
 from chibo.meetings.models import (
     AbsenceNotice,
     AgendaItem,
@@ -20,6 +20,7 @@ from chibo.meetings.models import (
     Task,
     Vote,
 )
+from chibo.meetings.recording import services
 from chibo.orgs import services as org_services
 from tests.access_matrix import snapshot
 

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from chibo.meetings.models import Meeting
-from chibo.meetings.numbering import assign_resolution_number, format_resolution_number
+from chibo.meetings.recording.numbering import assign_resolution_number, format_resolution_number
 
 # --- threads against the test database ------------------------------------------------------
 

@@ -16,8 +16,8 @@ from chibo.commands import BadInput
 from chibo.interchange import auditjson
 from chibo.interchange.db import audit_input
 from chibo.interchange.generate import generate_province
-from chibo.meetings import services as meeting_services
 from chibo.meetings.models import Attendance, Meeting, Task
+from chibo.meetings.recording import services as meeting_services
 from chibo.orgs.models import CELL_KINDS, Member, Membership, Organization
 from chibo.results import services
 from chibo.results.models import CellYear, MeetingResult, PeriodFinding

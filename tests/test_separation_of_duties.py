@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 
-from chibo.meetings import services
 from chibo.meetings.models import AbsenceNotice, Attendance, Meeting, ScoreConfirmation
+from chibo.meetings.recording import services
 from chibo.orgs import services as org_services
 from chibo.orgs.models import Member
 from tests.access_matrix import snapshot

@@ -44,7 +44,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from chibo.meetings import services, services_plan
+from chibo.meetings import services_plan
 from chibo.meetings.models import (
     AbsenceNotice,
     AgendaItem,
@@ -61,6 +61,7 @@ from chibo.meetings.models import (
     ThematicPlan,
     Vote,
 )
+from chibo.meetings.recording import services
 from chibo.orgs.models import Member, MemberPeriod, Position
 from chibo.rules.models import RuleProfileChange
 from chibo.supervision.models import Visit

@@ -37,7 +37,7 @@ class Meeting(models.Model):
     finalized_at = models.DateTimeField(null=True, blank=True)
     finalized_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
-    # The official minutes as they stood when finalized (chibo.meetings.snapshot): the documents
+    # The official minutes as they stood when finalized (chibo.meetings.recording.snapshot): the documents
     # of a finalized meeting are printed from it, and only an amendment changes it.
     minutes_snapshot = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

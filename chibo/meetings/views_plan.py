@@ -18,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chibo.changelog import record as changelog
 from chibo.formhelpers import query_int, query_year, run_service
-from chibo.meetings import forms_plan, ical, lifecycle, planning, selectors, services, services_plan
+from chibo.meetings import forms_plan, ical, lifecycle, planning, selectors, services_plan
 from chibo.meetings.access import get_meeting_for_user
 from chibo.meetings.models import CalendarToken, MeetingDocument, Task, ThematicPrep
+from chibo.meetings.recording import services
 from chibo.orgs.access import Right, get_org_for_user, scope_for
 from chibo.orgs.models import CELL_KINDS, Member, Organization
 from chibo.plaintext import render_text

@@ -283,8 +283,8 @@ def _link(member: Member, user) -> None:
 
 def _record_past(cell: Organization, users: dict, scores: dict, today: date) -> None:
     """The cell's past meetings, as its recorder keeps them (see the module docstring)."""
-    from chibo.meetings import services
     from chibo.meetings.models import Meeting, MeetingStatus
+    from chibo.meetings.recording import services
 
     recorder, confirmer = users[RECORDERS[cell.code]], users["dangy"]
     held = list(Meeting.objects.filter(organization=cell, status=MeetingStatus.HELD, date__lt=today)
@@ -314,9 +314,9 @@ def _record_past(cell: Organization, users: dict, scores: dict, today: date) -> 
 
 def _secret_ballot(meeting, recorder) -> None:
     """An election by electronic secret ballot, opened, cast by every eligible member, closed."""
-    from chibo.meetings import services
     from chibo.meetings.ballot import services as ballot
     from chibo.meetings.models import Ballot, VoteKind, VoteMethod
+    from chibo.meetings.recording import services
 
     voters = ballot.eligible_voters(meeting)
     candidate = next(m for m in voters if m.pk not in (meeting.chair_id, meeting.secretary_id))
@@ -332,8 +332,8 @@ def _secret_ballot(meeting, recorder) -> None:
 def _amend(meeting, recorder) -> None:
     """Correct finalized minutes: an absence recorded as unexcused was excused (or, failing one,
     the end time was written wrong)."""
-    from chibo.meetings import services
     from chibo.meetings.models import AttendanceStatus
+    from chibo.meetings.recording import services
 
     row = meeting.attendance.filter(status=AttendanceStatus.ABSENT_UNEXCUSED).select_related("member").first()
     if row is not None:
@@ -350,7 +350,7 @@ def _coming_up(orgs: dict, users: dict, today: date) -> None:
     """The next meetings of TT-C1 (notified, two absence notices) and TT-C2 (planned, one notice),
     and a cancelled extraordinary meeting of TT-C4."""
     from chibo.meetings.models import Meeting, MeetingStatus
-    from chibo.meetings.services import meeting_cancel
+    from chibo.meetings.recording.services import meeting_cancel
     from chibo.meetings.services_plan import absence_notice_send, meeting_create, notice_send
 
     def next_meeting(code):

@@ -16,7 +16,6 @@ from django.db.models import Prefetch
 
 from chibo.limits import AMENDMENT_SHOWN
 from chibo.meetings import documents as doc
-from chibo.meetings import snapshot
 from chibo.meetings.evaluation import evaluate_in_bundle
 from chibo.meetings.facts import subtree_record
 from chibo.meetings.models import (
@@ -30,7 +29,8 @@ from chibo.meetings.models import (
     Task,
     Vote,
 )
-from chibo.meetings.numbering import format_resolution_number
+from chibo.meetings.recording import snapshot
+from chibo.meetings.recording.numbering import format_resolution_number
 from chibo.orgs.models import Organization, Position
 from chibo.rules import engine
 from chibo.rules.services import effective_profile_for
@@ -60,7 +60,7 @@ def meetings_with_parts():
 
 def minutes_data(meeting: Meeting) -> doc.MinutesData:
     """The minutes and resolution of one meeting, as the documents print them: from the
-    snapshot taken at finalizing (see `chibo.meetings.snapshot`), else from the live record."""
+    snapshot taken at finalizing (see `chibo.meetings.recording.snapshot`), else from the live record."""
     full = meetings_with_parts().get(pk=meeting.pk)
     return _printed(full.organization, [full])[0]
 

@@ -4,7 +4,11 @@ Vietnamese message on bad input or when the minutes are already finalized.
 
 Rows recorded live (speeches, votes, tasks) are addressed by their `position`: the recording
 page chooses the position when it adds a row, so a save that is sent twice (a retry after a
-lost answer) updates the same row instead of adding a second one."""
+lost answer) updates the same row instead of adding a second one.
+
+About 640 lines, over the ~600 of the style guide: every write to one meeting's record shares the
+locking and the checks of the first part (finalized, cancelled, on the roll, text limits), and the
+moves that close the record (held, cancelled, finalized, amended, scored) share them too."""
 
 from datetime import date, time
 
@@ -15,7 +19,7 @@ from django.utils import timezone
 from chibo import vocabulary
 from chibo.changelog import record as changelog
 from chibo.limits import MINUTES_TEXT_LIMIT, ROW_LABELS, ROW_LIMITS, TEXT_LIMITS, YEAR_MAX, YEAR_MIN, too_long
-from chibo.meetings import lifecycle, numbering
+from chibo.meetings import lifecycle
 from chibo.meetings.models import (
     AbsenceNotice,
     Amendment,
@@ -30,6 +34,7 @@ from chibo.meetings.models import (
     VoteKind,
     VoteMethod,
 )
+from chibo.meetings.recording import numbering
 from chibo.orgs.models import Member, Membership
 from chibo.rules import engine
 from chibo.rules.rubric import MANUAL_MAX
@@ -434,7 +439,7 @@ def meeting_cancel(meeting: Meeting, user, reason: str) -> Meeting:
 @transaction.atomic
 def meeting_finalize(meeting: Meeting, user) -> Meeting:
     """Lock the minutes of a meeting held. Allowed only when no required element is missing;
-    numbers the resolution (chibo.meetings.numbering) and freezes the minutes (snapshot)."""
+    numbers the resolution (chibo.meetings.recording.numbering) and freezes the minutes (snapshot)."""
     locked = _locked(meeting)
     _check_move(locked, lifecycle.FINALIZED)
     if Vote.objects.filter(meeting=locked, ballot_box__state="open").exists():
@@ -454,9 +459,9 @@ def meeting_finalize(meeting: Meeting, user) -> Meeting:
 
 
 def _freeze(meeting: Meeting) -> None:
-    """Store the minutes as they stand (chibo.meetings.snapshot): the official record."""
-    from chibo.meetings import snapshot
+    """Store the minutes as they stand (chibo.meetings.recording.snapshot): the official record."""
     from chibo.meetings.documents import adapter as docs_adapter
+    from chibo.meetings.recording import snapshot
 
     data, full = docs_adapter.live_minutes_data(meeting)
     names = {a.member.code: a.member.full_name for a in full.attendance.all()}
@@ -467,8 +472,8 @@ def _freeze(meeting: Meeting) -> None:
 def _refreeze(meeting: Meeting, changed_headers: list[str], attendance_changed: bool, scores_changed: bool) -> None:
     """Apply an amendment to the frozen minutes (a meeting finalized before snapshots existed
     gets its first snapshot here)."""
-    from chibo.meetings import snapshot
     from chibo.meetings.documents import adapter as docs_adapter
+    from chibo.meetings.recording import snapshot
 
     if not meeting.minutes_snapshot:
         _freeze(meeting)

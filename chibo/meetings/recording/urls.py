@@ -1,10 +1,12 @@
-"""The live recording page, its autosave endpoints, finalization, amendments and scores."""
+"""The meeting page, the live recording page, its autosave endpoints, finalization, amendments
+and scores."""
 
 from django.urls import path
 
-from chibo.meetings import views
+from chibo.meetings.recording import views
 
 urlpatterns = [
+    path("sinh-hoat/<str:ident>/", views.meeting_detail, name="meeting_detail"),
     path("sinh-hoat/<str:ident>/ghi/", views.meeting_record, name="meeting_record"),
     path("sinh-hoat/<str:ident>/ghi/kiem-tra/", views.record_status, name="record_status"),
     path("sinh-hoat/<str:ident>/ghi/thong-tin/", views.record_field, name="record_field"),

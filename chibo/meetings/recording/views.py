@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chibo import vocabulary
 from chibo.formhelpers import json_error, json_form_error, run_service, run_service_json
-from chibo.meetings import forms, lifecycle, selectors, services
+from chibo.meetings import lifecycle, selectors
 from chibo.meetings.access import get_meeting_for_user
 from chibo.meetings.models import (
     MeetingStatus,
@@ -23,6 +23,7 @@ from chibo.meetings.models import (
     VoteKind,
     VoteMethod,
 )
+from chibo.meetings.recording import forms, services
 from chibo.orgs.access import Right
 
 #: Short labels for the one-tap roll buttons (two lines at most on a 360-px phone).

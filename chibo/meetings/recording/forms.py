@@ -1,5 +1,5 @@
 """Input of the meeting pages: each form only parses and checks shapes; the rules live in
-chibo.meetings.services (and the rule engine)."""
+chibo.meetings.recording.services (and the rule engine)."""
 
 from datetime import datetime
 
@@ -7,7 +7,7 @@ from django import forms
 
 from chibo import vocabulary
 from chibo.meetings.models import AttendanceStatus, Meeting, VoteKind, VoteMethod
-from chibo.meetings.services import HEADER_FIELDS, HEADER_LABELS, MAX_POSITION
+from chibo.meetings.recording.services import HEADER_FIELDS, HEADER_LABELS, MAX_POSITION
 from chibo.orgs.forms import VietnameseErrorsMixin, check_year, date_field, long_text_field
 from chibo.orgs.models import Member
 from chibo.rules.rubric import MANUAL_MAX
