@@ -22,9 +22,9 @@ NOT_A_LABEL = {
     ("chibo/orgs/demo.py", "Nam"): "a given name of the demo members",
     ("chibo/interchange/generate.py", "Nam"): "a given name / place word of the generated bundles",
     ("chibo/orgs/member_import.py", "Nam"): "the sample row of the import guide (a cell value the importer parses)",
-    ("chibo/meetings/forms.py", "Chuyên đề"): _TOPIC,
+    ("chibo/meetings/recording/forms.py", "Chuyên đề"): _TOPIC,
     ("chibo/meetings/forms_plan.py", "Chuyên đề"): _TOPIC,
-    ("chibo/meetings/services.py", "Chuyên đề"): _TOPIC,
+    ("chibo/meetings/recording/services.py", "Chuyên đề"): _TOPIC,
     ("chibo/meetings/models.py", "chuyên đề"): _TOPIC,
 }
 
