@@ -56,8 +56,8 @@ def build():
     from django.contrib.auth import get_user_model
 
     from chibo import limits
-    from chibo.meetings import services_plan
     from chibo.meetings.models import Guest, Meeting
+    from chibo.meetings.preparation import services as preparation_services
     from chibo.meetings.recording import services
     from chibo.orgs import services as org_services
     from chibo.orgs.models import Position
@@ -73,7 +73,7 @@ def build():
     Position.objects.create(member=members[0], organization=cell, title="bi_thu", start=date(2020, 1, 1))
     meeting = Meeting.objects.create(ident="BX-T1-2025-06", organization=cell, kind="combined",
                                      date=date(2025, 6, 3), status="held")
-    services_plan.agenda_save(meeting, [("body", f"Mục {i:02d} " + text(246, 0), text(2_000))
+    preparation_services.agenda_save(meeting, [("body", f"Mục {i:02d} " + text(246, 0), text(2_000))
                                         for i in range(limits.ROW_LIMITS["agenda"])])
     field = services.meeting_field_set
     for name, value in (("start", clock(7, 30)), ("end", clock(11, 45)), ("place", text(255, 0)),

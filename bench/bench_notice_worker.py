@@ -32,7 +32,7 @@ django.setup()
 from django.db import transaction
 from chibo.jobs import app
 from chibo.jobs.models import MailDelivery
-from chibo.meetings import services_plan
+from chibo.meetings.preparation import services as preparation_services
 from chibo.meetings.models import Meeting, MeetingStatus
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -46,7 +46,7 @@ times = []
 for _ in range(runs):
     start = time.perf_counter()
     with transaction.atomic():
-        notice = services_plan.notice_send(meeting, user, base_url="https://chibo.example").notice
+        notice = preparation_services.notice_send(meeting, user, base_url="https://chibo.example").notice
     committed = time.perf_counter()
     want = len(notice.recipients)
     prefix = f"notice:{notice.pk}:"

@@ -6,8 +6,8 @@ import hashlib
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from chibo.meetings import services_plan
 from chibo.meetings.models import CalendarToken
+from chibo.meetings.planning import services as planning_services
 from tests.access_matrix import PERSONAS, allowed_response, denied_response, snapshot
 from tests.conftest import PASSWORD
 
@@ -54,7 +54,7 @@ def state() -> str:
 
 @pytest.fixture
 def token(personas, tree):
-    return services_plan.calendar_token_get(user=personas["secretary"], organization=tree["C1"])
+    return planning_services.calendar_token_get(user=personas["secretary"], organization=tree["C1"])
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -7,8 +7,10 @@ from datetime import date, time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from chibo.meetings import services_plan
+from chibo.meetings import dates
 from chibo.meetings.models import AbsenceNotice, CalendarToken, Contribution, Task, ThematicPlan, ThematicPrep
+from chibo.meetings.planning import services as planning_services
+from chibo.meetings.preparation import services as preparation_services
 from chibo.orgs.models import Member
 from tests.access_matrix import PERSONAS, allowed_response, denied_response, snapshot
 
@@ -33,14 +35,14 @@ def world(tree, personas, meeting, settings, tmp_path, monkeypatch):
     absence notices of M1 and M2, an upcoming thematic meeting C1-2025-Q1-CD with a presentation and a
     contribution, a task of M2, and an unreported thematic plan."""
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(services_plan, "today", lambda: date(2025, 1, 20))
+    monkeypatch.setattr(dates, "today", lambda: date(2025, 1, 20))
     Member.objects.filter(code__in=["M1", "M2"]).update(email="x@example.vn")
-    feb = services_plan.meeting_create(tree["C1"], kind="regular", date=date(2025, 2, 3), start=time(19, 30))
-    doc = services_plan.document_add(feb, title="Dự thảo", file=SimpleUploadedFile("d.pdf", b"%PDF"))
+    feb = planning_services.meeting_create(tree["C1"], kind="regular", date=date(2025, 2, 3), start=time(19, 30))
+    doc = preparation_services.document_add(feb, title="Dự thảo", file=SimpleUploadedFile("d.pdf", b"%PDF"))
     for code in ("M1", "M2"):
         AbsenceNotice.objects.create(meeting=feb, member=tree[code], reason="Bận")
-    cd = services_plan.meeting_create(tree["C1"], kind="thematic", date=date(2025, 2, 20), topic="Chuyển đổi số")
-    services_plan.thematic_prep_save(cd, topic="Chuyển đổi số", presenter=tree["M1"],
+    cd = planning_services.meeting_create(tree["C1"], kind="thematic", date=date(2025, 2, 20), topic="Chuyển đổi số")
+    preparation_services.thematic_prep_save(cd, topic="Chuyển đổi số", presenter=tree["M1"],
                                      presentation=SimpleUploadedFile("de-dan.pdf", b"%PDF"))
     contribution = Contribution.objects.create(meeting=cd, member=tree["M2"], title="Tham luận")
     task = Task.objects.create(meeting=meeting, position=0, assignee=tree["M2"], description="Thu đảng phí")
@@ -156,8 +158,8 @@ def test_writes_change_what_they_say(world, personas, client_for, tree):
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_ical_feed_needs_only_the_token(world, tree, personas, client_for, persona):
-    c1 = services_plan.calendar_token_get(user=personas["secretary"], organization=tree["C1"]).token
-    c2 = services_plan.calendar_token_get(user=personas["admin"], organization=tree["C2"]).token
+    c1 = planning_services.calendar_token_get(user=personas["secretary"], organization=tree["C1"]).token
+    c2 = planning_services.calendar_token_get(user=personas["admin"], organization=tree["C2"]).token
     client = client_for(personas[persona])
     response = client.get(f"/lich/{c1}.ics")
     assert response.status_code == 200 and "C1-2025-02" in response.content.decode()

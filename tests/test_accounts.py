@@ -14,8 +14,8 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chibo.accounts.models import SecurityPolicy
-from chibo.meetings import services_plan
 from chibo.meetings.models import CalendarToken
+from chibo.meetings.planning import services as planning_services
 from chibo.orgs.models import Member, Role
 from tests.conftest import PASSWORD
 
@@ -355,7 +355,7 @@ def test_the_feed_checks_rights_at_every_request(personas, feeds, tree):
 
 def test_staff_losing_the_committee_role_loses_the_cell_feed(personas, tree):
     staff = personas["staff"]
-    token = services_plan.calendar_token_get(user=staff, organization=tree["C2"])
+    token = planning_services.calendar_token_get(user=staff, organization=tree["C2"])
     assert feed_status(token) == 200
     Role.objects.filter(user=staff).delete()
     assert feed_status(token) == 404
@@ -388,8 +388,8 @@ def test_users_see_revoke_and_reissue_their_own_feeds(personas, feeds, client_fo
 
 
 def test_each_user_has_their_own_cell_feed(personas, tree):
-    mine = services_plan.calendar_token_get(user=personas["secretary"], organization=tree["C1"])
-    theirs = services_plan.calendar_token_get(user=personas["staff"], organization=tree["C1"])
+    mine = planning_services.calendar_token_get(user=personas["secretary"], organization=tree["C1"])
+    theirs = planning_services.calendar_token_get(user=personas["staff"], organization=tree["C1"])
     assert mine.token != theirs.token
-    services_plan.calendar_token_revoke(theirs)
+    planning_services.calendar_token_revoke(theirs)
     assert feed_status(mine) == 200 and feed_status(theirs) == 404

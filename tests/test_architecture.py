@@ -19,7 +19,7 @@ PURE = (
     "chibo.rules.engine",
     "chibo.rules.profile",
     "chibo.rules.rubric",
-    "chibo.meetings.planning",
+    "chibo.meetings.planning.yearplan",
     "chibo.meetings.lifecycle",
     "chibo.interchange.validate",
     "chibo.interchange.auditjson",

@@ -492,11 +492,11 @@ def test_bundle_import_writes_one_summary_entry():
 # --- bulk writes of the meeting services are logged row by row ----------------------------------------
 
 def test_agenda_replaced_is_logged_as_deletions_and_additions(meeting, tree):
-    from chibo.meetings import services_plan
     from chibo.meetings.models import AgendaItem
+    from chibo.meetings.preparation import services as preparation_services
 
-    services_plan.agenda_save(meeting, [("opening", "Khai mạc", ""), ("body", "Tình hình tháng", "")])
-    services_plan.agenda_save(meeting, [("body", "Tình hình quý", "ghi chú")])
+    preparation_services.agenda_save(meeting, [("opening", "Khai mạc", ""), ("body", "Tình hình tháng", "")])
+    preparation_services.agenda_save(meeting, [("body", "Tình hình quý", "ghi chú")])
     rows = [(e.action, e.object_repr) for e in entries(AgendaItem)]
     ct = ContentType.objects.get_for_model(AgendaItem)
     m = "Thường kỳ 03/01/2025 (C1-2025-01) · "
@@ -508,13 +508,13 @@ def test_agenda_replaced_is_logged_as_deletions_and_additions(meeting, tree):
 
 
 def test_thematic_plan_saved_and_reported_is_logged(tree):
-    from chibo.meetings import services_plan
     from chibo.meetings.models import ThematicPlan
+    from chibo.meetings.planning import services as planning_services
 
     plan = [{"quarter": q, "topic": f"Chuyên đề {q}", "presenter": None, "planned_date": None} for q in (1, 2, 3, 4)]
-    services_plan.thematic_plan_save(tree["C1"], 2026, plan)
+    planning_services.thematic_plan_save(tree["C1"], 2026, plan)
     assert entries(ThematicPlan, action=LogEntry.Action.CREATE).count() == 4
-    services_plan.thematic_plan_report(tree["C1"], 2026)
+    planning_services.thematic_plan_report(tree["C1"], 2026)
     reported = entries(ThematicPlan, action=LogEntry.Action.UPDATE)
     assert reported.count() == 4
     assert list(reported[0].changes) == ["reported_at"] and reported[0].changes["reported_at"][0] == "None"

@@ -4,8 +4,10 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from chibo.meetings import ical, services_plan
+from chibo.meetings import dates
 from chibo.meetings.models import CalendarToken, Meeting, Task
+from chibo.meetings.planning import ical
+from chibo.meetings.planning import services as planning_services
 
 
 @pytest.fixture(autouse=True)
@@ -87,7 +89,7 @@ def test_all_day_and_default_length():
 
 @pytest.fixture
 def fixed_today(monkeypatch):
-    monkeypatch.setattr(services_plan, "today", lambda: date(2025, 1, 20))
+    monkeypatch.setattr(dates, "today", lambda: date(2025, 1, 20))
 
 
 @pytest.fixture
@@ -109,7 +111,7 @@ def feed_data(tree, meeting, fixed_today):
 
 
 def test_cell_feed_exact_events(client, tree, personas, meeting, feed_data):
-    token = services_plan.calendar_token_get(user=personas["secretary"], organization=tree["C1"]).token
+    token = planning_services.calendar_token_get(user=personas["secretary"], organization=tree["C1"]).token
     response = client.get(f"/lich/{token}.ics")
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
@@ -135,7 +137,7 @@ def test_cell_feed_exact_events(client, tree, personas, meeting, feed_data):
 
 
 def test_member_feed_has_current_cell_meetings_and_own_open_tasks(client, tree, personas, meeting, feed_data):
-    token = services_plan.calendar_token_get(user=personas["member"], member=tree["M2"]).token
+    token = planning_services.calendar_token_get(user=personas["member"], member=tree["M2"]).token
     lines = unfold(client.get(f"/lich/{token}.ics").content.decode())
     evs = events(lines)
     assert [e[0] for e in evs] == [f"UID:meeting-{meeting.pk}@chibo", f"UID:meeting-{feed_data['planned'].pk}@chibo",
@@ -149,7 +151,7 @@ def test_member_feed_has_current_cell_meetings_and_own_open_tasks(client, tree, 
 def test_wrong_token_and_no_leak_between_cells(client, tree, personas, meeting, feed_data):
     assert client.get("/lich/khong-co.ics").status_code == 404
     assert client.get("/lich/.ics").status_code == 404
-    c2 = services_plan.calendar_token_get(user=personas["staff"], organization=tree["C2"]).token
+    c2 = planning_services.calendar_token_get(user=personas["staff"], organization=tree["C2"]).token
     text = client.get(f"/lich/{c2}.ics").content.decode()
     assert "C1-2025" not in text and "Chi bộ thôn Đông" not in text
     assert [e[0] for e in events(unfold(text))] == [f"UID:meeting-{feed_data['other'].pk}@chibo"]
@@ -157,9 +159,9 @@ def test_wrong_token_and_no_leak_between_cells(client, tree, personas, meeting, 
 
 def test_regenerate_invalidates_the_old_token(client, tree, personas, feed_data):
     secretary = personas["secretary"]
-    old = services_plan.calendar_token_get(user=secretary, organization=tree["C1"]).token
-    assert services_plan.calendar_token_get(user=secretary, organization=tree["C1"]).token == old  # created once
-    new = services_plan.calendar_token_regenerate(user=secretary, organization=tree["C1"]).token
+    old = planning_services.calendar_token_get(user=secretary, organization=tree["C1"]).token
+    assert planning_services.calendar_token_get(user=secretary, organization=tree["C1"]).token == old  # created once
+    new = planning_services.calendar_token_regenerate(user=secretary, organization=tree["C1"]).token
     assert new != old and len(new) >= 40
     assert client.get(f"/lich/{old}.ics").status_code == 404
     assert client.get(f"/lich/{new}.ics").status_code == 200

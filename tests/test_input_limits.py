@@ -330,14 +330,14 @@ def test_absurd_dates_are_refused_at_input(meeting, tree, client_for, personas, 
 
 
 def test_calendar_feeds_survive_the_last_day_a_date_holds(meeting, tree, client, personas):
-    from chibo.meetings import services_plan
+    from chibo.meetings.planning import services as planning_services
 
     Meeting.objects.create(ident="C1-9999", organization=tree["C1"], kind="regular", date=date.max)
     Meeting.objects.create(ident="C1-9999b", organization=tree["C1"], kind="regular", date=date.max,
                            start=time(23, 30))
     Task.objects.create(meeting=meeting, position=0, assignee=tree["M2"], description="Việc", due=date.max)
-    for token in (services_plan.calendar_token_get(user=personas["secretary"], organization=tree["C1"]).token,
-                  services_plan.calendar_token_get(user=personas["member"], member=tree["M2"]).token):
+    for token in (planning_services.calendar_token_get(user=personas["secretary"], organization=tree["C1"]).token,
+                  planning_services.calendar_token_get(user=personas["member"], member=tree["M2"]).token):
         response = client.get(f"/lich/{token}.ics")
         assert response.status_code == 200
         text = response.content.decode()

@@ -28,8 +28,10 @@ from kombu.exceptions import OperationalError as BrokerError
 from chibo import jobs
 from chibo.jobs.models import JobFailure, MailDelivery
 from chibo.jobs.tasks import clear_sessions, send_email
-from chibo.meetings import services_plan
+from chibo.meetings import dates
 from chibo.meetings.models import Notice
+from chibo.meetings.planning import services as planning_services
+from chibo.meetings.preparation import services as preparation_services
 from chibo.meetings.tasks import notice_key, send_notice
 from chibo.orgs.models import Member
 from chibo.results.models import CellYear
@@ -61,7 +63,7 @@ FLAKY = f"{FlakySMTP.__module__}.FlakySMTP"  # the module as pytest imported it
 
 @pytest.fixture(autouse=True)
 def setup(monkeypatch):
-    monkeypatch.setattr(services_plan, "today", lambda: date(2025, 1, 20))
+    monkeypatch.setattr(dates, "today", lambda: date(2025, 1, 20))
     FlakySMTP.FAIL, FlakySMTP.ATTEMPTS = {}, []
 
 
@@ -71,12 +73,12 @@ def planned(tree, personas):
         Member.objects.filter(code=code).update(email=address)
     personas["staff"].email = ADDRESSES[2]
     personas["staff"].save()
-    return services_plan.meeting_create(tree["C1"], kind="regular", date=date(2025, 2, 3), start=clock(19, 30),
+    return planning_services.meeting_create(tree["C1"], kind="regular", date=date(2025, 2, 3), start=clock(19, 30),
                                         place="Nhà văn hóa thôn Đông")
 
 
 def send(planned, personas):
-    return services_plan.notice_send(planned, personas["secretary"], base_url="https://chibo.example",
+    return preparation_services.notice_send(planned, personas["secretary"], base_url="https://chibo.example",
                                      on=date(2025, 1, 25))
 
 
@@ -255,7 +257,7 @@ def test_a_job_the_broker_refuses_is_recorded_and_the_commit_stands(
 
 def test_the_demo_notice_mails_nobody(planned, personas, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services_plan.notice_send(planned, personas["secretary"], on=date(2025, 1, 25), mail=False)
+        preparation_services.notice_send(planned, personas["secretary"], on=date(2025, 1, 25), mail=False)
     assert not [c for c in callbacks if c.__module__ == "chibo.jobs.queue"]
     assert (Notice.objects.count(), len(mail.outbox)) == (1, 0)
 

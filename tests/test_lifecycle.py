@@ -10,9 +10,11 @@ from django.utils import timezone
 
 from chibo import vocabulary
 from chibo.changelog.models import LogEntry
-from chibo.meetings import lifecycle, services_plan
+from chibo.meetings import lifecycle
 from chibo.meetings.lifecycle import CANCELLED, FINALIZED, HELD, NOTIFIED, PLANNED, RESCHEDULED
 from chibo.meetings.models import AgendaItem, Attendance, Guest, Meeting, Speech, Task, Vote
+from chibo.meetings.planning import services as planning_services
+from chibo.meetings.preparation import services as preparation_services
 from chibo.meetings.recording import services
 
 TARGETS = (NOTIFIED, HELD, FINALIZED, CANCELLED, RESCHEDULED)
@@ -83,14 +85,14 @@ def _state(m: Meeting) -> tuple:
 
 def _move(target: str, m: Meeting, user, tree):
     if target == NOTIFIED:
-        return services_plan.notice_send(m, user, on=date(2025, 1, 1))
+        return preparation_services.notice_send(m, user, on=date(2025, 1, 1))
     if target == HELD:
         return services.meeting_mark_held(m, user)
     if target == FINALIZED:
         return services.meeting_finalize(m, user)
     if target == CANCELLED:
         return services.meeting_cancel(m, user, "Mưa bão, đường ngập")
-    return services_plan.meeting_schedule_set(m, date=date(2025, 1, 5), start=time(8, 0), place="Hội trường",
+    return preparation_services.meeting_schedule_set(m, date=date(2025, 1, 5), start=time(8, 0), place="Hội trường",
                                               rescheduled_reason="Trùng lịch họp của xã")
 
 
@@ -125,11 +127,11 @@ def test_every_refused_move_changes_nothing(tree, personas, mailoutbox, current,
     assert not mailoutbox
     expected = lifecycle.refusal(current, target)
     if current == FINALIZED and target in (NOTIFIED, RESCHEDULED):
-        expected = services_plan.FINALIZED  # the preparation's own words
+        expected = preparation_services.FINALIZED  # the preparation's own words
     elif current == FINALIZED and target == FINALIZED:
         expected = services.FINALIZED_MESSAGE
     elif current == CANCELLED and target in (NOTIFIED, RESCHEDULED):
-        expected = services_plan.CANCELLED
+        expected = preparation_services.CANCELLED
     elif current == CANCELLED and target == FINALIZED:
         expected = services.CANCELLED_MESSAGE
     assert exc.value.messages == [expected]
@@ -170,7 +172,7 @@ def test_a_cancelled_meeting_is_not_recorded(tree, personas):
     before = _state(m)
     for call in (lambda: services.attendance_set(m, tree["M3"], "late"),
                  lambda: services.meeting_field_set(m, "place", "Trụ sở"),
-                 lambda: services_plan.agenda_save(m, [("body", "Nội dung", "")])):
+                 lambda: preparation_services.agenda_save(m, [("body", "Nội dung", "")])):
         with pytest.raises(ValidationError) as exc:
             call()
         assert exc.value.messages in (["Cuộc họp đã bị hủy; không thể ghi biên bản."],
@@ -179,12 +181,12 @@ def test_a_cancelled_meeting_is_not_recorded(tree, personas):
 
 
 def test_recording_the_roll_marks_the_meeting_held(tree, personas):
-    m = services_plan.meeting_create(tree["C1"], kind="regular", date=date(2025, 1, 10))
+    m = planning_services.meeting_create(tree["C1"], kind="regular", date=date(2025, 1, 10))
     assert m.status == PLANNED
     services.attendance_set(m, tree["M1"], "present")
     m.refresh_from_db()
     assert m.status == HELD
-    coming = services_plan.meeting_create(tree["C1"], kind="regular", date=timezone.localdate().replace(year=2099))
+    coming = planning_services.meeting_create(tree["C1"], kind="regular", date=timezone.localdate().replace(year=2099))
     services.attendance_set(coming, tree["M1"], "present")  # recorded ahead: still to come
     coming.refresh_from_db()
     assert coming.status == PLANNED

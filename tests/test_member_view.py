@@ -7,8 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from chibo.meetings import services_plan
+from chibo.meetings import dates
 from chibo.meetings.models import AbsenceNotice, Meeting, Task
+from chibo.meetings.planning import services as planning_services
+from chibo.meetings.preparation import services as preparation_services
 from tests.access_matrix import snapshot
 
 
@@ -23,14 +25,14 @@ TODAY = date(2025, 1, 20)
 @pytest.fixture(autouse=True)
 def setup(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(services_plan, "today", lambda: TODAY)
+    monkeypatch.setattr(dates, "today", lambda: TODAY)
 
 
 @pytest.fixture
 def upcoming(tree):
-    feb = services_plan.meeting_create(tree["C1"], kind="regular", date=date(2025, 2, 3), place="Nhà văn hóa")
-    services_plan.document_add(feb, title="Báo cáo tháng 1", file=SimpleUploadedFile("bc.pdf", b"%PDF"))
-    services_plan.meeting_create(tree["C2"], kind="regular", date=date(2025, 2, 3))  # another cell
+    feb = planning_services.meeting_create(tree["C1"], kind="regular", date=date(2025, 2, 3), place="Nhà văn hóa")
+    preparation_services.document_add(feb, title="Báo cáo tháng 1", file=SimpleUploadedFile("bc.pdf", b"%PDF"))
+    planning_services.meeting_create(tree["C2"], kind="regular", date=date(2025, 2, 3))  # another cell
     Meeting.objects.create(ident="C1-2024-12", organization=tree["C1"], kind="regular", date=date(2024, 12, 3),
                            status="planned")  # past
     return feb
@@ -70,20 +72,20 @@ def test_absence_send_and_withdraw(personas, tree, upcoming, client_for):
 
 def test_absence_rules(tree, upcoming, meeting):
     with pytest.raises(ValidationError) as exc:
-        services_plan.absence_notice_send(upcoming, tree["M2"], "  ")
+        preparation_services.absence_notice_send(upcoming, tree["M2"], "  ")
     assert exc.value.message_dict == {"reason": ["Nhập lý do vắng mặt."]}
     with pytest.raises(ValidationError) as exc:
-        services_plan.absence_notice_send(upcoming, tree["M4"], "Bận")
+        preparation_services.absence_notice_send(upcoming, tree["M4"], "Bận")
     assert exc.value.messages == ["Đồng chí không có trong danh sách chi bộ ngày họp."]
     with pytest.raises(ValidationError) as exc:
-        services_plan.absence_notice_send(meeting, tree["M2"], "Bận")  # held
+        preparation_services.absence_notice_send(meeting, tree["M2"], "Bận")  # held
     assert exc.value.messages == ["Cuộc họp đã diễn ra; không thể gửi hoặc rút báo vắng."]
-    services_plan.absence_notice_send(upcoming, tree["M2"], "Bận")
+    preparation_services.absence_notice_send(upcoming, tree["M2"], "Bận")
     with pytest.raises(ValidationError):
-        services_plan.absence_notice_withdraw(upcoming, tree["M2"], on=date(2025, 2, 4))  # after the meeting
-    assert services_plan.absence_notice_withdraw(upcoming, tree["M2"], on=date(2025, 2, 3)) == 1  # the day itself
+        preparation_services.absence_notice_withdraw(upcoming, tree["M2"], on=date(2025, 2, 4))  # after the meeting
+    assert preparation_services.absence_notice_withdraw(upcoming, tree["M2"], on=date(2025, 2, 3)) == 1  # the day itself
     with pytest.raises(ValidationError) as exc:
-        services_plan.absence_notice_withdraw(upcoming, tree["M2"])
+        preparation_services.absence_notice_withdraw(upcoming, tree["M2"])
     assert exc.value.messages == ["Đồng chí chưa gửi báo vắng cho cuộc họp này."]
 
 
@@ -98,21 +100,21 @@ def test_absence_only_by_the_member_of_the_cell(personas, tree, upcoming, client
 
 def test_task_mark_done(tree, task):
     with pytest.raises(ValidationError) as exc:
-        services_plan.task_mark_done(task, tree["M1"], "Xong", TODAY)
+        preparation_services.task_mark_done(task, tree["M1"], "Xong", TODAY)
     assert exc.value.messages == ["Chỉ người được giao nhiệm vụ mới được báo hoàn thành."]
     with pytest.raises(ValidationError) as exc:
-        services_plan.task_mark_done(task, tree["M2"], " ", TODAY)
+        preparation_services.task_mark_done(task, tree["M2"], " ", TODAY)
     assert exc.value.message_dict == {"note": ["Ghi kết quả thực hiện nhiệm vụ."]}
     with pytest.raises(ValidationError) as exc:
-        services_plan.task_mark_done(task, tree["M2"], "Xong", date(2025, 1, 21))
+        preparation_services.task_mark_done(task, tree["M2"], "Xong", date(2025, 1, 21))
     assert exc.value.message_dict == {"on": ["Ngày hoàn thành không được sau hôm nay."]}
     with pytest.raises(ValidationError) as exc:
-        services_plan.task_mark_done(task, tree["M2"], "Xong", date(2025, 1, 2))
+        preparation_services.task_mark_done(task, tree["M2"], "Xong", date(2025, 1, 2))
     assert exc.value.message_dict == {"on": ["Ngày hoàn thành không được trước ngày giao nhiệm vụ (03/01/2025)."]}
-    done = services_plan.task_mark_done(task, tree["M2"], "Đã thu đủ 12 đồng chí", date(2025, 1, 15))
+    done = preparation_services.task_mark_done(task, tree["M2"], "Đã thu đủ 12 đồng chí", date(2025, 1, 15))
     assert (done.done_on, done.done_note) == (date(2025, 1, 15), "Đã thu đủ 12 đồng chí")
     with pytest.raises(ValidationError) as exc:
-        services_plan.task_mark_done(task, tree["M2"], "Lại", TODAY)
+        preparation_services.task_mark_done(task, tree["M2"], "Lại", TODAY)
     assert exc.value.messages == ["Nhiệm vụ đã được báo hoàn thành ngày 15/01/2025."]
 
 
@@ -137,9 +139,9 @@ def test_my_page_constant_queries(personas, tree, meeting, upcoming, task, clien
     with django_assert_num_queries(13):
         assert client.get("/cua-toi/").status_code == 200
     for i in range(3):
-        m = services_plan.meeting_create(tree["C1"], kind="extraordinary", date=date(2025, 3, 10 + i))
-        services_plan.document_add(m, title=f"TL {i}", file=SimpleUploadedFile(f"{i}.pdf", b"%PDF"))
-        services_plan.absence_notice_send(m, tree["M2"], "Bận")
+        m = planning_services.meeting_create(tree["C1"], kind="extraordinary", date=date(2025, 3, 10 + i))
+        preparation_services.document_add(m, title=f"TL {i}", file=SimpleUploadedFile(f"{i}.pdf", b"%PDF"))
+        preparation_services.absence_notice_send(m, tree["M2"], "Bận")
         Task.objects.create(meeting=meeting, position=i + 1, assignee=tree["M2"], description=f"Việc {i}")
     with django_assert_num_queries(13):
         assert client.get("/cua-toi/").status_code == 200

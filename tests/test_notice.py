@@ -9,8 +9,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from chibo.meetings import services_plan
+from chibo.meetings import dates
 from chibo.meetings.models import Meeting, Notice
+from chibo.meetings.planning import services as planning_services
+from chibo.meetings.preparation import services as preparation_services
 from chibo.orgs.models import Member, Role
 from chibo.rules.services import profile_update
 
@@ -26,7 +28,7 @@ SUBJECT = "Thông báo: Chi bộ thôn Đông sinh hoạt thường kỳ ngày 0
 @pytest.fixture(autouse=True)
 def setup(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(services_plan, "today", lambda: date(2025, 1, 20))
+    monkeypatch.setattr(dates, "today", lambda: date(2025, 1, 20))
 
 
 @pytest.fixture
@@ -34,7 +36,7 @@ def send(django_capture_on_commit_callbacks):
     """`notice_send` as a request runs it: the notice job (chibo.jobs) runs when it commits."""
     def run(*args, **kwargs):
         with django_capture_on_commit_callbacks(execute=True):
-            return services_plan.notice_send(*args, **kwargs)
+            return preparation_services.notice_send(*args, **kwargs)
     return run
 
 
@@ -49,7 +51,7 @@ def planned(tree, personas):
     User = get_user_model()
     province = User.objects.create_user("tinhuy", email="tinh@example.vn")
     Role.objects.create(user=province, organization=tree["P"], kind=Role.Kind.COMMITTEE_STAFF)
-    return services_plan.meeting_create(tree["C1"], kind="regular", date=date(2025, 2, 3), start=time(19, 30),
+    return planning_services.meeting_create(tree["C1"], kind="regular", date=date(2025, 2, 3), start=time(19, 30),
                                         place="Nhà văn hóa thôn Đông")
 
 
@@ -84,7 +86,7 @@ def test_nearest_committee_with_an_address_is_used(send, tree, personas, planned
 
 
 def test_documents_links_in_the_notice(send, tree, personas, planned):
-    doc = services_plan.document_add(planned, title="Dự thảo nghị quyết", file=SimpleUploadedFile("d.pdf", b"%PDF"))
+    doc = preparation_services.document_add(planned, title="Dự thảo nghị quyết", file=SimpleUploadedFile("d.pdf", b"%PDF"))
     send(planned, personas["secretary"], base_url="https://chibo.example/", on=date(2025, 1, 25))
     assert (f"  - Dự thảo nghị quyết: https://chibo.example/sinh-hoat/C1-2025-02/tai-lieu/{doc.pk}/\n"
             in mail.outbox[0].body)
@@ -124,7 +126,7 @@ def test_extraordinary_meeting_never_late(send, tree, personas, planned):
 def test_refusals_change_nothing(send, tree, personas, planned, meeting):
     with pytest.raises(ValidationError) as exc:
         send(meeting, personas["secretary"])  # held
-    assert exc.value.messages == [services_plan.NOT_UPCOMING]
+    assert exc.value.messages == [preparation_services.NOT_UPCOMING]
     with pytest.raises(ValidationError) as exc:
         send(planned, personas["secretary"], on=date(2025, 2, 4))
     assert exc.value.messages == ["Ngày họp 03/02/2025 đã qua; không gửi thông báo được."]

@@ -7,11 +7,14 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from chibo.meetings import evaluation, facts, ical, selectors, services_plan
+from chibo.meetings import dates, evaluation, facts, selectors
 from chibo.meetings.ballot import services as ballot
 from chibo.meetings.documents import adapter as docs_adapter
 from chibo.meetings.documents.data import percent
 from chibo.meetings.models import Attendance, Meeting, Vote
+from chibo.meetings.planning import ical
+from chibo.meetings.planning import services as planning_services
+from chibo.meetings.preparation import services as preparation_services
 from chibo.orgs import services as org_services
 from chibo.orgs.models import Member
 from chibo.orgs.selectors import cell_roll
@@ -192,12 +195,12 @@ def feed_lengths(client, token) -> dict[str, int]:
 def test_the_feed_gives_a_meeting_without_an_end_the_engines_minimum(tree, personas, client):
     profile_update(tree["G"], user=None, values={"min_minutes_regular": 75, "min_minutes_combined": 150})
     profile_update(tree["C1"], user=None, values={"min_minutes_thematic": 100})
-    soon = services_plan.today() + timedelta(days=10)
+    soon = dates.today() + timedelta(days=10)
     for kind in ("regular", "thematic", "combined", "extraordinary"):
         Meeting.objects.create(ident=f"C1-{kind}", organization=tree["C1"], kind=kind, date=soon, start=time(19, 30))
     Meeting.objects.create(ident="C1-ended", organization=tree["C1"], kind="regular", date=soon,
                            start=time(19, 30), end=time(20, 0))
-    token = services_plan.calendar_token_get(user=personas["secretary"], organization=tree["C1"]).token
+    token = planning_services.calendar_token_get(user=personas["secretary"], organization=tree["C1"]).token
     lengths = feed_lengths(client, token)
     profile = effective_profile_for(tree["C1"])
     for kind in ("regular", "thematic", "combined"):
@@ -207,7 +210,7 @@ def test_the_feed_gives_a_meeting_without_an_end_the_engines_minimum(tree, perso
     assert lengths["C1-extraordinary"] == ical.NO_MINIMUM_MINUTES
     assert lengths["C1-ended"] == 30  # a recorded end wins
     # The member's feed reads the same profile.
-    member_token = services_plan.calendar_token_get(user=personas["member"], member=tree["M2"]).token
+    member_token = planning_services.calendar_token_get(user=personas["member"], member=tree["M2"]).token
     assert feed_lengths(client, member_token) == lengths
 
 
@@ -218,11 +221,11 @@ def test_the_feed_gives_a_meeting_without_an_end_the_engines_minimum(tree, perso
 def test_the_printed_deadline_is_the_last_day_the_engine_finds_not_late(tree, days):
     meeting = Meeting(ident="X", organization=tree["C1"], kind="regular", date=date(2025, 3, 1))
     profile = {"notice_days_before": days}
-    deadline = services_plan.notice_deadline(meeting, profile)
+    deadline = preparation_services.notice_deadline(meeting, profile)
     facts_ = {"kind": "regular", "date": meeting.date}
     assert not engine.is_notice_late({**facts_, "notice_sent_on": deadline}, profile)
     assert engine.is_notice_late({**facts_, "notice_sent_on": deadline + timedelta(days=1)}, profile)
-    assert services_plan.notice_late(meeting, profile, deadline + timedelta(days=1))
+    assert preparation_services.notice_late(meeting, profile, deadline + timedelta(days=1))
 
 
 @pytest.fixture
@@ -238,11 +241,11 @@ def test_the_notice_warning_is_the_engines_late_notice(tree, mailable, monkeypat
     profile_update(tree["G"], user=None, values={"notice_days_before": 2})
     meeting_day = date(2025, 2, 10)
     sent_on = meeting_day - timedelta(days=days_before)
-    monkeypatch.setattr(services_plan, "today", lambda: sent_on)
+    monkeypatch.setattr(dates, "today", lambda: sent_on)
     topic = {"topic": "Học tập chuyên đề"} if kind == "thematic" else {}
-    planned = services_plan.meeting_create(tree["C1"], kind=kind, date=meeting_day, start=time(19, 30),
+    planned = planning_services.meeting_create(tree["C1"], kind=kind, date=meeting_day, start=time(19, 30),
                                            place="Nhà văn hóa", **topic)
-    result = services_plan.notice_send(planned, mailable, on=sent_on)
+    result = preparation_services.notice_send(planned, mailable, on=sent_on)
     planned.refresh_from_db()
     profile = effective_profile_for(tree["C1"])
     late = engine.is_notice_late({"kind": kind, "date": meeting_day, "notice_sent_on": planned.notice_sent_on},
@@ -261,8 +264,8 @@ def test_the_notice_page_marks_late_as_the_engine(tree, personas, client_for, mo
     profile_update(tree["G"], user=None, values={"notice_days_before": 2})
     meeting_day = date(2025, 2, 10)
     today = meeting_day - timedelta(days=days_before)
-    monkeypatch.setattr(services_plan, "today", lambda: today)
-    planned = services_plan.meeting_create(tree["C1"], kind=kind, date=meeting_day, start=time(19, 30), place="Nhà")
+    monkeypatch.setattr(dates, "today", lambda: today)
+    planned = planning_services.meeting_create(tree["C1"], kind=kind, date=meeting_day, start=time(19, 30), place="Nhà")
     response = client_for(personas["secretary"]).get(f"/sinh-hoat/{planned.ident}/thong-bao/")
     profile = effective_profile_for(tree["C1"])
     late = engine.is_notice_late({"kind": kind, "date": meeting_day, "notice_sent_on": today}, profile)

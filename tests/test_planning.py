@@ -6,8 +6,8 @@ from datetime import date, time
 import pytest
 from django.core.exceptions import ValidationError
 
-from chibo.meetings import planning
-from chibo.meetings.planning import Existing, PlanError, Slot, Topic, year_schedule
+from chibo.meetings.planning import yearplan
+from chibo.meetings.planning.yearplan import Existing, PlanError, Slot, Topic, year_schedule
 
 
 @pytest.fixture(autouse=True)
@@ -129,7 +129,7 @@ def test_plan_changes_against_existing_meetings():
         Existing("C1-2026-05", "regular", date(2026, 5, 3), "planned"),  # takes the plan's topic
         Existing("C1-2026-Q3-X", "thematic", date(2026, 7, 20), "planned", "Đề tài riêng"),
     ]
-    changes = planning.plan_changes(schedule, existing)
+    changes = yearplan.plan_changes(schedule, existing)
     assert [(e.ident, s.ident) for e, s in changes.keep] == [("C1-2026-01", "C1-2026-01"), ("OLD-FEB", "C1-2026-02")]
     assert [(e.ident, s.kind, s.topic) for e, s in changes.fill] == [("C1-2026-05", "combined", "Chuyển đổi số")]
     # Q3 already has a thematic meeting: August's placeholder is a plain regular meeting.
@@ -144,31 +144,31 @@ def test_plan_changes_never_fills_meetings_held_or_with_a_topic():
     for e in (Existing("C1-2026-05", "regular", date(2026, 5, 3), "held"),
               Existing("C1-2026-05", "combined", date(2026, 5, 3), "planned", "Cũ"),
               Existing("C1-2026-05", "regular", date(2026, 5, 3), "notified")):
-        changes = planning.plan_changes(schedule, [e])
+        changes = yearplan.plan_changes(schedule, [e])
         assert (changes.create, changes.fill, len(changes.keep)) == ([], [], 1)
 
 
 def test_idents_of_meetings_added_by_hand():
-    assert planning.adhoc_ident_base("C1", "extraordinary", date(2026, 3, 9)) == ("C1-2026-03-BT", "")
-    assert planning.adhoc_ident_base("C1", "thematic", date(2026, 3, 9)) == ("C1-2026-Q1-CD", "")
-    assert planning.adhoc_ident_base("C1", "regular", date(2026, 3, 9)) == ("C1-2026-03", "-")
-    assert planning.next_free_ident("C1-2026-03-BT", ["C1-2026-03-BT", "C1-2026-03-BT2"]) == "C1-2026-03-BT3"
-    assert planning.next_free_ident("C1-2026-03", ["C1-2026-03"], "-") == "C1-2026-03-2"
-    assert planning.next_free_ident("X", []) == "X"
+    assert yearplan.adhoc_ident_base("C1", "extraordinary", date(2026, 3, 9)) == ("C1-2026-03-BT", "")
+    assert yearplan.adhoc_ident_base("C1", "thematic", date(2026, 3, 9)) == ("C1-2026-Q1-CD", "")
+    assert yearplan.adhoc_ident_base("C1", "regular", date(2026, 3, 9)) == ("C1-2026-03", "-")
+    assert yearplan.next_free_ident("C1-2026-03-BT", ["C1-2026-03-BT", "C1-2026-03-BT2"]) == "C1-2026-03-BT3"
+    assert yearplan.next_free_ident("C1-2026-03", ["C1-2026-03"], "-") == "C1-2026-03-2"
+    assert yearplan.next_free_ident("X", []) == "X"
 
 
 def test_meeting_agenda_from_the_official_order():
-    regular = planning.meeting_agenda(planning.ORDER_OF_BUSINESS, "regular")
-    assert regular == list(planning.ORDER_OF_BUSINESS)
+    regular = yearplan.meeting_agenda(yearplan.ORDER_OF_BUSINESS, "regular")
+    assert regular == list(yearplan.ORDER_OF_BUSINESS)
     assert [s for s, _t in regular] == ["opening"] * 4 + ["body"] * 4 + ["closing"] * 4
-    combined = planning.meeting_agenda(planning.ORDER_OF_BUSINESS, "combined", "Chuyển đổi  số")
+    combined = yearplan.meeting_agenda(yearplan.ORDER_OF_BUSINESS, "combined", "Chuyển đổi  số")
     assert combined[8:10] == [("body", "Trình bày đề dẫn chuyên đề: Chuyển đổi số"),
                               ("body", "Tham luận, thảo luận chuyên đề")]
     assert len(combined) == 14
-    assert planning.clean_agenda([("closing", "Z"), ("opening", " A  b "), ("body", "  ")]) == [
+    assert yearplan.clean_agenda([("closing", "Z"), ("opening", " A  b "), ("body", "  ")]) == [
         ("opening", "A b"), ("closing", "Z")]
     with pytest.raises(PlanError):
-        planning.clean_agenda([("lunch", "Ăn trưa")])
+        yearplan.clean_agenda([("lunch", "Ăn trưa")])
 
 
 # --- plan_year and friends (database) -------------------------------------------------------------
@@ -176,9 +176,9 @@ def test_meeting_agenda_from_the_official_order():
 
 @pytest.fixture
 def svc():
-    from chibo.meetings import services_plan
+    from chibo.meetings.planning import services
 
-    return services_plan
+    return services
 
 
 def rows(cell, year):

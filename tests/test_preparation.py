@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from chibo.meetings import planning, services_plan
+from chibo.meetings import dates
 from chibo.meetings.models import (
     AgendaItem,
     AgendaTemplate,
@@ -18,6 +18,9 @@ from chibo.meetings.models import (
     Task,
     ThematicPrep,
 )
+from chibo.meetings.planning import services as planning_services
+from chibo.meetings.planning import yearplan
+from chibo.meetings.preparation import services as preparation_services
 
 
 @pytest.fixture(autouse=True)
@@ -29,19 +32,19 @@ def fast_password_hasher(settings):
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(services_plan, "today", lambda: date(2025, 1, 20))
+    monkeypatch.setattr(dates, "today", lambda: date(2025, 1, 20))
     return tmp_path
 
 
 @pytest.fixture
 def planned(tree):
-    return services_plan.meeting_create(tree["C1"], kind="regular", date=date(2025, 2, 3), start=time(19, 30),
+    return planning_services.meeting_create(tree["C1"], kind="regular", date=date(2025, 2, 3), start=time(19, 30),
                                         place="Nhà văn hóa thôn Đông")
 
 
 @pytest.fixture
 def thematic(tree):
-    return services_plan.meeting_create(tree["C1"], kind="thematic", date=date(2025, 2, 20), topic="Chuyển đổi số")
+    return planning_services.meeting_create(tree["C1"], kind="thematic", date=date(2025, 2, 20), topic="Chuyển đổi số")
 
 
 def titles(meeting):
@@ -51,19 +54,19 @@ def titles(meeting):
 # --- order of business -------------------------------------------------------------------------------
 
 def test_nearest_template_up_the_tree_wins(tree):
-    assert services_plan.agenda_template_for(tree["C1"]) == (list(planning.ORDER_OF_BUSINESS), None)
-    services_plan.agenda_template_save(tree["P"], [("opening", "Khai mạc"), ("closing", "Bế mạc")])
-    services_plan.agenda_template_save(tree["G"], [("closing", "Kết luận"), ("opening", "Điểm danh"),
+    assert planning_services.agenda_template_for(tree["C1"]) == (list(yearplan.ORDER_OF_BUSINESS), None)
+    planning_services.agenda_template_save(tree["P"], [("opening", "Khai mạc"), ("closing", "Bế mạc")])
+    planning_services.agenda_template_save(tree["G"], [("closing", "Kết luận"), ("opening", "Điểm danh"),
                                                    ("body", "Nội dung xã")])
-    items, source = services_plan.agenda_template_for(tree["C1"])
+    items, source = planning_services.agenda_template_for(tree["C1"])
     assert (items, source) == ([("opening", "Điểm danh"), ("body", "Nội dung xã"), ("closing", "Kết luận")], tree["G"])
-    assert services_plan.agenda_template_for(tree["P"])[1] == tree["P"]
-    m = services_plan.meeting_create(tree["C1"], kind="combined", date=date(2025, 3, 3), topic="Nông thôn mới")
+    assert planning_services.agenda_template_for(tree["P"])[1] == tree["P"]
+    m = planning_services.meeting_create(tree["C1"], kind="combined", date=date(2025, 3, 3), topic="Nông thôn mới")
     assert titles(m) == [("opening", "Điểm danh"), ("body", "Nội dung xã"),
                          ("body", "Trình bày đề dẫn chuyên đề: Nông thôn mới"),
                          ("body", "Tham luận, thảo luận chuyên đề"), ("closing", "Kết luận")]
-    assert services_plan.agenda_template_save(tree["G"], []) is None  # back to the province's
-    assert services_plan.agenda_template_for(tree["C1"]) == ([("opening", "Khai mạc"), ("closing", "Bế mạc")],
+    assert planning_services.agenda_template_save(tree["G"], []) is None  # back to the province's
+    assert planning_services.agenda_template_for(tree["C1"]) == ([("opening", "Khai mạc"), ("closing", "Bế mạc")],
                                                              tree["P"])
     assert AgendaTemplate.objects.count() == 1
 
@@ -84,7 +87,7 @@ def test_template_page_for_committee_staff(personas, tree, client_for):
 
 
 def test_meeting_agenda_copied_and_edited(personas, tree, planned, client_for):
-    assert titles(planned) == list(planning.ORDER_OF_BUSINESS)
+    assert titles(planned) == list(yearplan.ORDER_OF_BUSINESS)
     client = client_for(personas["secretary"])
     data = {"ct-TOTAL_FORMS": "3", "ct-INITIAL_FORMS": "0",
             "ct-0-order": "1", "ct-0-section": "closing", "ct-0-title": "Thông qua biên bản", "ct-0-notes": "",
@@ -95,16 +98,16 @@ def test_meeting_agenda_copied_and_edited(personas, tree, planned, client_for):
         "position", "section", "title", "notes")) == [(0, "opening", "Khai mạc", "Bí thư"),
                                                       (1, "closing", "Thông qua biên bản", "")]
     assert client.post(f"/sinh-hoat/{planned.ident}/chuan-bi/chuong-trinh/lay-mau/").status_code == 302
-    assert titles(planned) == list(planning.ORDER_OF_BUSINESS)
+    assert titles(planned) == list(yearplan.ORDER_OF_BUSINESS)
 
 
 def test_agenda_locked_when_finalized(tree, planned):
     Meeting.objects.filter(pk=planned.pk).update(status="finalized", finalized_at=timezone.now())
     with pytest.raises(ValidationError) as exc:
-        services_plan.agenda_save(planned, [("body", "X", "")])
-    assert exc.value.messages == [services_plan.FINALIZED]
+        preparation_services.agenda_save(planned, [("body", "X", "")])
+    assert exc.value.messages == [preparation_services.FINALIZED]
     with pytest.raises(ValidationError):
-        services_plan.agenda_from_template(planned)
+        preparation_services.agenda_from_template(planned)
 
 
 def test_open_tasks_of_earlier_meetings_on_the_agenda(personas, tree, meeting, planned, client_for):
@@ -133,8 +136,8 @@ def test_prep_page_constant_queries(personas, tree, planned, meeting, client_for
         client.get(f"/sinh-hoat/{planned.ident}/chuan-bi/")
     for i in range(4):
         Task.objects.create(meeting=meeting, position=i, assignee=tree["M2"], description=f"Việc {i}")
-        services_plan.document_add(planned, title=f"Tài liệu {i}", file=SimpleUploadedFile(f"t{i}.pdf", b"%PDF"))
-    services_plan.absence_notice_send(planned, tree["M2"], "Đi công tác")
+        preparation_services.document_add(planned, title=f"Tài liệu {i}", file=SimpleUploadedFile(f"t{i}.pdf", b"%PDF"))
+    preparation_services.absence_notice_send(planned, tree["M2"], "Đi công tác")
     with django_assert_num_queries(13):
         client.get(f"/sinh-hoat/{planned.ident}/chuan-bi/")
 
@@ -158,12 +161,12 @@ def test_thematic_prep_upload_and_approval(personas, tree, thematic, client_for,
     prep.refresh_from_db()
     assert prep.approved_by == personas["secretary"] and prep.approved_at is not None
     with pytest.raises(ValidationError) as exc:
-        services_plan.thematic_prep_approve(thematic, personas["admin"])
+        preparation_services.thematic_prep_approve(thematic, personas["admin"])
     assert exc.value.messages == ["Bài đề dẫn đã được duyệt."]
     # A new presentation withdraws the approval; the old file goes.
     old = prep.presentation.name
     with django_capture_on_commit_callbacks(execute=True):
-        services_plan.thematic_prep_save(thematic, topic="Chuyển đổi số trong công tác Đảng", presenter=tree["M1"],
+        preparation_services.thematic_prep_save(thematic, topic="Chuyển đổi số trong công tác Đảng", presenter=tree["M1"],
                                          presentation=SimpleUploadedFile("v2.pdf", b"%PDF v2"))
     prep.refresh_from_db()
     assert prep.approved_at is None and prep.approved_by is None
@@ -174,13 +177,13 @@ def test_thematic_prep_upload_and_approval(personas, tree, thematic, client_for,
 
 def test_thematic_prep_rules(tree, planned, thematic):
     with pytest.raises(ValidationError) as exc:
-        services_plan.thematic_prep_approve(thematic, None)
+        preparation_services.thematic_prep_approve(thematic, None)
     assert exc.value.messages == ["Cần có tên chuyên đề và bài đề dẫn trước khi duyệt."]
     with pytest.raises(ValidationError) as exc:
-        services_plan.thematic_prep_save(planned, topic="X", presenter=None)
+        preparation_services.thematic_prep_save(planned, topic="X", presenter=None)
     assert exc.value.messages == ["Chỉ sinh hoạt chuyên đề (hoặc kết hợp chuyên đề) mới có phần chuẩn bị chuyên đề."]
     with pytest.raises(ValidationError) as exc:
-        services_plan.thematic_prep_save(thematic, topic="X", presenter=tree["M4"])
+        preparation_services.thematic_prep_save(thematic, topic="X", presenter=tree["M4"])
     assert exc.value.message_dict == {"presenter": ["Đồng chí Phạm Văn Dũng không có trong danh sách chi bộ ngày "
                                                     "20/02/2025."]}
 
@@ -190,7 +193,7 @@ def test_contributions(personas, tree, thematic, client_for):
     client.post(f"/sinh-hoat/{thematic.ident}/chuan-bi/tham-luan/", {"member": "M2", "title": "Kinh nghiệm ở thôn"})
     assert list(Contribution.objects.values_list("member__code", "title")) == [("M2", "Kinh nghiệm ở thôn")]
     with pytest.raises(ValidationError) as exc:
-        services_plan.contribution_add(thematic, tree["M2"], "Lần hai")
+        preparation_services.contribution_add(thematic, tree["M2"], "Lần hai")
     assert exc.value.message_dict == {"member": ["Đồng chí Trần Thị Bình đã được phân công tham luận."]}
     response = client.post(f"/sinh-hoat/{thematic.ident}/chuan-bi/tham-luan/", {"member": "M4", "title": "X"})
     assert response.status_code == 302 and Contribution.objects.count() == 1  # M4 is not a choice

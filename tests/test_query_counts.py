@@ -58,12 +58,12 @@ def grow_meeting(tree, meeting, vote, n):
     each; n past memberships, periods and positions of M2 (its detail page)."""
     from datetime import time, timedelta
 
-    from chibo.meetings import services_plan
+    from chibo.meetings import dates
     from chibo.meetings.ballot import services as ballot
     from chibo.meetings.models import Attendance, Guest, Meeting, Speech, Task, Vote
     from chibo.orgs.models import Membership
 
-    m2, today = tree["M2"], services_plan.today()
+    m2, today = tree["M2"], dates.today()
     base = Attendance.objects.filter(meeting=meeting).count()
     for i in range(n):
         member = services.member_create(code=f"D{n}-{i}", full_name=f"Trần Văn Số {i}", organization=tree["C1"],
@@ -109,9 +109,9 @@ def test_detail_pages_feeds_ballots_and_api_constant_queries(client_for, persona
     """Every detail page, feed, ballot page and API detail runs the same exact number of queries
     with 3 attendees and nothing else as with 8 more attendees, speeches, tasks, votes, guests,
     ballots, upcoming meetings and member history rows."""
-    from chibo.meetings import services_plan
     from chibo.meetings.ballot import services as ballot
     from chibo.meetings.models import Vote
+    from chibo.meetings.planning import services as planning_services
     from chibo.orgs.models import Member, Organization
 
     tree = {**{o.code: o for o in Organization.objects.all()}, **{m.code: m for m in Member.objects.all()}}
@@ -120,8 +120,8 @@ def test_detail_pages_feeds_ballots_and_api_constant_queries(client_for, persona
     ballot.ballot_open(vote, personas["secretary"])
     vote.refresh_from_db()
     keys = {"vote": vote.pk,
-            "cell_feed": services_plan.calendar_token_get(user=personas["secretary"], organization=tree["C1"]).token,
-            "member_feed": services_plan.calendar_token_get(user=personas["member"], member=tree["M2"]).token}
+            "cell_feed": planning_services.calendar_token_get(user=personas["secretary"], organization=tree["C1"]).token,
+            "member_feed": planning_services.calendar_token_get(user=personas["member"], member=tree["M2"]).token}
 
     def measure():
         counts, pages = {}, {}

@@ -13,8 +13,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeData
 
-from chibo.meetings import services_plan
+from chibo.meetings import dates
 from chibo.meetings.models import Meeting, Task
+from chibo.meetings.planning import services as planning_services
+from chibo.meetings.preparation import services as preparation_services
 from chibo.orgs.models import Member
 from chibo.plaintext import plain_str, render_text
 
@@ -69,7 +71,7 @@ def test_the_grep_sees_the_templates_and_the_python():
     names = {p.relative_to(CHIBO).as_posix() for p in _sources()}
     assert "templates/meetings/notice_email.txt" in names
     assert "templates/meetings/notice.html" in names
-    assert "meetings/views_plan.py" in names
+    assert "meetings/preparation/views.py" in names
     assert "plaintext.py" in names
 
 
@@ -97,11 +99,11 @@ def test_render_text_returns_plain_str_and_does_not_escape():
 def upcoming(tree, personas, monkeypatch, settings, meeting):
     """An upcoming meeting of C1 whose place, topic and an open task carry the payload."""
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    monkeypatch.setattr(services_plan, "today", lambda: date(2025, 1, 20))
+    monkeypatch.setattr(dates, "today", lambda: date(2025, 1, 20))
     for code in ("M1", "M2"):
         Member.objects.filter(code=code).update(email=f"{code.lower()}@example.vn")
     Task.objects.create(meeting=meeting, position=0, assignee=tree["M2"], description=PAYLOAD)
-    return services_plan.meeting_create(tree["C1"], kind="regular", date=date(2025, 2, 3), place=PAYLOAD)
+    return planning_services.meeting_create(tree["C1"], kind="regular", date=date(2025, 2, 3), place=PAYLOAD)
 
 
 def test_notice_page_escapes_the_text_body(upcoming, personas, client_for):
@@ -115,7 +117,7 @@ def test_notice_page_escapes_the_text_body(upcoming, personas, client_for):
 
 def test_notice_mail_text_is_plain_and_html_is_escaped(upcoming, personas, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):  # the notice job runs on commit
-        services_plan.notice_send(upcoming, personas["secretary"], base_url="http://chibo.test")
+        preparation_services.notice_send(upcoming, personas["secretary"], base_url="http://chibo.test")
     assert len(mail.outbox) == 2
     for message in mail.outbox:
         assert type(message.body) is str

@@ -23,7 +23,8 @@ NOT_A_LABEL = {
     ("chibo/interchange/generate.py", "Nam"): "a given name / place word of the generated bundles",
     ("chibo/orgs/member_import.py", "Nam"): "the sample row of the import guide (a cell value the importer parses)",
     ("chibo/meetings/recording/forms.py", "Chuyên đề"): _TOPIC,
-    ("chibo/meetings/forms_plan.py", "Chuyên đề"): _TOPIC,
+    ("chibo/meetings/planning/forms.py", "Chuyên đề"): _TOPIC,
+    ("chibo/meetings/preparation/forms.py", "Chuyên đề"): _TOPIC,
     ("chibo/meetings/recording/services.py", "Chuyên đề"): _TOPIC,
     ("chibo/meetings/models.py", "chuyên đề"): _TOPIC,
 }

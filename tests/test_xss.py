@@ -44,7 +44,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from chibo.meetings import services_plan
+from chibo.meetings import dates
 from chibo.meetings.models import (
     AbsenceNotice,
     AgendaItem,
@@ -61,6 +61,8 @@ from chibo.meetings.models import (
     ThematicPlan,
     Vote,
 )
+from chibo.meetings.planning import services as planning_services
+from chibo.meetings.preparation import services as preparation_services
 from chibo.meetings.recording import services
 from chibo.orgs.models import Member, MemberPeriod, Position
 from chibo.rules.models import RuleProfileChange
@@ -249,7 +251,7 @@ def world(tree, personas, meeting, settings, tmp_path, monkeypatch):
     with its payload."""
     settings.MEDIA_ROOT = tmp_path
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    monkeypatch.setattr(services_plan, "today", lambda: date(2025, 1, 20))
+    monkeypatch.setattr(dates, "today", lambda: date(2025, 1, 20))
     for code in ("M1", "M2", "M3", "M4", "M5"):
         Member.objects.filter(code=code).update(email=f"{code.lower()}@example.vn", phone="0912345678",
                                                 address="Thôn Đông")
@@ -283,21 +285,21 @@ def world(tree, personas, meeting, settings, tmp_path, monkeypatch):
     AgendaTemplate.objects.create(organization=tree["G"], items=[{"section": "opening", "title": "Khai mạc"},
                                                                   {"section": "body", "title": "Nội dung"}])
 
-    upcoming = services_plan.meeting_create(tree["C1"], kind="regular", date=date(2025, 2, 3), start=time(19, 30),
+    upcoming = planning_services.meeting_create(tree["C1"], kind="regular", date=date(2025, 2, 3), start=time(19, 30),
                                             place="Nhà văn hóa")
     AgendaItem.objects.filter(meeting=upcoming).delete()
     AgendaItem.objects.create(meeting=upcoming, position=0, section="body", title="Nội dung", notes="Ghi chú")
     MeetingDocument.objects.create(meeting=upcoming, title="Dự thảo",
                                    file=SimpleUploadedFile("d.pdf", b"%PDF-1.4"))
     AbsenceNotice.objects.create(meeting=upcoming, member=tree["M2"], reason="Bận")
-    thematic = services_plan.meeting_create(tree["C1"], kind="thematic", date=date(2025, 2, 20), topic="Chuyển đổi số")
+    thematic = planning_services.meeting_create(tree["C1"], kind="thematic", date=date(2025, 2, 20), topic="Chuyển đổi số")
     Contribution.objects.create(meeting=thematic, member=tree["M2"], title="Tham luận")
     ThematicPlan.objects.create(organization=tree["C1"], year=2025, quarter=1, topic="Chuyển đổi số",
                                 presenter=tree["M1"])
-    called_off = services_plan.meeting_create(tree["C1"], kind="regular", date=date(2025, 3, 3), place="Trụ sở")
+    called_off = planning_services.meeting_create(tree["C1"], kind="regular", date=date(2025, 3, 3), place="Trụ sở")
     services.meeting_cancel(called_off, personas["secretary"], "Mưa bão")
-    services_plan.calendar_token_get(user=personas["admin"], organization=tree["C1"])
-    services_plan.calendar_token_get(user=personas["member"], member=tree["M2"])
+    planning_services.calendar_token_get(user=personas["admin"], organization=tree["C1"])
+    planning_services.calendar_token_get(user=personas["member"], member=tree["M2"])
 
     fill()
     held.refresh_from_db()
@@ -611,7 +613,7 @@ def test_no_script_payload_comes_out_live(world, personas, client_for, capsys, r
         out.response(response, f"admin {url}")
 
     with django_capture_on_commit_callbacks(execute=True):  # the notice job runs on commit
-        services_plan.notice_send(upcoming, personas["secretary"], base_url="http://chibo.test")
+        preparation_services.notice_send(upcoming, personas["secretary"], base_url="http://chibo.test")
     assert mail.outbox
     for message in mail.outbox:
         out.email(message, f"notice e-mail to {message.to[0]}")
@@ -643,9 +645,9 @@ def cell(tree, personas, meeting, settings, tmp_path, monkeypatch):
     """C1 with its held meeting, an upcoming regular meeting C1-2025-02, a thematic meeting
     C1-2025-Q1-CD and a task of M2 (login 'member')."""
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(services_plan, "today", lambda: date(2025, 1, 20))
-    services_plan.meeting_create(tree["C1"], kind="regular", date=date(2025, 2, 3), start=time(19, 30))
-    services_plan.meeting_create(tree["C1"], kind="thematic", date=date(2025, 2, 20), topic="Chuyển đổi số")
+    monkeypatch.setattr(dates, "today", lambda: date(2025, 1, 20))
+    planning_services.meeting_create(tree["C1"], kind="regular", date=date(2025, 2, 3), start=time(19, 30))
+    planning_services.meeting_create(tree["C1"], kind="thematic", date=date(2025, 2, 20), topic="Chuyển đổi số")
     task = Task.objects.create(meeting=meeting, position=0, assignee=tree["M2"], description="Thu đảng phí")
     return {"task": task.pk}
 

@@ -36,7 +36,7 @@ def revoke_calendar_tokens(user, *, lost_rights_only: bool = False) -> int:
     """Revoke the user's active feed tokens; with lost_rights_only, only those the user's current
     rights no longer cover (after a role was removed). Returns how many were revoked."""
     from chibo.meetings.models import CalendarToken
-    from chibo.meetings.services_plan import calendar_token_allowed
+    from chibo.meetings.planning.services import calendar_token_allowed
 
     tokens = list(CalendarToken.objects.select_for_update(of=("self",)).filter(user=user, revoked_at__isnull=True)
                   .select_related("organization"))

@@ -19,8 +19,8 @@ from django_otp import login as otp_login
 
 from chibo.accounts import forms, services
 from chibo.formhelpers import run_service
-from chibo.meetings import services_plan
 from chibo.meetings.models import CalendarToken
+from chibo.meetings.planning import services as planning_services
 
 
 def _next_url(request, default="home"):
@@ -155,7 +155,7 @@ def _own_or_admin_token(request, pk):
 @require_POST
 def feed_revoke(request, pk):
     token = _own_or_admin_token(request, pk)
-    if run_service(request, services_plan.calendar_token_revoke, token) is not None:
+    if run_service(request, planning_services.calendar_token_revoke, token) is not None:
         messages.success(request, "Đã thu hồi địa chỉ lịch; lịch không còn cập nhật qua địa chỉ này.")
     back = "feeds_admin" if request.POST.get("back") == "all" and request.user.is_superuser else "my_feeds"
     return redirect(back)
@@ -169,10 +169,10 @@ def feed_reissue(request, pk):
     if token is None:
         raise Http404("Không tìm thấy địa chỉ lịch")
     token.user = request.user
-    if not services_plan.calendar_token_allowed(token):
+    if not planning_services.calendar_token_allowed(token):
         messages.error(request, "Đồng chí không còn quyền với lịch này nên không cấp lại được.")
     else:
-        services_plan.calendar_token_regenerate(user=request.user, organization=token.organization,
+        planning_services.calendar_token_regenerate(user=request.user, organization=token.organization,
                                                 member=token.member)
         messages.success(request, "Đã cấp địa chỉ lịch mới; địa chỉ cũ không còn dùng được.")
     return redirect("my_feeds")

@@ -11,7 +11,7 @@
 Rescheduling (a new date, time or place) is not a status: a meeting still planned or notified
 may be moved and keeps its status; the change log keeps the old date.
 
-Pure Python (no Django): the services in `services.py` and `services_plan.py` ask `refusal`
+Pure Python (no Django): the services in `recording/services.py` and `preparation/services.py` ask `refusal`
 before each move, and the unit tests call it directly."""
 
 # The codes of chibo.vocabulary.MEETING_STATUSES (tests/test_lifecycle.py checks they agree).

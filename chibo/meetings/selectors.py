@@ -149,7 +149,7 @@ def amendments_of(meeting):
     return Amendment.objects.filter(meeting=meeting).select_related("author").order_by("created_at", "id")
 
 
-# --- planning, preparation, the member's page and the calendar feeds (views_plan) ------------
+# --- planning, preparation, the member's page and the calendar feeds (planning/, preparation/) -
 
 def year_meetings(org, year):
     """The cell's meetings of one year, in date order, with attendance counts. One query."""

@@ -19,7 +19,7 @@ def send_notice(notice_id: int, base_url: str = "") -> int:
     second run never mails anyone twice), over one SMTP connection. A recipient that fails does
     not stop the others; the job then fails with the first error and is retried for the ones
     left. Returns how many were mailed now."""
-    from chibo.meetings.services_plan import notice_messages
+    from chibo.meetings.preparation.services import notice_messages
 
     notice = Notice.objects.select_related("meeting__organization").filter(pk=notice_id).first()
     if notice is None:  # the meeting was deleted meanwhile

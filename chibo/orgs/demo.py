@@ -228,7 +228,7 @@ def load_demo(today: date) -> list[tuple[str, str, str]]:
         for code, cell, title in extra["positions"]:
             org_services.position_add(members[code], organization=orgs[cell], title=title, start=extra["start"],
                                       end=None)
-    from chibo.meetings.services_plan import plan_year
+    from chibo.meetings.planning.services import plan_year
 
     for code, _name, _size in CELLS:
         with _acting(users[RECORDERS[code]]):
@@ -350,8 +350,9 @@ def _coming_up(orgs: dict, users: dict, today: date) -> None:
     """The next meetings of TT-C1 (notified, two absence notices) and TT-C2 (planned, one notice),
     and a cancelled extraordinary meeting of TT-C4."""
     from chibo.meetings.models import Meeting, MeetingStatus
+    from chibo.meetings.planning.services import meeting_create
+    from chibo.meetings.preparation.services import absence_notice_send, notice_send
     from chibo.meetings.recording.services import meeting_cancel
-    from chibo.meetings.services_plan import absence_notice_send, meeting_create, notice_send
 
     def next_meeting(code):
         return Meeting.objects.filter(organization=orgs[code], status=MeetingStatus.PLANNED,

@@ -1,25 +1,21 @@
-"""Forms of the planning and preparation pages: they bind and check input; the services decide."""
+"""Forms of the preparation pages (schedule, agenda, thematic preparation, contributions,
+documents, cancelling, absence notices, tasks done): they bind and check input; the services
+decide."""
 
 from pathlib import Path
 
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.forms import formset_factory
 
 from chibo.limits import DOCUMENT_MAX_BYTES
-from chibo.meetings.models import AgendaSection, MeetingKind
+from chibo.meetings.models import AgendaSection
+from chibo.meetings.planning.forms import MemberChoiceField, time_field
 from chibo.orgs.forms import VietnameseErrorsMixin, date_field, long_text_field
-from chibo.orgs.models import Member, Membership
+from chibo.orgs.models import Member
 
-TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm", "inputmode": "numeric"})
 ALLOWED_EXTENSIONS = {".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp", ".txt",
                       ".jpg", ".jpeg", ".png"}
 MAX_UPLOAD = DOCUMENT_MAX_BYTES  # 20 MB (chibo.limits)
-
-
-def time_field(label, required=False):
-    return forms.TimeField(label=label, required=required, widget=TIME_WIDGET, input_formats=["%H:%M", "%H:%M:%S"],
-                           error_messages={"invalid": "Giờ không hợp lệ (định dạng hh:mm)."})
 
 
 def upload_field(label, required=True):
@@ -38,56 +34,12 @@ def check_upload(upload):
     return upload
 
 
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.full_name} ({obj.code})"
-
-
-def roll_members(cell, day):
-    """Members on the cell's roll on `day` (the choices of presenter and contributor fields)."""
-    on_roll = Membership.objects.on(day).filter(organization=cell, member=OuterRef("pk"))
-    return Member.objects.filter(Exists(on_roll)).order_by("sort_key", "code")
-
-
-class YearPlanForm(VietnameseErrorsMixin, forms.Form):
-    year = forms.IntegerField(label="Năm", min_value=2000, max_value=2100,
-                              error_messages={"min_value": "Năm phải từ 2000 đến 2100.",
-                                              "max_value": "Năm phải từ 2000 đến 2100.",
-                                              "invalid": "Năm không hợp lệ."})
-    combine = forms.BooleanField(label="Kết hợp sinh hoạt chuyên đề với sinh hoạt thường kỳ (khi chuyên đề chưa có "
-                                       "ngày riêng)", required=False, initial=True)
-
-
-class MeetingCreateForm(VietnameseErrorsMixin, forms.Form):
-    kind = forms.ChoiceField(label="Loại sinh hoạt", choices=MeetingKind.choices, initial=MeetingKind.EXTRAORDINARY)
-    date = date_field("Ngày họp")
-    start = time_field("Giờ bắt đầu")
-    place = forms.CharField(label="Địa điểm", max_length=255, required=False)
-    topic = forms.CharField(label="Nội dung / chuyên đề", max_length=500, required=False)
-
-
 class ScheduleForm(VietnameseErrorsMixin, forms.Form):
     date = date_field("Ngày họp")
     start = time_field("Giờ bắt đầu")
     place = forms.CharField(label="Địa điểm", max_length=255, required=False)
     rescheduled_reason = forms.CharField(label="Lý do đổi ngày (nếu họp sau ngày quy định)", max_length=500,
                                          required=False)
-
-
-class ThematicPlanRowForm(VietnameseErrorsMixin, forms.Form):
-    quarter = forms.TypedChoiceField(label="Quý", coerce=int, choices=[(q, f"Quý {q}") for q in (1, 2, 3, 4)])
-    topic = forms.CharField(label="Chuyên đề", max_length=500, required=False)
-    presenter = MemberChoiceField(label="Người trình bày đề dẫn", queryset=Member.objects.none(), required=False,
-                                  to_field_name="code", empty_label="—")
-    planned_date = date_field("Ngày dự kiến (để trống: kết hợp với sinh hoạt thường kỳ)", required=False)
-
-    def __init__(self, *args, members=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if members is not None:
-            self.fields["presenter"].queryset = members
-
-
-ThematicPlanFormSet = formset_factory(ThematicPlanRowForm, extra=0)
 
 
 class AgendaRowForm(VietnameseErrorsMixin, forms.Form):
@@ -98,15 +50,7 @@ class AgendaRowForm(VietnameseErrorsMixin, forms.Form):
     notes = long_text_field("Ghi chú", "agenda.notes", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TemplateRowForm(VietnameseErrorsMixin, forms.Form):
-    order = forms.IntegerField(label="Thứ tự", required=False, min_value=0, max_value=999,
-                               widget=forms.NumberInput(attrs={"class": "order"}))
-    section = forms.ChoiceField(label="Phần", choices=AgendaSection.choices)
-    title = forms.CharField(label="Nội dung", max_length=255, required=False)
-
-
 AgendaFormSet = formset_factory(AgendaRowForm, extra=0)
-TemplateFormSet = formset_factory(TemplateRowForm, extra=0)
 
 
 class ThematicPrepForm(VietnameseErrorsMixin, forms.Form):
@@ -155,3 +99,4 @@ class TaskDoneForm(VietnameseErrorsMixin, forms.Form):
     note = long_text_field("Kết quả thực hiện", "task.done_note", required=True,
                            widget=forms.Textarea(attrs={"rows": 2}))
     on = date_field("Ngày hoàn thành")
+

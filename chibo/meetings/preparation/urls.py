@@ -1,20 +1,12 @@
-"""Planning, preparation, notice, absence notices, tasks and calendar feeds (views_plan).
-The cell's meeting list and the member's page are routed in urls.py."""
+"""Preparing a meeting (schedule, agenda, thematic preparation, contributions, documents), its
+notice and cancelling; the member's page, absence notices and tasks reported done."""
 
 from django.urls import path
 
-from chibo.meetings import views_plan as v
+from chibo.meetings.preparation import views as v
 
 urlpatterns = [
-    path("to-chuc/<str:code>/sinh-hoat/ke-hoach/", v.plan_year_view, name="plan_year"),
-    path("to-chuc/<str:code>/sinh-hoat/them/", v.meeting_create_view, name="meeting_create"),
-    path("to-chuc/<str:code>/chuyen-de/<int:year>/", v.thematic_plan_view, name="thematic_plan"),
-    path("to-chuc/<str:code>/chuyen-de/<int:year>/bao-cao/", v.thematic_plan_report_view, name="thematic_plan_report"),
-    path("to-chuc/<str:code>/ke-hoach-chuyen-de/", v.thematic_plans_subtree, name="thematic_plans_subtree"),
-    path("to-chuc/<str:code>/chuong-trinh-mau/", v.agenda_template_view, name="agenda_template"),
-    path("to-chuc/<str:code>/lich/", v.calendar_token_cell, name="calendar_token_cell"),
-    path("cua-toi/lich/", v.calendar_token_member, name="calendar_token_member"),
-    path("lich/<str:token>.ics", v.ical_feed, name="ical_feed"),
+    path("cua-toi/", v.my_page, name="my_page"),
     path("sinh-hoat/<str:ident>/chuan-bi/", v.meeting_prepare, name="meeting_prepare"),
     path("sinh-hoat/<str:ident>/chuan-bi/thoi-gian/", v.meeting_schedule, name="meeting_schedule"),
     path("sinh-hoat/<str:ident>/chuan-bi/chuong-trinh/", v.agenda_edit, name="agenda_edit"),

@@ -1,0 +1,357 @@
+"""Preparation views: the preparation page of a meeting not yet held (schedule, order of
+business, thematic preparation, contributions, documents), its notice and cancelling; the
+member's own page (upcoming meetings with their absence notices, tasks to report done).
+
+Views bind input, check access (404 when the record may not be read, 403 when it may be read but
+not changed), call one service and render or redirect."""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from chibo.changelog import record as changelog
+from chibo.formhelpers import run_service
+from chibo.meetings import dates, lifecycle, selectors
+from chibo.meetings.access import get_meeting_for_user
+from chibo.meetings.models import CalendarToken, MeetingDocument, Task, ThematicPrep
+from chibo.meetings.planning import forms as planning_forms
+from chibo.meetings.planning import yearplan
+from chibo.meetings.preparation import forms, services
+from chibo.meetings.recording import services as recording_services
+from chibo.orgs.access import Right, scope_for
+from chibo.orgs.models import Member
+from chibo.plaintext import render_text
+from chibo.rules.services import effective_profile_for
+
+
+def _to_prep(meeting):
+    return redirect("meeting_prepare", ident=meeting.ident)
+
+
+# --- preparing a meeting -----------------------------------------------------------------------------
+
+@login_required
+def meeting_prepare(request, ident):
+    meeting, scope = get_meeting_for_user(request.user, ident)
+    cell = meeting.organization
+    can_manage = scope.can_manage_org(cell)
+    data = selectors.prep_page(meeting)
+    upcoming = meeting.status in services.UPCOMING
+    context = {"meeting": meeting, "cell": cell, "can_manage": can_manage, "upcoming": upcoming,
+               "weekday": dates.weekday(meeting.date), "thematic": meeting.kind in yearplan.THEMATIC_KINDS,
+               "locked": meeting.status == "finalized",
+               "has_body": any(s["code"] == yearplan.BODY for s in data["sections"]), **data}
+    if can_manage and not context["locked"]:
+        members = planning_forms.roll_members(cell, meeting.date)
+        prep = data["prep"]
+        context["schedule_form"] = forms.ScheduleForm(initial={
+            "date": meeting.date, "start": meeting.start, "place": meeting.place,
+            "rescheduled_reason": meeting.rescheduled_reason}) if upcoming else None
+        if context["thematic"]:
+            context["prep_form"] = forms.ThematicPrepForm(members=members, initial={
+                "topic": meeting.topic, "presenter": prep.presenter.code if prep and prep.presenter else None})
+            context["contribution_form"] = forms.ContributionForm(members=members)
+        context["document_form"] = forms.DocumentForm()
+    member_id = scope.member_id
+    if not (can_manage or scope.can_supervise_org(cell)):
+        # Members see their own absence reason, not their fellows'.
+        context["absences"] = [a for a in data["absences"] if a.member_id == member_id]
+    if member_id and upcoming and meeting.date >= dates.today() and cell.path in scope.member_paths:
+        mine = [a for a in data["absences"] if a.member_id == member_id]
+        context["my_absence"] = mine[0] if mine else None
+        context["absence_form"] = forms.AbsenceForm(initial={"reason": mine[0].reason if mine else ""})
+    return render(request, "meetings/prep.html", context)
+
+
+@login_required
+@require_POST
+def meeting_schedule(request, ident):
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    form = forms.ScheduleForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+    elif run_service(request, services.meeting_schedule_set, meeting, **form.cleaned_data) is not None:
+        messages.success(request, "Đã lưu thời gian, địa điểm.")
+    return _to_prep(meeting)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agenda_edit(request, ident):
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    items = list(meeting.agenda.order_by("position"))
+    initial = [{"order": i + 1, "section": a.section, "title": a.title, "notes": a.notes} for i, a in enumerate(items)]
+    initial += [{"section": yearplan.BODY}] * 3
+    formset = forms.AgendaFormSet(request.POST or None, initial=initial, prefix="ct")
+    if request.method == "POST" and formset.is_valid():
+        rows = planning_forms.rows_in_order(formset, ("section", "title", "notes"))
+        if run_service(request, services.agenda_save, meeting, rows) is not None:
+            messages.success(request, "Đã lưu chương trình sinh hoạt.")
+            return _to_prep(meeting)
+    return render(request, "meetings/prep_agenda.html", {"meeting": meeting, "formset": formset})
+
+
+@login_required
+@require_POST
+def agenda_reset(request, ident):
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    if run_service(request, services.agenda_from_template, meeting) is not None:
+        messages.success(request, "Đã lập lại chương trình theo mẫu.")
+    return _to_prep(meeting)
+
+
+def _form_errors(request, form):
+    for errors in form.errors.values():
+        for e in errors:
+            messages.error(request, e)
+
+
+@login_required
+@require_POST
+def thematic_prep_edit(request, ident):
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    form = forms.ThematicPrepForm(request.POST, request.FILES,
+                                       members=planning_forms.roll_members(meeting.organization, meeting.date))
+    if not form.is_valid():
+        _form_errors(request, form)
+    elif run_service(request, services.thematic_prep_save, meeting, **form.cleaned_data) is not None:
+        messages.success(request, "Đã lưu phần chuẩn bị chuyên đề.")
+    return _to_prep(meeting)
+
+
+@login_required
+@require_POST
+def thematic_prep_approve(request, ident):
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    if run_service(request, services.thematic_prep_approve, meeting, request.user) is not None:
+        messages.success(request, "Chi ủy đã duyệt bài đề dẫn.")
+    return _to_prep(meeting)
+
+
+@login_required
+@require_POST
+def contribution_add(request, ident):
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    form = forms.ContributionForm(request.POST,
+                                       members=planning_forms.roll_members(meeting.organization, meeting.date))
+    if not form.is_valid():
+        _form_errors(request, form)
+    elif run_service(request, services.contribution_add, meeting, **form.cleaned_data) is not None:
+        messages.success(request, "Đã phân công tham luận.")
+    return _to_prep(meeting)
+
+
+@login_required
+@require_POST
+def contribution_delete(request, ident, pk):
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    if run_service(request, services.contribution_delete, meeting, pk):
+        messages.success(request, "Đã bỏ phân công tham luận.")
+    return _to_prep(meeting)
+
+
+@login_required
+@require_POST
+def document_upload(request, ident):
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    form = forms.DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        _form_errors(request, form)
+    elif run_service(request, services.document_add, meeting, **form.cleaned_data) is not None:
+        messages.success(request, "Đã tải lên tài liệu.")
+    return _to_prep(meeting)
+
+
+@login_required
+@require_POST
+def document_delete(request, ident, pk):
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    if run_service(request, services.document_delete, meeting, pk):
+        messages.success(request, "Đã xóa tài liệu.")
+    return _to_prep(meeting)
+
+
+def _file_response(field, title=""):
+    if not field:
+        raise Http404("Không có tệp")
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Không tìm thấy tệp") from exc
+    suffix = Path(field.name).suffix
+    name = title if title and title.lower().endswith(suffix.lower()) else (f"{title}{suffix}" if title
+                                                                          else Path(field.name).name)
+    response = FileResponse(handle, as_attachment=True, filename=name)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def document_download(request, ident, pk):
+    """Only users who may read the cell: files are never served from a public media URL."""
+    meeting, _scope = get_meeting_for_user(request.user, ident)
+    doc = MeetingDocument.objects.filter(meeting=meeting, pk=pk).first()
+    if doc is None:
+        raise Http404("Không tìm thấy tài liệu")
+    response = _file_response(doc.file, doc.title)
+    changelog.download(doc, f"Tài liệu “{doc.title}”", Path(doc.file.name).suffix.lstrip(".").lower())
+    return response
+
+
+@login_required
+@require_GET
+def presentation_download(request, ident):
+    meeting, _scope = get_meeting_for_user(request.user, ident)
+    prep = ThematicPrep.objects.filter(meeting=meeting).first()
+    if prep is None:
+        raise Http404("Không có bài đề dẫn")
+    response = _file_response(prep.presentation, "Bai-de-dan")
+    changelog.download(prep, "Bài đề dẫn", Path(prep.presentation.name).suffix.lstrip(".").lower())
+    return response
+
+
+# --- the notice ------------------------------------------------------------------------------------------
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_cancel(request, ident):
+    """Call off a meeting still planned or notified, with its reason (shown on the meeting's page,
+    the cell's list and the members' page)."""
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    refusal = lifecycle.refusal(meeting.status, lifecycle.CANCELLED)
+    form = forms.CancelForm(request.POST or None)
+    if request.method == "POST" and refusal is None and form.is_valid():
+        if run_service(form, recording_services.meeting_cancel, meeting, request.user, form.cleaned_data["reason"]):
+            messages.success(request, "Đã hủy cuộc họp. Nếu đã gửi thông báo, hãy báo cho đảng viên biết.")
+            return redirect("meeting_detail", ident=meeting.ident)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/cancel.html", {"meeting": meeting, "form": form, "refusal": refusal},
+                  status=409 if refusal and request.method == "POST" else status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notice_view(request, ident):
+    """GET: who will receive the notice and what it says; POST: send it."""
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    if request.method == "POST":
+        result = run_service(request, services.notice_send, meeting, request.user, base_url=_base_url(request))
+        if result is not None:
+            messages.success(request, f"Đã gửi thông báo đến {len(result.notice.recipients)} người nhận.")
+            if result.warning:
+                messages.warning(request, result.warning)
+            return _to_prep(meeting)
+    recipients = services.notice_recipients(meeting)
+    data = selectors.prep_page(meeting)
+    profile = effective_profile_for(meeting.organization)
+    deadline = services.notice_deadline(meeting, profile)
+    late = meeting.notice_sent_on is None and services.notice_late(meeting, profile, dates.today())
+    body = render_text("meetings/notice_email.txt", {
+        "meeting": meeting, "cell": meeting.organization, "weekday": dates.weekday(meeting.date),
+        "base_url": _base_url(request), "recipient": None, **data})
+    return render(request, "meetings/notice.html", {
+        "meeting": meeting, "recipients": recipients, "body": body, "deadline": deadline, "late": late,
+        "upcoming": meeting.status in services.UPCOMING, "notices": data["notices"],
+    })
+
+
+# --- absence notices sent ahead ---------------------------------------------------------------------------
+
+def _own_meeting(request, ident):
+    """An upcoming meeting of the logged-in member's own current cell (404 otherwise)."""
+    meeting, scope = get_meeting_for_user(request.user, ident)
+    if not scope.member_id or meeting.organization.path not in scope.member_paths:
+        raise Http404("Không tìm thấy cuộc họp của chi bộ đồng chí")
+    return meeting, Member.objects.get(pk=scope.member_id)
+
+
+def _back(request, default="my_page"):
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure())
+    return redirect(target if target and safe else default)
+
+
+@login_required
+@require_POST
+def absence_send(request, ident):
+    meeting, member = _own_meeting(request, ident)
+    form = forms.AbsenceForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    elif run_service(request, services.absence_notice_send, meeting, member, form.cleaned_data["reason"]):
+        messages.success(request, f"Đã gửi báo vắng cuộc họp ngày {meeting.date:%d/%m/%Y}.")
+    return _back(request)
+
+
+@login_required
+@require_POST
+def absence_withdraw(request, ident):
+    meeting, member = _own_meeting(request, ident)
+    if run_service(request, services.absence_notice_withdraw, meeting, member):
+        messages.success(request, f"Đã rút báo vắng cuộc họp ngày {meeting.date:%d/%m/%Y}.")
+    return _back(request)
+
+
+# --- the member's own page and tasks -------------------------------------------------------------------
+
+@login_required
+def my_page(request):
+    """Upcoming meetings of the member's cell with their materials, the member's absence notices,
+    tasks and attendance history. Constant queries."""
+    scope = scope_for(request.user)
+    if not scope.member_id:
+        raise Http404("Tài khoản chưa gắn với đảng viên nào")
+    on = dates.today()
+    cell_ids = selectors.current_cell_ids(scope.member_id)
+    upcoming = selectors.upcoming_for_member(scope.member_id, cell_ids, on)
+    for m in upcoming:
+        m.sections = []
+        for item in m.agenda.all():
+            if not m.sections or m.sections[-1]["code"] != item.section:
+                m.sections.append({"code": item.section, "label": item.get_section_display(), "items": []})
+            m.sections[-1]["items"].append(item)
+        m.absence = m.my_absence[0] if m.my_absence else None
+    tasks = list(selectors.tasks_of_member(scope.member_id))
+    token = CalendarToken.objects.filter(member_id=scope.member_id, user=request.user, revoked_at__isnull=True).first()
+    return render(request, "meetings/my_page.html", {
+        "upcoming": upcoming,
+        "tasks": tasks,
+        "open_tasks": [t for t in tasks if t.done_on is None],
+        "done_tasks": [t for t in tasks if t.done_on is not None],
+        "attendance": selectors.attendance_of_member(scope.member_id),
+        "today": on,
+        "feed_url": request.build_absolute_uri(reverse("ical_feed", args=[token.token])) if token else None,
+    })
+
+
+@login_required
+@require_POST
+def task_done(request, pk):
+    """Only the assignee (the logged-in member) reports a task done."""
+    scope = scope_for(request.user)
+    task = Task.objects.select_related("assignee").filter(pk=pk).first()
+    if task is None or not scope.member_id or task.assignee_id != scope.member_id:
+        raise Http404("Không tìm thấy nhiệm vụ của đồng chí")
+    form = forms.TaskDoneForm(request.POST)
+    if not form.is_valid():
+        _form_errors(request, form)
+    elif run_service(request, services.task_mark_done, task, task.assignee, form.cleaned_data["note"],
+               form.cleaned_data["on"]):
+        messages.success(request, "Đã báo hoàn thành nhiệm vụ.")
+    return redirect("my_page")
+
