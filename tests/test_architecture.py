@@ -30,6 +30,12 @@ PURE = (
 DOCUMENTS = "chibo.meetings.documents"
 DOCUMENTS_DB = ("chibo.meetings.documents.adapter", "chibo.meetings.documents.views",
                 "chibo.meetings.documents.urls")
+#: The meetings app: one sub-package per stage of a meeting's life, built on the modules the stages
+#: share at the app's root; those never import a stage (except the documents' plain data, a layout
+#: with no ORM that the pages print from).
+MEETINGS_STAGES = tuple(f"chibo.meetings.{s}" for s in ("planning", "preparation", "recording", "ballot", "documents"))
+MEETINGS_SHARED = tuple(f"chibo.meetings.{m}" for m in ("models", "lifecycle", "access", "facts", "evaluation",
+                                                         "selectors", "dates"))
 #: The apps from the bottom up: an app imports only apps of a lower rank (and its own modules);
 #: `jobs` (rank 0, the background-job engine) imports no app and every app may use it.
 RANK = {"jobs": 0, "orgs": 1, "rules": 2, "supervision": 2, "meetings": 3, "interchange": 4, "results": 5,
@@ -112,6 +118,10 @@ def violations() -> dict[tuple[str, str], str]:
             for n in targets:
                 if not within(n, (DOCUMENTS, *PURE)) or within(n, DOCUMENTS_DB):
                     found[(name, n)] = "the documents package imports outside itself"
+        if within(name, MEETINGS_SHARED):
+            for n in targets:
+                if within(n, MEETINGS_STAGES) and not (within(n, (DOCUMENTS,)) and not within(n, DOCUMENTS_DB)):
+                    found[(name, n)] = "a module the meetings stages share imports a stage"
         last = name.rpartition(".")[2]
         for n in targets:
             target_last = n.rpartition(".")[2]
@@ -172,6 +182,7 @@ def test_the_rules_catch_forbidden_imports(monkeypatch):
     fake["chibo.rules.engine"] |= {"django.db", "chibo.orgs.models"}
     fake["chibo.meetings.documents.data"] |= {"chibo.meetings.models"}
     fake["chibo.meetings.documents.pdf_builder"] |= {"chibo.meetings.documents.adapter"}
+    fake["chibo.meetings.facts"] |= {"chibo.meetings.recording.services"}
     fake["chibo.orgs.selectors"] |= {"chibo.meetings.models"}
     fake["chibo.reports.services"] |= {"chibo.meetings.recording.views"}
     fake["chibo.meetings.models"] |= {"chibo.meetings.recording.services"}
@@ -180,6 +191,7 @@ def test_the_rules_catch_forbidden_imports(monkeypatch):
     for pair in [("chibo.rules.engine", "django.db"), ("chibo.rules.engine", "chibo.orgs.models"),
                  ("chibo.meetings.documents.data", "chibo.meetings.models"),
                  ("chibo.meetings.documents.pdf_builder", "chibo.meetings.documents.adapter"),
+                 ("chibo.meetings.facts", "chibo.meetings.recording.services"),
                  ("chibo.orgs.selectors", "chibo.meetings.models"), ("chibo.reports.services", "chibo.meetings.recording.views"),
                  ("chibo.meetings.models", "chibo.meetings.recording.services")]:
         assert pair in found, pair
