@@ -5,7 +5,6 @@ calendar feeds (a user's own; all of them for administrators).
 Views bind input, check access (404 for a record the user may not see), call one service and
 render or redirect."""
 
-import segno
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -92,6 +91,8 @@ def otp_setup(request):
                "next": request.GET.get("next", "") or request.POST.get("next", "")}
     pending = None if context["device"] else services.pending_device(user)
     if pending is not None:
+        import segno  # the QR code of the enrolment page only (start-up of every command otherwise)
+
         uri = pending.config_url
         context.update({"pending": pending, "secret": services.secret_base32(pending), "uri": uri,
                         "qr": segno.make(uri, error="m").svg_data_uri(scale=5, border=2)})

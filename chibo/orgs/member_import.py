@@ -24,10 +24,6 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
-import openpyxl
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from chibo.limits import (
     SPREADSHEET_BLANK_RUN,
     SPREADSHEET_MAX_BYTES,
@@ -156,6 +152,10 @@ def build_template(cell_codes: Iterable[str] = ()) -> bytes:
 
     When `cell_codes` is given, 'Mã chi bộ' gets a drop-down of those codes (hidden sheet).
     """
+    import openpyxl  # imported here: openpyxl would add 0.1 s to every command's start-up
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = DATA_SHEET_TITLE
@@ -448,6 +448,8 @@ def parse_members_xlsx(data: bytes, known_cells: set[str], existing_codes: set[s
         raise ImportErrors([RowError(FILE_ROW, "", f"tệp chứa quá nhiều dữ liệu (giải nén ra hơn "
                                                    f"{size_label(max_unpacked)}): hãy xóa các dòng, cột thừa "
                                                    "rồi lưu lại")])
+    import openpyxl  # here, not at the top: see build_template
+
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # BadZipFile, InvalidFileException, KeyError, XML errors...

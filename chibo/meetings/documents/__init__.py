@@ -9,7 +9,9 @@ Public API (pure: plain data in, file bytes out, no ORM and no settings needed):
 
 `data` is a `MinutesData` (see `data.py`). This module says what each document contains, as
 blocks of the document model; `docx_builder` and `pdf_builder` lay the blocks out
-(A4, Times New Roman / Tinos 14, layout of Hướng dẫn 36-HD/VPTW).
+(A4, Times New Roman / Tinos 14, layout of Hướng dẫn 36-HD/VPTW). The builders are imported
+when a document is printed, not with the package: WeasyPrint alone costs about a second of
+start-up, which every page and `chibo` command would otherwise pay.
 
 The package's database side sits beside the layout and the layout never imports it
 (tests/test_architecture.py): `adapter.py` reads the record (or a finalized meeting's
@@ -18,7 +20,6 @@ snapshot) into `MinutesData`, `views.py` and `urls.py` are the downloads.
 
 from __future__ import annotations
 
-from . import docx_builder, pdf_builder
 from .data import (
     ABSENCE_LABELS,
     DOTS,
@@ -78,23 +79,33 @@ __all__ = [
 
 
 def minutes_docx(data: MinutesData) -> bytes:
+    from . import docx_builder
+
     return docx_builder.render(minutes_document(data))
 
 
 def minutes_pdf(data: MinutesData) -> bytes:
+    from . import pdf_builder
+
     return pdf_builder.render(minutes_document(data))
 
 
 def resolution_docx(data: MinutesData) -> bytes:
+    from . import docx_builder
+
     return docx_builder.render(resolution_document(data))
 
 
 def resolution_pdf(data: MinutesData) -> bytes:
+    from . import pdf_builder
+
     return pdf_builder.render(resolution_document(data))
 
 
 def minutes_book_pdf(cell_name: str, superior_name: str, year: int, items: list[MinutesData]) -> bytes:
     """The year's minutes book; meetings in order of date, then id (rules.md §7.2)."""
+    from . import pdf_builder
+
     ordered = sorted(items, key=lambda m: (m.date, m.meeting_id))
     entries = [
         pdf_builder.BookEntry(fmt_date(m.date), KIND_LABELS[m.kind].capitalize(), minutes_document(m))
