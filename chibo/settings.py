@@ -76,7 +76,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "chibo.requestlog.RequestLogMiddleware",  # first: one line per request with its time (LOGGING below)
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files under `chibo serve` (STORAGES below)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -169,7 +171,8 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 FORMAT_MODULE_PATH = ["chibo.formats"]
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT = DATA_DIR / "static"  # filled by collectstatic (`chibo serve`), served by WhiteNoise
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 NODE_MODULES = BASE_DIR / "node_modules"
 # Only what pages use is published from node_modules (never the whole tree, whose files include
@@ -181,6 +184,17 @@ VENDOR_STATIC = {"vendor/htmx": NODE_MODULES / "htmx.org" / "dist",
 STATICFILES_DIRS += [(prefix, path) for prefix, path in VENDOR_STATIC.items() if path.is_dir()]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+# Static files are served by WhiteNoise (`chibo serve` runs collectstatic into STATIC_ROOT before
+# gunicorn starts): outside development with hashed names and gzip copies, cached for a year by
+# browsers. Development and the tests keep Django's plain storage (no collectstatic needed).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage" if (DEBUG or DEVELOPMENT)
+                    else "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# A file missing from the manifest (collectstatic not run after an upgrade) keeps its plain name
+# instead of failing the page.
+WHITENOISE_MANIFEST_STRICT = False
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -264,9 +278,25 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Logs go to stderr: one line per request from chibo.requestlog (logger chibo.requests, INFO;
+# CHIBO_REQUEST_LOG=0 turns it off), the rest from LOG_LEVEL up. LOG_FORMAT=json writes every
+# line as a JSON object (for a log collector); the default is plain text.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "chibo.requestlog.JsonFormatter"},
+    },
+    "filters": {"mask_secrets": {"()": "chibo.requestlog.MaskSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["mask_secrets"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "chibo.requests": {"handlers": ["console"], "propagate": False,
+                           "level": "INFO" if envbool("CHIBO_REQUEST_LOG", "True") else "WARNING"},
+    },
 }

@@ -74,7 +74,7 @@ def test_healthz_answers_everyone_without_login(personas, client_for, persona):
     response = client_for(personas[persona]).get("/healthz")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.json() == {"database": "ok"}
+    assert response.json() == {"database": "ok", "jobs": {"mode": "in-process"}}
 
 
 @pytest.mark.django_db
@@ -83,7 +83,8 @@ def test_healthz_is_503_when_the_database_fails(client):
 
     with mock.patch.object(connection, "cursor", side_effect=Exception("database down")):
         response = client.get("/healthz")
-    assert response.status_code == 503 and response.json() == {"database": "error"}
+    assert response.status_code == 503
+    assert response.json() == {"database": "error", "jobs": {"mode": "in-process"}}
 
 
 @pytest.mark.django_db

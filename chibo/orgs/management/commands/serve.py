@@ -1,21 +1,74 @@
+"""`chibo serve`: the production server (gunicorn); `chibo serve --dev`: Django's auto-reloading
+development server.
+
+The production path collects the static files (hashed, compressed: WhiteNoise serves them from
+STATIC_ROOT), then replaces this process with gunicorn (`python -m gunicorn chibo.wsgi`), so a
+process manager's signals reach gunicorn's master directly: TERM stops it gracefully, HUP reloads
+the workers. Extra gunicorn options can be given in GUNICORN_CMD_ARGS (e.g. "--timeout 120").
+"""
+
+import os
+import sys
+
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from chibo.commands import ChiboCommand, positive_int
 
+#: Seconds a worker may spend on one request before gunicorn restarts it: the year's minutes
+#: book of a large cell takes tens of seconds to print.
+TIMEOUT = 120
+
+
+def default_workers() -> int:
+    """The number of CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "chibo.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", str(threads),
+            "--timeout", str(TIMEOUT), "--graceful-timeout", "30",
+            # Requests are logged by chibo.requestlog (one line each, LOG_FORMAT=json for JSON);
+            # gunicorn logs only its own events, to stderr.
+            "--error-logfile", "-", "--log-level", "info",
+            # Behind a reverse proxy on the same machine (nginx): the proxy's headers are trusted.
+            "--forwarded-allow-ips", "127.0.0.1,::1"]
+
 
 class Command(ChiboCommand):
-    help = "Chạy ứng dụng Chibo (máy chủ web)."
+    help = ("Chạy ứng dụng Chibo: máy chủ gunicorn (mặc định), hoặc máy chủ phát triển tự nạp lại "
+            "khi sửa mã (--dev).")
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=positive_int("cổng", 1, 65535), default=8000)
         parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--workers", type=positive_int("số tiến trình", 1, 256), default=None,
+                            help="số tiến trình xử lý (mặc định: số CPU)")
+        parser.add_argument("--threads", type=positive_int("số luồng", 1, 64), default=1,
+                            help="số luồng mỗi tiến trình (mặc định 1)")
+        parser.add_argument("--dev", action="store_true",
+                            help="máy chủ phát triển của Django, tự nạp lại khi sửa mã")
+        parser.add_argument("--no-collectstatic", action="store_true",
+                            help="không chạy collectstatic trước khi khởi động (đã chạy khi cài đặt)")
 
-    def handle(self, *args, port, host, **options):
+    def handle(self, *args, port, host, workers, threads, dev, no_collectstatic, **options):
         if settings.SECRET_KEY_MISSING:
             raise CommandError(
                 "Thiếu SECRET_KEY: đặt biến môi trường SECRET_KEY bằng một khóa bí mật thật "
                 "(hoặc CHIBO_DEV=1 khi chạy thử trên máy phát triển)."
             )
-        call_command("runserver", f"{host}:{port}", use_reloader=False)
+        if dev:
+            call_command("runserver", f"{host}:{port}", use_reloader=True)
+            return
+        if not no_collectstatic:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        workers = workers or default_workers()
+        self.stdout.write(f"Chibo (gunicorn, {workers} tiến trình) tại http://{host}:{port}")
+        self.stdout.flush()
+        argv = gunicorn_argv(host, port, workers, threads)
+        os.execv(argv[0], argv)
