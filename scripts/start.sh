@@ -9,4 +9,4 @@ mkdir -p var
 .venv/bin/chibo migrate --noinput
 .venv/bin/chibo demo --if-empty
 echo "==> Chibo đang chạy tại http://127.0.0.1:${PORT:-8000}"
-exec .venv/bin/chibo serve --port "${PORT:-8000}"
+exec .venv/bin/chibo serve --dev --port "${PORT:-8000}"
