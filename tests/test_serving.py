@@ -284,3 +284,18 @@ def test_chibo_serve_runs_gunicorn_with_compressed_hashed_static_files_and_json_
     assert ("GET", "/healthz", 200) in requests and ("GET", "/dang-nhap/", 200) in requests
     assert ("GET", css[1], 200) in requests
     assert all(isinstance(e["ms"], float) and e["user"] is None for e in lines)
+
+
+# --- start-up --------------------------------------------------------------------------------------
+
+def test_commands_start_without_the_document_and_spreadsheet_libraries():
+    """WeasyPrint alone took about a second of every command's start-up: the URLs, the apps and
+    the command line load none of the heavy libraries until a document is printed."""
+    code = ("import sys, django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'chibo.settings'); "
+            "django.setup(); import chibo.urls, chibo.cli; from django.core.management import get_commands; "
+            "get_commands(); "
+            "print(sorted(m for m in ('weasyprint', 'docx', 'openpyxl', 'segno', 'fontTools') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "CHIBO_DEV": "1"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
