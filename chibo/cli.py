@@ -1,6 +1,7 @@
 """`chibo`: the command line, a thin layer over Django management commands.
 
-    chibo serve [--port N]     run the web application (development server)
+    chibo serve [--port N]     run the web application (gunicorn; --dev: the reloading development server)
+    chibo backup / restore     the database and the uploaded files in one archive, and back
     chibo demo                 load the demo committee
     chibo generate ...         generate a fictional province for benchmarks
     chibo import / export / audit / minutes / resolution / minutes-book ...
