@@ -16,7 +16,8 @@ complete: PATH is either a whole backup or absent.
 Restoring checks the manifest and every file's hash before touching anything, refuses a database
 holding data (or a MEDIA_ROOT holding files) unless forced, then loads the database (SQLite: the
 online backup API in the other direction, replacing the whole database; PostgreSQL: the tables
-are dropped and `pg_restore` loads the dump in one transaction) and writes the files; forced, files
+there are dropped and the dump loaded (`pg_restore`'s SQL into `psql`) in one transaction,
+committed only when all of it went in, so a failure leaves the database as it was) and writes the files; forced, files
 not in the backup are removed from MEDIA_ROOT, so the installation is exactly the backup's.
 """
 
@@ -297,19 +298,53 @@ def load_database(kind: str, dump: Path) -> None:
         source = sqlite3.connect(dump)
         try:
             source.backup(connection.connection)  # replaces the whole database, in one step
+        except sqlite3.DatabaseError as exc:  # the source is not a database: nothing was written
+            raise BackupError(f"Không nạp được cơ sở dữ liệu của bản sao lưu, cơ sở dữ liệu giữ nguyên: {exc}") from None
         finally:
             source.close()
         return
-    pg_restore = pg_tool("pg_restore")
+    # One transaction for all of it: psql gets BEGIN, the tables there dropped, the dump's SQL from
+    # pg_restore, and COMMIT only once pg_restore has ended well. On any error (pg_restore's or a
+    # statement's) psql is stopped before COMMIT and the database stays exactly as it was.
+    pg_restore, psql = pg_tool("pg_restore"), pg_tool("psql")
     connection.ensure_connection()
     with connection.cursor() as cursor:
         tables = connection.introspection.table_names(cursor)
-        if tables:
-            cursor.execute("DROP TABLE " + ", ".join(connection.ops.quote_name(t) for t in tables) + " CASCADE")
     connection.close()
-    run_pg([pg_restore, "--no-owner", "--no-acl", "--single-transaction", "--exit-on-error",
-            "--dbname", connection.settings_dict["NAME"], str(dump)])
+    start = "BEGIN;\n"
+    if tables:
+        start += "DROP TABLE IF EXISTS " + ", ".join(connection.ops.quote_name(t) for t in tables) + " CASCADE;\n"
+    env = pg_env()
+    with open(dump.parent / "pg_restore.err", "w+b") as restore_errors, \
+            open(dump.parent / "psql.err", "w+b") as load_errors:
+        script = subprocess.Popen([pg_restore, "--no-owner", "--no-acl", "--file", "-", str(dump)], env=env,
+                                  stdout=subprocess.PIPE, stderr=restore_errors)
+        loader = subprocess.Popen([psql, "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", "--file", "-"],
+                                  env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=load_errors)
+        try:
+            loader.stdin.write(start.encode())
+            while block := script.stdout.read(CHUNK):
+                loader.stdin.write(block)
+            if script.wait() == 0:
+                loader.stdin.write(b"\nCOMMIT;\n")
+            else:
+                loader.kill()  # disconnected inside the transaction: the server rolls it back
+            loader.stdin.close()
+        except BrokenPipeError:  # psql stopped at a failing statement (ON_ERROR_STOP): nothing committed
+            script.kill()
+        finally:
+            script.stdout.close()
+            script.wait()
+            loader.wait()
+        restore_errors.seek(0)
+        load_errors.seek(0)
+        restore_message = restore_errors.read().decode(errors="replace").strip()
+        load_message = load_errors.read().decode(errors="replace").strip()
     connection.close()
+    if script.returncode != 0 and not (script.returncode < 0 and loader.returncode != 0):
+        raise BackupError(f"pg_restore thất bại (mã {script.returncode}), cơ sở dữ liệu giữ nguyên: {restore_message}")
+    if loader.returncode != 0:
+        raise BackupError(f"psql thất bại (mã {loader.returncode}), cơ sở dữ liệu giữ nguyên: {load_message}")
 
 
 def place_files(staged: Path, files: list[PurePosixPath], force: bool) -> None:

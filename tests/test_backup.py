@@ -311,6 +311,8 @@ def test_force_replaces_the_database_and_the_files(small, media, tmp_path):
     (media / "note.txt").write_text("đã sửa", encoding="utf-8")
     (media / "sub").mkdir()
     (media / "sub" / "new.txt").write_text("mới")
+    with connection.cursor() as cursor:  # a table the backup does not have goes too
+        cursor.execute("CREATE TABLE extra_table (id integer)")
 
     call_command("restore", str(out), "--force", stdout=io.StringIO())
 
@@ -385,6 +387,28 @@ def test_damaged_or_foreign_archives_are_refused_before_anything_changes(small, 
     assert database_contents() == before and folder_contents(media) == {}
     assert not (tmp_path / "evil.txt").exists() and not (media.parent / "evil.txt").exists()
     assert [p.name for p in media.parent.iterdir() if p.name.startswith(".chibo-")] == []
+
+
+def test_a_database_that_does_not_load_leaves_everything_as_it_was(small, media, tmp_path):
+    """The dump itself is damaged (its hash in the manifest matches: made so): even with --force the
+    database and the files stay as they were."""
+    good = tmp_path / "good.tar.gz"
+    backup.backup(good)
+    manifest, data = members_of(good)
+    name = manifest["database"]["file"]
+    data[name] = data[name][: len(data[name]) // 2] if POSTGRES else b"not a database" * 1000
+    manifest["database"].update(size=len(data[name]), sha256=hashlib.sha256(data[name]).hexdigest())
+    bad = archive_with(tmp_path / "bad.tar.gz", manifest, data)
+    services.org_create(code="SAU", name="Chi bộ lập sau", kind="chi_bo", parent=small["G"])
+    (media / "other.txt").write_text("khác")
+    before, files = database_contents(), folder_contents(media)
+
+    with pytest.raises(CommandError) as failed:
+        call_command("restore", str(bad), "--force")
+
+    assert failed.value.returncode == 2
+    assert ("cơ sở dữ liệu giữ nguyên" if POSTGRES else "Không nạp được cơ sở dữ liệu của bản sao lưu") in str(failed.value)
+    assert database_contents() == before and folder_contents(media) == files
 
 
 def test_backup_refuses_a_folder_or_a_missing_folder(small, tmp_path):
