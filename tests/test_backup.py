@@ -494,3 +494,69 @@ def test_a_backup_taken_while_a_transaction_is_open_holds_the_committed_state_on
     (media / "note.txt").unlink()
     call_command("restore", str(out), stdout=io.StringIO())
     assert database_contents() == before
+
+
+# --- the PostgreSQL load's transaction, with stand-ins for pg_restore and psql (any engine) ----------
+
+FAKE_PG_RESTORE = """import os, sys
+sys.stdout.write("SET client_encoding = 'UTF8';\\n" + "INSERT INTO t VALUES (1);\\n" * 40000)
+sys.stdout.flush()
+sys.stderr.write(os.environ.get("FAKE_RESTORE_ERROR", ""))
+sys.exit(int(os.environ.get("FAKE_RESTORE_RC", "0")))
+"""
+FAKE_PSQL = """import os, sys
+if os.environ.get("FAKE_PSQL_FAIL"):
+    sys.stderr.write("ERROR:  relation exists")
+    sys.exit(3)
+with open(os.environ["FAKE_PSQL_OUT"], "w") as out:
+    for line in sys.stdin:
+        out.write(line)
+        out.flush()
+"""
+
+
+@pytest.fixture
+def fake_pg(tmp_path, monkeypatch):
+    tools = {}
+    for name, code in (("pg_restore", FAKE_PG_RESTORE), ("psql", FAKE_PSQL)):
+        path = tmp_path / name
+        path.write_text(f"#!{sys.executable}\n{code}")
+        path.chmod(0o755)
+        tools[name] = str(path)
+    monkeypatch.setattr(backup, "pg_tool", lambda name: tools[name])
+    monkeypatch.setenv("FAKE_PSQL_OUT", str(tmp_path / "psql-got.sql"))
+    dump = tmp_path / "work" / "database.pgdump"
+    dump.parent.mkdir()
+    dump.write_bytes(b"PGDMP")
+    return dump, tmp_path / "psql-got.sql"
+
+
+def test_psql_gets_begin_the_drop_the_dump_and_commit_when_pg_restore_succeeds(small, fake_pg):
+    dump, got = fake_pg
+    backup.load_database("postgresql", dump)
+    lines = got.read_text().splitlines()
+    assert lines[0] == "BEGIN;"
+    assert lines[1].startswith("DROP TABLE IF EXISTS ") and lines[1].endswith(" CASCADE;")
+    assert '"orgs_member"' in lines[1] and '"django_migrations"' in lines[1]
+    assert lines[2] == "SET client_encoding = 'UTF8';" and lines.count("INSERT INTO t VALUES (1);") == 40000
+    assert lines[-1] == "COMMIT;"
+
+
+def test_psql_never_gets_commit_when_pg_restore_fails(small, fake_pg, monkeypatch):
+    dump, got = fake_pg
+    monkeypatch.setenv("FAKE_RESTORE_RC", "1")
+    monkeypatch.setenv("FAKE_RESTORE_ERROR", "pg_restore: error: could not read input file")
+    with pytest.raises(backup.BackupError) as failed:
+        backup.load_database("postgresql", dump)
+    assert str(failed.value) == ("pg_restore thất bại (mã 1), cơ sở dữ liệu giữ nguyên: "
+                                 "pg_restore: error: could not read input file")
+    assert "COMMIT;" not in (got.read_text() if got.exists() else "")
+
+
+def test_a_failing_statement_stops_psql_before_commit(small, fake_pg, monkeypatch):
+    dump, got = fake_pg
+    monkeypatch.setenv("FAKE_PSQL_FAIL", "1")
+    with pytest.raises(backup.BackupError) as failed:
+        backup.load_database("postgresql", dump)
+    assert str(failed.value) == "psql thất bại (mã 3), cơ sở dữ liệu giữ nguyên: ERROR:  relation exists"
+    assert not got.exists()
