@@ -1,18 +1,33 @@
 """The audit's text (bundle.md, "Audit output"): `dump_audit` and the streaming `write_audit`.
 
 The text is exactly ``json.dumps(audit, indent=2, ensure_ascii=False) + "\\n"``, written with
-orjson (PyPI), whose two-space indentation, separators, key order and escapes are those of
-:mod:`json` for the values an audit holds (strings, integers, booleans, null, lists, objects);
-the published examples and the differential tests pin it byte for byte. A nested value written
-inside the streaming output is its own text with every line break followed by the indentation
-of its place (JSON strings hold no raw line break).
+orjson (PyPI), whose two-space indentation, separators (``,`` at the end of a line, ``": "``),
+key order (insertion), empty containers (``[]``, ``{}``) and string escapes (``\\"``, ``\\\\``,
+``\\n``-style short forms, ``\\u001f``-style lowercase hex for the other control characters,
+everything else, non-ASCII included, as it is) are those of :mod:`json` for the values an audit
+holds: strings, integers, booleans, null, lists and objects with string keys. The published
+examples, the streaming and the differential tests pin it byte for byte
+(tests/test_audit_examples.py, tests/test_audit_streaming.py, tests/test_auditjson.py).
+
+Where orjson and :mod:`json` part, the audit cannot go: orjson refuses a string holding a lone
+surrogate (a bundle is rejected with one, and a database cannot store one), an integer beyond
+64 bits, a non-string key and nesting deeper than 255 (an audit's integers are counts and points, its keys fixed words);
+should such a value come anyway, :func:`_text` falls back to ``json.dumps``, as the hand-written
+encoder it replaces did. Floats (which the two would format differently, ``1e+16`` against
+``1e16``) never occur: the engine computes with integers only and writes rates as strings.
+
+A nested value written inside the streaming output is its own text with every line break
+followed by the indentation of its place (JSON strings hold no raw line break).
 
 The audit of a province makes and drops millions of small acyclic objects: `gc_paused` stops
-the cyclic garbage collector around it (reference counting frees them all the same)."""
+the cyclic garbage collector around it (reference counting frees them all the same); the
+streaming bundle reader (``chibo.interchange.validate``) and the database reader
+(``chibo.interchange.db``) use it too."""
 
 from __future__ import annotations
 
 import gc
+import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
@@ -20,8 +35,7 @@ from typing import Any, TextIO
 
 import orjson
 
-from chibo.rules.engine import AuditInput, AuditRun, audit_header, bundle_input
-from chibo.rules.engine.audit import _dates
+from chibo.rules.engine import AuditInput, AuditRun, audit_dates, audit_header, bundle_input
 
 _INDENT = orjson.OPT_INDENT_2
 #: Meeting entries encoded between two writes of :func:`write_audit`.
@@ -43,7 +57,10 @@ def gc_paused() -> Iterator[None]:
 
 def _text(value: Any, nl: str = "\n") -> str:
     """``json.dumps(value, indent=2, ensure_ascii=False)``, its line breaks indented by ``nl``."""
-    text = orjson.dumps(value, option=_INDENT).decode()
+    try:
+        text = orjson.dumps(value, option=_INDENT).decode()
+    except orjson.JSONEncodeError:  # a value no audit holds (see the module's docstring)
+        text = json.dumps(value, indent=2, ensure_ascii=False)
     return text if nl == "\n" else text.replace("\n", nl)
 
 
@@ -95,7 +112,7 @@ def write_audit(
     Each meeting entry is encoded and written (in batches of :data:`WRITE_BATCH`) as soon as it
     is evaluated, so neither the entries nor the text of a province are ever held at once.
     """
-    date_from, date_to, as_of = _dates(date_from, date_to, as_of)
+    date_from, date_to, as_of = audit_dates(date_from, date_to, as_of)
     with gc_paused():
         source = source if isinstance(source, AuditInput) else bundle_input(source, date_from, date_to)
         run = AuditRun(source, date_from, date_to, as_of)

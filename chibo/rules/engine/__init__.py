@@ -65,6 +65,7 @@ from chibo.rules.engine.audit import (
     AuditInput,
     AuditRun,
     audit,
+    audit_dates,
     audit_header,
     bundle_input,
 )
@@ -159,6 +160,7 @@ __all__ = [
     "AuditInput",
     "AuditRun",
     "audit",
+    "audit_dates",
     "audit_header",
     "bundle_input",
     "ATTENDANCE_STATUS_LABELS",

@@ -127,7 +127,8 @@ def audit_header(date_from: date, date_to: date, as_of: date) -> dict[str, Any]:
     }
 
 
-def _dates(date_from, date_to, as_of) -> tuple[date, date, date]:
+def audit_dates(date_from: date | str, date_to: date | str, as_of: date | str | None) -> tuple[date, date, date]:
+    """An audit's (from, to, as_of) as dates (ISO strings accepted); ``as_of`` defaults to ``to``."""
     date_from, date_to = _as_date(date_from), _as_date(date_to)
     return date_from, date_to, date_to if as_of is None else _as_date(as_of)
 
@@ -144,7 +145,7 @@ def audit(
     Returns the audit object of bundle.md ("Audit output"), ready for ``chibo.interchange.auditjson.dump_audit``;
     ``auditjson.write_audit`` writes the same text without holding the whole object.
     """
-    date_from, date_to, as_of = _dates(date_from, date_to, as_of)
+    date_from, date_to, as_of = audit_dates(date_from, date_to, as_of)
     source = bundle if isinstance(bundle, AuditInput) else bundle_input(bundle, date_from, date_to)
     run = AuditRun(source, date_from, date_to, as_of)
     result = audit_header(date_from, date_to, as_of)
