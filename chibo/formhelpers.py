@@ -98,12 +98,17 @@ def json_error(message: str, field: str | None = None, status: int = 400) -> Jso
 
 def json_service_error(exc: ValidationError) -> JsonResponse:
     """A service's ValidationError as JSON: its first message (and field); 409 when the record
-    is frozen (code "finalized"), 400 otherwise."""
-    status = 409 if getattr(exc, "code", None) == "finalized" else 400
+    is frozen (code "finalized") or the edit was based on a value changed since (code "conflict":
+    the error's `current` goes into the answer as "current"), 400 otherwise."""
+    status = 409 if getattr(exc, "code", None) in ("finalized", "conflict") else 400
     if hasattr(exc, "error_dict"):
         field, errors = next(iter(exc.message_dict.items()))
-        return json_error(errors[0], field, status)
-    return json_error(exc.messages[0], None, status)
+        body = {"ok": False, "field": field, "error": errors[0]}
+    else:
+        body = {"ok": False, "field": None, "error": exc.messages[0]}
+    if getattr(exc, "current", None) is not None:
+        body["current"] = exc.current
+    return JsonResponse(body, status=status)
 
 
 def json_form_error(form: BaseForm) -> JsonResponse:

@@ -264,11 +264,16 @@ def test_absence_notices_prefill_the_roll_once(personas, meeting, tree, client_f
 def test_recording_page_shows_the_roll_and_the_rows(personas, meeting, tree, client_for):
     AgendaItem.objects.create(meeting=meeting, position=0, title="Đánh giá tháng trước")
     services.speech_save(meeting, 0, member=tree["M2"], item="Đánh giá tháng trước", summary="Nhất trí")
-    services.speech_save(meeting, 3, member=tree["M3"], item="Việc khác", summary="Đề xuất")
-    services.vote_record(meeting, 2, kind="resolution", method="show_of_hands", votes_for=2)
+    speech = services.speech_save(meeting, 3, member=tree["M3"], item="Việc khác", summary="Đề xuất")
+    services.speech_save(meeting, 3, member=tree["M3"], item="Việc khác", summary="Đề xuất thêm")
+    vote = services.vote_record(meeting, 2, kind="resolution", method="show_of_hands", votes_for=2)
     html = client_for(personas["secretary"]).get(URL + "ghi/").content.decode()
     assert html.count('class="roll-row"') == 3
-    assert 'data-next-speech="4" data-next-vote="3" data-next-task="0"' in html
+    # Rows carry their client key, version and position; the page, the header's version.
+    assert f'data-key="speech:{speech.key}" data-row="{speech.key}" data-version="2" data-position="3"' in html
+    assert f'data-key="vote:{vote.key}" data-row="{vote.key}" data-version="1" data-position="2"' in html
+    assert 'data-version="1">' in html
+    assert 'data-member="M2" data-status="present" data-version="1"' in html
     assert '<h3>Đánh giá tháng trước</h3>' in html and '<h3>Ý kiến khác</h3>' in html
     assert 'value="Việc khác"' in html
     assert 'aria-pressed="true">Có mặt</button>' in html
@@ -288,7 +293,7 @@ def _cell_with_members(tree, code, n):
         if i % 4:
             services.attendance_set(m, member, "present" if i % 5 else "absent_excused", "Ốm")
     for i in range(3):
-        services.speech_save(m, i, member=members[i], summary="Ý kiến")
+        services.speech_save(m, i, member=members[i + 1], summary="Ý kiến")  # 1, 2, 3: present
         services.task_save(m, i, description="Việc", assignee=members[i], due=date(2025, 2, 1))
     services.vote_record(m, 0, kind="resolution", method="show_of_hands", votes_for=2)
     AgendaItem.objects.create(meeting=m, position=0, title="Nội dung")

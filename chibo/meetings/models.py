@@ -1,4 +1,12 @@
-"""Meetings and what their minutes record: attendance, guests, speeches, votes, tasks."""
+"""Meetings and what their minutes record: attendance, guests, speeches, votes, tasks.
+
+Rows added on the live recording page (guests, agenda items, speeches, votes, tasks) carry `key`, a
+UUID the browser makes when the row is added (unique per meeting): two phones adding rows at once
+each keep theirs, and a save sent twice finds the row it made. `version` (also on the meeting's
+header and its attendance rows) is incremented by the recording services on every change; an edit
+based on an older version of a value that has changed since is refused (chibo.meetings.recording)."""
+
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -42,6 +50,8 @@ class Meeting(models.Model):
     minutes_snapshot = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The header's version (chibo.meetings.recording.services.meeting_field_set).
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
 
     class Meta:
         verbose_name = "cuộc họp"
@@ -73,10 +83,13 @@ class Guest(models.Model):
     name = models.CharField("họ tên", max_length=120)
     title = models.CharField("chức vụ", max_length=255, blank=True)
     organization = models.CharField("đơn vị", max_length=255, blank=True)
+    key = models.UUIDField("mã dòng", default=uuid.uuid4, editable=False)
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
 
     class Meta:
         ordering = ["meeting", "position"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="one_guest_per_position")]
+        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="one_guest_per_position"),
+                       models.UniqueConstraint(fields=["meeting", "key"], name="one_guest_per_key")]
 
 
 AttendanceStatus = models.TextChoices("AttendanceStatus", vocabulary.ATTENDANCE_STATUSES.members(), module=__name__)
@@ -88,6 +101,7 @@ class Attendance(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
     status = models.CharField("điểm danh", max_length=16, choices=AttendanceStatus.choices)
     reason = models.CharField("lý do", max_length=255, blank=True)
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
 
     class Meta:
         ordering = ["meeting", "position"]
@@ -100,10 +114,13 @@ class Speech(models.Model):
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="speeches")
     item = models.CharField("nội dung", max_length=255, blank=True)
     summary = models.TextField("tóm tắt ý kiến", blank=True)
+    key = models.UUIDField("mã dòng", default=uuid.uuid4, editable=False)
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
 
     class Meta:
         ordering = ["meeting", "position"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="one_speech_per_position")]
+        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="one_speech_per_position"),
+                       models.UniqueConstraint(fields=["meeting", "key"], name="one_speech_per_key")]
 
 
 VoteKind = models.TextChoices("VoteKind", vocabulary.VOTE_KINDS.members(), module=__name__)
@@ -120,11 +137,14 @@ class Vote(models.Model):
     votes_against = models.PositiveIntegerField(vocabulary.BALLOT_CHOICES.in_sentence["against"], default=0)
     votes_abstain = models.PositiveIntegerField(vocabulary.BALLOT_CHOICES.in_sentence["abstain"], default=0)
     votes_invalid = models.PositiveIntegerField(vocabulary.BALLOT_CHOICES.in_sentence["invalid"], default=0)
+    key = models.UUIDField("mã dòng", default=uuid.uuid4, editable=False)
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
 
     class Meta:
         ordering = ["meeting", "position"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "position"], name="one_vote_per_position"),
+            models.UniqueConstraint(fields=["meeting", "key"], name="one_vote_per_key"),
             models.CheckConstraint(condition=Q(method="secret_ballot") | Q(votes_invalid=0), name="invalid_only_secret"),
         ]
 
@@ -137,10 +157,13 @@ class Task(models.Model):
     due = models.DateField("hạn", null=True, blank=True)
     done_on = models.DateField("ngày hoàn thành", null=True, blank=True)
     done_note = models.TextField("ghi chú kết quả", blank=True)
+    key = models.UUIDField("mã dòng", default=uuid.uuid4, editable=False)
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
 
     class Meta:
         ordering = ["meeting", "position"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="one_task_per_position")]
+        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="one_task_per_position"),
+                       models.UniqueConstraint(fields=["meeting", "key"], name="one_task_per_key")]
 
 
 class Amendment(models.Model):
@@ -174,10 +197,13 @@ class AgendaItem(models.Model):
     section = models.CharField(max_length=8, choices=AgendaSection.choices, default=AgendaSection.BODY)
     title = models.CharField("nội dung", max_length=255)
     notes = models.TextField("ghi chú", blank=True)
+    key = models.UUIDField("mã dòng", default=uuid.uuid4, editable=False)
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
 
     class Meta:
         ordering = ["meeting", "position"]
-        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="one_agenda_item_per_position")]
+        constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="one_agenda_item_per_position"),
+                       models.UniqueConstraint(fields=["meeting", "key"], name="one_agenda_item_per_key")]
 
 
 class ThematicPlan(models.Model):

@@ -42,11 +42,36 @@ def member_field(label, required=True):
                                   required=required, error_messages=MEMBER_ERRORS)
 
 
-def position_field():
-    return forms.IntegerField(min_value=0, max_value=MAX_POSITION,
+def position_field(required=True):
+    return forms.IntegerField(min_value=0, max_value=MAX_POSITION, required=required,
                               error_messages={"invalid": "Số thứ tự không hợp lệ.",
                                               "min_value": "Số thứ tự không hợp lệ.",
                                               "max_value": "Số thứ tự không hợp lệ."})
+
+
+def key_field():
+    return forms.UUIDField(required=False, error_messages={"invalid": "Mã dòng không hợp lệ."})
+
+
+def version_field():
+    return forms.IntegerField(required=False, min_value=0, max_value=2147483647,
+                              error_messages={"invalid": "Phiên bản không hợp lệ.", "min_value": "Phiên bản không hợp lệ.",
+                                              "max_value": "Phiên bản không hợp lệ."})
+
+
+class RowForm(forms.Form):
+    """A row of the recording page: by client key (`key`, with the `version` the edit was based
+    on, 0 for a row not saved yet), or by position for a client that sends none."""
+
+    position = position_field(required=False)
+    key = key_field()
+    version = version_field()
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and data.get("key") is None and data.get("position") is None:
+            self.add_error("position", "Số thứ tự không hợp lệ.")
+        return data
 
 
 def count_field(label):
@@ -76,6 +101,24 @@ class HeaderFieldForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
     field = forms.ChoiceField(choices=[(k, HEADER_LABELS[k]) for k in HEADER_FIELDS],
                               error_messages={"invalid_choice": "Trường không được phép sửa."})
     value = forms.CharField(required=False, strip=True)
+    # The header's version and the field's value the edit started from (the recording page sends
+    # both; a client that sends neither overwrites).
+    version = version_field()
+    was = forms.CharField(required=False, strip=True)
+
+    def _parse(self, kind: str, text: str):
+        if kind == "text":
+            return text
+        if not text:
+            return None
+        if kind == "time":
+            return parse_time(text)
+        if kind == "date":
+            return parse_date(text)
+        member = self.members.filter(code=text).first()
+        if member is None:
+            raise forms.ValidationError("Không tìm thấy đảng viên này.")
+        return member
 
     def clean(self):
         data = super().clean()
@@ -84,41 +127,36 @@ class HeaderFieldForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
             return data
         kind = HEADER_FIELDS[field]
         try:
-            if kind == "text":
-                data["parsed"] = text
-            elif not text:
-                data["parsed"] = None
-            elif kind == "time":
-                data["parsed"] = parse_time(text)
-            elif kind == "date":
-                data["parsed"] = parse_date(text)
-            else:
-                member = self.members.filter(code=text).first()
-                if member is None:
-                    raise forms.ValidationError("Không tìm thấy đảng viên này.")
-                data["parsed"] = member
+            data["parsed"] = self._parse(kind, text)
         except forms.ValidationError as exc:
             self.add_error("value", exc)
+        data["parsed_was"] = None
+        if "was" in self.data:
+            try:
+                data["parsed_was"] = self._parse(kind, data.get("was") or "")
+            except forms.ValidationError:
+                data["parsed_was"] = "\x00"  # no value the field can hold: the edit is judged by its version
+        else:
+            data.pop("parsed_was")
         return data
 
 
 class AttendanceForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
     member = member_field("Đảng viên")
+    version = version_field()
     status = forms.ChoiceField(choices=AttendanceStatus.choices,
                                error_messages={"invalid_choice": "Trạng thái điểm danh không hợp lệ."})
     reason = forms.CharField(required=False, max_length=255,
                              error_messages={"max_length": "Lý do vắng dài quá 255 ký tự."})
 
 
-class SpeechForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
-    position = position_field()
+class SpeechForm(CellMembersMixin, VietnameseErrorsMixin, RowForm):
     member = member_field("Người phát biểu")
     item = forms.CharField(required=False, max_length=255)
     summary = long_text_field("Tóm tắt ý kiến", "speech.summary")
 
 
-class VoteForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
-    position = position_field()
+class VoteForm(CellMembersMixin, VietnameseErrorsMixin, RowForm):
     kind = forms.ChoiceField(choices=VoteKind.choices,
                              error_messages={"invalid_choice": "Loại biểu quyết không hợp lệ."})
     method = forms.ChoiceField(choices=VoteMethod.choices,
@@ -130,15 +168,14 @@ class VoteForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
     votes_invalid = count_field("Không hợp lệ")
 
 
-class TaskForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
-    position = position_field()
+class TaskForm(CellMembersMixin, VietnameseErrorsMixin, RowForm):
     assignee = member_field("Người được giao", required=False)
     description = long_text_field("Nội dung nhiệm vụ", "task.description")
     due = date_field("Hạn", required=False)
 
 
-class DeleteForm(forms.Form):
-    position = position_field()
+class DeleteForm(RowForm):
+    pass
 
 
 def score_field(key, label):

@@ -2,18 +2,29 @@
 changes (`select_for_update`), and raises django.core.exceptions.ValidationError with a
 Vietnamese message on bad input or when the minutes are already finalized.
 
-Rows recorded live (speeches, votes, tasks) are addressed by their `position`: the recording
-page chooses the position when it adds a row, so a save that is sent twice (a retry after a
-lost answer) updates the same row instead of adding a second one.
+Rows recorded live (speeches, votes, tasks) are addressed by their client key (`key`, a UUID the
+recording page makes when a row is added, unique per meeting): the first save with a new key adds
+the row at the next position (under the meeting's lock, so two phones adding rows at once each keep
+theirs), a save sent twice (a retry after a lost answer) finds the row it made. Callers without a
+key (the demo, imports, tests) still address a row by its `position`.
+
+No lost updates: the header, each attendance row and each row carry a `version`, incremented here
+on every change. An edit sent with the version it was based on is applied when that version is
+current; when it is not, the edit is applied only if the value it replaces has not changed since
+(a header field: the value `was` it started from), answered as applied when the record already
+holds exactly what it sends (a replayed save), and otherwise refused with `Conflict` (HTTP 409),
+whose message says what the other person changed it to.
 
 About 640 lines, over the ~600 of the style guide: every write to one meeting's record shares the
 locking and the checks of the first part (finalized, cancelled, on the roll, text limits), and the
 moves that close the record (held, cancelled, finalized, amended, scored) share them too."""
 
+import uuid
 from datetime import date, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from chibo import vocabulary
@@ -71,6 +82,20 @@ SCORE_FIELDS = {"preparation": "score_preparation", "conduct": "score_conduct", 
 SCORE_LABELS = {"preparation": "Chuẩn bị", "conduct": "Điều hành", "principles": "Nguyên tắc"}
 MAX_POSITION = 32767  # PositiveSmallIntegerField
 MAX_COUNT = 2147483647  # PositiveIntegerField (the vote counts), PostgreSQL's bound
+PRESENT = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+UNSET = object()  # meeting_field_set: the client did not say which value its edit started from
+UNCHANGED_NOTE = "Thay đổi của bạn chưa được lưu; sửa lại nếu vẫn muốn đổi."
+
+
+class Conflict(ValidationError):
+    """An edit based on a value someone else has changed since: refused (the endpoints answer 409)
+    with the current value in the message and in `current` ({"version": ..., and for a header
+    field "value": the value as the page's input holds it})."""
+
+    def __init__(self, field: str | None, message: str, current: dict):
+        super().__init__({field: [message]} if field else message)
+        self.code = "conflict"
+        self.current = current
 
 
 # --- helpers -----------------------------------------------------------------
@@ -129,13 +154,13 @@ def _limited(value, key: str, field: str, label: str) -> str:
 def _minutes_text(meeting: Meeting, *, header: str | None = None, speech: int | None = None,
                   task: int | None = None) -> int:
     """Characters of the long texts the minutes print (conclusion, speech summaries, task
-    descriptions) without the one about to be replaced."""
+    descriptions) without the one about to be replaced (`speech`, `task`: its primary key)."""
     from django.db.models import Sum
     from django.db.models.functions import Length
 
     total = len(meeting.conclusion or "") if header != "conclusion" else 0
-    speeches = Speech.objects.filter(meeting=meeting).exclude(position=speech if speech is not None else -1)
-    tasks = Task.objects.filter(meeting=meeting).exclude(position=task if task is not None else -1)
+    speeches = Speech.objects.filter(meeting=meeting).exclude(pk=speech if speech is not None else -1)
+    tasks = Task.objects.filter(meeting=meeting).exclude(pk=task if task is not None else -1)
     total += speeches.aggregate(n=Sum(Length("summary")))["n"] or 0
     total += tasks.aggregate(n=Sum(Length("description")))["n"] or 0
     return total
@@ -151,11 +176,67 @@ def _check_minutes_text(meeting: Meeting, field: str, added: str, **replacing) -
                                       "cộng lại); hãy tóm tắt ngắn hơn."})
 
 
-def _check_rows(model, meeting: Meeting, position: int, rows: str) -> None:
-    """A new row of a meeting (speech, vote, task) within chibo.limits.ROW_LIMITS."""
-    existing = model.objects.filter(meeting=meeting)
-    if existing.count() >= ROW_LIMITS[rows] and not existing.filter(position=position).exists():
+def _check_rows(model, meeting: Meeting, row, rows: str) -> None:
+    """A new row of a meeting (speech, vote, task; `row` None) within chibo.limits.ROW_LIMITS."""
+    if row is None and model.objects.filter(meeting=meeting).count() >= ROW_LIMITS[rows]:
         raise ValidationError(f"Một biên bản có tối đa {ROW_LIMITS[rows]} {ROW_LABELS[rows]}.")
+
+
+def _key(key) -> uuid.UUID:
+    try:
+        return key if isinstance(key, uuid.UUID) else uuid.UUID(str(key))
+    except ValueError:
+        raise ValidationError({"key": "Mã dòng không hợp lệ."}) from None
+
+
+def _row(model, meeting: Meeting, position, key):
+    """The row a save addresses (None: a new row) and its position: by client key (a new row goes
+    after the last one; the meeting is locked, so two new rows never share a position), or by
+    position for callers without a key."""
+    if key is None:
+        position = _position(position)
+        return model.objects.filter(meeting=meeting, position=position).first(), position
+    row = model.objects.filter(meeting=meeting, key=_key(key)).first()
+    if row is not None:
+        return row, row.position
+    top = model.objects.filter(meeting=meeting).aggregate(top=Max("position"))["top"]
+    return None, 0 if top is None else min(top + 1, MAX_POSITION)
+
+
+def _write_row(model, meeting: Meeting, row, position: int, key, version, values: dict, describe):
+    """Add the row, or apply `values` to it unless the edit is based on an older version of a row
+    that differs (Conflict, its message from `describe(row)`); a save of what the row already holds
+    is answered as applied."""
+    if row is None:
+        return model.objects.create(meeting=meeting, position=position,
+                                    key=_key(key) if key is not None else uuid.uuid4(), **values)
+    if all(getattr(row, name) == value for name, value in values.items()):
+        return row
+    if version is not None and version != row.version:
+        raise Conflict(None, f"{describe(row)} {UNCHANGED_NOTE}", {"version": row.version})
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.version += 1
+    row.save(update_fields=[*values, "version"])
+    return row
+
+
+def _delete_row(model, meeting: Meeting, position, key) -> int:
+    rows = model.objects.filter(meeting=meeting)
+    rows = rows.filter(position=_position(position)) if key is None else rows.filter(key=_key(key))
+    return rows.delete()[0]
+
+
+def _require_present(meeting: Meeting, member: Member, field: str, what: str) -> None:
+    """Refuse a member not recorded present or late at this meeting (a speaker)."""
+    status = Attendance.objects.filter(meeting=meeting, member=member).values_list("status", flat=True).first()
+    if status in PRESENT:
+        return
+    if status is None:
+        raise ValidationError({field: f"{what} {member.full_name} chưa được điểm danh: chỉ người có mặt mới "
+                                      "phát biểu; hãy điểm danh trước."})
+    raise ValidationError({field: f"{what} {member.full_name} được điểm danh là "
+                                  f"{AttendanceStatus(status).label.lower()}: chỉ người có mặt mới phát biểu."})
 
 
 def _check_times(start: time | None, end: time | None) -> None:
@@ -202,21 +283,54 @@ def _set_header(meeting: Meeting, field: str, value) -> tuple[object, object]:
     return old, value
 
 
+def _input_value(value) -> str:
+    """A header value as the recording page's input holds it (a member by code)."""
+    if value is None:
+        return ""
+    if isinstance(value, Member):
+        return value.code
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _header_conflict(meeting: Meeting, field: str, current) -> Conflict:
+    shown = current.full_name if isinstance(current, Member) else _shown(field, current)
+    now = f"thành «{shown}»" if shown is not None else "thành để trống"
+    return Conflict(field, f"{HEADER_LABELS[field]} vừa được sửa trên máy khác {now}. {UNCHANGED_NOTE}",
+                    {"version": meeting.version, "value": _input_value(current)})
+
+
 @transaction.atomic
-def meeting_field_set(meeting: Meeting, field: str, value) -> Meeting:
+def meeting_field_set(meeting: Meeting, field: str, value, *, version: int | None = None, was=UNSET) -> Meeting:
     """Set one header field of the minutes (start, end, place, chair, secretary, topic,
-    rescheduled reason, notice date, conclusion, resolution text)."""
+    rescheduled reason, notice date, conclusion, resolution text).
+
+    `version`: the header's version the edit was based on, `was`: the field's value then (both
+    from the recording page). With an older version the edit is applied only if the field still
+    holds `was` (someone changed another field meanwhile); otherwise Conflict."""
     locked = _locked(meeting)
-    _set_header(locked, field, value)
-    locked.save(update_fields=[field, "updated_at"])
+    old, new = _set_header(locked, field, value)
+    if _shown(field, old) == _shown(field, new):
+        return locked  # nothing to change (a replayed save, or the same value typed twice)
+    if version is not None and version != locked.version:
+        if was is UNSET or _shown(field, _text(was) if HEADER_FIELDS[field] == "text" else was) != _shown(field, old):
+            raise _header_conflict(locked, field, old)
+    locked.version += 1
+    locked.save(update_fields=[field, "version", "updated_at"])
     return locked
 
 
 # --- attendance ------------------------------------------------------------------
 
 @transaction.atomic
-def attendance_set(meeting: Meeting, member: Member, status: str, reason: str = "") -> Attendance:
-    """Record one member's attendance (one row per member; a new tap replaces the old status)."""
+def attendance_set(meeting: Meeting, member: Member, status: str, reason: str = "", *,
+                   version: int | None = None) -> Attendance:
+    """Record one member's attendance (one row per member; a new tap replaces the old status).
+    `version`: the row's version the tap was based on (0: none was recorded); a different status
+    recorded since on another phone refuses it (Conflict)."""
     locked = _locked(meeting)
     if status not in AttendanceStatus.values:
         raise ValidationError({"status": "Trạng thái điểm danh không hợp lệ."})
@@ -224,12 +338,19 @@ def attendance_set(meeting: Meeting, member: Member, status: str, reason: str = 
     reason = _text(reason) if status == AttendanceStatus.ABSENT_EXCUSED else ""
     if len(reason) > 255:
         raise ValidationError({"reason": "Lý do vắng dài quá 255 ký tự."})
-    row, created = Attendance.objects.get_or_create(
-        meeting=locked, member=member,
-        defaults={"status": status, "reason": reason, "position": _attendance_position(locked, member)})
-    if not created and (row.status, row.reason) != (status, reason):
+    row = Attendance.objects.filter(meeting=locked, member=member).first()
+    if row is None:
+        row = Attendance.objects.create(meeting=locked, member=member, status=status, reason=reason,
+                                        position=_attendance_position(locked, member))
+    elif (row.status, row.reason) != (status, reason):
+        if version is not None and version != row.version:
+            label = AttendanceStatus(row.status).label
+            shown = f"{label} ({row.reason})" if row.reason else label
+            raise Conflict("status", f"{member.full_name} vừa được điểm danh trên máy khác là «{shown}». "
+                                     f"{UNCHANGED_NOTE}", {"version": row.version})
         row.status, row.reason = status, reason
-        row.save(update_fields=["status", "reason"])
+        row.version += 1
+        row.save(update_fields=["status", "reason", "version"])
     if locked.status in lifecycle.UPCOMING and locked.date <= timezone.localdate():
         # The roll is being called: the meeting is taking place.
         locked.status = MeetingStatus.HELD
@@ -271,32 +392,42 @@ def attendance_prefill(meeting: Meeting, roll_member_ids: list[int]) -> int:
 
 # --- speeches, votes, tasks --------------------------------------------------------
 
+def _quoted(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return f"«{text if len(text) <= limit else text[:limit - 1] + '…'}»"
+
+
+def _speech_now(speech: Speech) -> str:
+    return (f"Ý kiến này vừa được sửa trên máy khác, hiện là: {speech.member.full_name}, "
+            f"{_quoted(speech.summary) if speech.summary else 'chưa ghi tóm tắt'}.")
+
+
 @transaction.atomic
-def speech_save(meeting: Meeting, position: int, *, member: Member, item: str = "", summary: str = "") -> Speech:
-    """Add or update the speech at `position` (speaker from the roll, agenda item, summary)."""
+def speech_save(meeting: Meeting, position: int | None = None, *, member: Member, item: str = "",
+                summary: str = "", key=None, version: int | None = None) -> Speech:
+    """Add or update a speech (speaker present at the meeting, agenda item, summary), addressed by
+    its client key (or, without one, its position); `version`: see the module's docstring."""
     locked = _locked(meeting)
-    position = _position(position)
+    speech, position = _row(Speech, locked, position, key)
     if member is None:
         raise ValidationError({"member": "Chọn người phát biểu."})
     _require_on_roll(locked, member, "member", "Người phát biểu")
+    _require_present(locked, member, "member", "Người phát biểu")
     item = _text(item)
     if len(item) > 255:
         raise ValidationError({"item": "Nội dung dài quá 255 ký tự."})
     summary = _limited(summary, "speech.summary", "summary", "Tóm tắt ý kiến")
-    _check_rows(Speech, locked, position, "speeches")
-    _check_minutes_text(locked, "summary", summary, speech=position)
-    speech, _ = Speech.objects.update_or_create(
-        meeting=locked, position=position,
-        defaults={"member": member, "item": item, "summary": summary})
-    return speech
-
-
+    _check_rows(Speech, locked, speech, "speeches")
+    _check_minutes_text(locked, "summary", summary, speech=speech.pk if speech else None)
+    return _write_row(Speech, locked, speech, position, key, version,
+                      {"member_id": member.pk, "item": item, "summary": summary}, _speech_now)
 
 
 @transaction.atomic
-def speech_delete(meeting: Meeting, position: int) -> int:
+def speech_delete(meeting: Meeting, position: int | None = None, *, key=None) -> int:
+    """Delete a speech by client key (or position); deleting one already gone deletes nothing."""
     locked = _locked(meeting)
-    return Speech.objects.filter(meeting=locked, position=_position(position)).delete()[0]
+    return _delete_row(Speech, locked, position, key)
 
 
 def _count(value, field: str, label: str) -> int:
@@ -309,13 +440,23 @@ def _count(value, field: str, label: str) -> int:
     return value
 
 
+def _vote_now(vote: Vote) -> str:
+    labels = vocabulary.BALLOT_CHOICES.in_sentence
+    return (f"Biểu quyết này vừa được sửa trên máy khác, hiện là: {_quoted(vote.subject) if vote.subject else 'chưa ghi nội dung'}, "
+            f"{vote.votes_for} {labels['for']}, {vote.votes_against} {labels['against']}, "
+            f"{vote.votes_abstain} {labels['abstain']}.")
+
+
 @transaction.atomic
-def vote_record(meeting: Meeting, position: int, *, kind: str, method: str, subject: str = "",
-                votes_for=0, votes_against=0, votes_abstain=0, votes_invalid=0) -> Vote:
-    """Add or update the vote at `position`. Counts that exceed the voters present are kept
-    (the engine reports VOTE_COUNTS_INCONSISTENT); only impossible input is refused."""
+def vote_record(meeting: Meeting, position: int | None = None, *, kind: str, method: str, subject: str = "",
+                votes_for=0, votes_against=0, votes_abstain=0, votes_invalid=0, key=None,
+                version: int | None = None) -> Vote:
+    """Add or update a vote, addressed by its client key (or, without one, its position). The
+    ballots counted (for, against, abstain, invalid) cannot outnumber the members recorded present
+    or late; counts that do not match the eligible voters present are kept (the engine reports
+    VOTE_COUNTS_INCONSISTENT). `version`: see the module's docstring."""
     locked = _locked(meeting)
-    position = _position(position)
+    existing, position = _row(Vote, locked, position, key)
     if kind not in VoteKind.values:
         raise ValidationError({"kind": "Loại biểu quyết không hợp lệ."})
     if method not in VoteMethod.values:
@@ -331,7 +472,6 @@ def vote_record(meeting: Meeting, position: int, *, kind: str, method: str, subj
     subject = _text(subject)
     if len(subject) > 500:
         raise ValidationError({"subject": "Nội dung biểu quyết dài quá 500 ký tự."})
-    existing = Vote.objects.filter(meeting=locked, position=position).select_related("ballot_box").first()
     if existing is not None and hasattr(existing, "ballot_box"):
         changed = existing.method != method or any(getattr(existing, k) != v for k, v in counts.items())
         if changed:
@@ -344,28 +484,40 @@ def vote_record(meeting: Meeting, position: int, *, kind: str, method: str, subj
         if existing.subject != subject:
             raise ValidationError({"subject": "Biểu quyết này đã bỏ phiếu kín điện tử: không thể đổi nội dung "
                                               "biểu quyết."})
-    if existing is None:
-        _check_rows(Vote, locked, position, "votes")
-    vote, _ = Vote.objects.update_or_create(
-        meeting=locked, position=position,
-        defaults={"kind": kind, "method": method, "subject": subject, **counts})
-    return vote
+    else:
+        total = sum(counts.values())
+        present = Attendance.objects.filter(meeting=locked, status__in=PRESENT).count()
+        if total > present:
+            raise ValidationError({"votes_for": f"Tổng số phiếu ({total}) nhiều hơn số đảng viên có mặt ({present}): "
+                                                "hãy kiểm tra lại số phiếu hoặc điểm danh."})
+    _check_rows(Vote, locked, existing, "votes")
+    return _write_row(Vote, locked, existing, position, key, version,
+                      {"kind": kind, "method": method, "subject": subject, **counts}, _vote_now)
 
 
 @transaction.atomic
-def vote_delete(meeting: Meeting, position: int) -> int:
+def vote_delete(meeting: Meeting, position: int | None = None, *, key=None) -> int:
+    """Delete a vote by client key (or position), unless its electronic ballot box was opened."""
     locked = _locked(meeting)
-    if Vote.objects.filter(meeting=locked, position=_position(position), ballot_box__isnull=False).exists():
+    row, _position_ = _row(Vote, locked, position, key)
+    if row is not None and hasattr(row, "ballot_box"):
         raise ValidationError("Biểu quyết đã mở hòm phiếu điện tử, không thể xóa.")
-    return Vote.objects.filter(meeting=locked, position=_position(position)).delete()[0]
+    return _delete_row(Vote, locked, position, key)
+
+
+def _task_now(task: Task) -> str:
+    who = f", giao {task.assignee.full_name}" if task.assignee_id else ""
+    due = f", hạn {task.due:%d/%m/%Y}" if task.due else ""
+    return f"Nhiệm vụ này vừa được sửa trên máy khác, hiện là: {_quoted(task.description)}{who}{due}."
 
 
 @transaction.atomic
-def task_save(meeting: Meeting, position: int, *, description: str, assignee: Member | None = None,
-              due: date | None = None) -> Task:
-    """Add or update the task at `position` (assignee from the roll, description, due date)."""
+def task_save(meeting: Meeting, position: int | None = None, *, description: str, assignee: Member | None = None,
+              due: date | None = None, key=None, version: int | None = None) -> Task:
+    """Add or update a task (assignee from the roll, description, due date), addressed by its
+    client key (or, without one, its position); `version`: see the module's docstring."""
     locked = _locked(meeting)
-    position = _position(position)
+    task, position = _row(Task, locked, position, key)
     description = _limited(description, "task.description", "description", "Nội dung nhiệm vụ")
     if not description:
         raise ValidationError({"description": "Ghi nội dung nhiệm vụ."})
@@ -374,20 +526,18 @@ def task_save(meeting: Meeting, position: int, *, description: str, assignee: Me
         raise ValidationError({"due": f"Hạn hoàn thành phải từ ngày họp ({locked.date:%d/%m/%Y}) trở đi."})
     if due is not None and due.year > YEAR_MAX:
         raise ValidationError({"due": f"Năm phải từ {YEAR_MIN} đến {YEAR_MAX}."})
-    _check_rows(Task, locked, position, "tasks")
-    _check_minutes_text(locked, "description", description, task=position)
-    task, _ = Task.objects.update_or_create(
-        meeting=locked, position=position,
-        defaults={"assignee": assignee, "description": description, "due": due})
-    return task
-
-
+    _check_rows(Task, locked, task, "tasks")
+    _check_minutes_text(locked, "description", description, task=task.pk if task else None)
+    return _write_row(Task, locked, task, position, key, version,
+                      {"assignee_id": assignee.pk if assignee else None, "description": description, "due": due},
+                      _task_now)
 
 
 @transaction.atomic
-def task_delete(meeting: Meeting, position: int) -> int:
+def task_delete(meeting: Meeting, position: int | None = None, *, key=None) -> int:
+    """Delete a task by client key (or position); deleting one already gone deletes nothing."""
     locked = _locked(meeting)
-    return Task.objects.filter(meeting=locked, position=_position(position)).delete()[0]
+    return _delete_row(Task, locked, position, key)
 
 
 # --- finalize and amend ----------------------------------------------------------------

@@ -1,9 +1,30 @@
 """The meeting page, the live recording page and its autosave endpoints, finalization,
 amendments and quality scores. Views bind input, check access, call one service, render.
 
-The autosave endpoints answer JSON: {"ok": true, "panel": <the checks panel>, "votes": {position:
-<verdict>}} after a save, {"ok": false, "error": ..., "field": ...} with status 400 for bad input
-and 409 once the minutes are finalized; 403/404 come from the access checks before anything runs."""
+The autosave endpoints of the live recording page (POST, form-encoded, CSRF token in the
+X-CSRFToken header; the load test in bench/load speaks this contract):
+
+- ghi/thong-tin/ (a header field): field, value, version (the meeting's header version the edit
+  was based on), was (the field's value it started from, as the input held it).
+- ghi/diem-danh/ (one member's attendance): member (code), status, reason, version (the row's
+  version the tap was based on; 0 when the member had none).
+- ghi/phat-bieu/, ghi/bieu-quyet/, ghi/nhiem-vu/ (a speech, a vote, a task): key (a UUID the client
+  makes when the row is added; the first save adds the row, later saves update it), version (0 for
+  a row not saved yet, else the version the edit was based on) and the row's fields (speech:
+  member, item, summary; vote: kind, method, subject, votes_for, votes_against, votes_abstain,
+  votes_invalid; task: assignee, description, due dd/mm/yyyy); delete=1 with the key deletes the
+  row (deleting a row already gone is no error). Without a key the row is addressed by `position`
+  (older clients): two phones adding rows at once may then overwrite each other.
+
+Every save is idempotent: sending it again (a retry after a lost answer, the offline queue
+replayed) changes nothing more and is answered as applied. Answers are JSON:
+{"ok": true, "panel": <the checks panel>, "votes": {position: <verdict>}, "version": n} after a save
+(`version`: the record's new version; rows also "key" and "position"); {"ok": false, "error": ...,
+"field": ...} with status 400 for bad input (nothing changed); 409 once the minutes are finalized,
+and 409 with "current": {"version": n[, "value": the field's current value]} when someone else
+changed what the edit was based on (the error says what it is now; nothing changed; sending the
+edit again with that version applies it). 403/404 come from the access checks before anything
+runs."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +45,7 @@ from chibo.meetings.models import (
     VoteMethod,
 )
 from chibo.meetings.recording import forms, services
+from chibo.notices import services as notice_deliveries
 from chibo.orgs.access import Right
 
 #: Short labels for the one-tap roll buttons (two lines at most on a 360-px phone).
@@ -68,6 +90,7 @@ def _detail_context(request, meeting, scope, scores_form=None):
 @login_required
 def meeting_detail(request, ident):
     meeting, scope = get_meeting_for_user(request.user, ident, full=True)
+    notice_deliveries.deliveries_opened(meeting.pk, scope.member_id)  # the member saw the meeting (chibo.notices)
     return render(request, "meetings/detail.html", _detail_context(request, meeting, scope))
 
 
@@ -92,11 +115,6 @@ def meeting_record(request, ident):
     groups = [{"item": t, "speeches": [s for s in page["speeches"] if s.item == t]} for t in agenda_titles]
     groups.append({"item": "", "other": True,
                    "speeches": [s for s in page["speeches"] if s.item not in agenda_titles]})
-    next_position = {
-        "speech": max((s.position for s in page["speeches"]), default=-1) + 1,
-        "vote": max((v.position for v in page["votes"]), default=-1) + 1,
-        "task": max((t.position for t in page["tasks"]), default=-1) + 1,
-    }
     return render(request, "meetings/record.html", {
         "meeting": meeting,
         "roll": page["roll"],
@@ -110,7 +128,6 @@ def meeting_record(request, ident):
         "vote_kinds": VoteKind.choices,
         "vote_methods": VoteMethod.choices,
         "ballot_labels": vocabulary.BALLOT_CHOICES.labels,
-        "next_position": next_position,
         "thematic": meeting.kind in ("thematic", "combined"),
     })
 
@@ -126,8 +143,16 @@ def _panel(request, meeting) -> dict:
 
 
 def _panel_for(request, meeting):
-    """The answer of an autosave endpoint after a save: the checks panel of the meeting."""
-    return lambda _result: _panel(request, meeting)
+    """The answer of an autosave endpoint after a save: the checks panel of the meeting and the
+    saved record's version (a row: also its key and position)."""
+    def respond(saved):
+        answer = _panel(request, meeting)
+        if hasattr(saved, "version"):
+            answer["version"] = saved.version
+        if hasattr(saved, "key"):
+            answer["key"], answer["position"] = str(saved.key), saved.position
+        return answer
+    return respond
 
 
 def _record_endpoint(request, ident, form_class):
@@ -155,7 +180,9 @@ def record_field(request, ident):
     meeting, data, failed = _record_endpoint(request, ident, forms.HeaderFieldForm)
     if failed:
         return failed
-    return run_service_json(_panel_for(request, meeting), services.meeting_field_set, meeting, data["field"], data["parsed"])
+    extra = {"was": data["parsed_was"]} if "parsed_was" in data else {}
+    return run_service_json(_panel_for(request, meeting), services.meeting_field_set, meeting, data["field"],
+                            data["parsed"], version=data["version"], **extra)
 
 
 @login_required
@@ -164,7 +191,8 @@ def record_attendance(request, ident):
     meeting, data, failed = _record_endpoint(request, ident, forms.AttendanceForm)
     if failed:
         return failed
-    return run_service_json(_panel_for(request, meeting), services.attendance_set, meeting, data["member"], data["status"], data["reason"])
+    return run_service_json(_panel_for(request, meeting), services.attendance_set, meeting, data["member"],
+                            data["status"], data["reason"], version=data["version"])
 
 
 def _delete_or(request, ident, form_class, save, delete):
@@ -172,10 +200,11 @@ def _delete_or(request, ident, form_class, save, delete):
     meeting, data, failed = _record_endpoint(request, ident, form_class)
     if failed:
         return failed
-    position = data.pop("position")
+    position, key, version = data.pop("position"), data.pop("key"), data.pop("version")
     if form_class is forms.DeleteForm:
-        return run_service_json(_panel_for(request, meeting), delete, meeting, position)
-    return run_service_json(_panel_for(request, meeting), save, meeting, position, **data)
+        return run_service_json(_panel_for(request, meeting), delete, meeting, position, key=key)
+    return run_service_json(_panel_for(request, meeting), save, meeting, position, key=key, version=version,
+                            **data)
 
 
 @login_required

@@ -2,10 +2,15 @@
  *
  * Every change is saved as it is made. A change becomes an operation {key, url, data} that
  * carries the whole row it touches (a field, one member's attendance, one speech, vote or task
- * addressed by its position), so sending it twice is harmless. Operations wait in a queue kept
- * in localStorage: closing the page or losing the network loses nothing already typed; the
- * queue is sent in order, one request at a time, and retried until the server answers.
- * A later change to the same row replaces the waiting one.
+ * addressed by its client key: a UUID made here when the row is added, so two phones adding rows
+ * at once each keep theirs), so sending it twice is harmless. Each operation also carries the
+ * version of the record it was based on (and, for a header field, the value it started from):
+ * when someone else has changed that value meanwhile the server refuses it (409) and says what
+ * the value is now; the message stays next to the field and the status line does not say
+ * "Đã lưu" while a change stands refused. Operations wait in a queue kept in localStorage:
+ * closing the page or losing the network loses nothing already typed; the queue is sent in
+ * order, one request at a time, and retried until the server answers. A later change to the same
+ * row replaces the waiting one. The endpoints' contract: chibo/meetings/recording/views.py.
  */
 (function () {
   "use strict";
@@ -19,10 +24,21 @@
   var panelEl = document.getElementById("panel");
   var urls = {field: root.dataset.urlField, att: root.dataset.urlAtt, speech: root.dataset.urlSpeech,
               vote: root.dataset.urlVote, task: root.dataset.urlTask};
-  var next = {speech: +root.dataset.nextSpeech, vote: +root.dataset.nextVote, task: +root.dataset.nextTask};
 
   var queue = load();
   var busy = false, timer = null, failing = false, delay = 1000, problem = "";
+  var refused = {};  // operation key -> the server's message, while that change stands refused
+  var serial = 0;
+
+  // A version 4 UUID (crypto.randomUUID needs a secure context; getRandomValues does not).
+  function uuid4() {
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
 
   function load() {
     try {
@@ -40,8 +56,10 @@
 
   // --- status line ------------------------------------------------------------------------
   function showState() {
-    var cls, text;
-    if (!queue.length && !busy) { cls = "saved"; text = "Đã lưu"; }
+    var cls, text, n = Object.keys(refused).length;
+    if (!queue.length && !busy && n) {
+      cls = "refused"; text = "Không lưu được " + n + " thay đổi: xem thông báo bên cạnh";
+    } else if (!queue.length && !busy) { cls = "saved"; text = "Đã lưu"; }
     else if (failing || !navigator.onLine) {
       cls = "pending"; text = "Chưa lưu, sẽ thử lại (" + queue.length + ")" + (problem ? " · " + problem : "");
     } else { cls = "saving"; text = "Đang lưu…"; }
@@ -85,8 +103,13 @@
         queue.shift();
         store();
         busy = false; failing = false; problem = ""; delay = 1000;
-        if (r.ok && j && j.ok) { clearError(op.key); applyVerdict(j); }
-        else { showError(op.key, (j && j.error) || messageFor(r.status)); }
+        if (r.ok && j && j.ok) { delete refused[op.key]; clearError(op.key); saved(op, j); applyVerdict(j); }
+        else {
+          if (j && j.current) outdated(op, j.current);
+          refused[op.key] = (j && j.error) || messageFor(r.status);
+          showError(op.key, refused[op.key]);
+        }
+        store();
         showState();
         if (queue.length) schedule(0);
       })
@@ -121,6 +144,42 @@
   window.addEventListener("offline", showState);
 
   // --- server answers -------------------------------------------------------------------------
+  // After a save: the record's new version (and a row's position), also for the changes to the
+  // same record still waiting (they were made on top of this one).
+  function saved(op, j) {
+    var kind = op.key.split(":")[0];
+    if (op.data["delete"] || j.version === undefined) return;
+    if (kind === "field") {
+      var el = root.querySelector('[data-field="' + op.data.field + '"]');
+      if (el) el.dataset.was = op.data.value;
+      root.dataset.version = j.version;
+      queue.forEach(function (o) {
+        if (o.key.indexOf("field:") !== 0 || o.sending) return;
+        if (o.key === op.key) o.data.was = op.data.value;
+        if (String(o.data.version) === String(op.data.version)) o.data.version = j.version;
+      });
+      return;
+    }
+    var b = box(op.key);
+    if (b) {
+      b.dataset.version = j.version;
+      if (j.position !== undefined) b.dataset.position = j.position;
+    }
+    queue.forEach(function (o) {
+      if (o.key === op.key && !o.sending && !o.data["delete"]) o.data.version = j.version;
+    });
+  }
+  // Refused because someone else changed it: the next change made here is made knowingly.
+  function outdated(op, current) {
+    if (op.key.indexOf("field:") === 0) {
+      var el = root.querySelector('[data-field="' + op.data.field + '"]');
+      if (el && current.value !== undefined) el.dataset.was = current.value;
+      root.dataset.version = current.version;
+    } else {
+      var b = box(op.key);
+      if (b) b.dataset.version = current.version;
+    }
+  }
   function applyVerdict(j) {
     if (j.panel) {
       panelEl.innerHTML = j.panel;
@@ -153,7 +212,8 @@
   }
   function opFor(el) {
     if (el.dataset.field) {
-      return {key: "field:" + el.dataset.field, url: urls.field, data: {field: el.dataset.field, value: el.value}};
+      return {key: "field:" + el.dataset.field, url: urls.field,
+              data: {field: el.dataset.field, value: el.value, version: root.dataset.version, was: el.dataset.was}};
     }
     var row = el.closest(".roll-row");
     if (row) return attOp(row);
@@ -164,11 +224,11 @@
     var status = row.dataset.status;
     if (!status) return null;
     return {key: "att:" + row.dataset.member, url: urls.att,
-            data: {member: row.dataset.member, status: status,
+            data: {member: row.dataset.member, status: status, version: row.dataset.version,
                    reason: status === "absent_excused" ? row.querySelector(".reason").value : ""}};
   }
   function rowOp(row) {
-    var kind = row.dataset.kind, pos = row.dataset.position, data = {position: pos};
+    var kind = row.dataset.kind, pos = row.dataset.row, data = {key: pos, version: row.dataset.version};
     if (kind === "speech") {
       data.member = val(row, "member"); data.item = val(row, "item"); data.summary = val(row, "summary");
       if (!data.member) { showError(kind + ":" + pos, "Chọn người phát biểu để lưu ý kiến này."); return null; }
@@ -220,8 +280,9 @@
     } else if (el.classList.contains("del")) {
       var r = el.closest(".row-card");
       if (!window.confirm("Xóa mục này?")) return;
-      enqueue({key: r.dataset.kind + ":" + r.dataset.position, url: urls[r.dataset.kind],
-               data: {position: r.dataset.position, delete: "1"}}, 0);
+      var dkey = r.dataset.kind + ":" + r.dataset.row;
+      delete refused[dkey];
+      enqueue({key: dkey, url: urls[r.dataset.kind], data: {key: r.dataset.row, delete: "1"}}, 0);
       r.remove();
     }
   });
@@ -232,14 +293,14 @@
     });
     row.querySelector(".reason").hidden = status !== "absent_excused";
   }
-  function addRow(kind, group, position) {
-    var pos = position === undefined ? next[kind]++ : position;
-    if (pos >= next[kind]) next[kind] = pos + 1;
+  function addRow(kind, group, rowKey) {
+    var key = rowKey || uuid4(), id = "n" + (++serial);
     var card = document.getElementById("tpl-" + kind).content.firstElementChild.cloneNode(true);
-    card.dataset.position = String(pos);
-    card.dataset.key = kind + ":" + pos;
-    card.querySelectorAll("[id]").forEach(function (n) { n.id = n.id + pos; });
-    card.querySelectorAll("label[for]").forEach(function (n) { n.htmlFor = n.htmlFor + pos; });
+    card.dataset.row = key;
+    card.dataset.key = kind + ":" + key;
+    card.dataset.version = "0";
+    card.querySelectorAll("[id]").forEach(function (n) { n.id = n.id + id; });
+    card.querySelectorAll("label[for]").forEach(function (n) { n.htmlFor = n.htmlFor + id; });
     if (kind === "speech") {
       if (group && !group.dataset.other) {
         var item = card.querySelector('[name="item"]');
@@ -287,16 +348,18 @@
             if (!g.dataset.other && g.dataset.item === d.item) group = g;
           });
         }
-        card = addRow(kind, group, +d.position);
+        card = addRow(kind, group, d.key);
       }
       Object.keys(d).forEach(function (name) {
         var input = card.querySelector('[name="' + name + '"]');
-        if (input && name !== "position") input.value = d[name];
+        if (input) input.value = d[name];
       });
       var inv = card.querySelector(".invalid-count");
       if (inv) inv.hidden = d.method !== "secret_ballot";
     }
   }
+  // The value each header field started from (sent with its changes), before the queue's are shown.
+  root.querySelectorAll("[data-field]").forEach(function (el) { el.dataset.was = el.value; });
   queue.forEach(restore);
   if (finalized) { queue = []; store(); }
   showState();

@@ -1,0 +1,40 @@
+"""Client keys and versions (no lost updates on the live recording page): every guest, agenda
+item, speech, vote and task gets `key`, a UUID (existing rows get a fresh one each here), and a
+`version`; the meeting's header and its attendance rows get a `version`. The key becomes required
+and unique per meeting in 0008 (a separate transaction: PostgreSQL refuses to alter a table whose
+rows this transaction has just updated)."""
+
+import uuid
+
+from django.db import migrations, models
+
+KEYED = ("guest", "agendaitem", "speech", "vote", "task")
+
+
+def fill_keys(apps, schema_editor):
+    for name in KEYED:
+        model = apps.get_model("meetings", name)
+        rows = list(model.objects.filter(key__isnull=True).only("pk"))
+        for row in rows:
+            row.key = uuid.uuid4()
+        model.objects.bulk_update(rows, ["key"], batch_size=500)
+
+
+def version():
+    return models.PositiveIntegerField(default=1, editable=False, verbose_name="phiên bản")
+
+
+class Migration(migrations.Migration):
+
+    dependencies = [
+        ("meetings", "0006_lifecycle"),
+    ]
+
+    operations = [
+        *[migrations.AddField(model_name=name, name="key",
+                              field=models.UUIDField(null=True, editable=False, verbose_name="mã dòng"))
+          for name in KEYED],
+        *[migrations.AddField(model_name=name, name="version", field=version())
+          for name in (*KEYED, "attendance", "meeting")],
+        migrations.RunPython(fill_keys, migrations.RunPython.noop),
+    ]
