@@ -1,0 +1,207 @@
+#!/usr/bin/env python3
+"""The load test of the evening of the 3rd, start to end, on a database that holds a province.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/load_x .venv/bin/python bench/load/run.py \
+        --users 200 --run-time 60s --think 1 --workers 5
+
+1. `bench/load/setup.py`: the logins, their sessions and one new meeting per minute-taker's
+   cell (--cells, default: enough for every minute-taker to record a meeting every ~40 s);
+2. `chibo serve` (gunicorn: --workers, --threads; the environment of a production install on
+   plain HTTP, `--env KEY=VALUE` for more, e.g. `--env DB_CONN_MAX_AGE=0`) on 127.0.0.1;
+3. locust, headless, bounded by --run-time: minute-takers, committee staff and members
+   (`locustfile.py`), then the floor: the same number of users and pace on `/healthz`;
+4. the server stopped, `bench/load/verify.py`: the rows in the database against the writes the
+   server acknowledged.
+
+Prints requests per second, p50/p95/p99 and errors per kind of request, the floor, the lost
+writes, the load average of the machine before and after, the server's settings, and the quality
+bar (>= 200 requests/s overall, p95 < 150 ms, 0 errors, 0 lost writes); writes everything to
+--out (summary.json, locust's CSV files, the server's log). Exit 1 on an error or a lost write
+(and with --strict when the bar is not met)."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).absolute().parents[2]  # not resolve(): a symlinked checkout runs its own code
+HERE = Path(__file__).absolute().parent
+BAR = {"rps": 200.0, "p95_ms": 150.0}
+#: What a production install sets, on plain HTTP over the loopback (no TLS proxy in front).
+SERVER_ENV = {"ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0",
+              "CSRF_COOKIE_SECURE": "0"}
+MAIN_USERS = ["MinuteTaker", "CommitteeStaff", "Member"]
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--users", type=int, default=200, help="simultaneous users (6 minute-takers : 1 staff : 3 members)")
+    p.add_argument("--spawn-rate", type=float, default=50)
+    p.add_argument("--run-time", default="60s", help="locust's --run-time, for the scenario and for the floor")
+    p.add_argument("--think", type=float, default=1.0, help="mean seconds between two actions of a minute-taker")
+    p.add_argument("--port", type=int, default=0, help="default: a free port")
+    p.add_argument("--workers", type=int, default=None, help="gunicorn workers (chibo serve's default: one per CPU)")
+    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="more environment for the server")
+    p.add_argument("--cells", type=int, default=None, help="meetings to record (default from users and run time)")
+    p.add_argument("--staff", type=int, default=None)
+    p.add_argument("--members", type=int, default=None)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--no-floor", action="store_true", help="skip the run against /healthz")
+    p.add_argument("--collectstatic", action="store_true",
+                   help="let chibo serve collect the static files first (needed once per checkout)")
+    p.add_argument("--out", default=str(ROOT / "bench/out/load"))
+    p.add_argument("--strict", action="store_true", help="exit 1 when the quality bar is not met")
+    return p.parse_args(argv)
+
+
+def seconds(run_time: str) -> float:
+    units = {"s": 1, "m": 60, "h": 3600}
+    return float(run_time[:-1]) * units[run_time[-1]] if run_time[-1] in units else float(run_time)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_up(url: str, server: subprocess.Popen, log: Path, timeout: float = 900) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if server.poll() is not None:
+            raise SystemExit(f"the server stopped:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the server did not answer in {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+        time.sleep(0.5)
+
+
+def locust(args, host: str, classes: list[str], prefix: Path, plan: Path, acks: Path | None) -> int:
+    cmd = [sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless", "--host", host,
+           "--users", str(args.users), "--spawn-rate", str(args.spawn_rate), "--run-time", args.run_time,
+           "--think", str(args.think), "--plan", str(plan), "--acks", str(acks or ""), "--csv", str(prefix),
+           "--only-summary", "--loglevel", "WARNING", "--stop-timeout", "0", *classes]
+    print("$", " ".join(cmd[1:]), flush=True)
+    return subprocess.run(cmd, cwd=ROOT).returncode
+
+
+def read_stats(prefix: Path) -> list[dict]:
+    """Locust's CSV: one row per kind of request, then 'Aggregated'."""
+    rows = []
+    with open(f"{prefix}_stats.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            rows.append({"name": row["Name"], "method": row["Type"], "requests": int(row["Request Count"]),
+                         "failures": int(row["Failure Count"]), "rps": float(row["Requests/s"]),
+                         "p50_ms": float(row["50%"] or 0), "p95_ms": float(row["95%"] or 0),
+                         "p99_ms": float(row["99%"] or 0), "max_ms": float(row["Max Response Time"] or 0)})
+    return rows
+
+
+def print_stats(title: str, rows: list[dict]) -> None:
+    print(f"\n{title}")
+    print(f"{'request':<28}{'count':>8}{'errors':>8}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}")
+    for r in rows:
+        print(f"{r['name'] or '(total)':<28}{r['requests']:>8}{r['failures']:>8}{r['rps']:>9.1f}{r['p50_ms']:>9.0f}"
+              f"{r['p95_ms']:>9.0f}{r['p99_ms']:>9.0f}{r['max_ms']:>9.0f}")
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if "DATABASE_URL" not in os.environ:
+        print("DATABASE_URL: the database holding the province (chibo generate)", file=sys.stderr)
+        return 2
+    takers = max(1, round(args.users * 6 / 10))
+    cells = args.cells or takers * (int(seconds(args.run_time) // 40) + 2)
+    staff = args.staff if args.staff is not None else max(1, args.users // 10)
+    members = args.members if args.members is not None else max(1, args.users * 3 // 10)
+    extra = dict(item.split("=", 1) for item in args.env)
+    env = {**os.environ, **SERVER_ENV, "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+           **extra}
+    for key in ("CHIBO_DEV", "DEBUG"):  # a production server, unless asked otherwise
+        if key not in extra:
+            env.pop(key, None)
+    plan, acks = out / "plan.json", out / "acks.json"
+
+    print(f"set-up: {cells} meetings to record, {staff} committee staff, {members} members", flush=True)
+    done = subprocess.run([sys.executable, str(HERE / "setup.py"), "--cells", str(cells), "--staff", str(staff),
+                           "--members", str(members), "--seed", str(args.seed), "--out", str(plan)],
+                          cwd=ROOT, env=env)
+    if done.returncode:
+        return done.returncode
+
+    port = args.port or free_port()
+    host = f"http://127.0.0.1:{port}"
+    serve = [sys.executable, str(ROOT / "manage.py"), "serve", "--port", str(port), "--threads", str(args.threads)]
+    if args.workers:
+        serve += ["--workers", str(args.workers)]
+    if not args.collectstatic:
+        serve.append("--no-collectstatic")
+    log = out / "server.log"
+    with open(log, "w") as log_file:
+        server = subprocess.Popen(serve, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+    load = {}
+    try:
+        wait_up(host, server, log)
+        print("$", " ".join(serve[1:]), "->", log.read_text().splitlines()[0], flush=True)
+        load["before"] = os.getloadavg()
+        locust(args, host, MAIN_USERS, out / "scenario", plan, acks)
+        load["after_scenario"] = os.getloadavg()
+        if not args.no_floor:
+            locust(args, host, ["Ping"], out / "floor", plan, None)
+            load["after_floor"] = os.getloadavg()
+    finally:
+        server.send_signal(signal.SIGTERM)  # gunicorn's master (chibo serve exec'd it): a graceful stop
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+
+    verify = subprocess.run([sys.executable, str(HERE / "verify.py"), "--plan", str(plan), "--acks", str(acks),
+                             "--json", str(out / "writes.json")], cwd=ROOT, env=env)
+    writes = json.loads((out / "writes.json").read_text())
+    scenario = read_stats(out / "scenario")
+    floor = [] if args.no_floor else read_stats(out / "floor")
+    print_stats(f"scenario ({args.users} users, think {args.think} s, {args.run_time})", scenario)
+    if floor:
+        print_stats("floor: the same users and pace on /healthz", floor)
+    total = scenario[-1]
+    errors = total["failures"]
+    lost = sum(w["lost"] for w in writes)
+    workers = args.workers or "one per CPU"
+    conn_max_age = env.get("DB_CONN_MAX_AGE", "chibo serve's default")
+    print(f"\nserver: chibo serve --workers {workers} --threads {args.threads}, DB_CONN_MAX_AGE={conn_max_age}, "
+          f"{os.cpu_count()} CPUs; load average (1 min) before {load.get('before', ('?',))[0]}, after "
+          f"{load.get('after_scenario', ('?',))[0]}")
+    met = total["rps"] >= BAR["rps"] and total["p95_ms"] < BAR["p95_ms"] and errors == 0 and lost == 0
+    print(f"bar: {total['rps']:.1f} req/s (>= {BAR['rps']:.0f}), p95 {total['p95_ms']:.0f} ms (< {BAR['p95_ms']:.0f}), "
+          f"{errors} errors, {lost} lost writes -> {'MET' if met else 'NOT MET'}")
+    (out / "summary.json").write_text(json.dumps({
+        "args": vars(args), "scenario": scenario, "floor": floor, "writes": writes, "load_average": load,
+        "server": {"workers": workers, "threads": args.threads, "DB_CONN_MAX_AGE": conn_max_age,
+                   "cpus": os.cpu_count()}, "bar_met": met}, indent=1, ensure_ascii=False))
+    if errors or lost or verify.returncode:
+        return 1
+    return 1 if args.strict and not met else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""The load test's chain (bench/load) for a few seconds on a tiny province: set-up, `chibo serve`
+(gunicorn), locust's minute-takers, staff and members, the server stopped, the rows checked.
+Its own SQLite file and server whatever DATABASE_URL says (like the server test in
+test_serving.py): what it checks is that the scenario runs without an error and loses no write."""
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.slow
+
+
+def run(args, env, timeout=240):
+    done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=timeout)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return done
+
+
+def test_the_evening_of_the_3rd_runs_without_an_error_and_loses_no_write(tmp_path):
+    if importlib.util.find_spec("locust") is None:  # not imported here: it monkey-patches the process (gevent)
+        pytest.skip("locust is not installed")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("CHIBO_DEV", "DEBUG", "DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL",
+                        "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "SECRET_KEY")}
+    env.update(CHIBO_DATA_DIR=str(tmp_path), DATABASE_URL=f"sqlite:///{tmp_path / 'load.sqlite3'}")
+    run(["manage.py", "migrate", "--noinput", "-v0"], env)
+    run(["manage.py", "generate", "--members", "150", "--cells", "8", "--seed", "3"], env)
+    out = tmp_path / "out"
+    # CHIBO_DEV: the static files as they are (no collectstatic for a few seconds' run).
+    done = run(["bench/load/run.py", "--users", "5", "--spawn-rate", "5", "--run-time", "6s", "--think", "0.02",
+                "--cells", "6", "--staff", "1", "--members", "2", "--no-floor", "--env", "CHIBO_DEV=1",
+                "--workers", "2", "--out", str(out)], env)
+    summary = json.loads((out / "summary.json").read_text())
+    total = summary["scenario"][-1]
+    assert total["name"] == "Aggregated" and total["failures"] == 0, done.stdout[-3000:]
+    kinds = {row["name"] for row in summary["scenario"]}
+    assert {"meeting page", "recording page", "record: header field", "dashboard", "member page"} <= kinds
+    writes = {row["kind"]: row for row in summary["writes"]}
+    assert sum(row["lost"] for row in writes.values()) == 0
+    assert writes["header"]["acknowledged"] > 0
+    # Every acknowledged write is in the database, with the values sent.
+    assert all(row["in_database"] >= row["acknowledged"] for row in writes.values())
+    assert "bar:" in done.stdout and "lost writes: 0" in done.stdout
