@@ -227,3 +227,98 @@ def test_reload_keeps_what_was_typed(live_server, cell, phone):
     assert page.locator("#f-conclusion").input_value() == "Kết luận đang gõ dở"
     meeting = Meeting.objects.get(pk=cell["meeting"].pk)
     assert (meeting.place, meeting.conclusion) == ("Hội trường UBND xã", "Kết luận đang gõ dở")
+
+
+def refused_state(page, n=1):
+    page.wait_for_function(
+        f"() => document.getElementById('save-state').textContent === 'Không lưu được {n} thay đổi: xem thông báo bên cạnh'"
+        " && (localStorage.getItem('chibo-record:C1-2025-03') || '[]') === '[]'")
+
+
+def test_two_phones_record_one_meeting_at_once(live_server, cell, phone, browser, shot):
+    """Both phones keep the rows they add; the second edit of one field is told what the first wrote."""
+    from tests.e2e.conftest import PHONE
+
+    meeting = cell["meeting"]
+    for i in range(6):
+        Attendance.objects.create(meeting=meeting, member=cell["members"][i], position=i, status="present")
+    other = browser.new_context(viewport=PHONE, device_scale_factor=1, is_mobile=True, has_touch=True,
+                                locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    other.set_default_timeout(15000)
+    try:
+        a, b = phone.new_page(), other.new_page()
+        url = f"{live_server.url}/sinh-hoat/C1-2025-03/ghi/"
+        for page in (a, b):
+            login(page, live_server)
+            page.goto(url)
+
+        # Each phone adds a speech to the first agenda item, neither having seen the other's.
+        for page, speaker, text in ((a, "M00", "Ý kiến ghi trên máy A"), (b, "M03", "Ý kiến ghi trên máy B")):
+            group = page.locator(".group[data-item]").first
+            group.locator("button[data-add=speech]").click()
+            card = group.locator(".speech").last
+            card.locator("select[name=member]").select_option(speaker)
+            card.locator("textarea[name=summary]").fill(text)
+        wait_saved(a)
+        wait_saved(b)
+        assert sorted(Speech.objects.filter(meeting=meeting).values_list("position", "member__code", "summary")) == [
+            (0, "M00", "Ý kiến ghi trên máy A"), (1, "M03", "Ý kiến ghi trên máy B")]
+        assert len(set(Speech.objects.filter(meeting=meeting).values_list("key", flat=True))) == 2
+
+        # The same field on both: A first, then B, who had not seen A's value.
+        a.fill("#f-place", "Hội trường A")
+        wait_saved(a)
+        b.fill("#f-place", "Sân đình B")
+        refused_state(b)
+        assert b.locator('[data-key="field:place"] .err').text_content() == (
+            "Địa điểm vừa được sửa trên máy khác thành «Hội trường A». Thay đổi của bạn chưa được lưu; "
+            "sửa lại nếu vẫn muốn đổi.")
+        assert b.locator("#f-place").input_value() == "Sân đình B"  # what B typed stays, marked refused
+        assert Meeting.objects.get(pk=meeting.pk).place == "Hội trường A"
+
+        # One member marked on both phones: B's tap is refused, not shown as saved.
+        a.locator('.roll-row[data-member="M10"] button[data-status="absent_unexcused"]').click()
+        wait_saved(a)
+        b.locator('.roll-row[data-member="M10"] button[data-status="present"]').click()
+        refused_state(b, 2)
+        assert b.locator('.roll-row[data-member="M10"] .err').text_content() == (
+            "Ngô Văn Long vừa được điểm danh trên máy khác là «Vắng không có lý do». Thay đổi của bạn chưa được lưu; "
+            "sửa lại nếu vẫn muốn đổi.")
+        shot(b, "12-two-phones-refused", full_page=False)
+        assert Attendance.objects.get(meeting=meeting, member__code="M10").status == "absent_unexcused"
+        assert Meeting.objects.get(pk=meeting.pk).place == "Hội trường A"  # leaving the field sent nothing
+
+        # Told, B changes the place again on purpose: saved, the refusal cleared.
+        b.fill("#f-place", "Sân đình thôn Đông")
+        refused_state(b, 1)
+        assert b.locator('[data-key="field:place"] .err').text_content() == ""
+        assert Meeting.objects.get(pk=meeting.pk).place == "Sân đình thôn Đông"
+    finally:
+        other.close()
+
+
+def test_a_change_refused_when_the_offline_queue_is_replayed_is_shown_refused(live_server, cell, phone):
+    page = phone.new_page()
+    login(page, live_server)
+    page.goto(f"{live_server.url}/sinh-hoat/C1-2025-03/ghi/")
+    phone.set_offline(True)
+    page.locator('.roll-row[data-member="M00"] button[data-status="present"]').click()
+    group = page.locator(".group[data-item]").first
+    group.locator("button[data-add=speech]").click()
+    card = group.locator(".speech").last
+    card.locator("select[name=member]").select_option("M04")  # not marked present
+    card.locator("textarea[name=summary]").fill("Ý kiến của người chưa điểm danh")
+    page.wait_for_function("() => document.getElementById('save-state').textContent.startsWith('Chưa lưu, sẽ thử lại')")
+    phone.set_offline(False)
+    refused_state(page)
+    assert card.locator(".err").text_content() == (
+        "Người phát biểu Hoàng Văn Đức chưa được điểm danh: chỉ người có mặt mới phát biểu; hãy điểm danh trước.")
+    meeting = cell["meeting"]
+    assert dict(Attendance.objects.filter(meeting=meeting).values_list("member__code", "status")) == {"M00": "present"}
+    assert not Speech.objects.filter(meeting=meeting).exists()
+    # Marked present, the speech saved again from the page is accepted.
+    page.locator('.roll-row[data-member="M04"] button[data-status="present"]').click()
+    card.locator("textarea[name=summary]").fill("Ý kiến của người đã điểm danh")
+    wait_saved(page)
+    assert list(Speech.objects.filter(meeting=meeting).values_list("member__code", "summary")) == [
+        ("M04", "Ý kiến của người đã điểm danh")]

@@ -245,10 +245,22 @@
   }
 
   // --- events ---------------------------------------------------------------------------------
+  // What was last queued for each record, so that leaving a field (its change event after the
+  // input events) sends nothing new: a value refused stays refused until it is changed again.
+  var lastQueued = {};
+  function signature(data) {
+    var copy = {};
+    Object.keys(data).forEach(function (k) { if (k !== "version" && k !== "was") copy[k] = data[k]; });
+    return JSON.stringify(copy);
+  }
   function changed(el, typing) {
     if (finalized) return;
     var op = opFor(el);
-    if (op) enqueue(op, typing ? 700 : 0);
+    if (!op) return;
+    var sig = signature(op.data);
+    if (lastQueued[op.key] === sig) return;
+    lastQueued[op.key] = sig;
+    enqueue(op, typing ? 700 : 0);
   }
   root.addEventListener("input", function (e) {
     var el = e.target;
