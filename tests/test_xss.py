@@ -86,6 +86,8 @@ LIVE = re.compile(r"<script>alert\(|<img src=x|<i>zq\d", re.IGNORECASE)
 INTERNAL = {
     "meetings.CalendarToken.token": "a random secret made by calendar_token_get (secrets module)",
     "rules.RuleProfileChange.key": "the name of a rule parameter; the profile form takes only known names",
+    "api.ApiToken.prefix": "the first characters of a random secret made by api.services.token_create",
+    "api.ApiToken.secret_hash": "the SHA-256 of a random secret made by api.services.token_create",
 }
 #: Apps whose rows copy other records (written by the application, never by a user); what they
 #: copy carries the payloads of the fields above, and their pages are part of the walk.
@@ -300,6 +302,9 @@ def world(tree, personas, meeting, settings, tmp_path, monkeypatch):
     services.meeting_cancel(called_off, personas["secretary"], "Mưa bão")
     planning_services.calendar_token_get(user=personas["admin"], organization=tree["C1"])
     planning_services.calendar_token_get(user=personas["member"], member=tree["M2"])
+    from chibo.api import services as api_token_services
+
+    api_token_services.token_create(personas["admin"], "Hệ thống báo cáo")  # its name: the account page
 
     fill()
     held.refresh_from_db()
@@ -804,14 +809,39 @@ def test_chibo_import_stores_the_payload_as_typed(db, tmp_path):
     assert refused <= {"organization", "committee"}, refused
 
 
-def test_api_serves_the_payload_as_json_data_and_has_no_write_endpoint(tree, personas, client_for):
+def test_api_serves_the_payload_as_json_data_and_stores_it_as_typed(tree, personas, client_for, meeting):
     from chibo.api.api import api
 
     methods = {m for _prefix, router in api._routers for ops in router.path_operations.values()
                for op in ops.operations for m in op.methods}
-    assert methods == {"GET"}, "a write endpoint of the API needs its entry-channel test here"
+    assert methods == {"GET", "POST", "PUT", "DELETE"}, "a new kind of API write needs its entry-channel test here"
     Member.objects.filter(code="M2").update(full_name=PLAIN)
     response = client_for(personas["admin"]).get("/api/members/M2")
     assert response["Content-Type"].startswith("application/json")
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response.json()["full_name"] == PLAIN
+    # The API's writes (/api/v1) store the text exactly as sent, and answer it as JSON data.
+    client = client_for(personas["secretary"])
+
+    def send(method, url, data):
+        response = getattr(client, method)(url, json.dumps(data), content_type="application/json")
+        assert response.status_code in (200, 201), response.content
+        return response.json()
+
+    url = "/api/v1/meetings/C1-2025-01"
+    assert send("put", f"{url}/speeches/0", {"member": "M2", "item": PLAIN, "summary": PLAIN})["summary"] == PLAIN
+    assert send("put", f"{url}/votes/0", {"kind": "resolution", "method": "show_of_hands", "subject": PLAIN})[
+        "subject"] == PLAIN
+    assert send("put", f"{url}/tasks/0", {"description": PLAIN})["description"] == PLAIN
+    assert send("put", f"{url}/attendance/M3", {"status": "absent_excused", "reason": PLAIN})["reason"] == PLAIN
+    assert send("put", "/api/v1/members/M3", {"full_name": PLAIN, "address": PLAIN})["full_name"] == PLAIN
+    assert send("post", "/api/v1/members/M3/periods", {"kind": "away", "start": "2025-06-01", "reason": PLAIN})[
+        "reason"] == PLAIN
+    from chibo.orgs.models import Organization
+
+    client = client_for(personas["staff"])
+    assert send("post", "/api/v1/orgs", {"code": "C9", "name": PLAIN, "kind": "chi_bo", "parent": "G",
+                                         "locality": PLAIN})["name"] == PLAIN
+    assert (Speech.objects.get(meeting=meeting).summary, Task.objects.get(meeting=meeting).description,
+            Member.objects.get(code="M3").address, MemberPeriod.objects.get(member__code="M3").reason,
+            Organization.objects.get(code="C9").locality) == (PLAIN, PLAIN, PLAIN, PLAIN, PLAIN)

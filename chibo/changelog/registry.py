@@ -80,6 +80,9 @@ LOGGED: tuple[Logged, ...] = (
     # The secret token is the key of the feed: only the fact that it changed is logged.
     Logged("meetings.CalendarToken", "địa chỉ lịch (iCal)", ("organization", "member", "user"),
            ("organization", "member", "user"), mask=("token",)),
+    # A personal API token: created, renamed, revoked. The hash of its secret is never written to
+    # the log, nor each use (last_used_at moves with the calls).
+    Logged("api.ApiToken", "khóa API", ("user",), ("user",), exclude=("secret_hash", "last_used_at")),
 )
 
 NOT_LOGGED: dict[str, str] = {

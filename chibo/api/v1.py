@@ -1,0 +1,702 @@
+"""Version 1 of the API (/api/v1/...): the organisation tree, members and their periods, meetings
+and what their minutes record, the stored audit and the dashboard, the bundle.
+
+Every endpoint looks its record up through the pages' access helpers (chibo/orgs/access.py,
+chibo/meetings/access.py) with the right the page needs, binds its input with the page's form and
+writes through the page's service: the API adds no rule of its own. Lists are pages of at most
+LIMIT_MAX rows in a stable order (`limit`, `offset`; the answer gives `count`)."""
+
+import json
+from datetime import date, time
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+from ninja import Body, Path, Query, Router, Schema, Status
+
+from chibo.api.errors import ERRORS, WRITE_ERRORS, InputError, form_errors
+from chibo.changelog import record as changelog
+from chibo.interchange.db import ImportConflict, bundle_export, bundle_import, import_limits
+from chibo.interchange.validate import BundleError, bundle_to_json, parse_bundle
+from chibo.limits import YEAR_MAX, YEAR_MIN
+from chibo.meetings.access import get_meeting_for_user
+from chibo.meetings.models import Attendance, Guest, Meeting, MeetingStatus, Speech, Task, Vote
+from chibo.meetings.recording import forms as record_forms
+from chibo.meetings.recording import services as recording
+from chibo.orgs import forms as org_forms
+from chibo.orgs import services as org_services
+from chibo.orgs.access import Right, get_member_for_user, get_org_for_user, scope_for
+from chibo.orgs.models import Member, Membership, Organization, Position
+from chibo.reports.dashboard import dashboard
+from chibo.reports.services import refresh_missing
+from chibo.results.selectors import missing_slices, stored_audit
+from chibo.results.services import refresh_roots
+from chibo.rules.engine import audit as engine_audit
+
+router = Router(tags=["v1"])
+
+LIMIT_DEFAULT, LIMIT_MAX, OFFSET_MAX = 50, 200, 1_000_000
+YEARS_MAX = 10  # the longest period an audit or dashboard request covers
+#: Codes and identifiers in a path: no control characters, no slash (what the database stores).
+CODE = r"^[^\x00-\x1f\x7f/]{1,64}$"
+TEXT = r"^[^\x00]*$"
+
+Limit = Query(LIMIT_DEFAULT, ge=1, le=LIMIT_MAX, description=f"rows per page (1–{LIMIT_MAX})")
+Offset = Query(0, ge=0, le=OFFSET_MAX, description="rows skipped")
+BUNDLE = Body(..., description="a bundle (docs/spec/bundle.md)")
+
+
+def _page(qs, limit: int, offset: int, convert) -> dict:
+    """One page of `qs` (already in a stable order): two queries and the rows' own."""
+    return {"count": qs.count(), "limit": limit, "offset": offset,
+            "items": [convert(row) for row in qs[offset:offset + limit]]}
+
+
+def _iso(value) -> str:
+    return "" if value is None else value.isoformat()
+
+
+def _bind(form) -> dict:
+    if not form.is_valid():
+        raise form_errors(form)
+    return form.cleaned_data
+
+
+def _period(date_from: date, date_to: date, as_of: date | None = None) -> None:
+    errors = [(name, f"Năm phải từ {YEAR_MIN} đến {YEAR_MAX}.")
+              for name, day in (("date_from", date_from), ("date_to", date_to), ("as_of", as_of))
+              if day is not None and not YEAR_MIN <= day.year <= YEAR_MAX]
+    if not errors and date_to < date_from:
+        errors.append(("date_to", "Ngày kết thúc phải sau ngày bắt đầu."))
+    if not errors and date_to.year - date_from.year >= YEARS_MAX:
+        errors.append(("date_to", f"Mỗi lần hỏi tối đa {YEARS_MAX} năm."))
+    if errors:
+        raise InputError(errors)
+
+
+# --- schemas ---------------------------------------------------------------------------------
+
+class OrgOut(Schema):
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+    depth: int
+    established_on: date | None
+    locality: str
+    address: str
+
+
+class OrgPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[OrgOut]
+
+
+class OrgIn(Schema):
+    code: str
+    name: str
+    kind: str
+    parent: str | None = None
+    established_on: date | None = None
+    locality: str = ""
+    address: str = ""
+
+
+class MemberBrief(Schema):
+    code: str
+    full_name: str
+    cell: str | None
+
+
+class MemberPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[MemberBrief]
+
+
+class MembershipOut(Schema):
+    organization: str
+    start: date
+    end: date | None
+
+
+class PeriodOut(Schema):
+    kind: str
+    start: date
+    end: date | None
+    reason: str
+
+
+class PositionOut(Schema):
+    organization: str
+    title: str
+    start: date
+    end: date | None
+
+
+class ProfileOut(Schema):
+    gender: str
+    birth_date: date | None
+    joined_on: date | None
+    official_on: date | None
+    phone: str
+    email: str
+    address: str
+
+
+class MemberOut(Schema):
+    code: str
+    full_name: str
+    profile: ProfileOut | None  # null for a fellow member (name, code and current positions only)
+    memberships: list[MembershipOut]
+    periods: list[PeriodOut]
+    positions: list[PositionOut]
+
+
+class MemberIn(Schema):
+    full_name: str
+    gender: str = ""
+    birth_date: date | None = None
+    joined_on: date | None = None
+    official_on: date | None = None
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+class NewMemberIn(MemberIn):
+    code: str
+    start: date
+
+
+class PeriodIn(Schema):
+    kind: str
+    start: date
+    end: date | None = None
+    reason: str = ""
+
+
+class PositionIn(Schema):
+    title: str
+    start: date
+    end: date | None = None
+
+
+class MeetingBrief(Schema):
+    ident: str
+    organization: str
+    kind: str
+    status: str
+    date: date
+    start: time | None
+    end: time | None
+    place: str
+
+
+class MeetingPage(Schema):
+    count: int
+    limit: int
+    offset: int
+    items: list[MeetingBrief]
+
+
+class AttendanceOut(Schema):
+    member: str
+    full_name: str
+    status: str
+    reason: str | None  # null where the caller may not read it
+
+
+class SpeechOut(Schema):
+    position: int
+    member: str
+    item: str
+    summary: str
+
+
+class VoteOut(Schema):
+    position: int
+    kind: str
+    method: str
+    subject: str
+    votes_for: int
+    votes_against: int
+    votes_abstain: int
+    votes_invalid: int
+
+
+class TaskOut(Schema):
+    position: int
+    assignee: str | None
+    description: str
+    due: date | None
+    done_on: date | None
+
+
+class GuestOut(Schema):
+    position: int
+    name: str
+    title: str
+    organization: str
+
+
+class MeetingOut(MeetingBrief):
+    chair: str | None
+    secretary: str | None
+    topic: str
+    conclusion: str
+    resolution_text: str
+    attendance: list[AttendanceOut]
+    speeches: list[SpeechOut]
+    votes: list[VoteOut]
+    tasks: list[TaskOut]
+    guests: list[GuestOut]
+
+
+class AttendanceIn(Schema):
+    status: str
+    reason: str = ""
+
+
+class SpeechIn(Schema):
+    member: str
+    item: str = ""
+    summary: str = ""
+
+
+class VoteIn(Schema):
+    kind: str
+    method: str
+    subject: str = ""
+    votes_for: int | None = None
+    votes_against: int | None = None
+    votes_abstain: int | None = None
+    votes_invalid: int | None = None
+
+
+class TaskIn(Schema):
+    description: str
+    assignee: str | None = None
+    due: date | None = None
+
+
+class Deleted(Schema):
+    deleted: int
+
+
+class FiguresOut(Schema):
+    code: str
+    name: str
+    is_cell: bool
+    meetings: int
+    regular: int
+    regular_months: int
+    on_time_months: int
+    thematic: int
+    present: int
+    expected: int
+    attendance_rate: str | None
+    framework: int
+    average_score: float | None
+    grades: dict[str, int]
+    findings: dict[str, int]
+
+
+class MonthOut(Schema):
+    month: date
+    meetings: int
+    present: int
+    expected: int
+    attendance_rate: str | None
+
+
+class DashboardOut(Schema):
+    organization: str
+    date_from: date
+    date_to: date
+    total: FiguresOut
+    children: list[FiguresOut]
+    months: list[MonthOut]
+    worst: list[FiguresOut]
+
+
+class ImportOut(Schema):
+    organizations: int
+    members: int
+    meetings: int
+    visits: int
+    refreshed: int
+
+
+# --- converters ------------------------------------------------------------------------------
+
+def _org(o: Organization) -> dict:
+    return {"code": o.code, "name": o.name, "kind": o.kind, "parent": o.parent.code if o.parent_id else None,
+            "depth": o.depth, "established_on": o.established_on, "locality": o.locality, "address": o.address}
+
+
+def _meeting_brief(m: Meeting) -> dict:
+    return {"ident": m.ident, "organization": m.organization.code, "kind": m.kind, "status": m.status,
+            "date": m.date, "start": m.start, "end": m.end, "place": m.place}
+
+
+def _figures(f) -> dict:
+    return {"code": f.code, "name": f.name, "is_cell": f.is_cell, "meetings": f.meetings, "regular": f.regular,
+            "regular_months": f.regular_months, "on_time_months": f.on_time_months, "thematic": f.thematic,
+            "present": f.present, "expected": f.expected, "attendance_rate": f.attendance_rate,
+            "framework": f.framework, "average_score": f.average_score, "grades": dict(f.grades),
+            "findings": dict(f.findings)}
+
+
+# --- the organisation tree -------------------------------------------------------------------
+
+@router.get("/orgs", response={200: OrgPage, **ERRORS}, summary="Cây tổ chức (theo thứ tự cây)")
+def orgs(request, limit: int = Limit, offset: int = Offset):
+    """The organisations the caller may read, in tree order (parents before their children)."""
+    scope = scope_for(request.user)
+    qs = Organization.objects.filter(scope.org_q()).select_related("parent").order_by("path", "pk")
+    return _page(qs, limit, offset, _org)
+
+
+@router.get("/orgs/{code}", response={200: OrgOut, **ERRORS}, summary="Một tổ chức")
+def org(request, code: str = Path(..., pattern=CODE)):
+    found, _scope = get_org_for_user(request.user, code)
+    return _org(found)
+
+
+@router.post("/orgs", response={201: OrgOut, **ERRORS}, summary="Tạo tổ chức")
+def org_create(request, payload: OrgIn):
+    """As the page *Thêm tổ chức*: under an organisation the caller supervises (administrators:
+    anywhere, the top included)."""
+    scope = scope_for(request.user)
+    parent = None
+    if payload.parent:
+        parent, _ = get_org_for_user(request.user, payload.parent)
+    if not (scope.is_admin or (parent is not None and scope.can_edit_structure(parent))):
+        raise PermissionDenied("Bạn không có quyền tạo tổ chức ở đây.")
+    parents = scope.orgs() if scope.is_admin else Organization.objects.filter(scope.paths_q(scope.supervise_paths, ""))
+    data = _bind(org_forms.OrganizationForm({
+        "code": payload.code, "name": payload.name, "kind": payload.kind, "parent": payload.parent or "",
+        "established_on": _iso(payload.established_on), "locality": payload.locality, "address": payload.address,
+    }, parents=parents))
+    if data["parent"] is None and not scope.is_admin:
+        raise InputError([("parent", "Chọn tổ chức cấp trên.")])
+    created = org_services.org_create(**data)
+    return Status(201, _org(Organization.objects.select_related("parent").get(pk=created.pk)))
+
+
+# --- members ---------------------------------------------------------------------------------
+
+@router.get("/orgs/{code}/members", response={200: MemberPage, **ERRORS},
+            summary="Đảng viên đang sinh hoạt trong tổ chức (theo tên)")
+def org_members(request, code: str = Path(..., pattern=CODE), limit: int = Limit, offset: int = Offset):
+    """Members currently on the roll of a cell of the organisation's subtree whom the caller may
+    see, by Vietnamese name order, then code."""
+    found, scope = get_org_for_user(request.user, code)
+    current = Membership.objects.filter(Q(member=OuterRef("pk"), end__isnull=True) & found.subtree_q("organization__"))
+    qs = (Member.objects.filter(Exists(current)).filter(scope.member_q()).order_by("sort_key", "code", "pk")
+          .prefetch_related(_current_cells()))
+    return _page(qs, limit, offset, lambda m: {"code": m.code, "full_name": m.full_name,
+                                                "cell": m.current[0].organization.code if m.current else None})
+
+
+def _current_cells():
+    from django.db.models import Prefetch
+
+    return Prefetch("memberships", to_attr="current",
+                    queryset=Membership.objects.filter(end__isnull=True).select_related("organization"))
+
+
+def _member(member: Member, scope) -> dict:
+    if not scope.can_read_member_profile(member):
+        positions = member.positions.filter(end__isnull=True).select_related("organization").order_by("start", "pk")
+        return {"code": member.code, "full_name": member.full_name, "profile": None, "memberships": [],
+                "periods": [], "positions": [_position(p) for p in positions]}
+    return {
+        "code": member.code, "full_name": member.full_name,
+        "profile": {k: getattr(member, k) for k in ("gender", "birth_date", "joined_on", "official_on", "phone",
+                                                    "email", "address")},
+        "memberships": [{"organization": m.organization.code, "start": m.start, "end": m.end}
+                        for m in member.memberships.select_related("organization").order_by("start", "pk")],
+        "periods": [{"kind": p.kind, "start": p.start, "end": p.end, "reason": p.reason}
+                    for p in member.periods.order_by("kind", "start", "pk")],
+        "positions": [_position(p) for p in member.positions.select_related("organization").order_by("start", "pk")],
+    }
+
+
+def _position(p: Position) -> dict:
+    return {"organization": p.organization.code, "title": p.title, "start": p.start, "end": p.end}
+
+
+@router.get("/members/{code}", response={200: MemberOut, **ERRORS}, summary="Hồ sơ đảng viên")
+def member(request, code: str = Path(..., pattern=CODE)):
+    """The full record (profile, memberships, exempt/away periods, positions) for those who may
+    read it (docs/permissions.md); a fellow member gets the name, the code and current positions."""
+    found, scope = get_member_for_user(request.user, code)
+    return _member(found, scope)
+
+
+@router.post("/orgs/{code}/members", response={201: MemberOut, **ERRORS}, summary="Thêm đảng viên vào chi bộ")
+def member_create(request, payload: NewMemberIn, code: str = Path(..., pattern=CODE)):
+    cell, scope = get_org_for_user(request.user, code, Right.MANAGE)
+    data = _bind(org_forms.NewMemberForm(_member_data(payload, code=payload.code, start=_iso(payload.start))))
+    created = org_services.member_create(organization=cell, **data)
+    return Status(201, _member(created, scope))
+
+
+def _member_data(payload: MemberIn, **extra) -> dict:
+    data = {k: getattr(payload, k) for k in ("full_name", "gender", "phone", "email", "address")}
+    data.update({k: _iso(getattr(payload, k)) for k in ("birth_date", "joined_on", "official_on")})
+    return {**data, **extra}
+
+
+@router.put("/members/{code}", response={200: MemberOut, **ERRORS}, summary="Sửa hồ sơ đảng viên")
+def member_update(request, payload: MemberIn, code: str = Path(..., pattern=CODE)):
+    found, scope = get_member_for_user(request.user, code, Right.MANAGE)
+    form = org_forms.MemberForm(_member_data(payload, code=found.code), editing=True,
+                                initial={"code": found.code})
+    data = {k: v for k, v in _bind(form).items() if k != "code"}
+    return _member(org_services.member_update(found, **data), scope)
+
+
+@router.post("/members/{code}/periods", response={201: PeriodOut, **ERRORS},
+             summary="Thêm thời gian miễn / vắng sinh hoạt")
+def period_add(request, payload: PeriodIn, code: str = Path(..., pattern=CODE)):
+    found, _scope = get_member_for_user(request.user, code, Right.MANAGE)
+    data = _bind(org_forms.PeriodForm({"kind": payload.kind, "start": _iso(payload.start), "end": _iso(payload.end),
+                                       "reason": payload.reason}))
+    period = org_services.period_add(found, **data)
+    return Status(201, {"kind": period.kind, "start": period.start, "end": period.end, "reason": period.reason})
+
+
+@router.post("/members/{code}/positions", response={201: PositionOut, **ERRORS},
+             summary="Thêm chức vụ tại chi bộ đang sinh hoạt")
+def position_add(request, payload: PositionIn, code: str = Path(..., pattern=CODE)):
+    found, _scope = get_member_for_user(request.user, code, Right.MANAGE)
+    cell = found.memberships.filter(end__isnull=True).select_related("organization").first()
+    if cell is None:
+        raise PermissionDenied("Đảng viên hiện không sinh hoạt tại chi bộ nào.")
+    data = _bind(org_forms.PositionForm({"title": payload.title, "start": _iso(payload.start),
+                                         "end": _iso(payload.end)}))
+    position = org_services.position_add(found, organization=cell.organization, **data)
+    position.organization = cell.organization
+    return Status(201, _position(position))
+
+
+# --- meetings --------------------------------------------------------------------------------
+
+@router.get("/orgs/{code}/meetings", response={200: MeetingPage, **ERRORS},
+            summary="Cuộc họp của tổ chức và các chi bộ trực thuộc (theo ngày)")
+def org_meetings(request, code: str = Path(..., pattern=CODE), year: int | None = Query(None, ge=YEAR_MIN, le=YEAR_MAX),
+                 limit: int = Limit, offset: int = Offset):
+    """Meetings of the organisation's subtree, by date then identifier; `year` keeps one year."""
+    found, _scope = get_org_for_user(request.user, code)
+    qs = Meeting.objects.filter(found.subtree_q("organization__")).select_related("organization")
+    if year is not None:
+        qs = qs.filter(date__year=year)
+    return _page(qs.order_by("date", "ident", "pk"), limit, offset, _meeting_brief)
+
+
+@router.get("/meetings/{ident}", response={200: MeetingOut, **ERRORS},
+            summary="Cuộc họp: điểm danh, phát biểu, biểu quyết, nhiệm vụ, khách mời")
+def meeting(request, ident: str = Path(..., pattern=CODE)):
+    """Absence reasons only for those who record or supervise the cell, and a member's own."""
+    found, scope = get_meeting_for_user(request.user, ident)
+    org = found.organization
+    all_reasons = scope.can_record_org(org) or scope.can_supervise_org(org)
+    members = dict(Member.objects.filter(pk__in=[found.chair_id, found.secretary_id]).values_list("pk", "code"))
+    return {
+        **_meeting_brief(found),
+        "chair": members.get(found.chair_id), "secretary": members.get(found.secretary_id),
+        "topic": found.topic, "conclusion": found.conclusion, "resolution_text": found.resolution_text,
+        "attendance": [{"member": a.member.code, "full_name": a.member.full_name, "status": a.status,
+                        "reason": a.reason if all_reasons or a.member_id == scope.member_id else None}
+                       for a in Attendance.objects.filter(meeting=found).select_related("member")
+                       .order_by("position", "member__sort_key", "pk")],
+        "speeches": [_speech(s) for s in Speech.objects.filter(meeting=found).select_related("member")
+                     .order_by("position")],
+        "votes": [_vote(v) for v in Vote.objects.filter(meeting=found).order_by("position")],
+        "tasks": [_task(t) for t in Task.objects.filter(meeting=found).select_related("assignee").order_by("position")],
+        "guests": [{"position": g.position, "name": g.name, "title": g.title, "organization": g.organization}
+                   for g in Guest.objects.filter(meeting=found).order_by("position", "pk")],
+    }
+
+
+def _speech(s: Speech) -> dict:
+    return {"position": s.position, "member": s.member.code, "item": s.item, "summary": s.summary}
+
+
+def _vote(v: Vote) -> dict:
+    return {k: getattr(v, k) for k in ("position", "kind", "method", "subject", "votes_for", "votes_against",
+                                        "votes_abstain", "votes_invalid")}
+
+
+def _task(t: Task) -> dict:
+    return {"position": t.position, "assignee": t.assignee.code if t.assignee_id else None,
+            "description": t.description, "due": t.due, "done_on": t.done_on}
+
+
+def _recording(request, ident: str):
+    """The meeting for a write of its minutes: the live recording page's checks, in its order
+    (RECORD on the cell, 409 once finalized)."""
+    found, _scope = get_meeting_for_user(request.user, ident, Right.RECORD)
+    if found.status == MeetingStatus.FINALIZED:
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError(recording.FINALIZED_MESSAGE, code="finalized")
+    return found
+
+
+@router.put("/meetings/{ident}/attendance/{member}", response={200: AttendanceOut, **WRITE_ERRORS},
+            summary="Điểm danh một đảng viên")
+def attendance_set(request, payload: AttendanceIn, ident: str = Path(..., pattern=CODE),
+                   member: str = Path(..., pattern=CODE)):
+    found = _recording(request, ident)
+    data = _bind(record_forms.AttendanceForm({"member": member, "status": payload.status, "reason": payload.reason},
+                                             meeting=found))
+    row = recording.attendance_set(found, data["member"], data["status"], data["reason"])
+    return {"member": data["member"].code, "full_name": data["member"].full_name, "status": row.status,
+            "reason": row.reason}
+
+
+def _save(request, ident, position, form_class, data, save):
+    found = _recording(request, ident)
+    cleaned = _bind(form_class({**data, "position": position}, meeting=found))
+    return save(found, cleaned.pop("position"), **cleaned)
+
+
+def _delete(request, ident, position, delete) -> dict:
+    found = _recording(request, ident)
+    cleaned = _bind(record_forms.DeleteForm({"position": position}))
+    return {"deleted": delete(found, cleaned["position"])}
+
+
+@router.put("/meetings/{ident}/speeches/{position}", response={200: SpeechOut, **WRITE_ERRORS},
+            summary="Ghi (hoặc sửa) phát biểu ở vị trí")
+def speech_save(request, payload: SpeechIn, ident: str = Path(..., pattern=CODE), position: int = Path(...)):
+    return _speech(_save(request, ident, position, record_forms.SpeechForm, payload.dict(), recording.speech_save))
+
+
+@router.delete("/meetings/{ident}/speeches/{position}", response={200: Deleted, **WRITE_ERRORS},
+               summary="Xóa phát biểu")
+def speech_delete(request, ident: str = Path(..., pattern=CODE), position: int = Path(...)):
+    return _delete(request, ident, position, recording.speech_delete)
+
+
+@router.put("/meetings/{ident}/votes/{position}", response={200: VoteOut, **WRITE_ERRORS},
+            summary="Ghi (hoặc sửa) biểu quyết ở vị trí")
+def vote_record(request, payload: VoteIn, ident: str = Path(..., pattern=CODE), position: int = Path(...)):
+    data = {k: ("" if v is None else v) for k, v in payload.dict().items()}
+    return _vote(_save(request, ident, position, record_forms.VoteForm, data, recording.vote_record))
+
+
+@router.delete("/meetings/{ident}/votes/{position}", response={200: Deleted, **WRITE_ERRORS},
+               summary="Xóa biểu quyết")
+def vote_delete(request, ident: str = Path(..., pattern=CODE), position: int = Path(...)):
+    return _delete(request, ident, position, recording.vote_delete)
+
+
+@router.put("/meetings/{ident}/tasks/{position}", response={200: TaskOut, **WRITE_ERRORS},
+            summary="Ghi (hoặc sửa) nhiệm vụ ở vị trí")
+def task_save(request, payload: TaskIn, ident: str = Path(..., pattern=CODE), position: int = Path(...)):
+    data = {"description": payload.description, "assignee": payload.assignee or "", "due": _iso(payload.due)}
+    return _task(_save(request, ident, position, record_forms.TaskForm, data, recording.task_save))
+
+
+@router.delete("/meetings/{ident}/tasks/{position}", response={200: Deleted, **WRITE_ERRORS},
+               summary="Xóa nhiệm vụ")
+def task_delete(request, ident: str = Path(..., pattern=CODE), position: int = Path(...)):
+    return _delete(request, ident, position, recording.task_delete)
+
+
+# --- stored results and the dashboard ----------------------------------------------------------
+
+@router.get("/orgs/{code}/audit", response={200: dict[str, Any], **ERRORS},
+            summary="Kết quả kiểm tra đã lưu (như chibo audit --stored)")
+def audit(request, date_from: date, date_to: date, as_of: date | None = None,
+          code: str = Path(..., pattern=CODE)):
+    """The stored audit of the subtree over [date_from, date_to] (docs/spec/bundle.md), judged as
+    of `as_of` (default `date_to`); cell-years not stored yet are computed first."""
+    found, _scope = get_org_for_user(request.user, code)
+    _period(date_from, date_to, as_of)
+    missing = missing_slices(found, date_from, date_to)
+    if missing:
+        refresh_missing(missing)
+    return stored_audit(found, date_from, date_to, as_of)
+
+
+@router.get("/orgs/{code}/dashboard", response={200: DashboardOut, **ERRORS},
+            summary="Bảng theo dõi của cấp ủy (từ kết quả đã lưu)")
+def dashboard_figures(request, date_from: date, date_to: date, cell_kind: str = Query("", pattern=TEXT),
+                      code: str = Path(..., pattern=CODE)):
+    """The figures of *Bảng theo dõi*: the whole subtree, one row per unit directly below, month
+    by month, the cells that need help first. Organisations above the cells only."""
+    from chibo import vocabulary
+
+    found, _scope = get_org_for_user(request.user, code)
+    if found.is_cell:
+        raise Http404("Bảng theo dõi dành cho cấp ủy cấp trên chi bộ")
+    _period(date_from, date_to)
+    if cell_kind and cell_kind not in vocabulary.CELL_KINDS:
+        raise InputError([("cell_kind", "Loại chi bộ không hợp lệ.")])
+    missing = missing_slices(found, date_from, date_to)
+    if missing:
+        refresh_missing(missing)
+    data = dashboard(found, date_from, date_to, cell_kind or None)
+    return {"organization": found.code, "date_from": date_from, "date_to": date_to,
+            "total": _figures(data["total"]), "children": [_figures(f) for f in data["children"]],
+            "months": [{"month": month, "meetings": f.meetings, "present": f.present, "expected": f.expected,
+                        "attendance_rate": f.attendance_rate} for month, f in data["months"]],
+            "worst": [_figures(f) for f in data["worst"]]}
+
+
+# --- the bundle ----------------------------------------------------------------------------------
+
+def _bundle_errors(exc) -> InputError:
+    return InputError([(path, message) for path, message in exc.errors] or [(None, str(exc))])
+
+
+@router.get("/orgs/{code}/bundle", response={200: dict[str, Any], **ERRORS},
+            summary="Xuất bundle của tổ chức và cấp dưới (như chibo export)")
+def bundle(request, date_from: date | None = None, date_to: date | None = None,
+           code: str = Path(..., pattern=CODE)):
+    """docs/spec/bundle.md; meetings and visits within the dates when given. Those who run or
+    supervise the organisation (the bundle holds every member's record)."""
+    found, _scope = get_org_for_user(request.user, code, Right.MANAGE)
+    if date_from is not None or date_to is not None:
+        _period(date_from or date(YEAR_MIN, 1, 1), date_to or date(YEAR_MAX, 12, 31))
+    data = bundle_to_json(bundle_export(found, date_from, date_to))
+    changelog.download(found, "Bundle dữ liệu (API)", "json")
+    return data
+
+
+@router.post("/bundle", response={201: ImportOut, **ERRORS}, summary="Nạp một bundle (quản trị viên)")
+def bundle_load(request, payload: dict[str, Any] = BUNDLE):
+    """As `chibo import`: validated whole, loaded in one transaction or not at all; every problem
+    is named by its JSON path. Administrators only."""
+    if not scope_for(request.user).is_admin:
+        raise PermissionDenied("Chỉ quản trị viên được nạp dữ liệu.")
+    try:
+        parsed = parse_bundle(json.dumps(payload, ensure_ascii=False), limits=import_limits())
+        stats = bundle_import(parsed)
+    except (BundleError, ImportConflict) as exc:
+        raise _bundle_errors(exc) from None
+    codes = {o["code"] for o in parsed["organizations"]}
+    refreshed = refresh_roots([o["code"] for o in parsed["organizations"] if o.get("parent") not in codes])
+    return Status(201, {**{k: stats[k] for k in ("organizations", "members", "meetings", "visits")}, "refreshed": refreshed})
+
+
+@router.post("/audit", response={200: dict[str, Any], **ERRORS},
+             summary="Kiểm tra một bundle gửi lên (như chibo audit FILE; không đụng cơ sở dữ liệu)")
+def audit_bundle(request, date_from: date, date_to: date, as_of: date | None = None,
+                 payload: dict[str, Any] = BUNDLE):
+    _period(date_from, date_to, as_of)
+    try:
+        parsed = parse_bundle(json.dumps(payload, ensure_ascii=False))
+    except BundleError as exc:
+        raise _bundle_errors(exc) from None
+    return engine_audit(parsed, date_from, date_to, as_of)
