@@ -49,6 +49,8 @@ WRITES = [
     ("record_speech", URL + "ghi/phat-bieu/", {"position": "1", "member": "M2", "summary": "Đồng ý."},
      MANAGERS, None),
     ("record_speech", URL + "ghi/phat-bieu/", {"position": "0", "delete": "1"}, MANAGERS, None),
+    ("record_guest", URL + "ghi/khach-moi/", {"key": "00000000-0000-0000-0000-000000000001", "version": "0",
+                                             "name": "Nguyễn Văn Khách"}, MANAGERS, None),
     ("record_vote", URL + "ghi/bieu-quyet/",
      {"position": "0", "kind": "resolution", "method": "show_of_hands", "votes_for": "2"}, MANAGERS, None),
     ("record_task", URL + "ghi/nhiem-vu/",

@@ -2,6 +2,7 @@
 page (absence notices pre-fill the roll; a constant number of queries whatever the roll size),
 the engine's verdict on the meeting page, and the quality scores."""
 
+import uuid
 from datetime import date, time
 
 import pytest
@@ -297,6 +298,8 @@ def _cell_with_members(tree, code, n):
         services.task_save(m, i, description="Việc", assignee=members[i], due=date(2025, 2, 1))
     services.vote_record(m, 0, kind="resolution", method="show_of_hands", votes_for=2)
     AgendaItem.objects.create(meeting=m, position=0, title="Nội dung")
+    for i in range(n // 10):
+        services.guest_save(m, name=f"Khách {i}", title="Bí thư Đảng ủy", key=uuid.uuid4(), version=0)
     AbsenceNotice.objects.create(meeting=m, member=members[0], reason="Bận")
     return m
 
@@ -310,14 +313,14 @@ def test_recording_page_runs_a_constant_number_of_queries(personas, tree, client
     with CaptureQueriesContext(connection) as small_ctx:
         assert client.get(f"/sinh-hoat/{small.ident}/ghi/").status_code == 200
     # session, user (2); the login's member record (1); meeting (1); roll: memberships, periods,
-    # positions (3); attendance, speeches, votes, tasks, agenda (5); any absence notice left to
+    # positions (3); attendance, guests, speeches, votes, tasks, agenda (6); any absence notice left to
     # pre-fill (1); verdict: the cell's bundle of the
     # year (organisations, two profile reads, memberships, periods, members, guests, attendance,
     # speeches, votes, tasks, meetings, visits: 13), the effective profile (2), vote positions (1).
     with django_assert_num_queries(len(small_ctx.captured_queries)):
         response = client.get(f"/sinh-hoat/{big.ident}/ghi/")
     assert response.content.decode().count('class="roll-row"') == 40
-    assert len(small_ctx.captured_queries) == 29
+    assert len(small_ctx.captured_queries) == 30
 
 
 # --- quality scores ---------------------------------------------------------------------------------

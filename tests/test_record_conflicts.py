@@ -385,3 +385,32 @@ def test_a_row_edited_on_two_phones_at_once_keeps_one_edit_whole(meeting, tree):
     assert results[1 - winner] == {"version": 2}
     member, summary = edits[winner]
     assert speeches(meeting) == [(0, K1, 2, member.code, summary)]
+
+
+# --- guests --------------------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_guests_are_keyed_rows_with_versions(personas, meeting, client_for):
+    client = client_for(personas["secretary"])
+    body = client.post(URL + "khach-moi/", {"key": str(K1), "version": "0", "name": " Hoàng Văn Khách ",
+                                            "title": "Phó Bí thư Đảng ủy", "organization": "Đảng ủy xã"}).json()
+    assert (body["ok"], body["position"], body["version"]) == (True, 0, 1)
+    client.post(URL + "khach-moi/", {"key": str(K2), "version": "0", "name": "Lê Thị Mời"})
+    client.post(URL + "khach-moi/", {"key": str(K1), "version": "1", "name": "Hoàng Văn Khách",
+                                     "title": "Bí thư Đảng ủy", "organization": "Đảng ủy xã"})
+    before = snapshot()
+    response = client.post(URL + "khach-moi/", {"key": str(K1), "version": "1", "name": "Hoàng Văn Khách"})
+    assert (response.status_code, response.json()["error"]) == (409, (
+        "Khách mời này vừa được sửa trên máy khác, hiện là: Hoàng Văn Khách (Bí thư Đảng ủy, Đảng ủy xã). "
+        "Thay đổi của bạn chưa được lưu; sửa lại nếu vẫn muốn đổi."))
+    response = client.post(URL + "khach-moi/", {"key": str(K3), "version": "0", "name": "  "})
+    assert (response.status_code, response.json()["error"]) == (400, "Ghi họ tên khách mời.")
+    response = client.post(URL + "khach-moi/", {"key": str(K3), "version": "0", "name": "x" * 121})
+    assert (response.status_code, response.json()["error"]) == (400, "Họ tên dài quá 120 ký tự.")
+    assert snapshot() == before
+    assert list(meeting.guests.order_by("position").values_list("position", "key", "version", "name", "title")) == [
+        (0, K1, 2, "Hoàng Văn Khách", "Bí thư Đảng ủy"), (1, K2, 1, "Lê Thị Mời", "")]
+    assert client.post(URL + "khach-moi/", {"key": str(K2), "delete": "1"}).json()["ok"] is True
+    html = client.get(URL).content.decode()
+    assert f'data-key="guest:{K1}" data-row="{K1}" data-version="2" data-position="0"' in html
+    assert 'value="Bí thư Đảng ủy"' in html and "Lê Thị Mời" not in html

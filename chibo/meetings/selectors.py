@@ -127,8 +127,8 @@ def meeting_verdict(meeting) -> dict:
 
 def record_page(meeting) -> dict:
     """Everything the live recording page shows, whatever the size of the roll: the roll
-    (3 queries), attendance, speeches, votes, tasks, agenda (5) and the verdict."""
-    from chibo.meetings.models import AgendaItem
+    (3 queries), attendance, guests, speeches, votes, tasks, agenda (6) and the verdict."""
+    from chibo.meetings.models import AgendaItem, Guest
     from chibo.orgs.selectors import cell_roll
 
     roll = cell_roll(meeting.organization, meeting.date)
@@ -136,6 +136,7 @@ def record_page(meeting) -> dict:
     return {
         "roll": roll,
         "attendance": attendance,
+        "guests": list(Guest.objects.filter(meeting=meeting).order_by("position")),
         "speeches": list(Speech.objects.filter(meeting=meeting).select_related("member").order_by("position")),
         "votes": list(Vote.objects.filter(meeting=meeting).order_by("position")),
         "tasks": list(Task.objects.filter(meeting=meeting).select_related("assignee").order_by("position")),

@@ -259,8 +259,12 @@ def test_two_phones_record_one_meeting_at_once(live_server, cell, phone, browser
             card = group.locator(".speech").last
             card.locator("select[name=member]").select_option(speaker)
             card.locator("textarea[name=summary]").fill(text)
+        for page, name in ((a, "Khách của máy A"), (b, "Khách của máy B")):
+            page.click("button[data-add=guest]")
+            page.locator(".guest").last.locator("input[name=name]").fill(name)
         wait_saved(a)
         wait_saved(b)
+        assert sorted(meeting.guests.values_list("position", "name")) == [(0, "Khách của máy A"), (1, "Khách của máy B")]
         assert sorted(Speech.objects.filter(meeting=meeting).values_list("position", "member__code", "summary")) == [
             (0, "M00", "Ý kiến ghi trên máy A"), (1, "M03", "Ý kiến ghi trên máy B")]
         assert len(set(Speech.objects.filter(meeting=meeting).values_list("key", flat=True))) == 2

@@ -150,6 +150,17 @@ class AttendanceForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
                              error_messages={"max_length": "Lý do vắng dài quá 255 ký tự."})
 
 
+class GuestForm(VietnameseErrorsMixin, RowForm):
+    """A guest of the meeting; the service checks the lengths."""
+
+    name = forms.CharField(required=False)
+    title = forms.CharField(required=False)
+    organization = forms.CharField(required=False)
+
+    def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
 class SpeechForm(CellMembersMixin, VietnameseErrorsMixin, RowForm):
     member = member_field("Người phát biểu")
     item = forms.CharField(required=False, max_length=255)

@@ -36,6 +36,7 @@ from chibo.meetings.models import (
     Amendment,
     Attendance,
     AttendanceStatus,
+    Guest,
     Meeting,
     MeetingStatus,
     ScoreConfirmation,
@@ -390,7 +391,38 @@ def attendance_prefill(meeting: Meeting, roll_member_ids: list[int]) -> int:
     return len(rows)
 
 
-# --- speeches, votes, tasks --------------------------------------------------------
+# --- guests, speeches, votes, tasks ------------------------------------------------
+
+def _guest_now(guest: Guest) -> str:
+    more = ", ".join(x for x in (guest.title, guest.organization) if x)
+    return f"Khách mời này vừa được sửa trên máy khác, hiện là: {guest.name}{f' ({more})' if more else ''}."
+
+
+@transaction.atomic
+def guest_save(meeting: Meeting, position: int | None = None, *, name: str, title: str = "",
+               organization: str = "", key=None, version: int | None = None) -> Guest:
+    """Add or update a guest of the meeting (name, title, organization), addressed by its client
+    key (or, without one, its position); `version`: see the module's docstring."""
+    locked = _locked(meeting)
+    guest, position = _row(Guest, locked, position, key)
+    name = _text(name)
+    if not name:
+        raise ValidationError({"name": "Ghi họ tên khách mời."})
+    values = {"name": name, "title": _text(title), "organization": _text(organization)}
+    for field, label in (("name", "Họ tên"), ("title", "Chức vụ"), ("organization", "Đơn vị")):
+        limit = Guest._meta.get_field(field).max_length
+        if len(values[field]) > limit:
+            raise ValidationError({field: f"{label} dài quá {limit} ký tự."})
+    _check_rows(Guest, locked, guest, "guests")
+    return _write_row(Guest, locked, guest, position, key, version, values, _guest_now)
+
+
+@transaction.atomic
+def guest_delete(meeting: Meeting, position: int | None = None, *, key=None) -> int:
+    """Delete a guest by client key (or position); deleting one already gone deletes nothing."""
+    locked = _locked(meeting)
+    return _delete_row(Guest, locked, position, key)
+
 
 def _quoted(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())

@@ -11,6 +11,7 @@ urlpatterns = [
     path("sinh-hoat/<str:ident>/ghi/kiem-tra/", views.record_status, name="record_status"),
     path("sinh-hoat/<str:ident>/ghi/thong-tin/", views.record_field, name="record_field"),
     path("sinh-hoat/<str:ident>/ghi/diem-danh/", views.record_attendance, name="record_attendance"),
+    path("sinh-hoat/<str:ident>/ghi/khach-moi/", views.record_guest, name="record_guest"),
     path("sinh-hoat/<str:ident>/ghi/phat-bieu/", views.record_speech, name="record_speech"),
     path("sinh-hoat/<str:ident>/ghi/bieu-quyet/", views.record_vote, name="record_vote"),
     path("sinh-hoat/<str:ident>/ghi/nhiem-vu/", views.record_task, name="record_task"),

@@ -8,9 +8,10 @@ X-CSRFToken header; the load test in bench/load speaks this contract):
   was based on), was (the field's value it started from, as the input held it).
 - ghi/diem-danh/ (one member's attendance): member (code), status, reason, version (the row's
   version the tap was based on; 0 when the member had none).
-- ghi/phat-bieu/, ghi/bieu-quyet/, ghi/nhiem-vu/ (a speech, a vote, a task): key (a UUID the client
+- ghi/khach-moi/, ghi/phat-bieu/, ghi/bieu-quyet/, ghi/nhiem-vu/ (a guest, a speech, a vote, a task): key (a UUID the client
   makes when the row is added; the first save adds the row, later saves update it), version (0 for
-  a row not saved yet, else the version the edit was based on) and the row's fields (speech:
+  a row not saved yet, else the version the edit was based on) and the row's fields (guest: name,
+  title, organization; speech:
   member, item, summary; vote: kind, method, subject, votes_for, votes_against, votes_abstain,
   votes_invalid; task: assignee, description, due dd/mm/yyyy); delete=1 with the key deletes the
   row (deleting a row already gone is no error). Without a key the row is addressed by `position`
@@ -122,6 +123,7 @@ def meeting_record(request, ident):
         "groups": groups,
         "votes": [(v, verdict["votes"].get(v.position)) for v in page["votes"]],
         "tasks": page["tasks"],
+        "guests": page["guests"],
         "verdict": verdict,
         "finalized": meeting.status == MeetingStatus.FINALIZED,
         "statuses": TAP_LABELS,
@@ -205,6 +207,12 @@ def _delete_or(request, ident, form_class, save, delete):
         return run_service_json(_panel_for(request, meeting), delete, meeting, position, key=key)
     return run_service_json(_panel_for(request, meeting), save, meeting, position, key=key, version=version,
                             **data)
+
+
+@login_required
+@require_POST
+def record_guest(request, ident):
+    return _delete_or(request, ident, forms.GuestForm, services.guest_save, services.guest_delete)
 
 
 @login_required

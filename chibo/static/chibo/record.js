@@ -23,7 +23,7 @@
   var barEl = document.getElementById("bar-counts");
   var panelEl = document.getElementById("panel");
   var urls = {field: root.dataset.urlField, att: root.dataset.urlAtt, speech: root.dataset.urlSpeech,
-              vote: root.dataset.urlVote, task: root.dataset.urlTask};
+              vote: root.dataset.urlVote, task: root.dataset.urlTask, guest: root.dataset.urlGuest};
 
   var queue = load();
   var busy = false, timer = null, failing = false, delay = 1000, problem = "";
@@ -232,6 +232,9 @@
     if (kind === "speech") {
       data.member = val(row, "member"); data.item = val(row, "item"); data.summary = val(row, "summary");
       if (!data.member) { showError(kind + ":" + pos, "Chọn người phát biểu để lưu ý kiến này."); return null; }
+    } else if (kind === "guest") {
+      data.name = val(row, "name"); data.title = val(row, "title"); data.organization = val(row, "organization");
+      if (!data.name) { showError(kind + ":" + pos, "Ghi họ tên khách mời để lưu."); return null; }
     } else if (kind === "vote") {
       ["kind", "method", "subject", "votes_for", "votes_against", "votes_abstain", "votes_invalid"].forEach(
         function (n) { data[n] = val(row, n); });
@@ -322,7 +325,7 @@
       }
       (group || root.querySelector('.group[data-other]')).querySelector(".rows").appendChild(card);
     } else {
-      document.getElementById(kind === "vote" ? "votes" : "tasks").appendChild(card);
+      document.getElementById(kind === "vote" ? "votes" : kind === "guest" ? "guests" : "tasks").appendChild(card);
     }
     return card;
   }
