@@ -20,7 +20,7 @@ Rows go in work unit by work unit (a grassroots committee with its cells, or a g
 grassroots cells under a huyện), inside one transaction: memory stays bounded by the size
 of a unit, and nothing is left behind if anything fails. Organisations, members, periods,
 positions and meetings go through `bulk_create` (ids come back from the database); the
-millions of rows a meeting owns go through `RowWriter` (see there why).
+millions of rows a meeting owns go through `chibo.bulk.RowWriter` (see there why).
 
 Why one module of ~900 lines: it is one program with one state (the seeded random streams and
 the rows of the work unit being written); split by topic, every part would take the whole
@@ -37,10 +37,11 @@ from bisect import bisect
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from chibo.bulk import RowWriter
 from chibo.meetings.models import Attendance, Guest, Meeting, Speech, Task, Vote
 from chibo.orgs.codes import CODE_MESSAGE, code_ok
 from chibo.orgs.models import Member, MemberPeriod, Membership, Organization, OrgKind, Position, segment
@@ -401,10 +402,7 @@ class ProvincePlan:
 # High-volume rows
 
 # The rows a meeting owns (and visits), by far the bulk of a province with meetings: millions of
-# rows whose ids nobody needs back. They go in with PostgreSQL's COPY (psycopg's `copy`), or
-# elsewhere as plain multi-row INSERTs (executemany through Django's cursor), ids from the
-# database: several times faster than building model instances for bulk_create, whose per-field
-# SQL compilation dominates at this volume.
+# rows whose ids nobody needs back: written by chibo.bulk.RowWriter (COPY on PostgreSQL).
 CHILD_FIELDS = {
     Attendance: ("meeting", "member", "position", "status", "reason"),
     Speech: ("meeting", "member", "position", "item", "summary"),
@@ -414,39 +412,6 @@ CHILD_FIELDS = {
     Guest: ("meeting", "position", "name", "title", "organization"),
     Visit: ("organization", "date", "visitor", "committee", "remarks"),
 }
-
-
-class RowWriter:
-    """Buffered INSERT of value tuples into one model's table, `BATCH` rows per executemany.
-    Columns the generator does not give get the field's default (computed once), so a field
-    added to the model later with a default does not break the generator."""
-
-    def __init__(self, model, fields: tuple[str, ...]):
-        opts = model._meta
-        given = [opts.get_field(name) for name in fields]
-        rest = [f for f in opts.concrete_fields if not f.primary_key and f not in given]
-        self.tail = tuple(f.get_default() for f in rest)
-        qn = connection.ops.quote_name
-        columns = ", ".join(qn(f.column) for f in given + rest)
-        marks = ", ".join(["%s"] * (len(given) + len(rest)))
-        self.sql = f"INSERT INTO {qn(opts.db_table)} ({columns}) VALUES ({marks})"
-        self.copy_sql = f"COPY {qn(opts.db_table)} ({columns}) FROM STDIN"
-        self.rows: list[tuple] = []
-
-    def add(self, values: tuple) -> None:
-        self.rows.append(values + self.tail if self.tail else values)
-
-    def flush(self, force: bool = False) -> None:
-        """Write the buffered rows: PostgreSQL's COPY (psycopg's fastest path), else executemany."""
-        if self.rows and (force or len(self.rows) >= BATCH):
-            with connection.cursor() as cursor:
-                if connection.vendor == "postgresql":
-                    with cursor.cursor.copy(self.copy_sql) as copy:
-                        for row in self.rows:
-                            copy.write_row(row)
-                else:
-                    cursor.executemany(self.sql, self.rows)
-            self.rows = []
 
 
 # --------------------------------------------------------------------------------------------

@@ -23,6 +23,9 @@ REGULAR = tuple(k for k in vocabulary.MEETING_KINDS.codes if k in engine.REGULAR
 THEMATIC = tuple(k for k in vocabulary.MEETING_KINDS.codes if k in engine.THEMATIC_KINDS)
 GRADE_CODES = vocabulary.GRADES.codes
 #: The period findings a dashboard counts, in the order it shows them.
+#: The per-cell columns of the meetings' query, added up per child (the Figures fields, then the grades).
+SUMMED = ("meetings", "regular", "regular_months", "thematic", "present", "expected", "framework", "score_sum",
+          *(f"g_{g}" for g in GRADE_CODES))
 PERIOD_CODES = ("MISSING_REGULAR_MEETING", "LATE_REGULAR_MEETING", "MISSING_THEMATIC_MEETING", "NO_SUPERIOR_VISIT",
                 "REMOVAL_REVIEW", "TASK_OVERDUE")
 
@@ -83,7 +86,8 @@ class Figures:
 def dashboard(org: Organization, date_from: date, date_to: date, cell_kind: str | None = None) -> dict:
     """{"total": Figures, "children": [Figures], "months": [(month, Figures)], "worst": [Figures]}.
     Five queries: the counts are grouped by cell in the database (no join: the cells of the
-    subtree are a subquery) and added up per direct child here."""
+    subtree are a subquery) and added up per direct child here. The meetings and findings are
+    read from their covering indexes (chibo.results.models), never from the wide rows."""
     width = len(org.path) + SEGMENT
     children = list(Organization.objects.filter(parent=org).order_by("path").values_list("path", "code", "name",
                                                                                           "kind"))
@@ -96,26 +100,27 @@ def dashboard(org: Organization, date_from: date, date_to: date, cell_kind: str 
     cell_ids = cell_q.values("pk")
     meetings = MeetingResult.objects.filter(organization_id__in=cell_ids, date__gte=date_from, date__lte=date_to)
     grade_counts = {f"g_{g}": Count("pk", filter=Q(grade=g)) for g in GRADE_CODES}
+    # One row per cell, its figures in the order of SUMMED, added up per child as plain lists.
     rows = meetings.values("organization_id").annotate(
-        n=Count("pk"), regular=Count("pk", filter=Q(kind__in=REGULAR)),
+        meetings=Count("pk"), regular=Count("pk", filter=Q(kind__in=REGULAR)),
         regular_months=Count(ExtractYear("date") * 100 + ExtractMonth("date"), filter=Q(kind__in=REGULAR),
                              distinct=True),
         thematic=Count("pk", filter=Q(kind__in=THEMATIC)), present=Sum("present"), expected=Sum("expected"),
-        framework=Count("pk", filter=Q(meets_framework=True)), score=Sum("score_total"), **grade_counts).order_by()
-    for row in rows:
-        fig = by_path.get(child_of.get(row["organization_id"]))
-        if fig is None:
-            continue
-        part = Figures(meetings=row["n"], regular=row["regular"], regular_months=row["regular_months"],
-                       thematic=row["thematic"], present=row["present"] or 0, expected=row["expected"] or 0,
-                       framework=row["framework"], score_sum=row["score"] or 0,
-                       grades={g: row[f"g_{g}"] for g in GRADE_CODES})
-        fig.add(part)
+        framework=Count("pk", filter=Q(meets_framework=True)), score_sum=Sum("score_total"), **grade_counts).order_by()
+    sums: dict[str, list[int]] = {path: [0] * len(SUMMED) for path in by_path}
+    for cell_id, *values in rows.values_list("organization_id", *SUMMED):
+        acc = sums.get(child_of.get(cell_id))
+        if acc is not None:
+            for i, value in enumerate(values):
+                acc[i] += value or 0
+    for path, acc in sums.items():
+        by_path[path].add(Figures(**dict(zip(SUMMED[:8], acc[:8], strict=True)),
+                                  grades={g: acc[8 + i] for i, g in enumerate(GRADE_CODES)}))
     # A finding counts when its period (for an overdue task: its meeting's day) lies in the period.
     per_cell: dict[int, dict[str, int]] = defaultdict(dict)
     for row in PeriodFinding.objects.filter(organization_id__in=cell_ids, code__in=PERIOD_CODES,
                                             first__gte=date_from, last__lte=date_to).values(
-            "organization_id", "code").annotate(n=Count("pk")).order_by():
+            "organization_id", "code").annotate(n=Count("*")).order_by():
         per_cell[row["organization_id"]][row["code"]] = row["n"]
         fig = by_path.get(child_of.get(row["organization_id"]))
         if fig is not None:

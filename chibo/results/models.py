@@ -50,7 +50,14 @@ class MeetingResult(models.Model):
 
     class Meta:
         verbose_name = "kết quả cuộc họp"
-        indexes = [models.Index(fields=["organization", "date"]), models.Index(fields=["date", "ident"])]
+        indexes = [
+            # Every column the committee dashboard counts (chibo.reports.dashboard), so that it reads
+            # the index alone and never the wide rows with their entries (PostgreSQL's index-only
+            # scan once the table is vacuumed: `chibo refresh` does it; SQLite's covering index).
+            models.Index(fields=["organization", "date", "kind", "grade", "meets_framework", "present", "expected",
+                                 "score_total", "id"], name="results_meeting_figures"),
+            models.Index(fields=["date", "ident"]),
+        ]
 
 
 class PeriodFinding(models.Model):
@@ -69,4 +76,9 @@ class PeriodFinding(models.Model):
 
     class Meta:
         verbose_name = "kết luận theo kỳ"
-        indexes = [models.Index(fields=["organization", "year", "code"]), models.Index(fields=["code", "first"])]
+        indexes = [
+            models.Index(fields=["organization", "year", "code"]),
+            models.Index(fields=["code", "first"]),
+            # the dashboard's count of a subtree's findings in a period (an index-only scan)
+            models.Index(fields=["organization", "code", "first", "last"], name="results_finding_figures"),
+        ]
