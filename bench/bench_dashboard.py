@@ -73,7 +73,7 @@ def main() -> None:
         cells = Organization.objects.filter(org.subtree_q(), kind__in=CELL_KINDS).count()
         url = f"/to-chuc/{code}/bang-theo-doi/?ky={args.year}"
 
-        def page():
+        def page(url=url):
             response = client.get(url)
             assert response.status_code == 200, response.status_code
 
@@ -83,7 +83,7 @@ def main() -> None:
         # the dashboard's own queries: the session's and the user's are not part of the aggregation
         counted = [q for q in queries if "results_" in q or "orgs_organization" in q]
 
-        def bare():
+        def bare(counted=counted):
             with connection.cursor() as cursor:
                 for sql in counted:
                     cursor.execute(sql)
