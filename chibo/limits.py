@@ -23,6 +23,7 @@ TEXT_LIMITS: dict[str, int] = {
     "task.done_note": 2_000,  # kết quả thực hiện nhiệm vụ
     "agenda.notes": 2_000,  # ghi chú một mục chương trình
     "amendment.reason": 500,  # lý do đính chính
+    "orientation.content": 5_000,  # nội dung định hướng sinh hoạt chi bộ của cấp ủy
 }
 
 #: The long texts the minutes print, together (conclusion, speech summaries, task descriptions):

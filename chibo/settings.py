@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "auditlog",
     "chibo.changelog",
     "chibo.accounts",
+    "chibo.home",  # the start page of each role
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",

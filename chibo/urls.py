@@ -3,17 +3,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from chibo import views as chibo_views
-from chibo.orgs import views as org_views
 
 handler400 = "chibo.views.bad_request"
 
 urlpatterns = [
     path("healthz", chibo_views.healthz, name="healthz"),
-    path("", org_views.home, name="home"),
+    path("", include("chibo.home.urls")),
     path("dang-nhap/", auth_views.LoginView.as_view(), name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("chibo.orgs.urls")),
     path("", include("chibo.rules.urls")),
+    path("", include("chibo.supervision.urls")),
     path("", include("chibo.reports.urls")),
     path("", include("chibo.meetings.urls")),
     path("", include("chibo.accounts.urls")),

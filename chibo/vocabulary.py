@@ -43,6 +43,7 @@ __all__ = [
     "CODE_LISTS",
     "CodeList",
     "EXEMPTION_KINDS",
+    "FINDING_ADVICE",
     "GENDERS",
     "GRADES",
     "MEETING_KINDS",
@@ -227,3 +228,27 @@ CODE_LISTS: tuple[CodeList, ...] = (
     ORG_KINDS, GENDERS, EXEMPTION_KINDS, ROLE_KINDS, POSITION_TITLES, MEETING_KINDS, MEETING_STATUSES,
     ATTENDANCE_STATUSES, AGENDA_SECTIONS, VOTE_KINDS, VOTE_METHODS, BALLOT_CHOICES, BALLOT_BOX_STATES, GRADES,
 )
+
+# --- What to do about each finding of the rule engine ----------------------------------------
+
+#: The rule engine's finding codes (labels: `chibo.rules.engine.FINDING_LABELS`) -> what the cell
+#: or its committee does about it, shown beside the finding on the start pages.
+FINDING_ADVICE: dict[str, str] = {
+    "ATTENDANCE_MISSING": "Ghi điểm danh đủ mọi đảng viên phải dự họp (trang ghi biên bản; đã hoàn tất thì đính chính).",
+    "ABSENCE_REASON_MISSING": "Ghi lý do vắng của từng đồng chí vắng có lý do.",
+    "UNEXCUSED_ABSENCE": "Nhắc nhở, kiểm điểm đồng chí vắng không lý do; theo dõi nếu vắng nhiều lần.",
+    "REPEATED_EXCUSED_ABSENCE": "Gặp gỡ đồng chí vắng nhiều lần liên tiếp; xem xét miễn sinh hoạt nếu đủ điều kiện.",
+    "LOW_ATTENDANCE": "Thông báo sớm hơn, chọn thời gian thuận tiện; cuộc họp sau cần đủ tỷ lệ dự họp.",
+    "EMPTY_ROLL": "Kiểm tra danh sách đảng viên của chi bộ vào ngày họp.",
+    "SHORT_MEETING": "Bố trí đủ thời gian sinh hoạt theo quy định; ghi đúng giờ bắt đầu, kết thúc.",
+    "NOTICE_LATE": "Gửi thông báo triệu tập sớm hơn cho các cuộc họp sau.",
+    "MINUTES_INCOMPLETE": "Bổ sung các mục còn thiếu của biên bản (đã hoàn tất thì đính chính).",
+    "VOTE_COUNTS_INCONSISTENT": "Kiểm tra lại số phiếu từng biểu quyết so với số đảng viên dự họp.",
+    "VOTE_METHOD_INVALID": "Nội dung này phải bỏ phiếu kín: tổ chức biểu quyết lại đúng hình thức.",
+    "MISSING_REGULAR_MEETING": "Tổ chức sinh hoạt thường kỳ ngay và ghi nhận lý do tháng không họp.",
+    "LATE_REGULAR_MEETING": "Lập kế hoạch họp đúng ngày quy định trong tháng.",
+    "MISSING_THEMATIC_MEETING": "Lập kế hoạch và tổ chức sinh hoạt chuyên đề trong quý.",
+    "NO_SUPERIOR_VISIT": "Cấp ủy cấp trên phân công cán bộ dự sinh hoạt chi bộ.",
+    "REMOVAL_REVIEW": "Chi bộ xem xét, đề nghị xóa tên theo quy định.",
+    "TASK_OVERDUE": "Đôn đốc người được giao hoàn thành nhiệm vụ, hoặc báo cáo kết quả.",
+}

@@ -251,9 +251,3 @@ def test_who_may_download(tree, personas, client_for, meeting, persona):
     assert status == (200 if allowed else (302 if persona == "anonymous" else 404))
     if not allowed:
         assert snapshot() == before
-
-
-def test_committee_staff_start_on_their_dashboard(tree, personas, client_for):
-    assert client_for(personas["staff"]).get("/")["Location"] == "/to-chuc/G/bang-theo-doi/"
-    assert client_for(personas["secretary"]).get("/")["Location"] == "/to-chuc/C1/"
-    assert client_for(personas["member"]).get("/")["Location"] == "/cua-toi/"

@@ -132,13 +132,13 @@ def test_prep_page_constant_queries(personas, tree, planned, meeting, client_for
     client = client_for(personas["member"])
     # session, user, roles, member id, member's cells, meeting, agenda, open tasks, documents,
     # thematic preparation, contributions, notices, absence notices
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(f"/sinh-hoat/{planned.ident}/chuan-bi/")
     for i in range(4):
         Task.objects.create(meeting=meeting, position=i, assignee=tree["M2"], description=f"Việc {i}")
         preparation_services.document_add(planned, title=f"Tài liệu {i}", file=SimpleUploadedFile(f"t{i}.pdf", b"%PDF"))
     preparation_services.absence_notice_send(planned, tree["M2"], "Đi công tác")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(f"/sinh-hoat/{planned.ident}/chuan-bi/")
 
 

@@ -57,6 +57,9 @@ LOGGED: tuple[Logged, ...] = (
     # Rules and supervision
     Logged("rules.RuleProfile", "bộ quy tắc", ("organization",), ("organization",)),
     Logged("supervision.Visit", "dự sinh hoạt", ("organization",), ("organization",)),
+    Logged("supervision.Orientation", "định hướng sinh hoạt chi bộ", ("organization",), ("organization",)),
+    Logged("supervision.OrientationUptake", "chi bộ tiếp thu định hướng", ("organization",),
+           ("organization", "meeting")),
     # Meetings and all their parts
     Logged("meetings.Meeting", "cuộc họp", ("organization",), ("organization",),
            exclude=("created_at", "updated_at", "minutes_snapshot")),

@@ -23,20 +23,6 @@ def today() -> date:
 
 
 @login_required
-def home(request):
-    scope = scope_for(request.user)
-    roots = scope.supervise_paths + scope.manage_paths + scope.member_paths
-    if scope.is_admin or not roots:
-        return redirect("org_tree")
-    org = Organization.objects.filter(path=roots[0]).first()
-    if scope.member_paths and not (scope.supervise_paths or scope.manage_paths):
-        return redirect("my_page")
-    if scope.supervise_paths and not org.is_cell:
-        return redirect("dashboard", code=org.code)  # a committee starts on its dashboard
-    return redirect("org_detail", code=org.code)
-
-
-@login_required
 def org_tree(request):
     scope = scope_for(request.user)
     orgs = list(selectors.tree(scope.org_q()))

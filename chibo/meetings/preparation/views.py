@@ -28,6 +28,7 @@ from chibo.orgs.access import Right, scope_for
 from chibo.orgs.models import Member
 from chibo.plaintext import render_text
 from chibo.rules.services import effective_profile_for
+from chibo.supervision.selectors import orientations_for_cell
 
 
 def _to_prep(meeting):
@@ -47,6 +48,9 @@ def meeting_prepare(request, ident):
                "weekday": dates.weekday(meeting.date), "thematic": meeting.kind in yearplan.THEMATIC_KINDS,
                "locked": meeting.status == "finalized",
                "has_body": any(s["code"] == yearplan.BODY for s in data["sections"]), **data}
+    # The committees' orientations for the meeting's month, with the cell's uptake (chibo.supervision).
+    context["orientations"] = orientations_for_cell(cell, meeting.date.year, meeting.date.month)
+    context["can_take_up"] = can_manage and upcoming
     if can_manage and not context["locked"]:
         members = planning_forms.roll_members(cell, meeting.date)
         prep = data["prep"]
