@@ -25,7 +25,19 @@ running it once does. E-mail goes through `chibo.jobs.mail.deliver`, which sends
 per key (`MailDelivery`); `chibo.jobs.tasks.send_email` is the job for one message.
 """
 
-from chibo.jobs.celery import app
 from chibo.jobs.queue import RETRY, enqueue
+
+__all__ = ["RETRY", "app", "enqueue"]
+
+
+def __getattr__(name: str):
+    """`app` is loaded when first asked for (a task module, a worker, a job sent): Celery takes
+    about a third of a second to import, which every command and web worker would otherwise pay
+    at start-up."""
+    if name == "app":
+        from chibo.jobs.celery import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = ["RETRY", "app", "enqueue"]
