@@ -39,5 +39,3 @@ def __getattr__(name: str):
 
         return app
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-__all__ = ["RETRY", "app", "enqueue"]
