@@ -119,3 +119,17 @@ def test_if_empty_leaves_a_loaded_database_alone(demo):
     call_command("demo", "--if-empty", stdout=out)
     assert "không tạo dữ liệu mẫu" in out.getvalue()
     assert (Meeting.objects.count(), LogEntry.objects.count()) == before
+
+
+def test_an_orientation_published_and_taken_up_by_one_cell(demo):
+    from chibo.meetings.models import AgendaItem
+    from chibo.supervision.models import Orientation, OrientationUptake
+
+    orientation = Orientation.objects.get()
+    assert (orientation.organization.code, orientation.year, orientation.month, orientation.published_by.username) == (
+        "TT", 2026, 1, "dangy")
+    uptake = OrientationUptake.objects.get()
+    assert (uptake.organization.code, uptake.meeting.ident, uptake.taken_by.username) == (
+        "TT-C1", Meeting.objects.filter(organization__code="TT-C1", date=date(2026, 1, 3)).get().ident, "bithu1")
+    assert AgendaItem.objects.filter(meeting=uptake.meeting, section="body").order_by("position").last().title == (
+        "Quán triệt định hướng của Đảng bộ xã Tân Thành: Học tập, quán triệt nghị quyết của Đảng ủy xã về chuyển đổi số")

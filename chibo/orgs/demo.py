@@ -25,7 +25,9 @@ States the demo shows:
   absence notices, one from `dangvien1`; TT-C2's next meeting planned with `dangvien2`'s
   absence notice; an extraordinary meeting of TT-C4 cancelled with its reason; every other future
   meeting planned with the committee's agenda.
-- Superior visits on some meetings, guests, rescheduled meetings (a day after the 3rd)."""
+- Superior visits on some meetings, guests, rescheduled meetings (a day after the 3rd).
+- The committee's orientation (định hướng sinh hoạt) for the month of TT-C1's next meeting,
+  published by `dangy`; TT-C1 took it up into that meeting's agenda, the other cells not yet."""
 
 import random
 from contextlib import contextmanager
@@ -240,6 +242,7 @@ def load_demo(today: date) -> list[tuple[str, str, str]]:
     for code, _name, _size in CELLS:
         _record_past(orgs[code], users, extra["scores"], today)
     _coming_up(orgs, users, today)
+    _orientation(orgs, users, today)
     return [(username, PASSWORD, label) for username, label, _cell in LOGINS]
 
 
@@ -375,3 +378,22 @@ def _coming_up(orgs: dict, users: dict, today: date) -> None:
         extra = meeting_create(orgs["TT-C4"], date=today + timedelta(days=10), start=time(14, 0),
                                place="Phòng họp nhà trường", user=users["bithu4"])
         meeting_cancel(extra, users["bithu4"], "Trùng lịch kiểm tra học kỳ của nhà trường; chuyển sang tháng sau")
+
+
+def _orientation(orgs: dict, users: dict, today: date) -> None:
+    """The committee's orientation for the month of TT-C1's next meeting, taken up by TT-C1."""
+    from chibo.home.services import orientation_take_up
+    from chibo.meetings.models import Meeting, MeetingStatus
+    from chibo.supervision.services import orientation_publish
+
+    nxt = (Meeting.objects.filter(organization=orgs["TT-C1"], status__in=[MeetingStatus.PLANNED, MeetingStatus.NOTIFIED],
+                                  date__gt=today).select_related("organization").order_by("date").first())
+    with _acting(users["dangy"]):
+        orientation = orientation_publish(
+            orgs["TT"], year=nxt.date.year, month=nxt.date.month, user=users["dangy"],
+            title="Học tập, quán triệt nghị quyết của Đảng ủy xã về chuyển đổi số",
+            content="Các chi bộ phổ biến nghị quyết, thảo luận việc đưa dịch vụ công trực tuyến đến từng hộ; "
+                    "mỗi đảng viên nhận hướng dẫn ít nhất hai hộ gia đình.",
+            documents="Nghị quyết của Đảng ủy xã về chuyển đổi số\nĐề cương tuyên truyền của Ban Tuyên giáo")
+    with _acting(users["bithu1"]):
+        orientation_take_up(nxt, orientation, users["bithu1"])
