@@ -31,6 +31,7 @@ READS = [
     ("meeting_record", URL + "ghi/", MANAGERS),
     ("record_status", URL + "ghi/kiem-tra/", MANAGERS),
     ("meeting_amend", URL + "dinh-chinh/", MANAGERS),
+    ("meeting_finalize", URL + "hoan-tat/", MANAGERS),
 ]
 
 
@@ -55,7 +56,7 @@ WRITES = [
      {"position": "0", "kind": "resolution", "method": "show_of_hands", "votes_for": "2"}, MANAGERS, None),
     ("record_task", URL + "ghi/nhiem-vu/",
      {"position": "0", "assignee": "M2", "description": "Thu đảng phí", "due": "31/01/2025"}, MANAGERS, None),
-    ("meeting_finalize", URL + "hoan-tat/", {}, MANAGERS, None),
+    ("meeting_finalize", URL + "hoan-tat/", {"confirm": "1"}, MANAGERS, None),
     ("meeting_amend", URL + "dinh-chinh/",
      {"place": "Hội trường UBND xã", "start": "19:30", "end": "21:05", "chair": "M1", "secretary": "M2",
       "notice_sent_on": "01/01/2025", "conclusion": "Kết luận.", "reason": "Ghi nhầm địa điểm"},
@@ -141,8 +142,8 @@ def test_secretary_cannot_confirm_own_scores(personas, complete, client_for):
 def test_endpoints_refuse_get(personas, complete, client_for):
     client = client_for(personas["secretary"])
     for _name, path, _data, _allowed, _setup in WRITES:
-        if path.endswith("dinh-chinh/"):
-            continue  # the amendment form is a page
+        if path.endswith(("dinh-chinh/", "hoan-tat/")):
+            continue  # the amendment form and the finalize confirmation are pages
         assert client.get(path).status_code == 405, path
 
 

@@ -63,9 +63,12 @@ def test_an_empty_thematic_meeting_misses_everything(personas, tree):
 def test_finalize_view_shows_the_refusal(personas, meeting, client_for):
     client = client_for(personas["secretary"])
     before = snapshot()
-    response = client.post(URL + "hoan-tat/", follow=True)
-    assert response.redirect_chain == [(URL + "ghi/", 302)]
-    assert "Chưa thể hoàn tất biên bản, còn thiếu: Ý kiến phát biểu, Kết luận." in response.content.decode()
+    response = client.post(URL + "hoan-tat/", {"confirm": "1"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert ('<p class="banner" id="finalize-refusal">Chưa thể hoàn tất biên bản, còn thiếu: Ý kiến phát biểu, '
+            'Kết luận.</p>') in html
+    assert 'id="finalize-confirm"' not in html
     assert snapshot() == before
 
 
@@ -91,7 +94,7 @@ def test_finalize_locks_the_meeting_row(personas, complete, numbering_calls):
 
 
 def test_finalize_view(personas, complete, client_for, numbering_calls):
-    response = client_for(personas["secretary"]).post(URL + "hoan-tat/", follow=True)
+    response = client_for(personas["secretary"]).post(URL + "hoan-tat/", {"confirm": "1"}, follow=True)
     assert response.redirect_chain == [(URL, 302)]
     html = response.content.decode()
     assert "Đã hoàn tất và khóa biên bản." in html
@@ -220,3 +223,83 @@ def test_amend_page_and_history(personas, complete, client_for, numbering_calls)
 def test_amend_page_of_minutes_not_finalized_sends_to_the_recording_page(personas, complete, client_for):
     response = client_for(personas["secretary"]).get(URL + "dinh-chinh/")
     assert (response.status_code, response["Location"]) == (302, URL + "ghi/")
+
+
+# --- finalizing is a deliberate step (the confirmation page) ------------------------------------
+
+def test_the_finalize_page_shows_the_engines_findings_and_asks_for_confirmation(personas, complete, tree,
+                                                                                client_for):
+    services.attendance_set(complete, tree["M2"], "absent_unexcused")
+    client = client_for(personas["secretary"])
+    before = snapshot()
+    html = client.get(URL + "hoan-tat/").content.decode()
+    # The engine's verdict through the adapter: the checklist and the rules broken.
+    assert '<li class="ok" data-element="speeches"><span class="mark" aria-hidden="true">✓</span> Ý kiến phát biểu' in html
+    assert '<li data-code="UNEXCUSED_ABSENCE"><b>Vắng mặt không có lý do</b>: Trần Thị Bình</li>' in html
+    assert '<li data-code="LOW_ATTENDANCE"><b>Tỷ lệ dự họp thấp</b></li>' in html
+    assert 'data-bar="Có mặt 2/3 · 66,67% · Biểu quyết 1/2"' in html
+    assert 'id="finalize-refusal"' not in html
+    assert '<input type="checkbox" name="confirm" value="1" id="id_confirm">' in html
+    assert snapshot() == before
+    # Sent without the confirmation: told next to the box, nothing changes.
+    response = client.post(URL + "hoan-tat/", {})
+    assert response.status_code == 400
+    assert '<span class="err" id="confirm-err" role="alert">Đánh dấu ô xác nhận để hoàn tất biên bản.</span>' in (
+        response.content.decode())
+    assert snapshot() == before
+    assert client.post(URL + "hoan-tat/", {"confirm": "1"}).status_code == 302
+    assert Meeting.objects.get(pk=complete.pk).status == "finalized"
+    # Finalized: the page sends back to the meeting.
+    assert client.get(URL + "hoan-tat/")["Location"] == URL
+
+
+def test_finalizing_is_refused_before_the_meetings_day(personas, complete, client_for, monkeypatch):
+    from chibo.meetings import dates
+
+    monkeypatch.setattr(dates, "today", lambda: date(2025, 1, 2))
+    with pytest.raises(ValidationError) as exc:
+        services.meeting_finalize(complete, personas["secretary"])
+    assert exc.value.messages == ["Cuộc họp ngày 03/01/2025 chưa diễn ra: chưa thể hoàn tất biên bản trước ngày họp."]
+    client = client_for(personas["secretary"])
+    before = snapshot()
+    html = client.get(URL + "hoan-tat/").content.decode()
+    assert ('<p class="banner" id="finalize-refusal">Cuộc họp ngày 03/01/2025 chưa diễn ra: chưa thể hoàn tất biên '
+            'bản trước ngày họp.</p>') in html
+    assert 'id="finalize-confirm"' not in html
+    assert client.post(URL + "hoan-tat/", {"confirm": "1"}).status_code == 400
+    assert snapshot() == before
+    monkeypatch.setattr(dates, "today", lambda: date(2025, 1, 3))  # the day itself: allowed
+    assert services.meeting_finalize(complete, personas["secretary"]).status == "finalized"
+
+
+def test_finalizing_a_meeting_not_held_is_refused_with_the_reason(personas, complete, client_for):
+    Meeting.objects.filter(pk=complete.pk).update(status="notified")
+    client = client_for(personas["secretary"])
+    before = snapshot()
+    response = client.post(URL + "hoan-tat/", {"confirm": "1"})
+    assert response.status_code == 400
+    assert ("Chỉ có thể hoàn tất biên bản của cuộc họp đã diễn ra: hãy đánh dấu đã họp trước."
+            in response.content.decode())
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("persona,status", [("member", 403), ("sibling", 404), ("rival", 404)])
+def test_the_finalize_page_is_denied_outside_the_recorders(personas, complete, client_for, persona, status):
+    client = client_for(personas[persona])
+    before = snapshot()
+    assert client.get(URL + "hoan-tat/").status_code == status
+    assert client.post(URL + "hoan-tat/", {"confirm": "1"}).status_code == status
+    assert snapshot() == before
+
+
+def test_the_finalize_page_runs_a_constant_number_of_queries(personas, complete, tree, client_for,
+                                                             django_assert_num_queries):
+    client = client_for(personas["secretary"])
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(URL + "hoan-tat/").status_code == 200
+    for i in range(1, 8):
+        Speech.objects.create(meeting=complete, position=i, member=tree["M1"], summary=f"Ý kiến {i}")
+    services.vote_record(complete, kind="resolution", method="show_of_hands", votes_for=2, key=None, position=0)
+    services.task_save(complete, 0, description="Việc", assignee=tree["M3"])
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(URL + "hoan-tat/").status_code == 200

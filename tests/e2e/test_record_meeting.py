@@ -148,7 +148,16 @@ def test_record_a_20_member_meeting_on_a_phone(live_server, cell, phone, shot):
     shot(page, "06-checks", full_page=False)
     shot(page, "full-page")
 
+    # Finalizing is deliberate: the findings, then a confirmation.
     page.click("#finalize")
+    page.wait_for_url(f"{live_server.url}/sinh-hoat/C1-2025-03/hoan-tat/?")
+    assert page.locator("#finalize-checks .checklist li.todo").count() == 0
+    shot(page, "06b-finalize-confirm", full_page=False)
+    page.click("#finalize-submit")
+    assert page.locator("#confirm-err").text_content() == "Đánh dấu ô xác nhận để hoàn tất biên bản."
+    assert Meeting.objects.get(ident="C1-2025-03").status == "held"
+    page.check("#id_confirm")
+    page.click("#finalize-submit")
     page.wait_for_url(f"{live_server.url}/sinh-hoat/C1-2025-03/")
     assert page.locator("#meeting-status").text_content() == "Đã hoàn tất biên bản"
     shot(page, "07-detail", full_page=False)

@@ -189,6 +189,14 @@ class DeleteForm(RowForm):
     pass
 
 
+class FinalizeForm(forms.Form):
+    """Finalizing is deliberate: the recorder confirms having read the engine's findings."""
+
+    confirm = forms.BooleanField(
+        label="Tôi đã đọc lại biên bản và các nhận xét ở trên; hoàn tất và khóa biên bản.",
+        error_messages={"required": "Đánh dấu ô xác nhận để hoàn tất biên bản."})
+
+
 def score_field(key, label):
     top = MANUAL_MAX[key]
     message = f"Điểm {label.lower()} phải là số nguyên từ 0 đến {top}."

@@ -30,7 +30,7 @@ from django.utils import timezone
 from chibo import vocabulary
 from chibo.changelog import record as changelog
 from chibo.limits import MINUTES_TEXT_LIMIT, ROW_LABELS, ROW_LIMITS, TEXT_LIMITS, YEAR_MAX, YEAR_MIN, too_long
-from chibo.meetings import lifecycle
+from chibo.meetings import dates, lifecycle
 from chibo.meetings.models import (
     AbsenceNotice,
     Amendment,
@@ -618,19 +618,36 @@ def meeting_cancel(meeting: Meeting, user, reason: str) -> Meeting:
     return locked
 
 
-@transaction.atomic
-def meeting_finalize(meeting: Meeting, user) -> Meeting:
-    """Lock the minutes of a meeting held. Allowed only when no required element is missing;
-    numbers the resolution (chibo.meetings.recording.numbering) and freezes the minutes (snapshot)."""
-    locked = _locked(meeting)
-    _check_move(locked, lifecycle.FINALIZED)
-    if Vote.objects.filter(meeting=locked, ballot_box__state="open").exists():
-        raise ValidationError("Còn hòm phiếu kín đang mở: hãy đóng hòm phiếu trước khi hoàn tất biên bản.",
-                              code="ballot_open")
-    missing = minutes_missing(locked)
+def finalize_refusal(meeting: Meeting, *, missing: list[str] | None = None) -> ValidationError | None:
+    """Why the minutes cannot be finalized now (None: they can), in the order a recorder meets it:
+    the meeting's day has not come, the meeting is not held (chibo.meetings.lifecycle), a secret
+    ballot is still open, an element the minutes need is missing (the engine's MINUTES_INCOMPLETE;
+    `missing`: those codes when the caller has the verdict already)."""
+    if meeting.date > dates.today():
+        return ValidationError(f"Cuộc họp ngày {meeting.date:%d/%m/%Y} chưa diễn ra: chưa thể hoàn tất biên bản "
+                               "trước ngày họp.", code="future")
+    reason = lifecycle.refusal(meeting.status, lifecycle.FINALIZED)
+    if reason is not None:
+        return ValidationError(reason, code="lifecycle")
+    if Vote.objects.filter(meeting=meeting, ballot_box__state="open").exists():
+        return ValidationError("Còn hòm phiếu kín đang mở: hãy đóng hòm phiếu trước khi hoàn tất biên bản.",
+                               code="ballot_open")
+    missing = minutes_missing(meeting) if missing is None else missing
     if missing:
         names = ", ".join(engine.MISSING_ELEMENT_LABELS[m] for m in missing)
-        raise ValidationError(f"Chưa thể hoàn tất biên bản, còn thiếu: {names}.", code="incomplete")
+        return ValidationError(f"Chưa thể hoàn tất biên bản, còn thiếu: {names}.", code="incomplete")
+    return None
+
+
+@transaction.atomic
+def meeting_finalize(meeting: Meeting, user) -> Meeting:
+    """Lock the minutes of a meeting held, on or after its day. Allowed only when no required
+    element is missing (finalize_refusal); numbers the resolution (chibo.meetings.recording.numbering)
+    and freezes the minutes (snapshot)."""
+    locked = _locked(meeting)
+    refusal = finalize_refusal(locked)
+    if refusal is not None:
+        raise refusal
     locked.status = MeetingStatus.FINALIZED
     locked.finalized_at = timezone.now()
     locked.finalized_by = user

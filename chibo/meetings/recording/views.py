@@ -246,13 +246,27 @@ def meeting_mark_held(request, ident):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def meeting_finalize(request, ident):
+    """Finalizing is a deliberate step: the page shows the engine's findings for these minutes
+    (what is missing, what breaks a rule: the verdict of chibo.meetings.selectors) and why they
+    cannot be finalized yet, if so; the recorder confirms and the service locks them."""
     meeting, _scope = get_meeting_for_user(request.user, ident, Right.RECORD)
-    if run_service(request, services.meeting_finalize, meeting, request.user) is None:
-        return redirect("meeting_record", ident=meeting.ident)
-    messages.success(request, "Đã hoàn tất và khóa biên bản.")
-    return redirect("meeting_detail", ident=meeting.ident)
+    if meeting.status == MeetingStatus.FINALIZED:
+        messages.info(request, "Biên bản đã hoàn tất và bị khóa.")
+        return redirect("meeting_detail", ident=meeting.ident)
+    form = forms.FinalizeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if run_service(form, services.meeting_finalize, meeting, request.user) is not None:
+            messages.success(request, "Đã hoàn tất và khóa biên bản.")
+            return redirect("meeting_detail", ident=meeting.ident)
+    cancelled = meeting.status == MeetingStatus.CANCELLED
+    verdict = None if cancelled else selectors.meeting_verdict(meeting)
+    refusal = services.finalize_refusal(meeting, missing=verdict["missing"] if verdict else [])
+    return render(request, "meetings/record_finalize.html", {
+        "meeting": meeting, "verdict": verdict, "form": form,
+        "refusal": refusal.messages[0] if refusal is not None else None,
+    }, status=400 if request.method == "POST" else 200)
 
 
 @login_required
