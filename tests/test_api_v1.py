@@ -226,7 +226,7 @@ def test_meetings_of_an_org(api, meeting):
     page = api("staff").get("/api/v1/orgs/G/meetings").json()
     assert page == {"count": 1, "limit": 50, "offset": 0, "items": [
         {"ident": "C1-2025-01", "organization": "C1", "kind": "regular", "status": "held", "date": "2025-01-03",
-         "start": "19:30:00", "end": "21:05:00", "place": "Nhà văn hóa thôn Đông"}]}
+         "start": "19:30", "end": "21:05", "place": "Nhà văn hóa thôn Đông"}]}
     assert api("staff").get("/api/v1/orgs/G/meetings?year=2024").json()["count"] == 0
     assert api("sibling").get("/api/v1/orgs/C2/meetings").json()["count"] == 0
     assert api("sibling").get("/api/v1/orgs/C1/meetings").status_code == 404
@@ -244,7 +244,7 @@ def test_meeting_detail_with_reasons_for_those_allowed(api, meeting, tree):
     body = api("secretary").get("/api/v1/meetings/C1-2025-01").json()
     assert body == {
         "ident": "C1-2025-01", "organization": "C1", "kind": "regular", "status": "held", "date": "2025-01-03",
-        "start": "19:30:00", "end": "21:05:00", "place": "Nhà văn hóa thôn Đông", "chair": "M1", "secretary": "M2",
+        "start": "19:30", "end": "21:05", "place": "Nhà văn hóa thôn Đông", "chair": "M1", "secretary": "M2",
         "topic": "", "conclusion": "", "resolution_text": "",
         "attendance": [{"member": "M1", "full_name": "Nguyễn Văn An", "status": "present", "reason": ""},
                        {"member": "M2", "full_name": "Trần Thị Bình", "status": "present", "reason": ""},

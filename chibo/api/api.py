@@ -29,7 +29,7 @@ errors.install(api)
 api.add_router("/v1", v1.router)
 
 
-class OrgOut(Schema):
+class OrgSummaryOut(Schema):
     code: str
     name: str
     kind: str
@@ -56,7 +56,7 @@ class RollOut(Schema):
     members: list[RollMemberOut]
 
 
-class MemberOut(Schema):
+class MemberSummaryOut(Schema):
     code: str
     full_name: str
     gender: str
@@ -64,10 +64,10 @@ class MemberOut(Schema):
     official_on: date | None
 
 
-@api.get("/orgs", response={200: list[OrgOut], **errors.ERRORS})
+@api.get("/orgs", response={200: list[OrgSummaryOut], **errors.ERRORS})
 def list_orgs(request):
     scope = scope_for(request.user)
-    return [OrgOut(code=o.code, name=o.name, kind=o.kind, parent=o.parent.code if o.parent else None)
+    return [OrgSummaryOut(code=o.code, name=o.name, kind=o.kind, parent=o.parent.code if o.parent else None)
             for o in selectors.tree(scope.org_q()).select_related("parent")]
 
 
@@ -84,15 +84,15 @@ def org_roll(request, code: str = Path(..., pattern=v1.CODE), day: date | None =
                                           exempt=e.exempt, away=e.away, positions=e.positions) for e in roll.entries])
 
 
-@api.get("/members", response={200: list[MemberOut], **errors.ERRORS})
+@api.get("/members", response={200: list[MemberSummaryOut], **errors.ERRORS})
 def search_members(request, q: str = Query(..., max_length=100, pattern=v1.TEXT)):
     scope = scope_for(request.user)
     return list(selectors.member_search(scope.members(), q))
 
 
-@api.get("/members/{code}", response={200: MemberOut, **errors.ERRORS})
+@api.get("/members/{code}", response={200: MemberSummaryOut, **errors.ERRORS})
 def member_detail(request, code: str = Path(..., pattern=v1.CODE)):
     member, scope = get_member_for_user(request.user, code)
     if not scope.can_read_member_profile(member):
-        return MemberOut(code=member.code, full_name=member.full_name, gender="", joined_on=None, official_on=None)
+        return MemberSummaryOut(code=member.code, full_name=member.full_name, gender="", joined_on=None, official_on=None)
     return member

@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
-from ninja import Body, Path, Query, Router, Schema, Status
+from ninja import Body, Field, Path, Query, Router, Schema, Status
 
 from chibo.api.errors import ERRORS, WRITE_ERRORS, InputError, form_errors
 from chibo.changelog import record as changelog
@@ -41,6 +41,7 @@ YEARS_MAX = 10  # the longest period an audit or dashboard request covers
 #: Codes and identifiers in a path: no control characters, no slash (what the database stores).
 CODE = r"^[^\x00-\x1f\x7f/]{1,64}$"
 TEXT = r"^[^\x00]*$"
+HHMM = r"^[0-2][0-9]:[0-5][0-9]$"
 
 Limit = Query(LIMIT_DEFAULT, ge=1, le=LIMIT_MAX, description=f"rows per page (1–{LIMIT_MAX})")
 Offset = Query(0, ge=0, le=OFFSET_MAX, description="rows skipped")
@@ -192,8 +193,8 @@ class MeetingBrief(Schema):
     kind: str
     status: str
     date: date
-    start: time | None
-    end: time | None
+    start: str | None = Field(..., pattern=HHMM, description="hh:mm")
+    end: str | None = Field(..., pattern=HHMM, description="hh:mm")
     place: str
 
 
@@ -341,7 +342,11 @@ def _org(o: Organization) -> dict:
 
 def _meeting_brief(m: Meeting) -> dict:
     return {"ident": m.ident, "organization": m.organization.code, "kind": m.kind, "status": m.status,
-            "date": m.date, "start": m.start, "end": m.end, "place": m.place}
+            "date": m.date, "start": _hhmm(m.start), "end": _hhmm(m.end), "place": m.place}
+
+
+def _hhmm(value: time | None) -> str | None:
+    return None if value is None else value.strftime("%H:%M")
 
 
 def _figures(f) -> dict:
