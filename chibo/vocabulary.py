@@ -48,6 +48,7 @@ __all__ = [
     "GRADES",
     "MEETING_KINDS",
     "MEETING_STATUSES",
+    "NOTICE_CHANNELS",
     "ORG_KINDS",
     "POSITION_TITLES",
     "ROLE_KINDS",
@@ -176,6 +177,15 @@ ATTENDANCE_STATUSES = CodeList(
     Term("ABSENT_UNEXCUSED", "absent_unexcused", "Vắng không có lý do", short=("Vắng", "không lý do")),
 )
 
+#: How a meeting notice reached a member (chibo.notices): every member on the roll gets it in the
+#: application; those with an address by e-mail too; the secretary records the printed copies.
+NOTICE_CHANNELS = CodeList(
+    "notice channel",
+    Term("APP", "app", "Trong ứng dụng"),
+    Term("EMAIL", "email", "E-mail"),
+    Term("PAPER", "paper", "In, gửi tay"),
+)
+
 AGENDA_SECTIONS = CodeList(
     "agenda section",
     Term("OPENING", "opening", "Phần mở đầu"),
@@ -225,7 +235,7 @@ GRADES = CodeList(
 
 #: Every code list, for the tests.
 CODE_LISTS: tuple[CodeList, ...] = (
-    ORG_KINDS, GENDERS, EXEMPTION_KINDS, ROLE_KINDS, POSITION_TITLES, MEETING_KINDS, MEETING_STATUSES,
+    ORG_KINDS, GENDERS, EXEMPTION_KINDS, ROLE_KINDS, POSITION_TITLES, MEETING_KINDS, MEETING_STATUSES, NOTICE_CHANNELS,
     ATTENDANCE_STATUSES, AGENDA_SECTIONS, VOTE_KINDS, VOTE_METHODS, BALLOT_CHOICES, BALLOT_BOX_STATES, GRADES,
 )
 

@@ -8,9 +8,18 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from chibo.meetings import dates
-from chibo.meetings.models import AbsenceNotice, CalendarToken, Contribution, Task, ThematicPlan, ThematicPrep
+from chibo.meetings.models import (
+    AbsenceNotice,
+    CalendarToken,
+    Contribution,
+    Meeting,
+    Task,
+    ThematicPlan,
+    ThematicPrep,
+)
 from chibo.meetings.planning import services as planning_services
 from chibo.meetings.preparation import services as preparation_services
+from chibo.notices.models import NoticeDelivery
 from chibo.orgs.models import Member
 from tests.access_matrix import PERSONAS, allowed_response, denied_response, snapshot
 
@@ -67,6 +76,8 @@ READS = [
     ("meeting_prepare", "/sinh-hoat/C1-2025-Q1-CD/chuan-bi/", READERS_C1),
     ("agenda_edit", "/sinh-hoat/C1-2025-02/chuan-bi/chuong-trinh/", MANAGERS_C1),
     ("notice_send", "/sinh-hoat/C1-2025-02/thong-bao/", MANAGERS_C1),
+    ("notice_pdf", "/sinh-hoat/C1-2025-02/thong-bao.pdf", READERS_C1),
+    ("notice_docx", "/sinh-hoat/C1-2025-02/thong-bao.docx", READERS_C1),
     ("document_download", "/sinh-hoat/C1-2025-02/tai-lieu/{doc}/", READERS_C1),
     ("presentation_download", "/sinh-hoat/C1-2025-Q1-CD/chuan-bi/chuyen-de/bai-de-dan/", READERS_C1),
 ]
@@ -112,7 +123,7 @@ WRITES = [
     ("task_done", "/nhiem-vu/{task}/hoan-thanh/", lambda: {"note": "Đã xong", "on": "20/01/2025"}, {"member"}),
 ]
 
-COVERED = {c[0] for c in READS} | {c[0] for c in WRITES} | {"ical_feed"}
+COVERED = {c[0] for c in READS} | {c[0] for c in WRITES} | {"ical_feed", "notice_paper"}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -142,6 +153,21 @@ def test_writes(world, personas, client_for, persona, case, django_capture_on_co
     else:
         assert denied_response(response), (persona, path, response.status_code)
         assert snapshot() == before, (persona, path)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_notice_paper(world, tree, personas, client_for, persona):
+    """Recording printed copies handed over (once the notice is sent): the cell's managers only."""
+    preparation_services.notice_send(Meeting.objects.get(ident="C1-2025-02"), personas["secretary"], mail=False)
+    client = client_for(personas[persona])
+    before = snapshot()
+    response = client.post("/sinh-hoat/C1-2025-02/thong-bao/ban-in/", {"members": [tree["M3"].pk]})
+    if persona in MANAGERS_C1:
+        assert response.status_code == 302 and response["Location"] == "/sinh-hoat/C1-2025-02/thong-bao/"
+        assert list(NoticeDelivery.objects.filter(channel="paper").values_list("member__code", flat=True)) == ["M3"]
+    else:
+        assert denied_response(response), (persona, response.status_code)
+        assert snapshot() == before, persona
 
 
 def test_writes_change_what_they_say(world, personas, client_for, tree):

@@ -13,7 +13,7 @@ from chibo.meetings import dates
 from chibo.meetings.models import Meeting, Notice
 from chibo.meetings.planning import services as planning_services
 from chibo.meetings.preparation import services as preparation_services
-from chibo.orgs.models import Member, Role
+from chibo.orgs.models import Member, Membership, Role
 from chibo.rules.services import profile_update
 
 
@@ -130,11 +130,10 @@ def test_refusals_change_nothing(send, tree, personas, planned, meeting):
     with pytest.raises(ValidationError) as exc:
         send(planned, personas["secretary"], on=date(2025, 2, 4))
     assert exc.value.messages == ["Ngày họp 03/02/2025 đã qua; không gửi thông báo được."]
-    Member.objects.update(email="")
-    get_user_model().objects.update(email="")
+    Membership.objects.filter(organization=tree["C1"]).update(start=date(2025, 3, 1))  # nobody on the roll
     with pytest.raises(ValidationError) as exc:
         send(planned, personas["secretary"], on=date(2025, 1, 25))
-    assert exc.value.messages == ["Không có ai để gửi: chưa đảng viên nào trong danh sách chi bộ có địa chỉ email."]
+    assert exc.value.messages == ["Không có ai để gửi: danh sách chi bộ chưa có đảng viên nào vào ngày họp."]
     planned.refresh_from_db()
     assert (planned.status, planned.notice_sent_on, Notice.objects.count(), len(mail.outbox)) == (
         "planned", None, 0, 0)
@@ -143,11 +142,13 @@ def test_refusals_change_nothing(send, tree, personas, planned, meeting):
 def test_notice_page_preview_and_send(django_capture_on_commit_callbacks, tree, personas, planned, client_for):
     client = client_for(personas["secretary"])
     page = client.get(f"/sinh-hoat/{planned.ident}/thong-bao/").content.decode()
-    assert "Người nhận (3)" in page and "staff@example.vn" in page and "dung@example.vn" not in page
+    assert ("Thông báo đến cả 3 đảng viên của chi bộ trong ứng dụng (trang “Của tôi”); qua e-mail 3 địa chỉ:"
+            in page and "staff@example.vn" in page and "dung@example.vn" not in page)
     assert "Hạn gửi thông báo: chậm nhất ngày 02/02/2025." in page
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/sinh-hoat/{planned.ident}/thong-bao/", follow=True)
-    assert response.redirect_chain == [(f"/sinh-hoat/{planned.ident}/chuan-bi/", 302)]
-    assert "Đã gửi thông báo đến 3 người nhận." in response.content.decode()
+    assert response.redirect_chain == [(f"/sinh-hoat/{planned.ident}/thong-bao/", 302)]
+    assert ("Đã gửi thông báo đến 3 đảng viên trong ứng dụng, 2 đảng viên qua e-mail. 1 đảng viên không có "
+            "e-mail: in thông báo để gửi tay.") in response.content.decode()
     assert [m.to for m in mail.outbox] == [["an@example.vn"], ["binh@example.vn"], ["staff@example.vn"]]
     assert mail.outbox[0].body.count("http://testserver/sinh-hoat/C1-2025-02/chuan-bi/") == 1

@@ -119,6 +119,7 @@ CHOICE_FIELDS = {
     ("meetings", "AgendaItem", "section"): vocabulary.AGENDA_SECTIONS,
     ("meetings", "Ballot", "choice"): vocabulary.BALLOT_CHOICES,
     ("meetings", "BallotBox", "state"): vocabulary.BALLOT_BOX_STATES,
+    ("notices", "NoticeDelivery", "channel"): vocabulary.NOTICE_CHANNELS,
 }
 
 

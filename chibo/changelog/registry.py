@@ -102,6 +102,9 @@ NOT_LOGGED: dict[str, str] = {
                              "the role removal that bumps it is logged",
     "jobs.JobFailure": "technical: a background job that failed for good, kept for the administrators "
                        "(what the job was doing is logged where it wrote)",
+    "notices.NoticeDelivery": "a receipt of the logged notice (meetings.Notice: who sent it, to whom): one row "
+                              "per member and channel written in bulk with each send, and its opening time "
+                              "written when the member opens the meeting; read on the notice page",
     "jobs.MailDelivery": "technical: the e-mail a job sent, kept so a retry never sends it twice (the "
                          "notice itself is logged)",
 }

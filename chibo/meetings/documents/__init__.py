@@ -6,6 +6,8 @@ Public API (pure: plain data in, file bytes out, no ORM and no settings needed):
 - `resolution_docx(data) -> bytes`, `resolution_pdf(data) -> bytes`: the resolution (nghị quyết).
 - `minutes_book_pdf(cell_name, superior_name, year, items) -> bytes`: cover, index with page
   numbers, then every meeting's minutes from a new page.
+- `notice_docx(data) -> bytes`, `notice_pdf(data) -> bytes`: the meeting notice (thông báo), one
+  page, from a `NoticeData`.
 
 `data` is a `MinutesData` (see `data.py`). This module says what each document contains, as
 blocks of the document model; `docx_builder` and `pdf_builder` lay the blocks out
@@ -35,6 +37,7 @@ from .data import (
     Guest,
     Header,
     MinutesData,
+    NoticeData,
     Para,
     Recipients,
     Run,
@@ -50,6 +53,7 @@ from .data import (
     fmt_datetime,
     group_speeches,
     meeting_subtitle,
+    month_words,
     nfc,
     percent,
     superior_committee,
@@ -66,6 +70,7 @@ __all__ = [
     "FontsMissing",
     "Guest",
     "MinutesData",
+    "NoticeData",
     "Speech",
     "Task",
     "VoteLine",
@@ -73,6 +78,8 @@ __all__ = [
     "minutes_book_pdf",
     "minutes_docx",
     "minutes_pdf",
+    "notice_docx",
+    "notice_pdf",
     "resolution_docx",
     "resolution_pdf",
 ]
@@ -100,6 +107,18 @@ def resolution_pdf(data: MinutesData) -> bytes:
     from . import pdf_builder
 
     return pdf_builder.render(resolution_document(data))
+
+
+def notice_docx(data: NoticeData) -> bytes:
+    from . import docx_builder
+
+    return docx_builder.render(notice_document(data))
+
+
+def notice_pdf(data: NoticeData) -> bytes:
+    from . import pdf_builder
+
+    return pdf_builder.render(notice_document(data))
 
 
 def minutes_book_pdf(cell_name: str, superior_name: str, year: int, items: list[MinutesData]) -> bytes:
@@ -368,3 +387,44 @@ def resolution_document(data: MinutesData) -> Document:
     title = nfc(data.secretary_title_for_signing).strip().upper() or "BÍ THƯ"
     blocks.append(SignatureRow(recipients, Signature(("T/M CHI BỘ", title), nfc(data.signer_name))))
     return Document(f"Nghị quyết {meeting_subtitle(data).lower()}", tuple(blocks))
+
+
+# ---------------------------------------------------------------------------------------
+# Notice
+
+
+def notice_document(data: NoticeData) -> Document:
+    """The meeting notice: heading, "THÔNG BÁO" about the meeting, time, place, order of business,
+    who is invited, the request to attend, the secretary's signature and where it goes."""
+    kind = KIND_LABELS[data.kind]
+    subject = f"Về việc sinh hoạt chi bộ {kind} {month_words(data.date)}"
+    place = nfc(data.place_of_issue).strip() or DOTS
+    blocks: list[Block] = [
+        Header(superior_line(data.superior_name), cell_line(data.cell_name), "Số      -TB/CB",
+               f"{place}, {date_words(data.issued_on)}"),
+        _p(_b("THÔNG BÁO"), align="center", indent=0, size=16, space_before=18),
+        _p(_b(subject), align="center", indent=0),
+    ]
+    if data.topic and data.kind in ("thematic", "combined"):
+        blocks.append(_p(_b("Chuyên đề: "), Run(data.topic, bold=True, italic=True), align="center", indent=0))
+    blocks += [
+        _p("-----", align="center", indent=0),
+        _p(f"Chi ủy {nfc(data.cell_name)} thông báo sinh hoạt chi bộ {kind} như sau:"),
+        _p(f"1. Thời gian: bắt đầu vào lúc {time_words(data.start)}, ngày {fmt_date(data.date)}."),
+        _p(f"2. Địa điểm: {nfc(data.place).strip() or DOTS * 4}."),
+        _p("3. Nội dung:", keep=True),
+    ]
+    blocks += [_p(f"- {item}.", indent=2) for item in data.agenda] or [_p(DOTS * 6, indent=2)]
+    members = data.invited_members
+    blocks.append(_p("4. Thành phần:", keep=True))
+    blocks.append(_p(f"- Toàn thể đảng viên của chi bộ ({len(members)} đồng chí)"
+                     + (f": {', '.join(members)}." if members else ".")))
+    for guest in data.invited_guests:
+        blocks.append(_p(f"- Mời dự: đồng chí {guest}."))
+    blocks.append(_p("Đề nghị các đồng chí đảng viên dự họp đầy đủ, đúng giờ; đồng chí nào vắng mặt phải báo "
+                     "lý do với chi ủy trước buổi sinh hoạt.", space_before=6))
+    recipients = Recipients(("- Các đảng viên trong chi bộ,", f"- {superior_committee(data.superior_name)} (b/c),",
+                             "- Lưu chi bộ."))
+    title = nfc(data.signer_title).strip().upper() or "BÍ THƯ"
+    blocks.append(SignatureRow(recipients, Signature(("T/M CHI ỦY", title), nfc(data.signer_name))))
+    return Document(f"Thông báo sinh hoạt chi bộ {kind} ngày {fmt_date(data.date)}", tuple(blocks))

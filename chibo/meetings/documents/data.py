@@ -196,6 +196,34 @@ class MinutesData:
         self.present_members = list(self.present_members)
 
 
+@dataclass
+class NoticeData:
+    """Everything the printed meeting notice (thông báo) says: the official one-page form handed
+    to members without an e-mail address (and pinned up)."""
+
+    superior_name: str
+    cell_name: str
+    place_of_issue: str
+    meeting_id: str
+    kind: str  # KIND_LABELS
+    date: dt.date  # the meeting's day
+    issued_on: dt.date  # the notice's date line
+    start: dt.time | None = None
+    place: str | None = None
+    topic: str | None = None
+    agenda: list[str] = field(default_factory=list)  # the items in order, sections flattened
+    invited_members: list[str] = field(default_factory=list)  # the roll on the meeting day
+    invited_guests: list[str] = field(default_factory=list)  # "Nguyễn Văn A, Đảng ủy xã …"
+    signer_title: str = "BÍ THƯ"
+    signer_name: str | None = None
+
+    def __post_init__(self):
+        _check(self.kind, KIND_LABELS, "meeting kind")
+        self.agenda = [nfc(a) for a in self.agenda]
+        self.invited_members = [nfc(n) for n in self.invited_members]
+        self.invited_guests = [nfc(g) for g in self.invited_guests]
+
+
 def _same_title(a: str, b: str) -> bool:
     return nfc(a).strip().casefold() == nfc(b).strip().casefold()
 

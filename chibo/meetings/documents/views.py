@@ -9,13 +9,14 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from chibo.changelog import record as changelog
+from chibo.meetings import lifecycle
 from chibo.meetings.access import get_meeting_for_user
 from chibo.meetings.documents import adapter
 from chibo.meetings.models import MeetingStatus
 from chibo.orgs.access import get_org_for_user
 
 #: How a download is written in the change log (chibo.changelog).
-LABELS = {"minutes": "Biên bản", "resolution": "Nghị quyết"}
+LABELS = {"minutes": "Biên bản", "resolution": "Nghị quyết", "notice": "Thông báo họp"}
 
 DOCUMENTS = {
     "minutes": ("bien-ban", adapter.minutes_file),
@@ -40,6 +41,21 @@ def meeting_document(request, ident, document, fmt):
     filename = f"{slug}-{meeting.ident}.{fmt}"
     response = _attachment(render(meeting, fmt), fmt, filename)
     changelog.download(meeting, LABELS[document], fmt, filename)
+    return response
+
+
+@login_required
+@require_GET
+def notice_document(request, ident, fmt):
+    """The printed notice (Word or PDF) of a meeting still to come, for whoever reads the meeting
+    (what it prints is on the preparation page): the secretary hands it to members without an
+    e-mail, a member keeps a copy."""
+    meeting, _scope = get_meeting_for_user(request.user, ident)
+    if meeting.status not in lifecycle.UPCOMING:
+        raise Http404("Cuộc họp không còn sắp tới: không in thông báo.")
+    filename = f"thong-bao-{meeting.ident}.{fmt}"
+    response = _attachment(adapter.notice_file(meeting, fmt), fmt, filename)
+    changelog.download(meeting, LABELS["notice"], fmt, filename)
     return response
 
 

@@ -100,3 +100,15 @@ class TaskDoneForm(VietnameseErrorsMixin, forms.Form):
                            widget=forms.Textarea(attrs={"rows": 2}))
     on = date_field("Ngày hoàn thành")
 
+
+
+class PaperForm(VietnameseErrorsMixin, forms.Form):
+    """The members of the roll who were handed the printed notice (ticked on the notice page)."""
+
+    members = forms.TypedMultipleChoiceField(label="Đảng viên đã nhận bản in", coerce=int, error_messages={
+        "invalid_choice": "Có người không thuộc danh sách chi bộ vào ngày họp."})
+
+    def __init__(self, *args, roll=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["members"].choices = [(m.pk, m.full_name) for m in roll]
+        self.fields["members"].error_messages["required"] = "Chọn ít nhất một đảng viên đã nhận bản in."

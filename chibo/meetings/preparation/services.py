@@ -32,6 +32,8 @@ from chibo.meetings.models import (
 )
 from chibo.meetings.planning import services as planning_services
 from chibo.meetings.planning import yearplan
+from chibo.notices import services as notice_deliveries
+from chibo.notices.models import NoticeChannel
 from chibo.orgs.models import Member, Membership, Role
 from chibo.plaintext import render_text
 from chibo.rules import engine
@@ -247,11 +249,37 @@ class Recipient:
         return {"name": self.name, "email": self.email, "role": self.role, "code": self.code}
 
 
-def notice_recipients(meeting: Meeting) -> list[Recipient]:
-    """Members on the roll on the meeting day who have an e-mail, in roll order, then the committee
-    staff (with an e-mail on their login) of the nearest organisation up the tree that has any.
-    An address is written to once. Two queries."""
-    cell = meeting.organization
+def notice_roll(meeting: Meeting) -> list[Member]:
+    """Every member on the cell's roll on the meeting day, in roll order: who the notice is for
+    (in the application for all, by e-mail where an address exists, on paper for the others).
+    One query."""
+    return [m.member for m in Membership.objects.on(meeting.date).filter(organization=meeting.organization)
+            .select_related("member").order_by("member__sort_key", "member__code")]
+
+
+def notice_staff(meeting: Meeting, *, with_email: bool = False) -> list:
+    """The active committee staff of the nearest organisation up the tree that has any (invited to
+    the meeting on the printed notice); `with_email`: of the nearest that has any with an e-mail
+    on their login (who the notice is e-mailed to). One query."""
+    ancestors = meeting.organization.ancestor_ids()[:-1]
+    roles = (Role.objects.filter(kind=Role.Kind.COMMITTEE_STAFF, organization_id__in=ancestors, user__is_active=True)
+             .select_related("user", "organization").order_by("-organization__depth", "user__username"))
+    if with_email:
+        roles = roles.exclude(user__email="")
+    nearest, users = None, []
+    for role in roles:
+        if nearest is None:
+            nearest = role.organization_id
+        if role.organization_id != nearest:
+            break
+        users.append(role.user)
+    return users
+
+
+def notice_recipients(meeting: Meeting, roll: list[Member] | None = None) -> list[Recipient]:
+    """The e-mail recipients: members on the roll on the meeting day who have an e-mail, in roll
+    order, then the committee staff of `notice_staff` with an e-mail on their login. An address is
+    written to once. Two queries (one when `roll` is given)."""
     seen: set[str] = set()
     out: list[Recipient] = []
 
@@ -261,28 +289,32 @@ def notice_recipients(meeting: Meeting) -> list[Recipient]:
             seen.add(key)
             out.append(Recipient(name, email.strip(), role, code))
 
-    for m in (Membership.objects.on(meeting.date).filter(organization=cell).exclude(member__email="")
-              .select_related("member").order_by("member__sort_key", "member__code")):
-        add(m.member.full_name, m.member.email, "member", m.member.code)
-    ancestors = cell.ancestor_ids()[:-1]
-    roles = (Role.objects.filter(kind=Role.Kind.COMMITTEE_STAFF, organization_id__in=ancestors, user__is_active=True)
-             .exclude(user__email="").select_related("user", "organization")
-             .order_by("-organization__depth", "user__username"))
-    nearest = None
-    for role in roles:
-        if nearest is None:
-            nearest = role.organization_id
-        if role.organization_id != nearest:
-            break
-        user = role.user
+    for member in notice_roll(meeting) if roll is None else roll:
+        add(member.full_name, member.email, "member", member.code)
+    for user in notice_staff(meeting, with_email=True):
         add(user.get_full_name() or user.username, user.email, "committee", user.username)
     return out
+
+
+def without_email(roll: list[Member]) -> list[Member]:
+    """The members of `roll` the e-mail cannot reach: their notice is printed and handed over."""
+    return [m for m in roll if not (m.email or "").strip()]
 
 
 @dataclass
 class NoticeResult:
     notice: Notice
     warning: str | None
+    in_app: int = 0  # members who get it in the application (the whole roll)
+    by_email: int = 0  # members with an e-mail address
+    to_print: int = 0  # members without one: print the notice and hand it over
+
+    @property
+    def message(self) -> str:
+        text = f"Đã gửi thông báo đến {self.in_app} đảng viên trong ứng dụng, {self.by_email} đảng viên qua e-mail."
+        if self.to_print:
+            text += f" {self.to_print} đảng viên không có e-mail: in thông báo để gửi tay."
+        return text
 
 
 def notice_deadline(meeting: Meeting, profile: dict) -> date:
@@ -331,11 +363,13 @@ def notice_send(meeting: Meeting, user, *, base_url: str = "", on: date | None =
     locked = _lock(meeting, move=lifecycle.NOTIFIED)
     if locked.date < on:
         raise ValidationError(f"Ngày họp {locked.date:%d/%m/%Y} đã qua; không gửi thông báo được.")
-    recipients = notice_recipients(locked)
-    if not recipients:
-        raise ValidationError("Không có ai để gửi: chưa đảng viên nào trong danh sách chi bộ có địa chỉ email.")
+    roll = notice_roll(locked)
+    if not roll:
+        raise ValidationError("Không có ai để gửi: danh sách chi bộ chưa có đảng viên nào vào ngày họp.")
+    recipients = notice_recipients(locked, roll)
     cell = locked.organization
     notice = Notice.objects.create(meeting=locked, sent_by=user, recipients=[r.as_json() for r in recipients])
+    notice_deliveries.deliveries_record(locked.pk, [m.pk for m in roll], NoticeChannel.APP)
     if mail:
         jobs.enqueue(send_notice, notice.pk, base_url)
     if locked.notice_sent_on is None:
@@ -348,7 +382,24 @@ def notice_send(meeting: Meeting, user, *, base_url: str = "", on: date | None =
         warning = (f"Thông báo gửi muộn: theo quy định phải gửi trước ngày họp ít nhất "
                    f"{profile['notice_days_before']} ngày, tức chậm nhất ngày "
                    f"{notice_deadline(locked, profile):%d/%m/%Y}.")
-    return NoticeResult(notice, warning)
+    return NoticeResult(notice, warning, in_app=len(roll), by_email=len(roll) - len(without_email(roll)),
+                        to_print=len(without_email(roll)))
+
+
+@transaction.atomic
+def notice_paper_record(meeting: Meeting, member_ids: list[int]) -> int:
+    """The secretary printed the notice and handed it to these members (of the roll on the meeting
+    day). Refused before the notice is sent, after the meeting is finalized or cancelled, and for
+    anyone not on the roll. Returns how many deliveries are new."""
+    locked = _lock(meeting)
+    if locked.notice_sent_on is None:
+        raise ValidationError("Chưa gửi thông báo: gửi thông báo trước, rồi ghi nhận bản in đã gửi tay.")
+    if not member_ids:
+        raise ValidationError("Chọn ít nhất một đảng viên đã nhận bản in.", code="empty")
+    on_roll = {m.pk for m in notice_roll(locked)}
+    if not set(member_ids) <= on_roll:
+        raise ValidationError("Có người không thuộc danh sách chi bộ vào ngày họp.")
+    return notice_deliveries.deliveries_record(locked.pk, member_ids, NoticeChannel.PAPER)
 
 
 # --- absence notices sent ahead ------------------------------------------------------------------

@@ -22,6 +22,7 @@ urlpatterns = [
     path("sinh-hoat/<str:ident>/tai-lieu/<int:pk>/", v.document_download, name="document_download"),
     path("sinh-hoat/<str:ident>/tai-lieu/<int:pk>/xoa/", v.document_delete, name="document_delete"),
     path("sinh-hoat/<str:ident>/thong-bao/", v.notice_view, name="notice_send"),
+    path("sinh-hoat/<str:ident>/thong-bao/ban-in/", v.notice_paper, name="notice_paper"),
     path("sinh-hoat/<str:ident>/huy/", v.meeting_cancel, name="meeting_cancel"),
     path("sinh-hoat/<str:ident>/bao-vang/", v.absence_send, name="absence_send"),
     path("sinh-hoat/<str:ident>/bao-vang/rut/", v.absence_withdraw, name="absence_withdraw"),

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chibo import vocabulary
 from chibo.changelog import record as changelog
 from chibo.formhelpers import run_service
 from chibo.meetings import dates, lifecycle, selectors
@@ -24,6 +25,8 @@ from chibo.meetings.planning import forms as planning_forms
 from chibo.meetings.planning import yearplan
 from chibo.meetings.preparation import forms, services
 from chibo.meetings.recording import services as recording_services
+from chibo.notices import selectors as notice_selectors
+from chibo.notices import services as notice_services
 from chibo.orgs.access import Right, scope_for
 from chibo.orgs.models import Member
 from chibo.plaintext import render_text
@@ -42,6 +45,8 @@ def meeting_prepare(request, ident):
     meeting, scope = get_meeting_for_user(request.user, ident)
     cell = meeting.organization
     can_manage = scope.can_manage_org(cell)
+    # The member opened the meeting in the application: their notice is opened (chibo.notices).
+    notice_services.deliveries_opened(meeting.pk, scope.member_id)
     data = selectors.prep_page(meeting)
     upcoming = meeting.status in services.UPCOMING
     context = {"meeting": meeting, "cell": cell, "can_manage": can_manage, "upcoming": upcoming,
@@ -250,16 +255,18 @@ def meeting_cancel(request, ident):
 @login_required
 @require_http_methods(["GET", "POST"])
 def notice_view(request, ident):
-    """GET: who will receive the notice and what it says; POST: send it."""
+    """GET: who the notice reaches and how (in the application, e-mail, printed), what it says,
+    and, per member, how it reached them and whether they opened it; POST: send it."""
     meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
     if request.method == "POST":
         result = run_service(request, services.notice_send, meeting, request.user, base_url=_base_url(request))
         if result is not None:
-            messages.success(request, f"Đã gửi thông báo đến {len(result.notice.recipients)} người nhận.")
+            messages.success(request, result.message)
             if result.warning:
                 messages.warning(request, result.warning)
-            return _to_prep(meeting)
-    recipients = services.notice_recipients(meeting)
+            return redirect("notice_send", ident=meeting.ident)
+    roll = services.notice_roll(meeting)
+    recipients = services.notice_recipients(meeting, roll)
     data = selectors.prep_page(meeting)
     profile = effective_profile_for(meeting.organization)
     deadline = services.notice_deadline(meeting, profile)
@@ -267,10 +274,32 @@ def notice_view(request, ident):
     body = render_text("meetings/notice_email.txt", {
         "meeting": meeting, "cell": meeting.organization, "weekday": dates.weekday(meeting.date),
         "base_url": _base_url(request), "recipient": None, **data})
+    deliveries = notice_selectors.deliveries_by_member(meeting.pk)
+    no_email = services.without_email(roll)
+    rows = [{"member": m, "email": (m.email or "").strip(), **deliveries.get(m.pk, {"channels": {}, "opened_at": None})}
+            for m in roll]
     return render(request, "meetings/notice.html", {
         "meeting": meeting, "recipients": recipients, "body": body, "deadline": deadline, "late": late,
-        "upcoming": meeting.status in services.UPCOMING, "notices": data["notices"],
+        "upcoming": meeting.status in services.UPCOMING, "notices": data["notices"], "roll": roll,
+        "no_email": no_email, "rows": rows, "channels": vocabulary.NOTICE_CHANNELS,
+        "opened": sum(1 for r in rows if r["opened_at"]),
     })
+
+
+@login_required
+@require_POST
+def notice_paper(request, ident):
+    """Record that the printed notice was handed to the members ticked."""
+    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    form = forms.PaperForm(request.POST, roll=services.notice_roll(meeting))
+    if not form.is_valid():
+        _form_errors(request, form)
+    else:
+        added = run_service(request, services.notice_paper_record, meeting,
+                            form.cleaned_data["members"])
+        if added is not None:
+            messages.success(request, f"Đã ghi nhận {added} bản in gửi tay.")
+    return redirect("notice_send", ident=meeting.ident)
 
 
 # --- absence notices sent ahead ---------------------------------------------------------------------------
@@ -323,7 +352,9 @@ def my_page(request):
     on = dates.today()
     cell_ids = selectors.current_cell_ids(scope.member_id)
     upcoming = selectors.upcoming_for_member(scope.member_id, cell_ids, on)
+    unopened = notice_selectors.unopened_meeting_ids(scope.member_id, [m.pk for m in upcoming])
     for m in upcoming:
+        m.unopened = m.pk in unopened
         m.sections = []
         for item in m.agenda.all():
             if not m.sections or m.sections[-1]["code"] != item.section:
