@@ -66,7 +66,7 @@ from chibo.meetings.preparation import services as preparation_services
 from chibo.meetings.recording import services
 from chibo.orgs.models import Member, MemberPeriod, Position
 from chibo.rules.models import RuleProfileChange
-from chibo.supervision.models import Visit
+from chibo.supervision.models import Orientation, Visit
 from tests.access_matrix import PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -298,6 +298,12 @@ def world(tree, personas, meeting, settings, tmp_path, monkeypatch):
     Contribution.objects.create(meeting=thematic, member=tree["M2"], title="Tham luận")
     ThematicPlan.objects.create(organization=tree["C1"], year=2025, quarter=1, topic="Chuyển đổi số",
                                 presenter=tree["M1"])
+    from chibo.home import services as home_services
+    from chibo.supervision import services as supervision_services
+
+    orientation = supervision_services.orientation_publish(tree["G"], year=2025, month=2, title="Định hướng",
+                                                           content="Nội dung", documents="Tài liệu")
+    home_services.orientation_take_up(upcoming, orientation, personas["secretary"])  # start, prep, its page
     called_off = planning_services.meeting_create(tree["C1"], kind="regular", date=date(2025, 3, 3), place="Trụ sở")
     services.meeting_cancel(called_off, personas["secretary"], "Mưa bão")
     planning_services.calendar_token_get(user=personas["admin"], organization=tree["C1"])
@@ -507,6 +513,7 @@ UPLOADS = {"document_download", "presentation_download"}
 #: Not walked, and why.
 NOT_WALKED = {
     "logout": "a POST that ends the session",
+    "orientation_take_up": "a POST (its button is on the start and preparation pages, which are walked)",
     "api:openapi-view": "django-ninja's Swagger page (its own scripts; a login and CDN-free docs are other work)",
 }
 
@@ -548,7 +555,7 @@ def _values(name: str, route: str, param: str, objs: dict) -> list:
         return objs["votes"]
     if param == "pk":
         for word, model in (("document", MeetingDocument), ("contribution", Contribution), ("task", Task),
-                             ("feed", CalendarToken), ("token", CalendarToken)):
+                             ("orientation", Orientation), ("feed", CalendarToken), ("token", CalendarToken)):
             if word in name:
                 return list(model.objects.values_list("pk", flat=True))
     raise AssertionError(f"no values for <{param}> of {name} ({route}): add them to tests/test_xss.py")
