@@ -271,3 +271,60 @@ def test_every_page_of_every_demo_login_passes_axe(live_server, demo, crawler, c
     recorded = {u for _, u in crawl.visited if u.endswith("/ghi/")}
     assert recorded, "no recording page was reached"
     assert "\n".join(crawl.problems()) == ""
+
+
+#: Forms sent with bad input (required fields emptied, a value out of range): (login, path, {selector: value}).
+BAD_INPUT = [
+    ("bithu1", "/to-chuc/TT-C1/them-dang-vien/", {}),
+    ("bithu1", "/to-chuc/TT-C1/sinh-hoat/them/", {}),
+    ("bithu1", "/tai-khoan/doi-mat-khau/", {}),
+    ("dangy", "/to-chuc/TT-C1/quy-tac/", {"#id_regular_meeting_day": "99"}),
+]
+
+SEND_BAD = """(values) => {
+  const form = document.querySelector('main form[method=post] :is(input, select, textarea):not([type=hidden])').form;
+  for (const el of form.querySelectorAll('[required]')) el.value = '';
+  for (const [sel, value] of Object.entries(values)) document.querySelector(sel).value = value;
+  form.noValidate = true;
+  form.requestSubmit(form.querySelector('[type=submit], button:not([type])'));
+}"""
+
+#: Every field marked invalid names its error message (aria-describedby) and the message is there.
+UNDESCRIBED = """() => [...document.querySelectorAll('[aria-invalid=true]')].filter(el => {
+  const ids = (el.getAttribute('aria-describedby') || '').split(' ').filter(Boolean);
+  return !ids.some(id => (document.getElementById(id) || {}).textContent);
+}).map(el => el.id)"""
+
+
+def test_forms_with_their_errors_pass_axe(live_server, demo, crawler):
+    """A form sent back with its errors (and the login page after a wrong password): no axe
+    violation, and each field in error is described by its message."""
+    from chibo.meetings.models import Meeting
+    from chibo.orgs.models import Member
+    from chibo.rules.models import RuleProfileChange
+
+    before = (Member.objects.count(), Meeting.objects.count(), RuleProfileChange.objects.count())
+    page = crawler.new_page()
+    problems, invalid = [], 0
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.fill("#id_username", "bithu1")
+    page.fill("#id_password", "sai-mat-khau")
+    page.click("main button[type=submit]")
+    page.wait_for_selector(".errorlist")
+    problems += [f"login: {v['id']} {v['nodes'][:3]}" for v in page.evaluate(AXE_RUN, TAGS)]
+    who = None
+    for login, path, values in BAD_INPUT:
+        if login != who:
+            crawler.clear_cookies()
+            _login(page, live_server.url, login)
+            who = login
+        page.goto(live_server.url + path)
+        with page.expect_navigation():
+            page.evaluate(SEND_BAD, values)
+        assert page.locator("main .errorlist").count() > 0, path
+        invalid += page.locator("[aria-invalid=true]").count()
+        problems += [f"{path}: {v['id']} {v['nodes'][:3]}" for v in page.evaluate(AXE_RUN, TAGS)]
+        problems += [f"{path}: {el} has no error message for screen readers" for el in page.evaluate(UNDESCRIBED)]
+    assert invalid >= len(BAD_INPUT)
+    assert problems == []
+    assert (Member.objects.count(), Meeting.objects.count(), RuleProfileChange.objects.count()) == before
