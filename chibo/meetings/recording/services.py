@@ -15,9 +15,10 @@ current; when it is not, the edit is applied only if the value it replaces has n
 holds exactly what it sends (a replayed save), and otherwise refused with `Conflict` (HTTP 409),
 whose message says what the other person changed it to.
 
-About 640 lines, over the ~600 of the style guide: every write to one meeting's record shares the
-locking and the checks of the first part (finalized, cancelled, on the roll, text limits), and the
-moves that close the record (held, cancelled, finalized, amended, scored) share them too."""
+About 850 lines, over the ~600 of the style guide: every write to one meeting's record shares the
+locking, the keys and versions and the checks of the first part (finalized, cancelled, on the roll,
+present, text limits), and the moves that close the record (held, cancelled, finalized, amended,
+scored) share them too."""
 
 import uuid
 from datetime import date, time

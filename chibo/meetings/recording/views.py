@@ -8,24 +8,28 @@ X-CSRFToken header; the load test in bench/load speaks this contract):
   was based on), was (the field's value it started from, as the input held it).
 - ghi/diem-danh/ (one member's attendance): member (code), status, reason, version (the row's
   version the tap was based on; 0 when the member had none).
-- ghi/khach-moi/, ghi/phat-bieu/, ghi/bieu-quyet/, ghi/nhiem-vu/ (a guest, a speech, a vote, a task): key (a UUID the client
-  makes when the row is added; the first save adds the row, later saves update it), version (0 for
-  a row not saved yet, else the version the edit was based on) and the row's fields (guest: name,
-  title, organization; speech:
-  member, item, summary; vote: kind, method, subject, votes_for, votes_against, votes_abstain,
-  votes_invalid; task: assignee, description, due dd/mm/yyyy); delete=1 with the key deletes the
-  row (deleting a row already gone is no error). Without a key the row is addressed by `position`
-  (older clients): two phones adding rows at once may then overwrite each other.
+- ghi/khach-moi/, ghi/phat-bieu/, ghi/bieu-quyet/, ghi/nhiem-vu/ (a guest, a speech, a vote, a
+  task): key (a UUID the client makes when the row is added; the first save adds the row after the
+  last one, later saves update it), version (0 for a row not saved yet, else the version the edit
+  was based on) and the row's fields (guest: name, title, organization; speech: member, item,
+  summary; vote: kind, method, subject, votes_for, votes_against, votes_abstain, votes_invalid;
+  task: assignee, description, due dd/mm/yyyy); delete=1 with the key deletes the row (deleting a
+  row already gone is no error). Without a key the row is addressed by `position` (older clients):
+  two phones adding rows at once may then overwrite each other.
 
 Every save is idempotent: sending it again (a retry after a lost answer, the offline queue
 replayed) changes nothing more and is answered as applied. Answers are JSON:
 {"ok": true, "panel": <the checks panel>, "votes": {position: <verdict>}, "version": n} after a save
 (`version`: the record's new version; rows also "key" and "position"); {"ok": false, "error": ...,
-"field": ...} with status 400 for bad input (nothing changed); 409 once the minutes are finalized,
+"field": ...} with status 400 for bad input (nothing changed; also a speaker not recorded present,
+vote counts above the members present, an end before the start); 409 once the minutes are finalized,
 and 409 with "current": {"version": n[, "value": the field's current value]} when someone else
 changed what the edit was based on (the error says what it is now; nothing changed; sending the
 edit again with that version applies it). 403/404 come from the access checks before anything
-runs."""
+runs.
+
+Finalizing (hoan-tat/) is a page: GET shows the engine's verdict and any reason the minutes cannot
+be finalized yet; POST with confirm=1 finalizes."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
