@@ -128,6 +128,7 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'chibo.sqlite3'}"),
         conn_max_age=envint("DB_CONN_MAX_AGE", "0"),
+        conn_health_checks=True,  # a kept connection (chibo serve: DB_CONN_MAX_AGE=60) is checked before reuse
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

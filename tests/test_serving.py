@@ -56,6 +56,21 @@ def test_serve_defaults_to_one_worker_per_cpu_and_can_skip_collectstatic():
     assert serve.default_workers() >= 1
 
 
+def test_serve_keeps_database_connections_between_requests_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("DB_CONN_MAX_AGE", raising=False)
+    with mock.patch.object(serve, "call_command"), mock.patch.object(serve.os, "execv") as execv:
+        call_command("serve", "--no-collectstatic")
+    execv.assert_called_once()
+    assert os.environ["DB_CONN_MAX_AGE"] == "60" == str(serve.CONN_MAX_AGE)  # what gunicorn inherits
+    monkeypatch.setenv("DB_CONN_MAX_AGE", "0")
+    with mock.patch.object(serve, "call_command"), mock.patch.object(serve.os, "execv"):
+        call_command("serve", "--no-collectstatic")
+    assert os.environ["DB_CONN_MAX_AGE"] == "0"
+    from django.conf import settings
+
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True  # a connection kept is checked first
+
+
 def test_serve_dev_keeps_the_auto_reloading_development_server():
     with mock.patch.object(serve, "call_command") as called, mock.patch.object(serve.os, "execv") as execv:
         call_command("serve", "--dev", "--port", "8124")
