@@ -137,7 +137,7 @@ def test_member_sees_the_next_meeting_its_notice_materials_own_tasks_and_sends_a
     page = client.get("/").content.decode()
     assert block(page, "notice") == "Chi bộ chưa gửi thông báo triệu tập."
     assert page.count('<ol class="agenda">') == 1 and "Thông qua biên bản cuộc họp" in page
-    assert '<label for="ly-do-{}">Tôi sẽ vắng, vì…</label>'.format(cell_data.pk) in page
+    assert f'<label for="ly-do-{cell_data.pk}">Tôi sẽ vắng, vì…</label>' in page
     assert block(page, "tasks") == ("Thu đảng phí Giao tại cuộc họp ngày 03/01/2025 hạn 25/01/2025 Báo hoàn thành")
     assert "Sửa đường" not in page  # another member's task
     response = client.post(f"/sinh-hoat/{cell_data.ident}/bao-vang/", {"reason": "Ốm", "next": "/"})
@@ -305,3 +305,22 @@ def test_role_switch_by_others_changes_nothing(personas, tree, client_for, perso
     else:
         assert response.status_code == 400
     assert snapshot() == before
+
+
+def test_the_cells_month_findings_with_what_to_do(personas, tree, monkeypatch, client_for):
+    """No meeting in January and February: on 10/03 the stored results hold the two missing
+    months; the start page says them the Vietnamese way, with what to do."""
+    monkeypatch.setattr(dates, "today", lambda: date(2025, 3, 10))
+    refresh_cell_year(tree["C1"], 2025, as_of=date(2025, 3, 10))
+    page = client_for(personas["secretary"]).get("/").content.decode()
+    advice = "Việc cần làm: Tổ chức sinh hoạt thường kỳ ngay và ghi nhận lý do tháng không họp."
+    assert block(page, "findings") == (
+        f"Theo tháng, quý của chi bộ Không sinh hoạt thường kỳ trong tháng tháng 02/2025 {advice} "
+        f"Không sinh hoạt thường kỳ trong tháng tháng 01/2025 {advice}")
+
+
+def test_period_text():
+    from chibo.home.selectors import period_text
+
+    assert [period_text(p) for p in ("2025-03", "2025-Q1", "2025-H1", "2025-H2", "2025", "")] == [
+        "tháng 03/2025", "quý 1/2025", "6 tháng đầu năm 2025", "6 tháng cuối năm 2025", "năm 2025", ""]

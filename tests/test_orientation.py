@@ -12,7 +12,7 @@ from django.utils import timezone
 from chibo.changelog.models import LogEntry
 from chibo.home import services as home_services
 from chibo.meetings import dates
-from chibo.meetings.models import AgendaItem, Meeting
+from chibo.meetings.models import AgendaItem
 from chibo.meetings.planning import services as planning_services
 from chibo.orgs import services as org_services
 from chibo.supervision import services

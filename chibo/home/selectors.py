@@ -137,9 +137,23 @@ def recent_findings(cell: Organization, on: date) -> list[dict]:
                     "findings": rows})
     if periods:
         out.append({"title": "Theo tháng, quý của chi bộ", "url": None,
-                    "findings": [finding(p.code, " ".join(x for x in (p.period, names.get(p.member, "")) if x))
+                    "findings": [finding(p.code, " · ".join(x for x in (period_text(p.period),
+                                                                         names.get(p.member, "")) if x))
                                  for p in periods]})
     return out
+
+
+def period_text(period: str) -> str:
+    """A stored period as a page says it: 2025-03 -> tháng 03/2025, 2025-Q1 -> quý 1/2025,
+    2025-H2 -> 6 tháng cuối năm 2025, 2025 -> năm 2025."""
+    year, _, part = (period or "").partition("-")
+    if not part:
+        return f"năm {year}" if year else ""
+    if part.startswith("Q"):
+        return f"quý {part[1:]}/{year}"
+    if part.startswith("H"):
+        return f"6 tháng {'đầu' if part == 'H1' else 'cuối'} năm {year}"
+    return f"tháng {part}/{year}"
 
 
 def member_start(scope: Scope, on: date) -> dict:
