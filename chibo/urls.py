@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("chibo.accounts.urls")),
     path("", include("chibo.api.urls_account")),  # the account page's API tokens
     path("", include("chibo.changelog.urls")),
+    path("", include("chibo.help.urls")),
     path("api/", include("chibo.api.urls")),
     path("quan-tri/", admin.site.urls),
 ]

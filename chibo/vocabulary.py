@@ -44,6 +44,7 @@ __all__ = [
     "CodeList",
     "EXEMPTION_KINDS",
     "FINDING_ADVICE",
+    "FINDING_MEANING",
     "GENDERS",
     "GRADES",
     "MEETING_KINDS",
@@ -261,4 +262,50 @@ FINDING_ADVICE: dict[str, str] = {
     "NO_SUPERIOR_VISIT": "Cấp ủy cấp trên phân công cán bộ dự sinh hoạt chi bộ.",
     "REMOVAL_REVIEW": "Chi bộ xem xét, đề nghị xóa tên theo quy định.",
     "TASK_OVERDUE": "Đôn đốc người được giao hoàn thành nhiệm vụ, hoặc báo cáo kết quả.",
+}
+
+#: What each finding of the rule engine means and where the rule comes from (the help page
+#: /huong-dan/ket-luan/). `{name}` is a parameter of the rule profile, shown with its default
+#: (chibo.rules.profile.DEFAULT_PROFILE) and the note that a committee may set it otherwise.
+FINDING_MEANING: dict[str, tuple[str, str]] = {
+    "ATTENDANCE_MISSING": ("Một đảng viên phải dự họp chưa được ghi điểm danh (có mặt, đến muộn hay vắng). "
+                           "Đồng chí đó vẫn được tính vào số phải dự nhưng không tính là có mặt.",
+                           "Hướng dẫn 12-HD/BTCTW, mục II.1.2: biên bản ghi rõ đảng viên vắng mặt."),
+    "ABSENCE_REASON_MISSING": ("Một đảng viên vắng có lý do nhưng biên bản không ghi lý do.",
+                               "Hướng dẫn 12-HD/BTCTW, mục II.1.2."),
+    "UNEXCUSED_ABSENCE": ("Một đảng viên phải dự họp vắng mặt không có lý do.", "Hướng dẫn 12-HD/BTCTW, mục II.3."),
+    "REPEATED_EXCUSED_ABSENCE": ("Một đảng viên vắng có lý do quá {max_consecutive_excused} lần liên tiếp trong năm "
+                                 "ở các buổi sinh hoạt thường kỳ.", "Hướng dẫn 12-HD/BTCTW, mục II.3."),
+    "LOW_ATTENDANCE": ("Tỷ lệ đảng viên dự họp (có mặt hoặc đến muộn trên số phải dự) không cao hơn "
+                       "{min_attendance_rate}%.", "Hướng dẫn 12-HD/BTCTW, mục II.3."),
+    "EMPTY_ROLL": ("Vào ngày họp chi bộ không có đảng viên nào phải dự họp: danh sách đảng viên hoặc ngày họp có "
+                   "thể sai.", "Quy tắc của Chibo: không tính được tỷ lệ dự họp."),
+    "SHORT_MEETING": ("Thời gian họp (từ giờ bắt đầu đến giờ kết thúc) ngắn hơn mức tối thiểu: thường kỳ "
+                      "{min_minutes_regular} phút, chuyên đề {min_minutes_thematic} phút, kết hợp "
+                      "{min_minutes_combined} phút.", "Hướng dẫn 12-HD/BTCTW, mục II.3."),
+    "NOTICE_LATE": ("Thông báo triệu tập chưa gửi, hoặc gửi muộn hơn {notice_days_before} ngày trước ngày họp "
+                    "(không áp dụng với cuộc họp bất thường).", "Hướng dẫn 42-HD/BTCTW (28/10/2025)."),
+    "MINUTES_INCOMPLETE": ("Biên bản thiếu một trong các mục bắt buộc: chủ trì, thư ký, địa điểm, giờ bắt đầu, "
+                           "giờ kết thúc, điểm danh, lý do vắng, ý kiến phát biểu, kết luận, chủ đề (sinh hoạt "
+                           "chuyên đề). Kết luận ghi rõ các mục còn thiếu.",
+                           "Hướng dẫn 12-HD/BTCTW, mục II.3: sổ biên bản ghi đầy đủ diễn biến cuộc họp."),
+    "VOTE_COUNTS_INCONSISTENT": ("Tổng số phiếu của một biểu quyết (tán thành, không tán thành, không biểu quyết, "
+                                 "không hợp lệ) lớn hơn số đảng viên có quyền biểu quyết có mặt. Kết quả biểu quyết "
+                                 "đó không xác định được.", "Điều lệ Đảng, Điều 3 và 9."),
+    "VOTE_METHOD_INVALID": ("Nội dung phải bỏ phiếu kín (kỷ luật, bầu cử) nhưng đã biểu quyết bằng hình thức khác.",
+                            "Điều lệ Đảng; quy định về kỷ luật và bầu cử trong Đảng."),
+    "MISSING_REGULAR_MEETING": ("Trong tháng không có buổi sinh hoạt thường kỳ (hoặc thường kỳ kết hợp chuyên đề).",
+                                "Điều lệ Đảng, Điều 22–24: chi bộ sinh hoạt mỗi tháng một lần."),
+    "LATE_REGULAR_MEETING": ("Buổi sinh hoạt thường kỳ đầu tiên của tháng họp sau ngày {regular_meeting_day} mà "
+                             "không ghi lý do dời ngày.", "Chỉ thị 50-CT/TW (23/7/2025): ngày 3 hằng tháng."),
+    "MISSING_THEMATIC_MEETING": ("Trong quý không có buổi sinh hoạt chuyên đề (hoặc kết hợp).",
+                                 "Chỉ thị 50-CT/TW; Hướng dẫn 12-HD/BTCTW: ít nhất mỗi quý một lần."),
+    "NO_SUPERIOR_VISIT": ("Trong 6 tháng, cấp ủy cấp trên dự sinh hoạt chi bộ ít hơn "
+                          "{min_superior_visits_per_half_year} lần.",
+                          "Quy định của cấp ủy địa phương; Hướng dẫn 12-HD/BTCTW: cấp ủy viên được phân công dự."),
+    "REMOVAL_REVIEW": ("Một đảng viên vắng sinh hoạt thường kỳ không có lý do trong ít nhất "
+                       "{removal_unexcused_months} tháng khác nhau của năm: chi bộ phải xem xét.",
+                       "Điều lệ Đảng, Điều 8: ba tháng trong năm bỏ sinh hoạt không có lý do chính đáng."),
+    "TASK_OVERDUE": ("Một nhiệm vụ được giao tại cuộc họp đã quá hạn mà chưa xong, hoặc xong sau hạn.",
+                     "Hướng dẫn 12-HD/BTCTW: kiểm tra việc thực hiện nhiệm vụ đã giao."),
 }
