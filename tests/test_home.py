@@ -324,3 +324,17 @@ def test_period_text():
 
     assert [period_text(p) for p in ("2025-03", "2025-Q1", "2025-H1", "2025-H2", "2025", "")] == [
         "tháng 03/2025", "quý 1/2025", "6 tháng đầu năm 2025", "6 tháng cuối năm 2025", "năm 2025", ""]
+
+
+def test_committee_staff_follow_this_months_orientation(personas, tree, cell_data, client_for):
+    from chibo.home import services as home_services
+    from chibo.supervision import services as supervision_services
+
+    orientation = supervision_services.orientation_publish(tree["G"], year=2025, month=1, title="Chuyển đổi số")
+    page = client_for(personas["staff"]).get("/").content.decode()
+    assert block(page, "todo") == "Định hướng tháng 01/2025 “Chuyển đổi số”: 0 chi bộ đã đưa vào chương trình họp."
+    assert f'<a href="/dinh-huong/{orientation.pk}/">' in page
+    february = supervision_services.orientation_publish(tree["G"], year=2025, month=2, title="Tháng hai")
+    home_services.orientation_take_up(cell_data, february, personas["secretary"])
+    page = client_for(personas["staff"]).get("/").content.decode()
+    assert block(page, "todo") == "Định hướng tháng 01/2025 “Chuyển đổi số”: 0 chi bộ đã đưa vào chương trình họp."

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -191,9 +191,16 @@ def committee_start(org: Organization, scope: Scope, user, on: date) -> dict:
                    "url": reverse("meeting_detail", args=[s.meeting.ident])
                    if scope.is_superior_of(s.meeting.organization) else None} for s in scores]
     todo = []
-    if not org.is_cell and not Orientation.objects.filter(organization=org, year=on.year, month=on.month).exists():
+    supervise = scope.can_supervise_org(org)
+    published = list(Orientation.objects.filter(organization=org, year=on.year, month=on.month)
+                     .annotate(n_uptakes=Count("uptakes")).order_by("id")) if not org.is_cell else []
+    if not org.is_cell and not published:
         todo.append({"text": f"Ban hành định hướng nội dung sinh hoạt chi bộ tháng {on.month:02d}/{on.year}.",
-                     "url": reverse("orientation_list", args=[org.code]) if scope.can_supervise_org(org) else None})
+                     "url": reverse("orientation_list", args=[org.code]) if supervise else None})
+    for o in published:
+        todo.append({"text": f"Định hướng tháng {o.month:02d}/{o.year} “{o.title}”: {o.n_uptakes} chi bộ đã đưa vào "
+                             f"chương trình họp.",
+                     "url": reverse("orientation_detail", args=[o.pk]) if supervise else None})
     visits = figures["total"].findings["NO_SUPERIOR_VISIT"]
     if visits:
         todo.append({"text": f"{visits} lượt chi bộ chưa có cấp ủy cấp trên dự sinh hoạt trong năm: phân công cán bộ dự.",
