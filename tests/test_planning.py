@@ -318,13 +318,14 @@ def test_meeting_list_constant_queries(personas, tree, client_for, svc, django_a
     Meeting.objects.create(ident="X1", organization=tree["C1"], kind="regular", date=date(2026, 1, 3))
 
     # session, user, roles, member id, member's cells, organisation, profile (2: organisations and
-    # overrides), meetings of the year, thematic plan, calendar token; the top bar's count of the
-    # member's notices not opened (chibo.notices)
-    with django_assert_num_queries(12):
+    # overrides), meetings of the year, their attendance figures from the engine (the roll: members,
+    # memberships, periods; the attendance rows), thematic plan, calendar token; the top bar's count
+    # of the member's notices not opened (chibo.notices)
+    with django_assert_num_queries(16):
         assert client.get("/to-chuc/C1/sinh-hoat/?nam=2026").status_code == 200
     svc.plan_year(tree["C1"], 2026, None)
     svc.meeting_create(tree["C1"], date=date(2026, 6, 9))
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(16):
         assert client.get("/to-chuc/C1/sinh-hoat/?nam=2026").status_code == 200
 
 

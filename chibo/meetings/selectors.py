@@ -1,6 +1,6 @@
 """Reads for meeting pages, each in a fixed number of queries."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 
 from chibo.meetings import lifecycle
 from chibo.meetings.models import Attendance, Meeting, Speech, Task, Vote
@@ -11,10 +11,7 @@ def meetings_of(org, year=None):
     qs = Meeting.objects.filter(organization=org)
     if year:
         qs = qs.filter(date__year=year)
-    return qs.annotate(
-        n_present=Count("attendance", filter=Q(attendance__status__in=sorted(engine.PRESENT_STATUSES))),
-        n_attendance=Count("attendance"),
-    ).order_by("-date", "-ident")
+    return qs.order_by("-date", "-ident")
 
 
 def meeting_full(ident):
@@ -153,8 +150,16 @@ def amendments_of(meeting):
 # --- planning, preparation, the member's page and the calendar feeds (planning/, preparation/) -
 
 def year_meetings(org, year):
-    """The cell's meetings of one year, in date order, with attendance counts. One query."""
-    return meetings_of(org, year).order_by("date", "ident")
+    """The cell's meetings of one year, in date order, each with `attendance`: the engine's figures
+    (`chibo.meetings.evaluation.attendance_figures`, the ones its page and its minutes show), None
+    before its roll is recorded. Five queries."""
+    from chibo.meetings.evaluation import attendance_figures
+
+    meetings = list(meetings_of(org, year).order_by("date", "ident"))
+    figures = attendance_figures(org, meetings)
+    for m in meetings:
+        m.attendance_figures = figures.get(m.ident)
+    return meetings
 
 
 def thematic_plan_rows(org, year):
