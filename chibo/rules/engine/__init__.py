@@ -15,7 +15,8 @@ Per-meeting API (for pages that show a meeting while it is being recorded)
 * :class:`Roll` -- the roll facts of one cell on one date: who is on the roll, official,
   exempt, away (``Roll.expected`` is derived).  Build it by hand, or with
   :class:`RollIndex` (``RollIndex(members).roll(cell_code, day)``).
-* :func:`attendance_statuses`, :func:`summarize_attendance` -- counts and rate string.
+* :func:`attendance_statuses`, :func:`summarize_attendance` -- counts and rate string;
+  :func:`member_tally` -- each member's meetings expected, present, late, absent (year-end sheets).
 * :func:`vote_threshold`, :func:`vote_passes`, :func:`eligible_voters`, :func:`evaluate_votes`.
 * :func:`meeting_duration`, :func:`minimum_minutes`, :func:`is_notice_late`, :func:`is_on_time`,
   :func:`minutes_missing_elements`.
@@ -54,11 +55,13 @@ bundle and ``auditjson.write_audit`` run the very same pass, so their results ca
 
 
 from chibo.rules.engine.attendance import (
+    TALLY_KEYS,
     ExcusedRuns,
     Statuses,
     advance_excused_runs,
     attendance_statuses,
     fold_excused_runs,
+    member_tally,
     summarize_attendance,
 )
 from chibo.rules.engine.audit import (
@@ -157,6 +160,8 @@ __all__ = [
     "attendance_statuses",
     "fold_excused_runs",
     "summarize_attendance",
+    "member_tally",
+    "TALLY_KEYS",
     "AuditInput",
     "AuditRun",
     "audit",

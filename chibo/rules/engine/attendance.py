@@ -70,6 +70,28 @@ def summarize_attendance(meeting: Mapping[str, Any], roll: Roll, statuses: Statu
     return _attendance(statuses, roll).summary
 
 
+#: The keys of a member's tally (:func:`member_tally`), in the order a year-end sheet shows them.
+TALLY_KEYS = ("expected", "present", "late", "absent_excused", "absent_unexcused", "missing")
+
+
+def member_tally(meetings: Iterable[tuple[Roll, Statuses]]) -> dict[str, dict[str, int]]:
+    """For each member expected at any of ``meetings`` (each its roll on the day and its
+    attendance statuses), how many of them the member was expected at and how each was recorded:
+    present (on time), late, absent with and without a reason, or not recorded (missing). The
+    same roll and statuses as :func:`summarize_attendance`: a member exempt, away, not yet joined
+    or gone on the day is not expected and not counted."""
+    tally: dict[str, dict[str, int]] = {}
+    for roll, statuses in meetings:
+        for member in roll.expected:
+            counts = tally.get(member)
+            if counts is None:
+                counts = tally[member] = dict.fromkeys(TALLY_KEYS, 0)
+            counts["expected"] += 1
+            status = statuses.get(member)
+            key = status[0] if status is not None else "missing"
+            counts[key if key in counts and key != "expected" else "missing"] += 1
+    return tally
+
 
 
 class ExcusedRuns(NamedTuple):
