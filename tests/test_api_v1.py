@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from chibo.api import services as token_services
-from chibo.meetings.models import Attendance, Meeting, Speech, Task, Vote
+from chibo.meetings.models import Attendance, Guest, Meeting, Speech, Task, Vote
 from chibo.orgs.models import Member, MemberPeriod, Organization, Position
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def snapshot():
             list(MemberPeriod.objects.order_by("pk").values()), list(Position.objects.order_by("pk").values()),
             list(Meeting.objects.order_by("pk").values()), list(Attendance.objects.order_by("pk").values()),
             list(Speech.objects.order_by("pk").values()), list(Vote.objects.order_by("pk").values()),
-            list(Task.objects.order_by("pk").values()))
+            list(Task.objects.order_by("pk").values()), list(Guest.objects.order_by("pk").values()))
 
 
 # --- the tree and pagination -------------------------------------------------------------------
@@ -238,22 +238,27 @@ def test_meeting_detail_with_reasons_for_those_allowed(api, meeting, tree):
     Vote.objects.create(meeting=meeting, position=0, kind="resolution", method="show_of_hands", subject="Nghị quyết",
                         votes_for=2)
     Task.objects.create(meeting=meeting, position=0, assignee=tree["M1"], description="Sửa đường", due=date(2025, 3, 1))
-    from chibo.meetings.models import Guest
-
     Guest.objects.create(meeting=meeting, position=0, name="Hoàng Văn Khách", title="Đảng ủy viên")
     body = api("secretary").get("/api/v1/meetings/C1-2025-01").json()
+    keys = {name: str(model.objects.get(meeting=meeting).key) for name, model in (
+        ("speech", Speech), ("vote", Vote), ("task", Task), ("guest", Guest))}
     assert body == {
         "ident": "C1-2025-01", "organization": "C1", "kind": "regular", "status": "held", "date": "2025-01-03",
         "start": "19:30", "end": "21:05", "place": "Nhà văn hóa thôn Đông", "chair": "M1", "secretary": "M2",
         "topic": "", "conclusion": "", "resolution_text": "",
-        "attendance": [{"member": "M1", "full_name": "Nguyễn Văn An", "status": "present", "reason": ""},
-                       {"member": "M2", "full_name": "Trần Thị Bình", "status": "present", "reason": ""},
-                       {"member": "M3", "full_name": "Lê Văn Cường", "status": "absent_excused", "reason": "Ốm"}],
-        "speeches": [{"position": 0, "member": "M2", "item": "Kết quả", "summary": "Đồng ý"}],
-        "votes": [{"position": 0, "kind": "resolution", "method": "show_of_hands", "subject": "Nghị quyết",
-                   "votes_for": 2, "votes_against": 0, "votes_abstain": 0, "votes_invalid": 0}],
-        "tasks": [{"position": 0, "assignee": "M1", "description": "Sửa đường", "due": "2025-03-01", "done_on": None}],
-        "guests": [{"position": 0, "name": "Hoàng Văn Khách", "title": "Đảng ủy viên", "organization": ""}],
+        "attendance": [{"member": "M1", "full_name": "Nguyễn Văn An", "status": "present", "reason": "", "version": 1},
+                       {"member": "M2", "full_name": "Trần Thị Bình", "status": "present", "reason": "", "version": 1},
+                       {"member": "M3", "full_name": "Lê Văn Cường", "status": "absent_excused", "reason": "Ốm",
+                        "version": 1}],
+        "speeches": [{"position": 0, "key": keys["speech"], "version": 1, "member": "M2", "item": "Kết quả",
+                      "summary": "Đồng ý"}],
+        "votes": [{"position": 0, "key": keys["vote"], "version": 1, "kind": "resolution", "method": "show_of_hands",
+                   "subject": "Nghị quyết", "votes_for": 2, "votes_against": 0, "votes_abstain": 0,
+                   "votes_invalid": 0}],
+        "tasks": [{"position": 0, "key": keys["task"], "version": 1, "assignee": "M1", "description": "Sửa đường",
+                   "due": "2025-03-01", "done_on": None}],
+        "guests": [{"position": 0, "key": keys["guest"], "version": 1, "name": "Hoàng Văn Khách",
+                    "title": "Đảng ủy viên", "organization": ""}],
     }
     assert api("staff").get("/api/v1/meetings/C1-2025-01").json()["attendance"][2]["reason"] == "Ốm"
     # A fellow member reads the roll but not another member's reason.
@@ -267,25 +272,59 @@ def test_recording_through_the_services(api, meeting):
     url = "/api/v1/meetings/C1-2025-01"
     response = caller.put(f"{url}/attendance/M3", {"status": "absent_excused", "reason": "Đi công tác"})
     assert (response.status_code, response.json()) == (200, {"member": "M3", "full_name": "Lê Văn Cường",
-                                                             "status": "absent_excused", "reason": "Đi công tác"})
+                                                             "status": "absent_excused", "reason": "Đi công tác",
+                                                             "version": 2})
     response = caller.put(f"{url}/speeches/0", {"member": "M2", "item": "Kết quả", "summary": "Đồng ý"})
-    assert (response.status_code, response.json()) == (200, {"position": 0, "member": "M2", "item": "Kết quả",
-                                                             "summary": "Đồng ý"})
+    key = str(Speech.objects.get().key)
+    assert (response.status_code, response.json()) == (200, {"position": 0, "key": key, "version": 1, "member": "M2",
+                                                             "item": "Kết quả", "summary": "Đồng ý"})
     response = caller.put(f"{url}/votes/0", {"kind": "resolution", "method": "show_of_hands", "subject": "Nghị quyết",
                                              "votes_for": 2, "votes_against": 0})
-    assert response.status_code == 200, response.content
-    assert response.json()["votes_for"] == 2
+    assert (response.status_code, response.json()["votes_for"]) == (200, 2)
     response = caller.put(f"{url}/tasks/0", {"description": "Sửa đường", "assignee": "M1", "due": "2025-03-01"})
-    assert (response.status_code, response.json()) == (200, {"position": 0, "assignee": "M1",
+    assert (response.status_code, response.json()) == (200, {"position": 0, "key": str(Task.objects.get().key),
+                                                             "version": 1, "assignee": "M1",
                                                              "description": "Sửa đường", "due": "2025-03-01",
                                                              "done_on": None})
+    response = caller.put(f"{url}/guests/0", {"name": "Hoàng Văn Khách", "title": "Bí thư Đảng ủy"})
+    assert (response.status_code, response.json()["name"], response.json()["title"]) == (
+        200, "Hoàng Văn Khách", "Bí thư Đảng ủy")
     assert (Attendance.objects.get(meeting=meeting, member__code="M3").reason, Speech.objects.get().summary,
-            Vote.objects.get().votes_for, Task.objects.get().due) == ("Đi công tác", "Đồng ý", 2, date(2025, 3, 1))
+            Vote.objects.get().votes_for, Task.objects.get().due, Guest.objects.get().title) == (
+        "Đi công tác", "Đồng ý", 2, date(2025, 3, 1), "Bí thư Đảng ủy")
     assert caller.delete(f"{url}/speeches/0").json() == {"deleted": 1}
     assert caller.delete(f"{url}/votes/0").json() == {"deleted": 1}
     assert caller.delete(f"{url}/tasks/0").json() == {"deleted": 1}
+    assert caller.delete(f"{url}/guests/0").json() == {"deleted": 1}
     assert caller.delete(f"{url}/tasks/0").json() == {"deleted": 0}
-    assert (Speech.objects.count(), Vote.objects.count(), Task.objects.count()) == (0, 0, 0)
+    assert (Speech.objects.count(), Vote.objects.count(), Task.objects.count(), Guest.objects.count()) == (0, 0, 0, 0)
+
+
+def test_rows_by_client_key_and_version(api, meeting):
+    """POST with the client's key adds a row at the end; sent again (a retry) it adds nothing; an
+    edit based on an older version of a row someone changed since is refused with 409."""
+    caller = api("secretary")
+    url = "/api/v1/meetings/C1-2025-01"
+    key = "6f1c2a34-8d55-4c7e-9a1b-0c2d3e4f5a6b"
+    first = caller.post(f"{url}/speeches", {"key": key, "member": "M1", "summary": "Mở đầu"})
+    again = caller.post(f"{url}/speeches", {"key": key, "member": "M1", "summary": "Mở đầu"})
+    assert (first.status_code, first.json()) == (200, {"position": 0, "key": key, "version": 1, "member": "M1",
+                                                       "item": "", "summary": "Mở đầu"})
+    assert (again.status_code, again.json()) == (200, first.json())
+    assert Speech.objects.count() == 1
+    other = caller.post(f"{url}/speeches", {"key": "0b7e1d9c-1111-4222-8333-944455556666", "member": "M2"})
+    assert other.json()["position"] == 1
+    edited = caller.post(f"{url}/speeches", {"key": key, "member": "M1", "summary": "Sửa lần một", "version": 1})
+    assert (edited.status_code, edited.json()["version"]) == (200, 2)
+    before = snapshot()
+    stale = caller.post(f"{url}/speeches", {"key": key, "member": "M1", "summary": "Sửa từ bản cũ", "version": 1})
+    assert stale.status_code == 409
+    assert (stale.json()["current"], stale.json()["errors"]) == ({"version": 2}, [])
+    assert stale.json()["detail"].endswith("Thay đổi của bạn chưa được lưu; sửa lại nếu vẫn muốn đổi.")
+    assert snapshot() == before
+    response = caller.post(f"{url}/tasks", {"key": "không-phải-uuid", "description": "Việc"})
+    assert (response.status_code, response.json()["errors"][0]["field"]) == (422, "key")
+    assert snapshot() == before
 
 
 def _all_writes(caller):
@@ -295,6 +334,10 @@ def _all_writes(caller):
         caller.put(f"{url}/speeches/5", {"member": "M2", "summary": "Ý kiến"}),
         caller.put(f"{url}/votes/5", {"kind": "resolution", "method": "show_of_hands", "votes_for": 1}),
         caller.put(f"{url}/tasks/5", {"description": "Việc"}),
+        caller.put(f"{url}/guests/5", {"name": "Khách"}),
+        caller.post(f"{url}/speeches", {"key": "6f1c2a34-8d55-4c7e-9a1b-0c2d3e4f5a6b", "member": "M2"}),
+        caller.post(f"{url}/guests", {"key": "6f1c2a34-8d55-4c7e-9a1b-0c2d3e4f5a6b", "name": "Khách"}),
+        caller.delete(f"{url}/guests/0"),
         caller.delete(f"{url}/speeches/0"),
         caller.delete(f"{url}/votes/0"),
         caller.delete(f"{url}/tasks/0"),
@@ -323,7 +366,7 @@ def test_recording_finalized_minutes_is_409(api, meeting):
     before = snapshot()
     answers = _all_writes(api("secretary"))
     message = "Biên bản đã hoàn tất và bị khóa; mọi sửa đổi phải làm bằng đính chính (ghi rõ lý do)."
-    assert [(r.status_code, r.json()) for r in answers] == [(409, error(message))] * 7
+    assert [(r.status_code, r.json()) for r in answers] == [(409, error(message))] * 11
     assert snapshot() == before
 
 

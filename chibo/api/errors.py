@@ -3,6 +3,8 @@ field, or null>, "message": <Vietnamese>}]}. 401 no or bad credentials, 403 a ri
 lacks, 404 a record outside the caller's scope (or absent), 409 finalized minutes, 422 bad input
 (every field named), 400 a request that is not JSON at all."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.forms import BaseForm
@@ -20,6 +22,8 @@ class FieldError(Schema):
 class ErrorOut(Schema):
     detail: str
     errors: list[FieldError]
+    # 409 when someone else changed the row an edit was based on: its version now (send it back).
+    current: dict[str, Any] | None = None
 
 
 #: The error answers every operation documents (`response={200: X, **ERRORS}`).
@@ -120,6 +124,10 @@ def install(api) -> None:
     def _service(request, exc):
         if getattr(exc, "code", None) == "finalized":
             return respond(request, 409, exc.messages[0])
+        if getattr(exc, "code", None) == "conflict":  # recording.Conflict: nothing changed
+            answer = body(exc.messages[0])
+            answer["current"] = {k: v for k, v in getattr(exc, "current", {}).items() if k == "version"}
+            return api.create_response(request, answer, status=409)
         if hasattr(exc, "error_dict"):
             errors = [(f if f != "__all__" else None, m) for f, messages in exc.message_dict.items() for m in messages]
         else:

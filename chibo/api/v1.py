@@ -9,6 +9,7 @@ LIMIT_MAX rows in a stable order (`limit`, `offset`; the answer gives `count`)."
 import json
 from datetime import date, time
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
@@ -210,17 +211,22 @@ class AttendanceOut(Schema):
     full_name: str
     status: str
     reason: str | None  # null where the caller may not read it
+    version: int
 
 
-class SpeechOut(Schema):
+class RowOut(Schema):
     position: int
+    key: UUID  # the client key (the recording page's, or the one sent with POST)
+    version: int  # incremented on every change; send it back with an edit (409 when it is stale)
+
+
+class SpeechOut(RowOut):
     member: str
     item: str
     summary: str
 
 
-class VoteOut(Schema):
-    position: int
+class VoteOut(RowOut):
     kind: str
     method: str
     subject: str
@@ -230,16 +236,14 @@ class VoteOut(Schema):
     votes_invalid: int
 
 
-class TaskOut(Schema):
-    position: int
+class TaskOut(RowOut):
     assignee: str | None
     description: str
     due: date | None
     done_on: date | None
 
 
-class GuestOut(Schema):
-    position: int
+class GuestOut(RowOut):
     name: str
     title: str
     organization: str
@@ -261,15 +265,24 @@ class MeetingOut(MeetingBrief):
 class AttendanceIn(Schema):
     status: str
     reason: str = ""
+    version: int | None = None  # the row's version the edit was based on (0: none recorded yet)
 
 
-class SpeechIn(Schema):
+class RowIn(Schema):
+    version: int | None = None  # the row's version the edit was based on (none: overwrite)
+
+
+class KeyIn(Schema):
+    key: UUID  # the client's key of the row: a new key adds a row at the end, a known one edits it
+
+
+class SpeechIn(RowIn):
     member: str
     item: str = ""
     summary: str = ""
 
 
-class VoteIn(Schema):
+class VoteIn(RowIn):
     kind: str
     method: str
     subject: str = ""
@@ -279,10 +292,32 @@ class VoteIn(Schema):
     votes_invalid: int | None = None
 
 
-class TaskIn(Schema):
+class TaskIn(RowIn):
     description: str
     assignee: str | None = None
     due: date | None = None
+
+
+class GuestIn(RowIn):
+    name: str
+    title: str = ""
+    organization: str = ""
+
+
+class SpeechKeyIn(SpeechIn, KeyIn):
+    pass
+
+
+class VoteKeyIn(VoteIn, KeyIn):
+    pass
+
+
+class TaskKeyIn(TaskIn, KeyIn):
+    pass
+
+
+class GuestKeyIn(GuestIn, KeyIn):
+    pass
 
 
 class Deleted(Schema):
@@ -519,30 +554,38 @@ def meeting(request, ident: str = Path(..., pattern=CODE)):
         "chair": members.get(found.chair_id), "secretary": members.get(found.secretary_id),
         "topic": found.topic, "conclusion": found.conclusion, "resolution_text": found.resolution_text,
         "attendance": [{"member": a.member.code, "full_name": a.member.full_name, "status": a.status,
-                        "reason": a.reason if all_reasons or a.member_id == scope.member_id else None}
+                        "reason": a.reason if all_reasons or a.member_id == scope.member_id else None,
+                        "version": a.version}
                        for a in Attendance.objects.filter(meeting=found).select_related("member")
                        .order_by("position", "member__sort_key", "pk")],
         "speeches": [_speech(s) for s in Speech.objects.filter(meeting=found).select_related("member")
                      .order_by("position")],
         "votes": [_vote(v) for v in Vote.objects.filter(meeting=found).order_by("position")],
         "tasks": [_task(t) for t in Task.objects.filter(meeting=found).select_related("assignee").order_by("position")],
-        "guests": [{"position": g.position, "name": g.name, "title": g.title, "organization": g.organization}
-                   for g in Guest.objects.filter(meeting=found).order_by("position", "pk")],
+        "guests": [_guest(g) for g in Guest.objects.filter(meeting=found).order_by("position", "pk")],
     }
 
 
+def _row(r) -> dict:
+    return {"position": r.position, "key": r.key, "version": r.version}
+
+
 def _speech(s: Speech) -> dict:
-    return {"position": s.position, "member": s.member.code, "item": s.item, "summary": s.summary}
+    return {**_row(s), "member": s.member.code, "item": s.item, "summary": s.summary}
 
 
 def _vote(v: Vote) -> dict:
-    return {k: getattr(v, k) for k in ("position", "kind", "method", "subject", "votes_for", "votes_against",
-                                        "votes_abstain", "votes_invalid")}
+    return {**_row(v), **{k: getattr(v, k) for k in ("kind", "method", "subject", "votes_for", "votes_against",
+                                                     "votes_abstain", "votes_invalid")}}
 
 
 def _task(t: Task) -> dict:
-    return {"position": t.position, "assignee": t.assignee.code if t.assignee_id else None,
+    return {**_row(t), "assignee": t.assignee.code if t.assignee_id else None,
             "description": t.description, "due": t.due, "done_on": t.done_on}
+
+
+def _guest(g: Guest) -> dict:
+    return {**_row(g), "name": g.name, "title": g.title, "organization": g.organization}
 
 
 def _recording(request, ident: str):
@@ -561,61 +604,69 @@ def _recording(request, ident: str):
 def attendance_set(request, payload: AttendanceIn, ident: str = Path(..., pattern=CODE),
                    member: str = Path(..., pattern=CODE)):
     found = _recording(request, ident)
-    data = _bind(record_forms.AttendanceForm({"member": member, "status": payload.status, "reason": payload.reason},
+    data = _bind(record_forms.AttendanceForm({"member": member, "status": payload.status, "reason": payload.reason,
+                                              "version": "" if payload.version is None else payload.version},
                                              meeting=found))
-    row = recording.attendance_set(found, data["member"], data["status"], data["reason"])
+    row = recording.attendance_set(found, data["member"], data["status"], data["reason"], version=data["version"])
     return {"member": data["member"].code, "full_name": data["member"].full_name, "status": row.status,
-            "reason": row.reason}
+            "reason": row.reason, "version": row.version}
 
 
-def _save(request, ident, position, form_class, data, save):
+def _save(request, ident, form_class, payload, save, *, position=None, converted=None):
+    """A row of the minutes through the recording page's form and service: by `position` (PUT) or
+    by the client key in the payload (POST)."""
     found = _recording(request, ident)
-    cleaned = _bind(form_class({**data, "position": position}, meeting=found))
-    return save(found, cleaned.pop("position"), **cleaned)
+    data = {k: ("" if v is None else v) for k, v in payload.dict().items()}
+    data.update(converted or {})
+    data["position"] = "" if position is None else position
+    cleaned = _bind(form_class(data, meeting=found))
+    position, key, version = cleaned.pop("position"), cleaned.pop("key"), cleaned.pop("version")
+    return save(found, position, key=key, version=version, **cleaned)
 
 
 def _delete(request, ident, position, delete) -> dict:
     found = _recording(request, ident)
     cleaned = _bind(record_forms.DeleteForm({"position": position}))
-    return {"deleted": delete(found, cleaned["position"])}
+    return {"deleted": delete(found, cleaned["position"], key=None)}
 
 
-@router.put("/meetings/{ident}/speeches/{position}", response={200: SpeechOut, **WRITE_ERRORS},
-            summary="Ghi (hoặc sửa) phát biểu ở vị trí")
-def speech_save(request, payload: SpeechIn, ident: str = Path(..., pattern=CODE), position: int = Path(...)):
-    return _speech(_save(request, ident, position, record_forms.SpeechForm, payload.dict(), recording.speech_save))
+def _rows(kind: str, label: str, form_class, schema_in, schema_key_in, out, save, delete, convert=None):
+    """PUT and DELETE /meetings/{ident}/<kind>/{position}, POST /meetings/{ident}/<kind> (by key)."""
+    path = f"/meetings/{{ident}}/{kind}"
+
+    @router.put(path + "/{position}", response={200: out, **WRITE_ERRORS}, summary=f"Ghi (hoặc sửa) {label} ở vị trí",
+                operation_id=f"{kind}_put")
+    def put(request, payload: schema_in, ident: str = Path(..., pattern=CODE), position: int = Path(...)):
+        return out_of(_save(request, ident, form_class, payload, save, position=position,
+                            converted=convert(payload) if convert else None))
+
+    @router.post(path, response={200: out, **WRITE_ERRORS},
+                 summary=f"Thêm {label} theo mã dòng của máy khách (gửi lại: không thêm lần nữa)",
+                 operation_id=f"{kind}_post")
+    def post(request, payload: schema_key_in, ident: str = Path(..., pattern=CODE)):
+        return out_of(_save(request, ident, form_class, payload, save,
+                            converted=convert(payload) if convert else None))
+
+    @router.delete(path + "/{position}", response={200: Deleted, **WRITE_ERRORS}, summary=f"Xóa {label}",
+                   operation_id=f"{kind}_delete")
+    def remove(request, ident: str = Path(..., pattern=CODE), position: int = Path(...)):
+        return _delete(request, ident, position, delete)
+
+    out_of = {SpeechOut: _speech, VoteOut: _vote, TaskOut: _task, GuestOut: _guest}[out]
 
 
-@router.delete("/meetings/{ident}/speeches/{position}", response={200: Deleted, **WRITE_ERRORS},
-               summary="Xóa phát biểu")
-def speech_delete(request, ident: str = Path(..., pattern=CODE), position: int = Path(...)):
-    return _delete(request, ident, position, recording.speech_delete)
+def _task_input(payload) -> dict:
+    return {"assignee": payload.assignee or "", "due": _iso(payload.due)}
 
 
-@router.put("/meetings/{ident}/votes/{position}", response={200: VoteOut, **WRITE_ERRORS},
-            summary="Ghi (hoặc sửa) biểu quyết ở vị trí")
-def vote_record(request, payload: VoteIn, ident: str = Path(..., pattern=CODE), position: int = Path(...)):
-    data = {k: ("" if v is None else v) for k, v in payload.dict().items()}
-    return _vote(_save(request, ident, position, record_forms.VoteForm, data, recording.vote_record))
-
-
-@router.delete("/meetings/{ident}/votes/{position}", response={200: Deleted, **WRITE_ERRORS},
-               summary="Xóa biểu quyết")
-def vote_delete(request, ident: str = Path(..., pattern=CODE), position: int = Path(...)):
-    return _delete(request, ident, position, recording.vote_delete)
-
-
-@router.put("/meetings/{ident}/tasks/{position}", response={200: TaskOut, **WRITE_ERRORS},
-            summary="Ghi (hoặc sửa) nhiệm vụ ở vị trí")
-def task_save(request, payload: TaskIn, ident: str = Path(..., pattern=CODE), position: int = Path(...)):
-    data = {"description": payload.description, "assignee": payload.assignee or "", "due": _iso(payload.due)}
-    return _task(_save(request, ident, position, record_forms.TaskForm, data, recording.task_save))
-
-
-@router.delete("/meetings/{ident}/tasks/{position}", response={200: Deleted, **WRITE_ERRORS},
-               summary="Xóa nhiệm vụ")
-def task_delete(request, ident: str = Path(..., pattern=CODE), position: int = Path(...)):
-    return _delete(request, ident, position, recording.task_delete)
+_rows("speeches", "phát biểu", record_forms.SpeechForm, SpeechIn, SpeechKeyIn, SpeechOut, recording.speech_save,
+      recording.speech_delete)
+_rows("votes", "biểu quyết", record_forms.VoteForm, VoteIn, VoteKeyIn, VoteOut, recording.vote_record,
+      recording.vote_delete)
+_rows("tasks", "nhiệm vụ", record_forms.TaskForm, TaskIn, TaskKeyIn, TaskOut, recording.task_save,
+      recording.task_delete, _task_input)
+_rows("guests", "khách mời", record_forms.GuestForm, GuestIn, GuestKeyIn, GuestOut, recording.guest_save,
+      recording.guest_delete)
 
 
 # --- stored results and the dashboard ----------------------------------------------------------
