@@ -95,7 +95,8 @@ DETAIL_PAGES = {
     "meeting detail (admin)": ("admin", "/sinh-hoat/C1-2025-01/", 27, "Trần Văn Số 7"),
     "meeting detail (secretary)": ("secretary", "/sinh-hoat/C1-2025-01/", 31, "Ý kiến 7"),
     "meeting detail (member)": ("member", "/sinh-hoat/C1-2025-01/", 31, "Khách 7"),
-    "member detail (admin)": ("admin", "/dang-vien/M2/", 7, "31/12/2017"),
+    # the section "Tài khoản và vai trò" (administrators, committee staff): the login and its roles
+    "member detail (admin)": ("admin", "/dang-vien/M2/", 9, "31/12/2017"),
     "member detail (secretary)": ("secretary", "/dang-vien/M2/", 13, "30/06/1997"),
     # the feeds read their cells' rule profiles (2 queries): a meeting without an end lasts its minimum
     "cell feed": (None, "/lich/{cell_feed}.ics", 7, "C1-LATER-8-7"),

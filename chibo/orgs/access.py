@@ -27,7 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
-from chibo.orgs.models import Member, Membership, Organization, Role
+from chibo.orgs.models import CELL_KINDS, Member, Membership, Organization, Role
 
 
 class Right(StrEnum):
@@ -58,6 +58,7 @@ class Scope:
     designated_paths: tuple[str, ...] = ()  # cells whose meetings committee staff were designated to record
     member_id: int | None = None
     authenticated: bool = False
+    user_id: int | None = None  # the login itself (nobody changes their own roles or login)
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     # --- paths -------------------------------------------------------------
@@ -185,6 +186,86 @@ class Scope:
             return False
         return Membership.objects.filter(Q(member=member) & self.paths_q(paths, "organization__")).exists()
 
+    # --- roles and logins (docs/permissions.md: "give or withdraw a role", "create, disable a login")
+    def can_administer_accounts(self) -> bool:
+        """Give and withdraw roles, create and disable logins at all: administrators and committee
+        staff. Cell secretaries and members grant nothing."""
+        return self.is_admin or bool(self.supervise_paths)
+
+    def can_manage_account(self, member: Member) -> bool:
+        """Create, disable or re-enable the login of `member`, give it roles: administrators, and
+        committee staff while the member is on the roll of a cell of their subtree."""
+        if self.is_admin:
+            return True
+        if not self.supervise_paths:
+            return False
+        return Membership.objects.filter(Q(member=member, end__isnull=True)
+                                         & self.paths_q(self.supervise_paths, "organization__")).exists()
+
+    def role_refusal(self, kind: str, org: Organization, grantee, *, giving: bool,
+                     grantee_staff_paths: tuple[str, ...] = ()) -> str | None:
+        """Why the user may not give (`giving`) or withdraw the role `kind` on `org` of the login
+        `grantee`, in Vietnamese; None when allowed. For a designated recorder given,
+        `grantee_staff_paths` are the organisations where the grantee is committee staff.
+
+        - administrators: everything (a secretary or designated recorder still sits on a cell);
+        - nobody changes their own roles, nor (unless administrator) those of an administrator;
+        - committee staff: `secretary` on a cell of their subtree; `committee_staff` only strictly
+          below their own committee (as `is_superior_of`: no peers, no self-promotion);
+          `designated` on a cell of their subtree, given to committee staff of an organisation
+          strictly above that cell and within their subtree;
+        - secretaries and members: nothing."""
+        on_cell = kind in (Role.Kind.SECRETARY, Role.Kind.DESIGNATED)
+        if giving and on_cell and org.kind not in CELL_KINDS:
+            return "Vai trò này chỉ giao trên một chi bộ."
+        if self.is_admin:
+            return None
+        if not self.supervise_paths:
+            return "Chỉ cán bộ cấp ủy và quản trị viên được giao hoặc thu hồi vai trò."
+        if grantee.pk == self.user_id:
+            return "Không ai được tự giao hoặc thu hồi vai trò của chính mình."
+        if grantee.is_superuser or grantee.is_staff:
+            return "Chỉ quản trị viên được thay đổi vai trò của tài khoản quản trị."
+        if kind == Role.Kind.COMMITTEE_STAFF:
+            if not self.is_superior_of(org):
+                return ("Vai trò cán bộ cấp ủy chỉ được giao hoặc thu hồi ở tổ chức thấp hơn cấp ủy của đồng chí "
+                        "(không ở cấp của mình hay cấp trên).")
+            return None
+        if not self.can_supervise_org(org):
+            return "Chi bộ này không thuộc phạm vi cấp ủy của đồng chí."
+        if giving and kind == Role.Kind.DESIGNATED and not any(
+                org.path.startswith(p) and org.path != p and self._under(p, self.supervise_paths)
+                for p in grantee_staff_paths):
+            return ("Chỉ phân công ghi biên bản cho cán bộ cấp ủy cấp trên của chi bộ này (thuộc cấp ủy của "
+                    "đồng chí).")
+        return None
+
+    def can_give_role(self, kind: str, org: Organization, grantee, grantee_staff_paths=()) -> bool:
+        return self.role_refusal(kind, org, grantee, giving=True, grantee_staff_paths=grantee_staff_paths) is None
+
+    def can_withdraw_role(self, role: Role) -> bool:
+        """`role` (its organisation and user loaded) may be withdrawn by this user."""
+        return self.role_refusal(role.kind, role.organization, role.user, giving=False) is None
+
+    def login_refusal(self, login, roles) -> str | None:
+        """Why the user may not disable or re-enable `login` (holding `roles`, their organisations
+        loaded), in Vietnamese; None when allowed: never oneself; administrators any other login;
+        committee staff a login that is not an administrator's and whose every role they may
+        withdraw. Whether the member is on a roll of the subtree is `can_manage_account`."""
+        if login.pk == self.user_id:
+            return "Không thể tự khóa hoặc mở khóa tài khoản của chính mình."
+        if self.is_admin:
+            return None
+        if not self.supervise_paths:
+            return "Chỉ cán bộ cấp ủy và quản trị viên được khóa hoặc mở khóa tài khoản."
+        if login.is_superuser or login.is_staff:
+            return "Chỉ quản trị viên được khóa hoặc mở khóa tài khoản quản trị."
+        for role in roles:
+            if self.role_refusal(role.kind, role.organization, login, giving=False) is not None:
+                return (f"Tài khoản có vai trò “{role.get_kind_display()}” tại {role.organization.name}, ngoài "
+                        "phạm vi đồng chí được quản lý.")
+        return None
+
 
 ANONYMOUS = Scope()
 
@@ -196,7 +277,7 @@ def scope_for(user) -> Scope:
     if cached is not None:
         return cached
     if user.is_superuser:
-        scope = Scope(is_admin=True, authenticated=True, member_id=_member_id(user))
+        scope = Scope(is_admin=True, authenticated=True, member_id=_member_id(user), user_id=user.pk)
     else:
         paths = {Role.Kind.COMMITTEE_STAFF: [], Role.Kind.SECRETARY: [], Role.Kind.DESIGNATED: []}
         for kind, path in Role.objects.filter(user=user).values_list("kind", "organization__path"):
@@ -217,6 +298,7 @@ def scope_for(user) -> Scope:
             designated_paths=tuple(paths[Role.Kind.DESIGNATED]),
             member_id=member_id,
             authenticated=True,
+            user_id=user.pk,
         )
     user._chibo_scope = scope
     return scope

@@ -8,6 +8,7 @@ from chibo.orgs.models import (
     Organization,
     OrgKind,
     Position,
+    Role,
     code_validator,
 )
 
@@ -122,3 +123,22 @@ class MemberImportForm(forms.Form):
         if upload is not None and upload.size > SPREADSHEET_MAX_BYTES:
             raise forms.ValidationError(f"Tệp lớn quá {size_label(SPREADSHEET_MAX_BYTES)}.", code="too_large")
         return upload
+
+
+# --- roles and logins (chibo/orgs/services_accounts.py) ------------------------------------------
+
+class RoleForm(VietnameseErrorsMixin, forms.Form):
+    kind = forms.ChoiceField(label="Vai trò", choices=Role.Kind.choices)
+    organization = forms.ModelChoiceField(
+        label="Tại tổ chức (mã)", queryset=Organization.objects.none(), to_field_name="code",
+        widget=forms.TextInput(attrs={"list": "role-orgs", "autocomplete": "off", "placeholder": "mã tổ chức"}),
+        error_messages={"invalid_choice": "Không tìm thấy tổ chức có mã này trong phạm vi của đồng chí."})
+
+    def __init__(self, *args, orgs=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = orgs
+
+
+class LoginForm(VietnameseErrorsMixin, forms.Form):
+    username = forms.CharField(label="Tên đăng nhập", max_length=150,
+                               error_messages={"max_length": "Tên đăng nhập dài tối đa 150 ký tự."})

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chibo.orgs import views
+from chibo.orgs import views, views_accounts
 
 urlpatterns = [
     path("to-chuc/", views.org_tree, name="org_tree"),
@@ -16,4 +16,13 @@ urlpatterns = [
     path("dang-vien/<str:code>/chuyen-sinh-hoat/", views.member_transfer, name="member_transfer"),
     path("dang-vien/<str:code>/mien-vang/", views.period_add, name="period_add"),
     path("dang-vien/<str:code>/chuc-vu/", views.position_add, name="position_add"),
+]
+
+# Roles and logins from the member's page (chibo/orgs/views_accounts.py)
+urlpatterns += [
+    path("dang-vien/<str:code>/vai-tro/", views_accounts.role_add, name="member_role_add"),
+    path("dang-vien/<str:code>/vai-tro/<int:pk>/thu-hoi/", views_accounts.role_remove, name="member_role_remove"),
+    path("dang-vien/<str:code>/tai-khoan/tao/", views_accounts.login_create, name="member_login_create"),
+    path("dang-vien/<str:code>/tai-khoan/khoa/", views_accounts.login_disable, name="member_login_disable"),
+    path("dang-vien/<str:code>/tai-khoan/mo-khoa/", views_accounts.login_enable, name="member_login_enable"),
 ]
