@@ -35,7 +35,7 @@ def test_the_evening_of_the_3rd_runs_without_an_error_and_loses_no_write(tmp_pat
     run(["manage.py", "generate", "--members", "150", "--cells", "8", "--seed", "3"], env)
     out = tmp_path / "out"
     # CHIBO_DEV: the static files as they are (no collectstatic for a few seconds' run).
-    done = run(["bench/load/run.py", "--users", "5", "--spawn-rate", "5", "--run-time", "6s", "--think", "0.02",
+    done = run(["bench/load/run.py", "--users", "5", "--spawn-rate", "5", "--run-time", "15s", "--think", "0.01",
                 "--cells", "6", "--staff", "1", "--members", "2", "--no-floor", "--env", "CHIBO_DEV=1",
                 "--workers", "2", "--out", str(out)], env)
     summary = json.loads((out / "summary.json").read_text())

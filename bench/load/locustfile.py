@@ -9,10 +9,13 @@ committees watch their dashboards and members open their pages (locust, headless
 plan comes from `bench/load/setup.py` (a session per login, the meetings to record).
 
 - **MinuteTaker** takes the next meeting of the plan not yet taken and records it as the
-  recording page does (chibo/meetings/recording/views.py): the meeting page, the recording
-  page, the header fields, one tap per member on the roll, speeches, a vote, tasks, the
-  conclusion and resolution, the checks panel, then *Hoàn tất* (finalize) and the meeting page
-  again; then the next meeting. Between two actions it waits --think seconds (on average).
+  recording page does, speaking the autosave endpoints' contract (the docstring of
+  chibo/meetings/recording/views.py): the meeting page, the recording page (the header's
+  version read from it), the header fields (each with the version the last save answered and
+  the value it replaces), one tap per member on the roll (version 0: no row yet), speeches, a
+  vote and tasks (each row with a UUID made here, version 0), the conclusion and resolution, the
+  checks panel, the finalize page, *Hoàn tất* (confirm=1) and the meeting page again; then the
+  next meeting. Between two actions it waits --think seconds (on average).
 - **CommitteeStaff** opens the dashboard of its committee (/to-chuc/CODE/bang-theo-doi/).
 - **Member** opens its page (/cua-toi/).
 - **Ping** (the floor, run alone): GET /healthz, the most trivial view that touches the database.
@@ -26,12 +29,16 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import re
 import secrets
+import uuid
 from collections import defaultdict
 from pathlib import Path
 
 from locust import FastHttpUser, between, events, task
 
+#: The header's version on the recording page: <div id="rec" ... data-version="N">.
+HEADER_VERSION = re.compile(r'<div id="rec"[^>]*?data-version="(\d+)"', re.S)
 PLAN: dict = {}
 MEETINGS = None  # iterator over the plan's meetings: each is recorded once
 STAFF = None
@@ -117,22 +124,25 @@ class MinuteTaker(ChiboUser):
 
         gevent.sleep(seconds)
 
-    def save(self, path: str, name: str, data: dict, kind: str, key: tuple, value) -> bool:
-        """POST one autosave; keep it as acknowledged when the server says {"ok": true}."""
+    def save(self, path: str, name: str, data: dict, kind: str, key: tuple, value) -> dict | None:
+        """POST one autosave; keep it as acknowledged when the server says {"ok": true}, and
+        return the answer (its "version" is what the next edit of that record is based on)."""
         SENT[kind] += 1
+        answer = None
         with self.client.post(path, name=name, data=data, headers=self.headers, allow_redirects=False,
                               catch_response=True) as response:
             try:
-                ok = response.status_code == 200 and response.json().get("ok") is True
+                answer = response.json() if response.status_code == 200 else None
             except ValueError:
-                ok = False
-            if ok:
+                answer = None
+            if answer and answer.get("ok") is True:
                 ACKS[kind][json.dumps(key)] = value
                 response.success()
             else:
+                answer = None
                 response.failure(f"HTTP {response.status_code}: {response.text[:200]}")
         self.pause()
-        return ok
+        return answer
 
     @task
     def record_meeting(self):
@@ -145,14 +155,27 @@ class MinuteTaker(ChiboUser):
         base = f"/sinh-hoat/{ident}/"
         self.get(base, "meeting page")
         self.pause()
-        self.get(base + "ghi/", "recording page")
+        page = self.get(base + "ghi/", "recording page")
+        found = HEADER_VERSION.search(page.text or "")
+        header = {"version": int(found[1]) if found else 0}
         self.pause()
 
-        def field(name, value):
-            self.save(base + "ghi/thong-tin/", "record: header field", {"field": name, "value": value},
-                      "header", (ident, name), value)
+        def field(name, value, was=""):
+            """A header field: the version of the last save (or the page's), the value it replaces."""
+            answer = self.save(base + "ghi/thong-tin/", "record: header field",
+                               {"field": name, "value": value, "version": header["version"], "was": was},
+                               "header", (ident, name), value)
+            if answer:
+                header["version"] = answer["version"]
+
+        def row(path, name, kind, data, value):
+            """A new row of the page: a key of its own, version 0 (not saved yet)."""
+            key = str(uuid.uuid4())
+            self.save(base + path, name, {"key": key, "version": 0, **data}, kind, (ident, key), value)
 
         attending = [c for c in roll if c not in excused]
+        if len(attending) < 2:  # no chair and secretary among those present: not a meeting to record
+            return
         chair, secretary = attending[0], attending[1 % len(attending)]
         day = meeting["date"]
         field("start", "19:30")
@@ -168,32 +191,30 @@ class MinuteTaker(ChiboUser):
             else:
                 status, reason = ("late" if code == late else "present"), ""
             self.save(base + "ghi/diem-danh/", "record: roll mark",
-                      {"member": code, "status": status, "reason": reason},
+                      {"member": code, "status": status, "reason": reason, "version": 0},
                       "attendance", (ident, code), [status, reason])
 
         agenda = meeting["agenda"] or [""]
-        for position in range(3):
-            speaker = attending[(position + 2) % len(attending)]
-            item = agenda[(position * 5 + 5) % len(agenda)]
-            summary = f"Ý kiến {position + 1} của đồng chí {speaker}: đồng ý, đề nghị bổ sung giải pháp."
-            self.save(base + "ghi/phat-bieu/", "record: speech",
-                      {"position": position, "member": speaker, "item": item, "summary": summary},
-                      "speech", (ident, position), [speaker, item, summary])
+        on_time = [c for c in attending if c != late]  # a speaker must be recorded present
+        for n in range(3):
+            speaker = on_time[(n + 2) % len(on_time)]
+            item = agenda[(n * 5 + 5) % len(agenda)]
+            summary = f"Ý kiến {n + 1} của đồng chí {speaker}: đồng ý, đề nghị bổ sung giải pháp."
+            row("ghi/phat-bieu/", "record: speech", "speech", {"member": speaker, "item": item, "summary": summary},
+                [speaker, item, summary])
 
-        present = len(attending)
-        vote = {"position": 0, "kind": "resolution", "method": "show_of_hands",
-                "subject": f"Thông qua nghị quyết tháng {day[5:7]}", "votes_for": present,
-                "votes_against": 0, "votes_abstain": 0, "votes_invalid": 0}
-        self.save(base + "ghi/bieu-quyet/", "record: vote", vote, "vote", (ident, 0),
-                  [vote["kind"], vote["method"], vote["subject"], present, 0, 0, 0])
+        votes_for = len(attending) // 2 + 1  # the ballots cannot outnumber the members present
+        vote = {"kind": "resolution", "method": "show_of_hands", "subject": f"Thông qua nghị quyết tháng {day[5:7]}",
+                "votes_for": votes_for, "votes_against": 0, "votes_abstain": 0, "votes_invalid": 0}
+        row("ghi/bieu-quyet/", "record: vote", "vote", vote,
+            [vote["kind"], vote["method"], vote["subject"], votes_for, 0, 0, 0])
 
-        for position in range(2):
-            assignee = attending[(position + 1) % len(attending)]
-            description = f"Nhiệm vụ {position + 1}: hoàn thành báo cáo của {meeting['cell']}"
-            due = f"2{position}/{day[5:7]}/{day[0:4]}"
-            self.save(base + "ghi/nhiem-vu/", "record: task",
-                      {"position": position, "assignee": assignee, "description": description, "due": due},
-                      "task", (ident, position), [assignee, description, f"{day[0:4]}-{day[5:7]}-2{position}"])
+        for n in range(2):
+            assignee = on_time[(n + 1) % len(on_time)]
+            description = f"Nhiệm vụ {n + 1}: hoàn thành báo cáo của {meeting['cell']}"
+            due = f"2{n}/{day[5:7]}/{day[0:4]}"
+            row("ghi/nhiem-vu/", "record: task", "task", {"assignee": assignee, "description": description, "due": due},
+                [assignee, description, f"{day[0:4]}-{day[5:7]}-2{n}"])
 
         field("conclusion", f"Chi bộ {meeting['cell']} thống nhất các nhiệm vụ trọng tâm tháng tới.")
         field("resolution_text", f"Nghị quyết của chi bộ {meeting['cell']} tháng {day[5:7]}/{day[0:4]}.")
@@ -201,8 +222,10 @@ class MinuteTaker(ChiboUser):
 
         self.get(base + "ghi/kiem-tra/", "record: checks panel")
         self.pause()
+        self.get(base + "hoan-tat/", "finalize page")
+        self.pause()
         SENT["finalized"] += 1
-        with self.client.post(base + "hoan-tat/", name="finalize", data={}, headers=self.headers,
+        with self.client.post(base + "hoan-tat/", name="finalize", data={"confirm": "1"}, headers=self.headers,
                               allow_redirects=False, catch_response=True) as response:
             if response.status_code == 302 and response.headers.get("Location", "").endswith(base):
                 ACKS["finalized"][json.dumps([ident])] = True

@@ -51,16 +51,17 @@ def database_rows(idents: list[str]) -> dict[str, dict]:
     for ident, code, status, reason in Attendance.objects.filter(meeting__ident__in=idents).values_list(
             "meeting__ident", "member__code", "status", "reason"):
         rows["attendance"][(ident, code)] = [status, reason]
-    for ident, pos, code, item, summary in Speech.objects.filter(meeting__ident__in=idents).values_list(
-            "meeting__ident", "position", "member__code", "item", "summary"):
-        rows["speech"][(ident, pos)] = [code, item, summary]
-    for ident, pos, *values in Vote.objects.filter(meeting__ident__in=idents).values_list(
-            "meeting__ident", "position", "kind", "method", "subject", "votes_for", "votes_against",
+    # Rows added live are known by the key the client made (chibo/meetings/recording/views.py).
+    for ident, key, code, item, summary in Speech.objects.filter(meeting__ident__in=idents).values_list(
+            "meeting__ident", "key", "member__code", "item", "summary"):
+        rows["speech"][(ident, str(key))] = [code, item, summary]
+    for ident, key, *values in Vote.objects.filter(meeting__ident__in=idents).values_list(
+            "meeting__ident", "key", "kind", "method", "subject", "votes_for", "votes_against",
             "votes_abstain", "votes_invalid"):
-        rows["vote"][(ident, pos)] = list(values)
-    for ident, pos, code, description, due in Task.objects.filter(meeting__ident__in=idents).values_list(
-            "meeting__ident", "position", "assignee__code", "description", "due"):
-        rows["task"][(ident, pos)] = [code, description, due.isoformat() if due else None]
+        rows["vote"][(ident, str(key))] = list(values)
+    for ident, key, code, description, due in Task.objects.filter(meeting__ident__in=idents).values_list(
+            "meeting__ident", "key", "assignee__code", "description", "due"):
+        rows["task"][(ident, str(key))] = [code, description, due.isoformat() if due else None]
     return rows
 
 
