@@ -306,8 +306,9 @@ UNDESCRIBED = """() => [...document.querySelectorAll('[aria-invalid=true]')].fil
 
 
 def test_forms_with_their_errors_pass_axe(live_server, demo, crawler):
-    """A form sent back with its errors (and the login page after a wrong password): no axe
-    violation, and each field in error is described by its message."""
+    """A form sent back with its errors (and the login page after a wrong password, the page after
+    a password reset was asked): no axe violation, and each field in error is described by its
+    message."""
     from chibo.meetings.models import Meeting
     from chibo.orgs.models import Member
     from chibo.rules.models import RuleProfileChange
@@ -321,6 +322,11 @@ def test_forms_with_their_errors_pass_axe(live_server, demo, crawler):
     page.click("main button[type=submit]")
     page.wait_for_selector(".errorlist")
     problems += [f"login: {v['id']} {v['nodes'][:3]}" for v in page.evaluate(AXE_RUN, TAGS)]
+    page.goto(f"{live_server.url}/quen-mat-khau/")  # a reset asked: the page that says the mail left
+    page.fill("#id_email", "dangy@tanthanh.example")
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/quen-mat-khau/da-gui/")
+    problems += [f"reset sent: {v['id']} {v['nodes'][:3]}" for v in page.evaluate(AXE_RUN, TAGS)]
     who = None
     for login, path, values in BAD_INPUT:
         if login != who:
