@@ -13,6 +13,14 @@ from chibo.orgs.models import Member, MemberPeriod, Organization, Position
 
 pytestmark = pytest.mark.django_db
 
+#: The routes whose refusals (nothing changed) and answers are tested here and in
+#: tests/test_api_tokens.py (tests/test_access_orgs.py checks that every route is covered somewhere).
+COVERED = {f"api:{name}" for name in (
+    "orgs", "org", "org_create", "org_members", "member", "member_create", "member_update", "period_add",
+    "position_add", "org_meetings", "meeting", "attendance_set", "audit", "dashboard_figures", "bundle",
+    "bundle_load", "audit_bundle", *(f"{rows}_{verb}" for rows in ("speeches", "votes", "tasks", "guests")
+                                     for verb in ("put", "post", "delete")))} | {"api_token_create", "api_token_revoke"}
+
 
 @pytest.fixture
 def api(client, personas):
@@ -337,6 +345,9 @@ def _all_writes(caller):
         caller.put(f"{url}/guests/5", {"name": "Khách"}),
         caller.post(f"{url}/speeches", {"key": "6f1c2a34-8d55-4c7e-9a1b-0c2d3e4f5a6b", "member": "M2"}),
         caller.post(f"{url}/guests", {"key": "6f1c2a34-8d55-4c7e-9a1b-0c2d3e4f5a6b", "name": "Khách"}),
+        caller.post(f"{url}/votes", {"key": "6f1c2a34-8d55-4c7e-9a1b-0c2d3e4f5a6b", "kind": "resolution",
+                                     "method": "show_of_hands"}),
+        caller.post(f"{url}/tasks", {"key": "6f1c2a34-8d55-4c7e-9a1b-0c2d3e4f5a6b", "description": "Việc"}),
         caller.delete(f"{url}/guests/0"),
         caller.delete(f"{url}/speeches/0"),
         caller.delete(f"{url}/votes/0"),
@@ -366,7 +377,7 @@ def test_recording_finalized_minutes_is_409(api, meeting):
     before = snapshot()
     answers = _all_writes(api("secretary"))
     message = "Biên bản đã hoàn tất và bị khóa; mọi sửa đổi phải làm bằng đính chính (ghi rõ lý do)."
-    assert [(r.status_code, r.json()) for r in answers] == [(409, error(message))] * 11
+    assert [(r.status_code, r.json()) for r in answers] == [(409, error(message))] * 13
     assert snapshot() == before
 
 
@@ -506,4 +517,7 @@ def test_no_credentials_is_401_in_the_same_shape(client, meeting):
     response = client.put("/api/v1/meetings/C1-2025-01/speeches/0", json.dumps({"member": "M2"}),
                           content_type="application/json", HTTP_AUTHORIZATION="Bearer chibo_nope")
     assert response.status_code == 401
+    for url in ("/api/v1/bundle", "/api/v1/audit?date_from=2025-01-01&date_to=2025-01-31", "/api/v1/orgs"):
+        response = client.post(url, json.dumps({"format": "chibo-bundle"}), content_type="application/json")
+        assert response.status_code == 401, url
     assert snapshot() == before

@@ -635,20 +635,20 @@ def _rows(kind: str, label: str, form_class, schema_in, schema_key_in, out, save
     path = f"/meetings/{{ident}}/{kind}"
 
     @router.put(path + "/{position}", response={200: out, **WRITE_ERRORS}, summary=f"Ghi (hoặc sửa) {label} ở vị trí",
-                operation_id=f"{kind}_put")
+                operation_id=f"{kind}_put", url_name=f"{kind}_put")
     def put(request, payload: schema_in, ident: str = Path(..., pattern=CODE), position: int = Path(...)):
         return out_of(_save(request, ident, form_class, payload, save, position=position,
                             converted=convert(payload) if convert else None))
 
     @router.post(path, response={200: out, **WRITE_ERRORS},
                  summary=f"Thêm {label} theo mã dòng của máy khách (gửi lại: không thêm lần nữa)",
-                 operation_id=f"{kind}_post")
+                 operation_id=f"{kind}_post", url_name=f"{kind}_post")
     def post(request, payload: schema_key_in, ident: str = Path(..., pattern=CODE)):
         return out_of(_save(request, ident, form_class, payload, save,
                             converted=convert(payload) if convert else None))
 
     @router.delete(path + "/{position}", response={200: Deleted, **WRITE_ERRORS}, summary=f"Xóa {label}",
-                   operation_id=f"{kind}_delete")
+                   operation_id=f"{kind}_delete", url_name=f"{kind}_delete")
     def remove(request, ident: str = Path(..., pattern=CODE), position: int = Path(...)):
         return _delete(request, ident, position, delete)
 
