@@ -405,6 +405,12 @@ def test_recording_bad_input_names_the_field(api, meeting):
     response = caller.put(f"{url}/speeches/0", {"summary": "x"})
     assert (response.status_code, response.json()) == (422, error("Trường này bắt buộc.",
                                                                   ("member", "Trường này bắt buộc.")))
+    response = caller.put(f"{url}/speeches/0", {"member": "M2", "summary": "a\u0000b"})
+    assert (response.status_code, response.json()) == (422, error("Không được chứa ký tự NUL (\\x00).",
+                                                                  ("summary", "Không được chứa ký tự NUL (\\x00).")))
+    response = caller.get("/api/v1/meetings/C1-2025-01%01")
+    assert (response.status_code, response.json()["errors"]) == (422, [
+        {"field": "ident", "message": "Giá trị không hợp lệ (không được chứa ký tự điều khiển hay dấu '/')."}])
     response = caller.client.put(f"{url}/speeches/0", "{không phải json", content_type="application/json",
                                  **caller.headers)
     assert response.status_code in (400, 422)

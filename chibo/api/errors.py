@@ -47,8 +47,13 @@ class InputError(Exception):
         self.errors = errors
 
 
+#: Django's own messages that have no Vietnamese translation, by their code.
+FORM_CODES = {"null_characters_not_allowed": "Không được chứa ký tự NUL (\\x00)."}
+
+
 def form_errors(form: BaseForm) -> InputError:
-    return InputError([(None if f == "__all__" else f, m) for f, messages in form.errors.items() for m in messages])
+    return InputError([(None if f == "__all__" else f, FORM_CODES.get(e.code, e.messages[0]))
+                       for f, errors in form.errors.as_data().items() for e in errors])
 
 
 def body(detail: str, errors: list[tuple[str | None, str]] | None = None) -> dict:
@@ -87,6 +92,8 @@ def _message(err: dict) -> str:
         return "Phải là một đối tượng JSON."
     if kind == "list_type":
         return "Phải là một danh sách."
+    if kind == "string_pattern_mismatch":
+        return "Giá trị không hợp lệ (không được chứa ký tự điều khiển hay dấu '/')."
     if kind == "json_invalid":
         return "Nội dung gửi lên không phải JSON hợp lệ."
     return "Giá trị không hợp lệ."
