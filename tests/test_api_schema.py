@@ -27,7 +27,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 MAX_EXAMPLES = 8
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 #: Real records for the path parameters (the second pass of each operation).
-REAL = {"code": "C1", "ident": "C1-2025-01", "member": "M2", "position": 0}
+REAL = {"code": "C1", "ident": "C1-2025-01", "member": "M2", "position": 0, "field": "place"}
 REAL_BY_PATH = {"/api/v1/members/{code}": {"code": "M2"}, "/api/members/{code}": {"code": "M2"},
                 "/api/v1/members/{code}/periods": {"code": "M3"}, "/api/v1/members/{code}/positions": {"code": "M3"},
                 "/api/v1/orgs/{code}/dashboard": {"code": "G"}}
@@ -42,7 +42,7 @@ def test_every_operation_matches_the_schema(personas, meeting, settings):
     app = get_wsgi_application()
     headers = {"Authorization": f"Bearer {secret}"}
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 33, [f"{op.method.upper()} {op.path}" for op in operations]
+    assert len(operations) == 34, [f"{op.method.upper()} {op.path}" for op in operations]
     failures, seen = [], {}
 
     def runner(operation, real):

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 #: tests/test_api_tokens.py (tests/test_access_orgs.py checks that every route is covered somewhere).
 COVERED = {f"api:{name}" for name in (
     "orgs", "org", "org_create", "org_members", "member", "member_create", "member_update", "period_add",
-    "position_add", "org_meetings", "meeting", "attendance_set", "audit", "dashboard_figures", "bundle",
+    "position_add", "org_meetings", "meeting", "attendance_set", "header_set", "audit", "dashboard_figures", "bundle",
     "bundle_load", "audit_bundle", *(f"{rows}_{verb}" for rows in ("speeches", "votes", "tasks", "guests")
                                      for verb in ("put", "post", "delete")))} | {"api_token_create", "api_token_revoke"}
 
@@ -306,6 +306,32 @@ def test_recording_through_the_services(api, meeting):
     assert caller.delete(f"{url}/guests/0").json() == {"deleted": 1}
     assert caller.delete(f"{url}/tasks/0").json() == {"deleted": 0}
     assert (Speech.objects.count(), Vote.objects.count(), Task.objects.count(), Guest.objects.count()) == (0, 0, 0, 0)
+
+
+def test_header_fields(api, meeting):
+    caller = api("secretary")
+    url = "/api/v1/meetings/C1-2025-01/header"
+    version = Meeting.objects.get(pk=meeting.pk).version
+    response = caller.put(f"{url}/place", {"value": "Hội trường xã", "version": version})
+    assert (response.status_code, response.json()) == (200, {"field": "place", "value": "Hội trường xã",
+                                                             "version": version + 1})
+    assert caller.put(f"{url}/start", {"value": "19:45"}).json()["value"] == "19:45"
+    assert caller.put(f"{url}/chair", {"value": "M2"}).json()["value"] == "M2"
+    assert caller.put(f"{url}/notice_sent_on", {"value": "02/01/2025"}).json()["value"] == "2025-01-02"
+    stored = Meeting.objects.get(pk=meeting.pk)
+    assert (stored.place, stored.start.strftime("%H:%M"), stored.chair.code, stored.notice_sent_on) == (
+        "Hội trường xã", "19:45", "M2", date(2025, 1, 2))
+    before = snapshot()
+    response = caller.put(f"{url}/status", {"value": "finalized"})
+    assert (response.status_code, response.json()) == (422, error("Trường không được phép sửa.",
+                                                                  ("field", "Trường không được phép sửa.")))
+    response = caller.put(f"{url}/chair", {"value": "M4"})
+    assert (response.status_code, response.json()) == (422, error("Không tìm thấy đảng viên này.",
+                                                                  ("value", "Không tìm thấy đảng viên này.")))
+    response = api("staff").put(f"{url}/place", {"value": "Nơi khác"})
+    assert (response.status_code, response.json()) == (403, error("Bạn không có quyền ghi biên bản của chi bộ này."))
+    assert api("rival").put(f"{url}/place", {"value": "Nơi khác"}).status_code == 404
+    assert snapshot() == before
 
 
 def test_rows_by_client_key_and_version(api, meeting):

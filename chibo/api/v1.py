@@ -320,6 +320,17 @@ class GuestKeyIn(GuestIn, KeyIn):
     pass
 
 
+class HeaderIn(Schema):
+    value: str = ""  # empty clears it; times hh:mm, dates yyyy-mm-dd or dd/mm/yyyy, members by code
+    version: int | None = None  # the meeting's version the edit was based on (none: overwrite)
+
+
+class HeaderOut(Schema):
+    field: str
+    value: str
+    version: int
+
+
 class Deleted(Schema):
     deleted: int
 
@@ -610,6 +621,32 @@ def attendance_set(request, payload: AttendanceIn, ident: str = Path(..., patter
     row = recording.attendance_set(found, data["member"], data["status"], data["reason"], version=data["version"])
     return {"member": data["member"].code, "full_name": data["member"].full_name, "status": row.status,
             "reason": row.reason, "version": row.version}
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value.code if isinstance(value, Member) else str(value)
+
+
+@router.put("/meetings/{ident}/header/{field}", response={200: HeaderOut, **WRITE_ERRORS},
+            summary="Ghi một trường đầu biên bản (giờ, địa điểm, chủ trì, thư ký, kết luận, …)")
+def header_set(request, payload: HeaderIn, ident: str = Path(..., pattern=CODE), field: str = Path(..., pattern=CODE)):
+    """`field`: start, end, place, chair, secretary, topic, rescheduled_reason, notice_sent_on,
+    conclusion, resolution_text (the live recording page's header)."""
+    found = _recording(request, ident)
+    data = _bind(record_forms.HeaderFieldForm({"field": field, "value": payload.value,
+                                               "version": "" if payload.version is None else payload.version},
+                                              meeting=found))
+    saved = recording.meeting_field_set(found, data["field"], data["parsed"], version=data["version"])
+    value = getattr(saved, data["field"])
+    if data["field"] in ("chair", "secretary") and value is not None:
+        value = Member.objects.filter(pk=value.pk).first()
+    return {"field": data["field"], "value": _shown(value), "version": saved.version}
 
 
 def _save(request, ident, form_class, payload, save, *, position=None, converted=None):
