@@ -553,3 +553,23 @@ def test_no_credentials_is_401_in_the_same_shape(client, meeting):
         response = client.post(url, json.dumps({"format": "chibo-bundle"}), content_type="application/json")
         assert response.status_code == 401, url
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("url", [
+    "/api/v1/orgs/C1", "/api/v1/orgs/C1/members", "/api/v1/members/M2", "/api/v1/orgs/C1/meetings",
+    "/api/v1/meetings/C1-2025-01", "/api/v1/orgs/C1/audit?date_from=2025-01-01&date_to=2025-01-31",
+    "/api/v1/orgs/G/dashboard?date_from=2025-01-01&date_to=2025-01-31", "/api/v1/orgs/C1/bundle",
+])
+def test_reads_outside_the_scope_are_absent_and_leave_no_trace(api, meeting, url):
+    """The rival committee's staff: 404 as for a code that does not exist; no download logged, no
+    stored result computed."""
+    from chibo.changelog.models import LogEntry
+    from chibo.results.models import CellYear
+
+    rival = api("rival")  # its token first: creating one is logged
+    before = (snapshot(), LogEntry.objects.count(), CellYear.objects.count())
+    response = rival.get(url)
+    assert response.status_code == 404
+    assert response.json()["detail"] in ("Không tìm thấy tổ chức", "Không tìm thấy đảng viên",
+                                         "Không tìm thấy cuộc họp")
+    assert (snapshot(), LogEntry.objects.count(), CellYear.objects.count()) == before
