@@ -1,18 +1,19 @@
 """Accessibility (WCAG 2.1 AA, issue 13 item 9): axe-core on every page each demo login reaches.
 
 The demo committee (`chibo demo`) is loaded into the live server's database. For each demo login
-(and for a visitor not logged in) the test follows, in one browser, every link of every page it
-reaches from the start page, one page per kind: the URL's name, plus the meeting's status and kind
-for a meeting's pages, the organization's kind for an organization's pages and the
-query's keys. Files (PDF, Word, Excel, iCal, uploads), the JSON API and the Django admin (its own
-templates) are not pages of ours and are not followed.
+(and for a visitor not logged in) the test follows every link of every page it reaches from the
+start page (the links read from the HTML) and opens in one browser one page of each kind: the URL's
+name, plus the meeting's status and kind for a meeting's pages, the organization's kind for an
+organization's pages and the query's keys; a kind already checked for a login of the same role is
+not checked again (ROLE). Files (PDF, Word, Excel, iCal, uploads), the JSON API and the Django
+admin (its own templates) are not pages of ours and are not followed; the 404 page is added.
 
 On each page, at a phone's width (360 px) and at a laptop's (1280 px), axe-core
 (node_modules/axe-core, the npm package, injected by the test as an init script: nothing of it is
-served to users)
-runs the WCAG 2.0/2.1 A and AA rules (tags wcag2a, wcag2aa, wcag21a, wcag21aa); at 360 px the
-page must not scroll sideways, and on the recording page every control a finger presses is at
-least 44×44 px. The test prints the totals by impact and fails on any violation.
+served to users) runs the WCAG 2.0/2.1 A and AA rules (tags wcag2a, wcag2aa, wcag21a, wcag21aa);
+at 360 px the page must not scroll sideways, and on the recording page every control a finger
+presses is at least 44×44 px. The test prints the totals by impact and fails on any violation.
+A second test sends forms with bad input and checks the pages that come back with their errors.
 """
 
 from __future__ import annotations
