@@ -199,6 +199,11 @@ STORAGES = {
 # A file missing from the manifest (collectstatic not run after an upgrade) keeps its plain name
 # instead of failing the page.
 WHITENOISE_MANIFEST_STRICT = False
+# scripts/start.sh runs the development server with DEBUG off (users see Chibo's error pages, not
+# Django's technical ones; DEBUG=1 brings those back for developers): WhiteNoise then serves the
+# static files straight from the apps and node_modules, as Django's own server does under DEBUG.
+WHITENOISE_USE_FINDERS = DEBUG or DEVELOPMENT
+WHITENOISE_AUTOREFRESH = DEBUG or DEVELOPMENT
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -251,6 +256,7 @@ if _PROXY_SSL_HEADER:
         raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be HEADER,VALUE, e.g. HTTP_X_FORWARDED_PROTO,https")
     SECURE_PROXY_SSL_HEADER = tuple(_PROXY_SSL_HEADER)
 SECURE_CONTENT_TYPE_NOSNIFF = True
+CSRF_FAILURE_VIEW = "chibo.views.csrf_failure"  # Vietnamese, with a way back (Django's page is English)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", str(_PRODUCTION))

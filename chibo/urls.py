@@ -5,6 +5,9 @@ from django.urls import include, path
 from chibo import views as chibo_views
 
 handler400 = "chibo.views.bad_request"
+handler403 = "chibo.views.permission_denied"
+handler404 = "chibo.views.page_not_found"
+handler500 = "chibo.views.server_error"
 
 urlpatterns = [
     path("healthz", chibo_views.healthz, name="healthz"),

@@ -4,7 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
-export CHIBO_DEV=1 DEBUG=${DEBUG:-1}
+# DEBUG stays off: users see Chibo's Vietnamese error pages, WhiteNoise serves the static files
+# (settings: WHITENOISE_USE_FINDERS). `DEBUG=1 bash scripts/start.sh` shows Django's debug pages.
+export CHIBO_DEV=1 DEBUG=${DEBUG:-0}
 mkdir -p var
 .venv/bin/chibo migrate --noinput
 .venv/bin/chibo demo --if-empty
