@@ -162,7 +162,7 @@ def test_role_grant_through_the_admin(tree, personas, client_for):
     assert entry.changes == {"user": ["None", "newcomer"], "organization": ["None", "Chi bộ thôn Tây (C2)"],
                              "kind": ["None", "secretary"]}
     assert entry.org_paths == f" {tree['C2'].path} "
-    assert entry.object_repr == "newcomer · Chi bộ thôn Tây (C2) · Bí thư / thư ký chi bộ"
+    assert entry.object_repr == "Bí thư / thư ký chi bộ — Chi bộ thôn Tây — newcomer"  # Role.__str__
     assert_recent(entry)
 
 

@@ -36,8 +36,13 @@ class SecurityPolicy(models.Model):
 
 
 class AccountState(models.Model):
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_state")
-    session_epoch = models.PositiveIntegerField(default=0)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="tài khoản", on_delete=models.CASCADE,
+                                related_name="account_state")
+    session_epoch = models.PositiveIntegerField("lượt phiên đăng nhập", default=0)
 
     class Meta:
         verbose_name = "trạng thái tài khoản"
+        verbose_name_plural = "trạng thái tài khoản"
+
+    def __str__(self):
+        return f"Trạng thái tài khoản {self.user.get_username()}"

@@ -12,6 +12,7 @@
 
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.db import models
+from django.utils import timezone
 
 
 class ChangeLogManager(LogEntryManager):
@@ -41,6 +42,10 @@ class LogEntry(AbstractLogEntry):
         verbose_name = "mục nhật ký thay đổi"
         verbose_name_plural = "nhật ký thay đổi"
         indexes = [models.Index(fields=["content_type", "object_id"], name="changelog_object")]
+
+    def __str__(self):
+        when = timezone.localtime(self.timestamp).strftime("%d/%m/%Y %H:%M") if self.timestamp else ""
+        return f"{self.object_repr} ({when})"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

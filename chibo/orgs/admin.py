@@ -1,4 +1,6 @@
-"""Administrator screens (superusers only): users and their roles, the tree, members."""
+"""Administrator screens (superusers only): users and their roles, the tree, members. In
+Vietnamese throughout: the models' verbose names and __str__ (chibo/orgs/models.py), the column
+headers from the fields' verbose names (tests/test_admin_vietnamese.py walks every screen)."""
 
 from django import forms
 from django.contrib import admin
@@ -12,6 +14,7 @@ admin.site.site_header = "Chibo - quản trị"
 @admin.register(Role)
 class RoleAdmin(admin.ModelAdmin):
     list_display = ("user", "kind", "organization")
+    list_select_related = ("user", "organization")
     list_filter = ("kind",)
     search_fields = ("user__username", "organization__code", "organization__name")
     autocomplete_fields = ("organization",)
@@ -61,10 +64,16 @@ class MembershipInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ("organization",)
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member", "organization")
+
 
 class PeriodInline(admin.TabularInline):
     model = MemberPeriod
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member")
 
 
 @admin.register(Member)
@@ -78,5 +87,6 @@ class MemberAdmin(admin.ModelAdmin):
 @admin.register(Position)
 class PositionAdmin(admin.ModelAdmin):
     list_display = ("member", "title", "organization", "start", "end")
+    list_select_related = ("member", "organization")
     autocomplete_fields = ("organization",)
     raw_id_fields = ("member",)

@@ -35,14 +35,15 @@ class Organization(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name="cấp trên", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
-    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    path = models.CharField("đường dẫn trong cây", max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField("cấp trong cây", default=0, editable=False)
     established_on = models.DateField("ngày thành lập", null=True, blank=True)
     locality = models.CharField("địa danh (ghi trên văn bản)", max_length=120, blank=True)
     address = models.CharField("địa chỉ", max_length=255, blank=True)
 
     class Meta:
         verbose_name = "tổ chức đảng"
+        verbose_name_plural = "tổ chức đảng"
         ordering = ["path"]
 
     def __str__(self):
@@ -65,6 +66,13 @@ class Organization(models.Model):
         return [int(self.path[i : i + SEGMENT], 16) for i in range(0, len(self.path), SEGMENT)]
 
 
+def _span(start, end) -> str:
+    """"từ 01/01/2020" or "01/01/2020 – 31/12/2024": a period as the admin's titles show it."""
+    if end is None:
+        return f"từ {start:%d/%m/%Y}"
+    return f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+
+
 def segment(pk: int) -> str:
     return format(pk, f"0{SEGMENT}x")
 
@@ -84,11 +92,13 @@ class Member(models.Model):
     email = models.EmailField("email", blank=True)
     address = models.CharField("địa chỉ", max_length=255, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="member"
+        settings.AUTH_USER_MODEL, verbose_name="tài khoản đăng nhập", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="member"
     )
 
     class Meta:
         verbose_name = "đảng viên"
+        verbose_name_plural = "đảng viên"
         ordering = ["sort_key", "code"]
         constraints = [
             models.CheckConstraint(
@@ -120,8 +130,9 @@ class PeriodQuerySet(models.QuerySet):
 class Membership(models.Model):
     """A member's membership of a cell over time; a transfer closes one and opens the next."""
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
-    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
+    member = models.ForeignKey(Member, verbose_name="đảng viên", on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, verbose_name="chi bộ", on_delete=models.PROTECT,
+                                     related_name="memberships")
     start = models.DateField("từ ngày")
     end = models.DateField("đến ngày", null=True, blank=True)
 
@@ -129,6 +140,7 @@ class Membership(models.Model):
 
     class Meta:
         verbose_name = "sinh hoạt tại chi bộ"
+        verbose_name_plural = "sinh hoạt tại chi bộ"
         ordering = ["start"]
         indexes = [models.Index(fields=["organization", "start"])]
         constraints = [
@@ -136,11 +148,14 @@ class Membership(models.Model):
             models.UniqueConstraint(fields=["member"], condition=Q(end__isnull=True), name="one_open_membership"),
         ]
 
+    def __str__(self):
+        return f"{self.member.full_name} — {self.organization.name}, {_span(self.start, self.end)}"
+
 
 class MemberPeriod(models.Model):
     Kind = models.TextChoices("Kind", vocabulary.EXEMPTION_KINDS.members(), module=__name__)
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="periods")
+    member = models.ForeignKey(Member, verbose_name="đảng viên", on_delete=models.CASCADE, related_name="periods")
     kind = models.CharField("loại", max_length=8, choices=Kind.choices)
     start = models.DateField("từ ngày")
     end = models.DateField("đến ngày", null=True, blank=True)
@@ -150,18 +165,23 @@ class MemberPeriod(models.Model):
 
     class Meta:
         verbose_name = "thời gian miễn / vắng"
+        verbose_name_plural = "thời gian miễn / vắng"
         ordering = ["kind", "start"]
         indexes = [models.Index(fields=["member", "kind", "start"])]
         constraints = [
             models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="period_end_after_start"),
         ]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.member.full_name}, {_span(self.start, self.end)}"
+
 
 class Position(models.Model):
     Title = models.TextChoices("Title", vocabulary.POSITION_TITLES.members(), module=__name__)
 
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="positions")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="positions")
+    member = models.ForeignKey(Member, verbose_name="đảng viên", on_delete=models.CASCADE, related_name="positions")
+    organization = models.ForeignKey(Organization, verbose_name="tổ chức", on_delete=models.CASCADE,
+                                     related_name="positions")
     title = models.CharField("chức vụ", max_length=16, choices=Title.choices)
     start = models.DateField("từ ngày")
     end = models.DateField("đến ngày", null=True, blank=True)
@@ -170,10 +190,14 @@ class Position(models.Model):
 
     class Meta:
         verbose_name = "chức vụ"
+        verbose_name_plural = "chức vụ"
         ordering = ["organization", "title", "start"]
         constraints = [
             models.CheckConstraint(condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="position_end_after_start"),
         ]
+
+    def __str__(self):
+        return f"{self.get_title_display()} — {self.organization.name} — {self.member.full_name}"
 
 
 class Role(models.Model):
@@ -181,10 +205,17 @@ class Role(models.Model):
 
     Kind = models.TextChoices("Kind", vocabulary.ROLE_KINDS.members(), module=__name__)
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="tài khoản", on_delete=models.CASCADE,
+                             related_name="roles")
+    organization = models.ForeignKey(Organization, verbose_name="tổ chức", on_delete=models.CASCADE,
+                                     related_name="roles")
     kind = models.CharField("vai trò", max_length=20, choices=Kind.choices)
 
     class Meta:
         verbose_name = "vai trò"
+        verbose_name_plural = "vai trò"
         constraints = [models.UniqueConstraint(fields=["user", "organization", "kind"], name="unique_role")]
+
+    def __str__(self):
+        """E.g. "Bí thư / thư ký chi bộ — Chi bộ thôn Đông — bithu1"."""
+        return f"{self.get_kind_display()} — {self.organization.name} — {self.user.get_username()}"

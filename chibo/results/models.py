@@ -25,7 +25,11 @@ class CellYear(models.Model):
 
     class Meta:
         verbose_name = "kết quả năm của chi bộ"
+        verbose_name_plural = "kết quả năm của chi bộ"
         constraints = [models.UniqueConstraint(fields=["organization", "year"], name="results_one_slice_per_year")]
+
+    def __str__(self):
+        return f"Kết quả năm {self.year} — {self.organization.name}"
 
 
 class MeetingResult(models.Model):
@@ -50,6 +54,7 @@ class MeetingResult(models.Model):
 
     class Meta:
         verbose_name = "kết quả cuộc họp"
+        verbose_name_plural = "kết quả cuộc họp"
         indexes = [
             # Every column the committee dashboard counts (chibo.reports.dashboard), so that it reads
             # the index alone and never the wide rows with their entries (PostgreSQL's index-only
@@ -58,6 +63,9 @@ class MeetingResult(models.Model):
                                  "score_total", "id"], name="results_meeting_figures"),
             models.Index(fields=["date", "ident"]),
         ]
+
+    def __str__(self):
+        return f"Kết quả cuộc họp {self.ident} ({self.date:%d/%m/%Y})"
 
 
 class PeriodFinding(models.Model):
@@ -76,9 +84,13 @@ class PeriodFinding(models.Model):
 
     class Meta:
         verbose_name = "kết luận theo kỳ"
+        verbose_name_plural = "kết luận theo kỳ"
         indexes = [
             models.Index(fields=["organization", "year", "code"]),
             models.Index(fields=["code", "first"]),
             # the dashboard's count of a subtree's findings in a period (an index-only scan)
             models.Index(fields=["organization", "code", "first", "last"], name="results_finding_figures"),
         ]
+
+    def __str__(self):
+        return f"{self.code} — {self.period or self.year} — {self.organization.name}"
