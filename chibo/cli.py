@@ -5,13 +5,14 @@
     chibo demo                 load the demo committee
     chibo generate ...         generate a fictional province for benchmarks
     chibo import / export / audit / minutes / resolution / minutes-book ...
+    chibo report / year-sheet  the committee's report, the cells' year-end sheets (xlsx, pdf, json)
     chibo <any management command>   e.g. chibo migrate, chibo createsuperuser
 """
 
 import os
 import sys
 
-ALIASES = {"minutes-book": "minutes_book"}
+ALIASES = {"minutes-book": "minutes_book", "year-sheet": "year_sheet"}
 
 
 def main(argv: list[str] | None = None) -> None:

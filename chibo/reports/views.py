@@ -123,3 +123,39 @@ def dashboard_download(request, code, fmt):
 
 
 CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
+
+
+def _year_sheet(request, code, year):
+    """(org, sheet) of a year-end sheet request: a cell whose roll the user keeps (its secretary,
+    committee staff above it, an administrator); a bad year is a 404."""
+    from chibo.orgs.access import Right
+    from chibo.reports.yearsheet import year_sheet
+
+    org, _scope = get_org_for_user(request.user, code, Right.MANAGE)
+    if not org.is_cell or not 2000 <= year <= today().year + 1:
+        raise Http404("Không có bảng tổng hợp năm này.")
+    return org, year_sheet(org, year, min(today(), date(year, 12, 31)))
+
+
+@login_required
+def year_sheet_page(request, code, year):
+    """The cell's year-end sheet: its meetings, each member's figures for the annual review."""
+    from chibo.reports.yearsheet import MEMBER_HEADINGS
+
+    org, sheet = _year_sheet(request, code, year)
+    return render(request, "reports/year_sheet.html", {"org": org, "sheet": sheet, "headings": MEMBER_HEADINGS,
+                                                        "years": range(year - 2, min(year + 2, today().year + 1))})
+
+
+@login_required
+def year_sheet_download(request, code, year, fmt):
+    from chibo.reports import yearsheet
+
+    org, sheet = _year_sheet(request, code, year)
+    content = yearsheet.to_xlsx(sheet, today()) if fmt == "xlsx" else yearsheet.to_pdf(sheet, today())
+    filename = f"tong-hop-{org.code}-{year}.{fmt}"
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Cache-Control"] = "private, no-store"
+    changelog.download(org, f"Bảng tổng hợp sinh hoạt năm {year}", fmt, filename)
+    return response

@@ -1,0 +1,55 @@
+"""`chibo year-sheet --org CODE --year YYYY --format xlsx|pdf|json --output PATH [--as-of D]`:
+the year-end sheets for batch printing. A cell: its sheet in the file PATH. A committee: one file
+per cell of its subtree in the directory PATH (CODE-YYYY.xlsx, ...). The figures are the page's
+(chibo.reports.yearsheet: the stored results, the engine's roll and task rules)."""
+
+from datetime import date
+from pathlib import Path
+
+from django.utils import timezone
+
+from chibo.commands import BadInput, ChiboCommand, parse_iso
+from chibo.orgs.models import CELL_KINDS, Organization
+from chibo.reports import yearsheet
+
+
+class Command(ChiboCommand):
+    help = "In bảng tổng hợp sinh hoạt cuối năm của một chi bộ, hoặc của mọi chi bộ thuộc một cấp ủy."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--org", required=True, help="mã chi bộ, hoặc mã cấp ủy (mọi chi bộ trực thuộc)")
+        parser.add_argument("--year", required=True, type=int, help="năm, ví dụ 2025")
+        parser.add_argument("--format", dest="fmt", required=True, choices=["xlsx", "pdf", "json"])
+        parser.add_argument("--output", required=True, help="tệp kết quả (một chi bộ) hoặc thư mục (một cấp ủy)")
+        parser.add_argument("--as-of", dest="as_of", help="nhiệm vụ quá hạn tính đến ngày YYYY-MM-DD "
+                                                          "(mặc định: hôm nay, hoặc 31/12 của năm đã qua)")
+
+    def handle(self, *args, org, year, fmt, output, as_of, **options):
+        made_on = timezone.localdate()
+        if not 2000 <= year <= made_on.year + 1:
+            raise BadInput(f"Năm {year} không hợp lệ.")
+        as_of_day = parse_iso(as_of, "--as-of") if as_of else min(made_on, date(year, 12, 31))
+        root = Organization.objects.filter(code=org).first()
+        if root is None:
+            raise BadInput(f"Không có tổ chức mã '{org}'.")
+        if root.is_cell:
+            targets = [(root, Path(output))]
+        else:
+            folder = Path(output)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise BadInput(f"Không tạo được thư mục {output}: {exc.strerror}.") from exc
+            cells = Organization.objects.filter(root.subtree_q(), kind__in=CELL_KINDS).order_by("path")
+            targets = [(cell, folder / f"{cell.code}-{year}.{fmt}") for cell in cells]
+        for cell, path in targets:
+            sheet = yearsheet.year_sheet(cell, year, as_of_day)
+            try:
+                if fmt == "json":
+                    path.write_text(yearsheet.to_json(sheet, made_on), encoding="utf-8")
+                else:
+                    path.write_bytes(yearsheet.to_xlsx(sheet, made_on) if fmt == "xlsx"
+                                     else yearsheet.to_pdf(sheet, made_on))
+            except OSError as exc:
+                raise BadInput(f"Không ghi được {path}: {exc.strerror}.") from exc
+        self.stdout.write(f"Đã in {len(targets)} bảng tổng hợp năm {year}.\n")

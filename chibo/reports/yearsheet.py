@@ -1,0 +1,259 @@
+"""The year-end sheet of a cell (issue 9: bảng tổng hợp cuối năm): its meetings of the year and,
+for each member, the figures the annual review and classification of party members asks for
+(Quy định 366-QĐ/TW): meetings expected, attended, late, absent with and without a reason,
+speeches, tasks assigned, done on time, overdue; and the cell's own grades.
+
+Every verdict is the rule engine's: the meetings' grades, scores and findings are the stored
+results (chibo.results), each member's attendance is `engine.member_tally` on the engine's roll,
+a task's lateness `engine.is_task_overdue`. Ten queries whatever the size of the cell."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+import orjson
+from django.db.models import Count
+
+from chibo import vocabulary
+from chibo.meetings.documents.data import rate_text
+from chibo.meetings.facts import meeting_query, read_roll_index
+from chibo.meetings.models import Attendance, Speech, Task
+from chibo.orgs.models import Member, Organization
+from chibo.results.models import PeriodFinding
+from chibo.rules import engine
+from chibo.supervision.models import Visit
+
+
+@dataclass
+class MeetingRow:
+    ident: str
+    date: date
+    kind: str  # its Vietnamese label
+    present: int | None  # None: no stored result yet
+    expected: int | None
+    rate: str
+    score: int | None
+    grade: str  # its Vietnamese label, "" without a stored result
+    framework: bool | None
+    findings: list[str]  # labels
+    visits: list[str]  # "visitor (committee)"
+
+
+@dataclass
+class MemberRow:
+    code: str
+    name: str
+    expected: int = 0
+    present: int = 0
+    late: int = 0
+    absent_excused: int = 0
+    absent_unexcused: int = 0
+    missing: int = 0
+    speeches: int = 0
+    tasks: int = 0
+    tasks_on_time: int = 0
+    tasks_overdue: int = 0
+
+
+@dataclass
+class YearSheet:
+    cell: Organization
+    year: int
+    as_of: date
+    meetings: list[MeetingRow]
+    members: list[MemberRow]
+    grades: dict[str, int] = field(default_factory=dict)  # grade label -> meetings
+    period_findings: list[tuple[str, str]] = field(default_factory=list)  # (period, label)
+    unscored: int = 0  # meetings held without a stored result (refreshed after the next save)
+
+    @property
+    def totals(self) -> MemberRow:
+        total = MemberRow("", "Cộng")
+        for row in self.members:
+            for name in MEMBER_COLUMNS:
+                setattr(total, name, getattr(total, name) + getattr(row, name))
+        return total
+
+
+#: The members' columns in the order a sheet shows them: (attribute, heading).
+MEMBER_HEADINGS = {
+    "expected": "Số buổi phải dự", "present": "Dự đúng giờ", "late": "Đến muộn",
+    "absent_excused": "Vắng có lý do", "absent_unexcused": "Vắng không lý do", "missing": "Chưa điểm danh",
+    "speeches": "Phát biểu", "tasks": "Nhiệm vụ được giao", "tasks_on_time": "Hoàn thành đúng hạn",
+    "tasks_overdue": "Quá hạn",
+}
+MEMBER_COLUMNS = tuple(MEMBER_HEADINGS)
+MEETING_HEADINGS = ("Ngày", "Loại", "Có mặt / phải dự", "Tỷ lệ", "Điểm", "Xếp loại", "Đạt khung HD 12",
+                    "Nhận xét theo quy định", "Cấp ủy cấp trên dự")
+
+
+def year_sheet(cell: Organization, year: int, as_of: date) -> YearSheet:
+    """The sheet of `cell` for `year`; tasks overdue as of `as_of`."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    meetings = meeting_query([cell.pk], first, last).order_by("date", "ident")
+    rows = list(meetings.values_list("pk", "ident", "date", "kind", "result__present", "result__expected",
+                                     "result__score_total", "result__grade", "result__meets_framework",
+                                     "result__entry"))
+    visits = defaultdict(list)
+    for day, visitor, committee in Visit.objects.filter(organization=cell, date__range=(first, last)).values_list(
+            "date", "visitor", "committee"):
+        visits[day].append(f"{visitor} ({committee})" if committee else visitor)
+    grades: Counter = Counter()
+    sheet_meetings = []
+    for _pk, ident, day, kind, present, expected, score, grade, framework, entry in rows:
+        codes = [f["code"] for f in orjson.loads(entry)["findings"]] if entry else []
+        if grade:
+            grades[grade] += 1
+        sheet_meetings.append(MeetingRow(
+            ident, day, vocabulary.MEETING_KINDS.labels.get(kind, kind), present, expected,
+            rate_text(engine.format_rate(present, expected), "—") if expected is not None else "—", score,
+            vocabulary.GRADES.labels.get(grade, grade) if grade else "", framework,
+            list(dict.fromkeys(engine.FINDING_LABELS.get(c, c) for c in codes)), visits.get(day, [])))
+
+    # Each member's attendance: the engine's roll on each meeting's day and the recorded statuses.
+    member_code: dict[int, str] = {}
+    index = read_roll_index([cell.pk], {cell.pk: cell.code}, member_code)
+    statuses: dict[int, dict] = {pk: {} for pk, *_rest in rows}
+    for mid, member_id, status, reason in Attendance.objects.filter(meeting__in=meetings.values("pk")).values_list(
+            "meeting_id", "member_id", "status", "reason"):
+        statuses[mid][member_code.get(member_id, f"#{member_id}")] = (status, reason)
+    tally = engine.member_tally((index.roll(cell.code, day), statuses[pk]) for pk, _i, day, *_rest in rows)
+
+    by_id = {mid: code for mid, code in member_code.items() if code in tally}
+    speeches = dict(Speech.objects.filter(meeting__in=meetings.values("pk"), member_id__in=list(by_id)).values(
+        "member_id").annotate(n=Count("pk")).values_list("member_id", "n").order_by())
+    tasks: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for assignee, due, done in Task.objects.filter(meeting__in=meetings.values("pk"),
+                                                   assignee_id__in=list(by_id)).values_list(
+            "assignee_id", "due", "done_on"):
+        counts = tasks[assignee]
+        counts[0] += 1
+        overdue = engine.is_task_overdue({"due": due, "done_on": done}, as_of)
+        counts[1] += done is not None and not overdue
+        counts[2] += overdue
+    names = dict(Member.objects.filter(pk__in=list(by_id)).values_list("code", "full_name"))
+    members = []
+    for mid, code in sorted(by_id.items(), key=lambda item: (names.get(item[1], ""), item[1])):
+        counts = tally[code]
+        assigned, on_time, overdue = tasks.get(mid, (0, 0, 0))
+        members.append(MemberRow(code, names.get(code, code), **counts, speeches=speeches.get(mid, 0),
+                                 tasks=assigned, tasks_on_time=on_time, tasks_overdue=overdue))
+
+    period = [(p, engine.FINDING_LABELS.get(c, c)) for p, c in PeriodFinding.objects.filter(
+        organization=cell, year=year).exclude(code="TASK_OVERDUE").order_by("first", "code").values_list(
+        "period", "code")]
+    return YearSheet(cell, year, as_of, sheet_meetings, members,
+                     {label: grades[code] for code, label in vocabulary.GRADES.choices()}, period,
+                     sum(1 for m in sheet_meetings if m.grade == ""))
+
+
+
+# --------------------------------------------------------------------------------------------
+# The sheet as files: .xlsx, PDF, JSON (the page's figures, never recomputed)
+
+TITLE = "BẢNG TỔNG HỢP SINH HOẠT CHI BỘ NĂM {year}"
+
+
+def heading(sheet: YearSheet, made_on: date) -> list[str]:
+    return [TITLE.format(year=sheet.year), sheet.cell.name,
+            f"Nhiệm vụ quá hạn tính đến ngày {sheet.as_of:%d/%m/%Y}", f"Ngày lập: {made_on:%d/%m/%Y}"]
+
+
+def meeting_table(sheet: YearSheet) -> list[list]:
+    rows = [list(MEETING_HEADINGS)]
+    for m in sheet.meetings:
+        rows.append([f"{m.date:%d/%m/%Y}", m.kind, "—" if m.expected is None else f"{m.present}/{m.expected}",
+                     m.rate, "—" if m.score is None else m.score, m.grade or "—",
+                     "—" if m.framework is None else ("Đạt" if m.framework else "Không đạt"),
+                     "; ".join(m.findings), "; ".join(m.visits)])
+    return rows
+
+
+def member_table(sheet: YearSheet) -> list[list]:
+    rows = [["Mã", "Họ và tên", *MEMBER_HEADINGS.values()]]
+    for row in [*sheet.members, sheet.totals]:
+        rows.append([row.code, row.name, *(getattr(row, name) for name in MEMBER_COLUMNS)])
+    return rows
+
+
+def to_xlsx(sheet: YearSheet, made_on: date) -> bytes:
+    import io
+
+    from openpyxl import Workbook  # here: openpyxl adds 0.1 s to every command's start-up
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    for title, rows in (("Đảng viên", member_table(sheet)), ("Cuộc họp", meeting_table(sheet))):
+        ws = book.active if title == "Đảng viên" else book.create_sheet()
+        ws.title = title
+        for text in heading(sheet, made_on):
+            ws.append([text])
+        ws["A1"].font = Font(bold=True, size=14)
+        ws.append([])
+        first = ws.max_row + 1
+        for row in rows:
+            ws.append(row)
+        for cell in ws[first]:
+            cell.font = Font(bold=True)
+        ws.column_dimensions["B"].width = 28
+    summary = book["Cuộc họp"]
+    summary.append([])
+    summary.append(["Xếp loại", "Số cuộc họp"])
+    for label, n in sheet.grades.items():
+        summary.append([label, n])
+    for period, label in sheet.period_findings:
+        summary.append([period, label])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def to_pdf(sheet: YearSheet, made_on: date) -> bytes:
+    import html
+
+    from weasyprint import CSS, HTML
+
+    from chibo.meetings.documents.fonts import FONT_STACK, font_face_css
+
+    esc = html.escape
+
+    def table(rows, cls=""):
+        head = "".join(f"<th>{esc(str(h))}</th>" for h in rows[0])
+        body = "".join("<tr>" + "".join(f"<td>{esc(str(v))}</td>" for v in row) + "</tr>" for row in rows[1:])
+        return f"<table class='{cls}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    lines = heading(sheet, made_on)
+    grades = ", ".join(f"{label}: {n}" for label, n in sheet.grades.items())
+    page = (f"<h1>{esc(lines[0])}</h1>" + "".join(f"<p>{esc(line)}</p>" for line in lines[1:])
+            + "<h2>Đảng viên</h2>" + table(member_table(sheet), "members")
+            + "<h2>Các cuộc họp</h2>" + table(meeting_table(sheet), "meetings")
+            + f"<p>Xếp loại chất lượng các cuộc họp: {esc(grades)}.</p>"
+            + "".join(f"<p>{esc(period)}: {esc(label)}</p>" for period, label in sheet.period_findings))
+    css = font_face_css() + f"""
+@page {{ size: A4 landscape; margin: 12mm; }}
+html {{ font-family: {FONT_STACK}; font-size: 9pt; }}
+h1 {{ font-size: 14pt; text-align: center; }} h2 {{ font-size: 11pt; }}
+table {{ border-collapse: collapse; width: 100%; margin-top: 6pt; }}
+th, td {{ border: 0.5pt solid #444; padding: 2pt 3pt; vertical-align: top; }}
+table.members tbody tr:last-child td {{ font-weight: bold; }}
+table.members td:nth-child(2), table.meetings td:first-child {{ white-space: nowrap; }}
+"""
+    return HTML(string=f"<html lang='vi'><body>{page}</body></html>").write_pdf(stylesheets=[CSS(string=css)])
+
+
+def to_json(sheet: YearSheet, made_on: date) -> str:
+    import json
+
+    return json.dumps({
+        "organization": sheet.cell.code, "name": sheet.cell.name, "year": sheet.year,
+        "as_of": sheet.as_of.isoformat(), "made_on": made_on.isoformat(),
+        "members": [{"code": r.code, "name": r.name, **{n: getattr(r, n) for n in MEMBER_COLUMNS}}
+                    for r in sheet.members],
+        "meetings": [{"id": m.ident, "date": m.date.isoformat(), "kind": m.kind, "present": m.present,
+                      "expected": m.expected, "score": m.score, "grade": m.grade, "meets_framework": m.framework,
+                      "findings": m.findings, "visits": m.visits} for m in sheet.meetings],
+        "grades": sheet.grades,
+        "period_findings": [{"period": p, "finding": label} for p, label in sheet.period_findings],
+    }, ensure_ascii=False, indent=1) + "\n"
