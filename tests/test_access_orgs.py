@@ -117,3 +117,14 @@ def test_every_url_is_in_the_matrix():
                or n == "api:api-root" or n.startswith("api:openapi") or n.endswith(":openapi-json") or n.endswith(":openapi-view")}
     assert tests is not None
     assert sorted(names - ignored - covered) == []
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_transfer_button_only_for_those_the_transfer_page_admits(personas, client_for, persona):
+    """A member's page shows "Chuyển sinh hoạt" exactly to the personas whose GET of the transfer
+    page succeeds (the cell's secretary manages the member but the transfer is the committee's)."""
+    client = client_for(personas[persona])
+    page = client.get("/dang-vien/M2/")
+    shows = page.status_code == 200 and "/dang-vien/M2/chuyen-sinh-hoat/" in page.content.decode()
+    admitted = allowed_response(client.get("/dang-vien/M2/chuyen-sinh-hoat/"))
+    assert shows == admitted == (persona in {"admin", "staff", "designated"})

@@ -114,12 +114,17 @@ def member_detail(request, code):
         # A fellow member: the name, the code and the positions held now, nothing personal.
         positions = member.positions.filter(end__isnull=True).select_related("organization").order_by("start")
         return render(request, "orgs/member_card.html", {"member": member, "positions": positions})
+    memberships = list(member.memberships.select_related("organization").order_by("start"))
+    current = next((ms for ms in memberships if ms.end is None), None)
+    can_manage = scope.can_manage_member(member)
     context = {
         "member": member,
-        "memberships": member.memberships.select_related("organization").order_by("start"),
+        "memberships": memberships,
         "periods": member.periods.order_by("kind", "start"),
         "positions": member.positions.select_related("organization").order_by("start"),
-        "can_manage": scope.can_manage_member(member),
+        "can_manage": can_manage,
+        # the transfer is the superior committee's (member_transfer refuses the cell's secretary)
+        "can_transfer": can_manage and current is not None and scope.can_supervise_org(current.organization),
     }
     return render(request, "orgs/member_detail.html", context)
 
