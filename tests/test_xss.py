@@ -64,7 +64,7 @@ from chibo.meetings.models import (
 from chibo.meetings.planning import services as planning_services
 from chibo.meetings.preparation import services as preparation_services
 from chibo.meetings.recording import services
-from chibo.orgs.models import Member, MemberPeriod, Position
+from chibo.orgs.models import Member, MemberPeriod, Position, Role
 from chibo.rules.models import RuleProfileChange
 from chibo.supervision.models import Orientation, Visit
 from tests.access_matrix import PERSONAS
@@ -555,7 +555,8 @@ def _values(name: str, route: str, param: str, objs: dict) -> list:
         return objs["votes"]
     if param == "pk":
         for word, model in (("document", MeetingDocument), ("contribution", Contribution), ("task", Task),
-                             ("orientation", Orientation), ("feed", CalendarToken), ("token", CalendarToken)):
+                             ("orientation", Orientation), ("feed", CalendarToken), ("token", CalendarToken),
+                             ("role", Role)):
             if word in name:
                 return list(model.objects.values_list("pk", flat=True))
     raise AssertionError(f"no values for <{param}> of {name} ({route}): add them to tests/test_xss.py")
