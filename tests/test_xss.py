@@ -553,6 +553,8 @@ def _values(name: str, route: str, param: str, objs: dict) -> list:
         return objs["tokens"]
     if param == "vote_id":
         return objs["votes"]
+    if name.startswith("api:") and param in ("member", "position", "field"):  # the API's rows of the minutes
+        return [{"member": "M2", "position": 0, "field": "place"}[param]]
     if param == "pk":
         for word, model in (("document", MeetingDocument), ("contribution", Contribution), ("task", Task),
                              ("orientation", Orientation), ("feed", CalendarToken), ("token", CalendarToken),
