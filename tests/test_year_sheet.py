@@ -170,3 +170,16 @@ def test_not_a_cell_or_a_bad_year(year, personas, client_for):
     client = client_for(personas["admin"])
     assert client.get("/to-chuc/G/tong-hop/2025/").status_code == 404
     assert client.get("/to-chuc/C1/tong-hop/1999/").status_code == 404
+
+
+def test_many_cells_in_the_same_queries(year, tree):
+    def count(cells):
+        with CaptureQueriesContext(connection) as ctx:
+            sheets = list(yearsheet.year_sheets(cells, 2025, END))
+        return len(ctx.captured_queries), sheets
+
+    one, _ = count([tree["C1"]])
+    both, sheets = count([tree["C1"], tree["C2"]])
+    assert one == both
+    assert [s.cell.code for s in sheets] == ["C1", "C2"] and rows(sheets[0]) == rows(yearsheet.year_sheet(
+        tree["C1"], 2025, END)) and sheets[1].members == [] and sheets[1].meetings == []

@@ -5,11 +5,13 @@ speeches, tasks assigned, done on time, overdue; and the cell's own grades.
 
 Every verdict is the rule engine's: the meetings' grades, scores and findings are the stored
 results (chibo.results), each member's attendance is `engine.member_tally` on the engine's roll,
-a task's lateness `engine.is_task_overdue`. Ten queries whatever the size of the cell."""
+a task's lateness `engine.is_task_overdue`. Ten queries whatever the number of cells and members
+(`year_sheets`, a district at a time for `chibo year-sheet`)."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -91,63 +93,77 @@ MEETING_HEADINGS = ("Ngày", "Loại", "Có mặt / phải dự", "Tỷ lệ", "
 
 def year_sheet(cell: Organization, year: int, as_of: date) -> YearSheet:
     """The sheet of `cell` for `year`; tasks overdue as of `as_of`."""
+    return next(year_sheets([cell], year, as_of))
+
+
+def year_sheets(cells: list[Organization], year: int, as_of: date) -> Iterator[YearSheet]:
+    """The sheets of `cells` (a district's at most: everything is read at once) for `year`, in
+    their order; ten queries however many cells and members."""
     first, last = date(year, 1, 1), date(year, 12, 31)
-    meetings = meeting_query([cell.pk], first, last).order_by("date", "ident")
-    rows = list(meetings.values_list("pk", "ident", "date", "kind", "result__present", "result__expected",
-                                     "result__score_total", "result__grade", "result__meets_framework",
-                                     "result__entry"))
+    code_of = {cell.pk: cell.code for cell in cells}
+    meetings = meeting_query(list(code_of), first, last)
+    rows: dict[int, list] = defaultdict(list)
+    for row in meetings.order_by("date", "ident").values_list(
+            "organization_id", "pk", "ident", "date", "kind", "result__present", "result__expected",
+            "result__score_total", "result__grade", "result__meets_framework", "result__entry"):
+        rows[row[0]].append(row[1:])
     visits = defaultdict(list)
-    for day, visitor, committee in Visit.objects.filter(organization=cell, date__range=(first, last)).values_list(
-            "date", "visitor", "committee"):
-        visits[day].append(f"{visitor} ({committee})" if committee else visitor)
-    grades: Counter = Counter()
-    sheet_meetings = []
-    for _pk, ident, day, kind, present, expected, score, grade, framework, entry in rows:
-        codes = [f["code"] for f in orjson.loads(entry)["findings"]] if entry else []
-        if grade:
-            grades[grade] += 1
-        sheet_meetings.append(MeetingRow(
-            ident, day, vocabulary.MEETING_KINDS.labels.get(kind, kind), present, expected,
-            rate_text(engine.format_rate(present, expected), "—") if expected is not None else "—", score,
-            vocabulary.GRADES.labels.get(grade, grade) if grade else "", framework,
-            list(dict.fromkeys(engine.FINDING_LABELS.get(c, c) for c in codes)), visits.get(day, [])))
+    for cell_id, day, visitor, committee in Visit.objects.filter(
+            organization__in=list(code_of), date__range=(first, last)).order_by("date", "id").values_list(
+            "organization_id", "date", "visitor", "committee"):
+        visits[cell_id, day].append(f"{visitor} ({committee})" if committee else visitor)
 
     # Each member's attendance: the engine's roll on each meeting's day and the recorded statuses.
     member_code: dict[int, str] = {}
-    index = read_roll_index([cell.pk], {cell.pk: cell.code}, member_code)
-    statuses: dict[int, dict] = {pk: {} for pk, *_rest in rows}
+    index = read_roll_index(list(code_of), code_of, member_code)
+    statuses: dict[int, dict] = defaultdict(dict)
     for mid, member_id, status, reason in Attendance.objects.filter(meeting__in=meetings.values("pk")).values_list(
             "meeting_id", "member_id", "status", "reason"):
         statuses[mid][member_code.get(member_id, f"#{member_id}")] = (status, reason)
-    tally = engine.member_tally((index.roll(cell.code, day), statuses[pk]) for pk, _i, day, *_rest in rows)
-
-    by_id = {mid: code for mid, code in member_code.items() if code in tally}
-    speeches = dict(Speech.objects.filter(meeting__in=meetings.values("pk"), member_id__in=list(by_id)).values(
-        "member_id").annotate(n=Count("pk")).values_list("member_id", "n").order_by())
-    tasks: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for assignee, due, done in Task.objects.filter(meeting__in=meetings.values("pk"),
-                                                   assignee_id__in=list(by_id)).values_list(
-            "assignee_id", "due", "done_on"):
-        counts = tasks[assignee]
+    # per (cell, member id): speeches; tasks assigned, done on time, overdue
+    speeches = {(cell_id, member_id): n for cell_id, member_id, n in Speech.objects.filter(
+        meeting__in=meetings.values("pk")).values("meeting__organization_id", "member_id").annotate(
+        n=Count("pk")).values_list("meeting__organization_id", "member_id", "n").order_by()}
+    tasks: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for cell_id, assignee, due, done in Task.objects.filter(meeting__in=meetings.values("pk"),
+                                                            assignee__isnull=False).values_list(
+            "meeting__organization_id", "assignee_id", "due", "done_on"):
+        counts = tasks[cell_id, assignee]
         counts[0] += 1
         overdue = engine.is_task_overdue({"due": due, "done_on": done}, as_of)
         counts[1] += done is not None and not overdue
         counts[2] += overdue
-    names = dict(Member.objects.filter(pk__in=list(by_id)).values_list("code", "full_name"))
-    members = []
-    for mid, code in sorted(by_id.items(), key=lambda item: (names.get(item[1], ""), item[1])):
-        counts = tally[code]
-        assigned, on_time, overdue = tasks.get(mid, (0, 0, 0))
-        members.append(MemberRow(code, names.get(code, code), **counts, speeches=speeches.get(mid, 0),
-                                 tasks=assigned, tasks_on_time=on_time, tasks_overdue=overdue))
+    names = dict(Member.objects.filter(pk__in=list(member_code)).values_list("code", "full_name"))
+    member_id = {code: mid for mid, code in member_code.items()}
+    period = defaultdict(list)
+    for cell_id, p, c in PeriodFinding.objects.filter(organization__in=list(code_of), year=year).exclude(
+            code="TASK_OVERDUE").order_by("first", "code").values_list("organization_id", "period", "code"):
+        period[cell_id].append((p, engine.FINDING_LABELS.get(c, c)))
 
-    period = [(p, engine.FINDING_LABELS.get(c, c)) for p, c in PeriodFinding.objects.filter(
-        organization=cell, year=year).exclude(code="TASK_OVERDUE").order_by("first", "code").values_list(
-        "period", "code")]
-    return YearSheet(cell, year, as_of, sheet_meetings, members,
-                     {label: grades[code] for code, label in vocabulary.GRADES.choices()}, period,
-                     sum(1 for m in sheet_meetings if m.grade == ""))
-
+    for cell in cells:
+        grades: Counter = Counter()
+        sheet_meetings = []
+        for _pk, ident, day, kind, present, expected, score, grade, framework, entry in rows[cell.pk]:
+            codes = [f["code"] for f in orjson.loads(entry)["findings"]] if entry else []
+            if grade:
+                grades[grade] += 1
+            sheet_meetings.append(MeetingRow(
+                ident, day, vocabulary.MEETING_KINDS.labels.get(kind, kind), present, expected,
+                rate_text(engine.format_rate(present, expected), "—") if expected is not None else "—", score,
+                vocabulary.GRADES.labels.get(grade, grade) if grade else "", framework,
+                list(dict.fromkeys(engine.FINDING_LABELS.get(c, c) for c in codes)), visits.get((cell.pk, day), [])))
+        tally = engine.member_tally((index.roll(cell.code, day), statuses[pk])
+                                    for pk, _i, day, *_rest in rows[cell.pk])
+        members = []
+        for code in sorted(tally, key=lambda c: (names.get(c, ""), c)):
+            mid = member_id[code]
+            assigned, on_time, overdue = tasks.get((cell.pk, mid), (0, 0, 0))
+            members.append(MemberRow(code, names.get(code, code), **tally[code],
+                                     speeches=speeches.get((cell.pk, mid), 0),
+                                     tasks=assigned, tasks_on_time=on_time, tasks_overdue=overdue))
+        yield YearSheet(cell, year, as_of, sheet_meetings, members,
+                        {label: grades[code] for code, label in vocabulary.GRADES.choices()}, period[cell.pk],
+                        sum(1 for m in sheet_meetings if m.grade == ""))
 
 
 # --------------------------------------------------------------------------------------------
