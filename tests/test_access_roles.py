@@ -277,6 +277,15 @@ def test_create_a_login_the_password_shown_once(personas, tree, client_for):
         True, False, False, "Lê Văn Cường", "")
     assert login.check_password(password)
     assert Member.objects.get(code="M3").user_id == login.pk
+    # on the change log: the login created (administrators read it) and linked to the member (the
+    # committee reads it: the entry belongs to the member's cell)
+    created = LogEntry.objects.get(content_type__model="user", object_pk=str(login.pk))
+    assert (created.action, created.actor.username) == (LogEntry.Action.CREATE, "staff")
+    assert "password" in created.changes and password not in str(created.changes)
+    linked = LogEntry.objects.filter(content_type__model="member", object_pk=str(tree["M3"].pk)).latest("pk")
+    assert (linked.action, linked.actor.username, linked.changes["user"]) == (
+        LogEntry.Action.UPDATE, "staff", ["None", "cuong.le"])
+    assert linked.org_paths.split() == [tree["C1"].path]
     # never shown again: the member page has the login, not the password
     again = client.get("/dang-vien/M3/").content.decode()
     assert "cuong.le" in again and password not in again
@@ -315,6 +324,9 @@ def test_disable_ends_sessions_and_revokes_tokens_then_enable(personas, tree, cl
     assert member.is_active is False
     assert AccountState.objects.get(user=member).session_epoch == 1
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+    entry = LogEntry.objects.filter(content_type__model="user", object_pk=str(member.pk)).latest("pk")
+    assert (entry.actor.username, entry.changes["is_active"]) == ("staff", ["True", "False"])
+    assert tree["C1"].path in entry.org_paths.split()
     page = client.get("/dang-vien/M2/").content.decode()
     assert "Đã khóa" in page and "Mở khóa tài khoản" in page
     assert client.post("/dang-vien/M2/tai-khoan/mo-khoa/").status_code == 302
