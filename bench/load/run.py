@@ -25,6 +25,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -121,6 +122,29 @@ def print_stats(title: str, rows: list[dict]) -> None:
               f"{r['p95_ms']:>9.0f}{r['p99_ms']:>9.0f}{r['max_ms']:>9.0f}")
 
 
+REQUEST_LINE = re.compile(r"chibo\.requests (GET|POST) (\S+) (\d{3}) ([\d.]+) ?ms")
+PATH_KINDS = [(re.compile(r"^/sinh-hoat/[^/]+/"), "/sinh-hoat/ID/"), (re.compile(r"^/to-chuc/[^/]+/"), "/to-chuc/CODE/")]
+
+
+def server_times(log: Path) -> list[dict]:
+    """The time the server itself spent on each kind of request (its request log: chibo.requestlog),
+    without the time a request waited for a free worker."""
+    times: dict[tuple[str, str], list[float]] = {}
+    for line in log.read_text(errors="replace").splitlines():
+        found = REQUEST_LINE.search(line)
+        if found:
+            path = found[2]
+            for pattern, kind in PATH_KINDS:
+                path = pattern.sub(kind, path)
+            times.setdefault((found[1], path), []).append(float(found[4]))
+    rows = []
+    for (method, path), values in sorted(times.items()):
+        values.sort()
+        rows.append({"method": method, "path": path, "count": len(values), "p50_ms": values[len(values) // 2],
+                     "p95_ms": values[min(len(values) - 1, int(len(values) * 0.95))]})
+    return rows
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
     out = Path(args.out)
@@ -183,6 +207,10 @@ def main(argv=None) -> int:
     print_stats(f"scenario ({args.users} users, think {args.think} s, {args.run_time})", scenario)
     if floor:
         print_stats("floor: the same users and pace on /healthz", floor)
+    served = server_times(log)
+    print("\nserver time per request (its log; without the wait for a free worker)")
+    for r in served:
+        print(f"{r['method']:<5}{r['path']:<40}{r['count']:>7}{r['p50_ms']:>9.0f}{r['p95_ms']:>9.0f}")
     total = scenario[-1]
     errors = total["failures"]
     lost = sum(w["lost"] for w in writes)
@@ -195,7 +223,7 @@ def main(argv=None) -> int:
     print(f"bar: {total['rps']:.1f} req/s (>= {BAR['rps']:.0f}), p95 {total['p95_ms']:.0f} ms (< {BAR['p95_ms']:.0f}), "
           f"{errors} errors, {lost} lost writes -> {'MET' if met else 'NOT MET'}")
     (out / "summary.json").write_text(json.dumps({
-        "args": vars(args), "scenario": scenario, "floor": floor, "writes": writes, "load_average": load,
+        "args": vars(args), "scenario": scenario, "floor": floor, "server_times": served, "writes": writes, "load_average": load,
         "server": {"workers": workers, "threads": args.threads, "DB_CONN_MAX_AGE": conn_max_age,
                    "cpus": os.cpu_count()}, "bar_met": met}, indent=1, ensure_ascii=False))
     if errors or lost or verify.returncode:
