@@ -11,11 +11,12 @@ from datetime import date, time
 from typing import Any
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from ninja import Body, Field, Path, Query, Router, Schema, Status
 
+from chibo import vocabulary
 from chibo.api.errors import ERRORS, WRITE_ERRORS, InputError, form_errors
 from chibo.changelog import record as changelog
 from chibo.interchange.db import ImportConflict, bundle_export, bundle_import, import_limits
@@ -456,8 +457,6 @@ def org_members(request, code: str = Path(..., pattern=CODE), limit: int = Limit
 
 
 def _current_cells():
-    from django.db.models import Prefetch
-
     return Prefetch("memberships", to_attr="current",
                     queryset=Membership.objects.filter(end__isnull=True).select_related("organization"))
 
@@ -604,8 +603,6 @@ def _recording(request, ident: str):
     (RECORD on the cell, 409 once finalized)."""
     found, _scope = get_meeting_for_user(request.user, ident, Right.RECORD)
     if found.status == MeetingStatus.FINALIZED:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError(recording.FINALIZED_MESSAGE, code="finalized")
     return found
 
@@ -728,8 +725,6 @@ def dashboard_figures(request, date_from: date, date_to: date, cell_kind: str = 
                       code: str = Path(..., pattern=CODE)):
     """The figures of *Bảng theo dõi*: the whole subtree, one row per unit directly below, month
     by month, the cells that need help first. Organisations above the cells only."""
-    from chibo import vocabulary
-
     found, _scope = get_org_for_user(request.user, code)
     if found.is_cell:
         raise Http404("Bảng theo dõi dành cho cấp ủy cấp trên chi bộ")
