@@ -47,6 +47,7 @@ ENDPOINTS = {
     "speech by key": ("secretary", "post", "/api/v1/meetings/C1-2025-01/speeches",
                       {"key": "{uuid}", "member": "M2", "summary": "Đồng ý"}, 200, 23),
     "header": ("secretary", "put", "/api/v1/meetings/C1-2025-01/header/place", {"value": "Nhà {day}"}, 200, 15),
+    "meeting create": ("secretary", "post", "/api/v1/orgs/C1/meetings", {"date": "{day}", "place": "Nhà"}, 201, 27),
     "task delete": ("secretary", "delete", "/api/v1/meetings/C1-2025-01/tasks/0", None, 200, 17),
     "member period": ("secretary", "post", "/api/v1/members/M2/periods", {"kind": "away", "start": "{day}", "end": "{end}"}, 201, 17),
     "member update": ("secretary", "put", "/api/v1/members/M2", {"full_name": "Trần Thị Bình", "address": "Thôn {day}"},

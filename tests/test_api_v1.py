@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 #: tests/test_api_tokens.py (tests/test_access_orgs.py checks that every route is covered somewhere).
 COVERED = {f"api:{name}" for name in (
     "orgs", "org", "org_create", "org_members", "member", "member_create", "member_update", "period_add",
-    "position_add", "org_meetings", "meeting", "attendance_set", "header_set", "audit", "dashboard_figures", "bundle",
+    "position_add", "org_meetings", "meeting", "attendance_set", "header_set", "meeting_create", "meeting_held", "audit", "dashboard_figures", "bundle",
     "bundle_load", "audit_bundle", *(f"{rows}_{verb}" for rows in ("speeches", "votes", "tasks", "guests")
                                      for verb in ("put", "post", "delete")))} | {"api_token_create", "api_token_revoke"}
 
@@ -238,6 +238,32 @@ def test_meetings_of_an_org(api, meeting):
     assert api("staff").get("/api/v1/orgs/G/meetings?year=2024").json()["count"] == 0
     assert api("sibling").get("/api/v1/orgs/C2/meetings").json()["count"] == 0
     assert api("sibling").get("/api/v1/orgs/C1/meetings").status_code == 404
+
+
+def test_meeting_create_and_held(api, meeting):
+    caller = api("secretary")
+    response = caller.post("/api/v1/orgs/C1/meetings", {"kind": "extraordinary", "date": "2025-02-10",
+                                                        "start": "19:30", "place": "Nhà văn hóa", "topic": "Bầu cử"})
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert {k: body[k] for k in ("organization", "kind", "status", "date", "start", "place")} == {
+        "organization": "C1", "kind": "extraordinary", "status": "planned", "date": "2025-02-10", "start": "19:30",
+        "place": "Nhà văn hóa"}
+    created = Meeting.objects.get(ident=body["ident"])
+    assert (created.topic, created.organization.code) == ("Bầu cử", "C1")
+    before = snapshot()
+    response = caller.post("/api/v1/orgs/C1/meetings", {"date": "2025-02-31"})
+    assert (response.status_code, response.json()["errors"][0]["field"]) == (422, "date")
+    assert api("member").post("/api/v1/orgs/C1/meetings", {"date": "2025-02-10"}).status_code == 403
+    assert api("rival").post("/api/v1/orgs/C1/meetings", {"date": "2025-02-10"}).status_code == 404
+    assert api("staff").post("/api/v1/orgs/G/meetings", {"date": "2025-02-10"}).json() == error("Không phải chi bộ")
+    # Held: the recorders, once the day has come.
+    assert api("staff").post(f"/api/v1/meetings/{created.ident}/held", {}).status_code == 403
+    assert api("rival").post(f"/api/v1/meetings/{created.ident}/held", {}).status_code == 404
+    assert snapshot() == before
+    response = caller.post(f"/api/v1/meetings/{created.ident}/held", {})  # 10/02/2025 has passed
+    assert (response.status_code, response.json()["status"]) == (200, "held")
+    assert Meeting.objects.get(pk=created.pk).status == "held"
 
 
 def test_meeting_detail_with_reasons_for_those_allowed(api, meeting, tree):

@@ -24,6 +24,8 @@ from chibo.interchange.validate import BundleError, bundle_to_json, parse_bundle
 from chibo.limits import YEAR_MAX, YEAR_MIN
 from chibo.meetings.access import get_meeting_for_user
 from chibo.meetings.models import Attendance, Guest, Meeting, MeetingStatus, Speech, Task, Vote
+from chibo.meetings.planning import forms as plan_forms
+from chibo.meetings.planning import services as planning
 from chibo.meetings.recording import forms as record_forms
 from chibo.meetings.recording import services as recording
 from chibo.orgs import forms as org_forms
@@ -198,6 +200,14 @@ class MeetingBrief(Schema):
     start: str | None = Field(..., pattern=HHMM, description="hh:mm")
     end: str | None = Field(..., pattern=HHMM, description="hh:mm")
     place: str
+
+
+class MeetingIn(Schema):
+    kind: str = "extraordinary"
+    date: date
+    start: str = Field("", description="hh:mm")
+    place: str = ""
+    topic: str = ""
 
 
 class MeetingPage(Schema):
@@ -549,6 +559,29 @@ def org_meetings(request, code: str = Path(..., pattern=CODE), year: int | None 
     if year is not None:
         qs = qs.filter(date__year=year)
     return _page(qs.order_by("date", "ident", "pk"), limit, offset, _meeting_brief)
+
+
+@router.post("/orgs/{code}/meetings", response={201: MeetingBrief, **ERRORS},
+             summary="Thêm một cuộc họp của chi bộ (như trang Thêm sinh hoạt)")
+def meeting_create(request, payload: MeetingIn, code: str = Path(..., pattern=CODE)):
+    cell, _scope = get_org_for_user(request.user, code, Right.MANAGE)
+    if not cell.is_cell:
+        raise Http404("Không phải chi bộ")
+    data = _bind(plan_forms.MeetingCreateForm({"kind": payload.kind, "date": _iso(payload.date),
+                                               "start": payload.start, "place": payload.place,
+                                               "topic": payload.topic}))
+    created = planning.meeting_create(cell, user=request.user, **data)
+    created.organization = cell
+    return Status(201, _meeting_brief(created))
+
+
+@router.post("/meetings/{ident}/held", response={200: MeetingBrief, **WRITE_ERRORS},
+             summary="Đánh dấu cuộc họp đã diễn ra")
+def meeting_held(request, ident: str = Path(..., pattern=CODE)):
+    found, _scope = get_meeting_for_user(request.user, ident, Right.RECORD)
+    held = recording.meeting_mark_held(found, request.user)
+    held.organization = found.organization
+    return _meeting_brief(held)
 
 
 @router.get("/meetings/{ident}", response={200: MeetingOut, **ERRORS},
