@@ -22,6 +22,7 @@ from chibo.meetings.models import (
     Task,
     VoteMethod,
 )
+from chibo.notices.models import NoticeDelivery
 from chibo.orgs.demo import load_demo
 from chibo.orgs.models import Organization, Role
 
@@ -95,6 +96,10 @@ def test_amendment_ballot_notices_and_tasks(demo):
     assert Counter(AbsenceNotice.objects.values_list("meeting__organization__code", flat=True)) == {"TT-C1": 2,
                                                                                                  "TT-C2": 1}
     assert AbsenceNotice.objects.filter(member__user__username="dangvien1", meeting=upcoming).exists()
+    deliveries = NoticeDelivery.objects.filter(meeting=upcoming)
+    assert Counter(deliveries.values_list("channel", flat=True)) == {"app": 23, "paper": 21}
+    assert list(deliveries.filter(opened_at__isnull=False).values_list("member__user__username", "channel")) == [
+        ("dangvien1", "app")]
     assert Meeting.objects.filter(status=MeetingStatus.PLANNED, date__gt=TODAY).count() == 47  # 2026, C1's first notified
     cancelled = Meeting.objects.get(status=MeetingStatus.CANCELLED)
     assert (cancelled.organization.code, cancelled.kind, cancelled.date) == ("TT-C4", "extraordinary",

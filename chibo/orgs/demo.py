@@ -21,8 +21,9 @@ States the demo shows:
   held, complete, scores proposed but not adopted (ready to finalize); TT-C4's latest is held
   with incomplete minutes (no end time, no conclusion: finalizing is refused).
 - Tasks: done, open (due later) and overdue.
-- Coming up: TT-C1's next meeting notified (notice sent, no mail leaves the machine) with two
-  absence notices, one from `dangvien1`; TT-C2's next meeting planned with `dangvien2`'s
+- Coming up: TT-C1's next meeting notified (notice sent, no mail leaves the machine: in the
+  application to its 23 members, printed copies handed to the 21 without an e-mail address,
+  opened by `dangvien1`) with two absence notices, one from `dangvien1`; TT-C2's next meeting planned with `dangvien2`'s
   absence notice; an extraordinary meeting of TT-C4 cancelled with its reason; every other future
   meeting planned with the committee's agenda.
 - Superior visits on some meetings, guests, rescheduled meetings (a day after the 3rd).
@@ -373,6 +374,14 @@ def _coming_up(orgs: dict, users: dict, today: date) -> None:
         absence_notice_send(first, other, "Chăm con ốm", on=today)
     with _acting(users["dangvien2"]):
         absence_notice_send(second, users["dangvien2"].member, "Đi khám bệnh ở bệnh viện tỉnh", on=today)
+    # How the notice reached TT-C1's members (its notice page): in the application for all,
+    # printed and handed to those without an e-mail address; dangvien1 has opened it.
+    from chibo.meetings.preparation.services import notice_paper_record, notice_roll, without_email
+    from chibo.notices.services import deliveries_opened
+
+    with _acting(users["bithu1"]):
+        notice_paper_record(first, [m.pk for m in without_email(notice_roll(first))])
+    deliveries_opened(first.pk, users["dangvien1"].member.pk)
     # An extraordinary meeting of TT-C4 called off (the meeting page, list and members show why).
     with _acting(users["bithu4"]):
         extra = meeting_create(orgs["TT-C4"], date=today + timedelta(days=10), start=time(14, 0),
