@@ -167,13 +167,13 @@ def test_every_request_is_logged_once_with_method_path_status_time_and_user(clie
     fields = [r.request_fields for r in records]
     assert [(f["method"], f["path"], f["status"], f["user"]) for f in fields] == [
         ("GET", "/healthz", 200, None),  # no query string; the health check never loads the user
-        ("GET", "/", 302, personas["secretary"].pk),  # home sends the secretary to the cell's page
+        ("GET", "/", 200, personas["secretary"].pk),  # the secretary's start page
         ("GET", "/khong-co-trang-nay/", 404, personas["secretary"].pk),
         ("POST", "/healthz", 405, personas["secretary"].pk),
     ]
     assert all(isinstance(f["ms"], float) and f["ms"] >= 0 for f in fields)
     text = records[1].getMessage()
-    assert re.fullmatch(rf"GET / 302 [0-9]+\.[0-9]ms user={personas['secretary'].pk}", text), text
+    assert re.fullmatch(rf"GET / 200 [0-9]+\.[0-9]ms user={personas['secretary'].pk}", text), text
     assert re.fullmatch(r"GET /healthz 200 [0-9]+\.[0-9]ms user=-", records[0].getMessage())
 
 
