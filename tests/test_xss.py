@@ -108,9 +108,8 @@ JSON_NOT_USER_TEXT = {
 }
 #: Fields that no page, e-mail, document or feed shows (the test checks they are really not shown).
 NOT_DISPLAYED = {
-    label: "visits of the superior committee come from `chibo import` and feed the rule engine (how often "
-           "the superior attends); no page, document or feed prints them"
-    for label in ("supervision.Visit.visitor", "supervision.Visit.committee", "supervision.Visit.remarks")
+    "supervision.Visit.remarks": "a superior visit's guidance: the year-end sheet lists who visited and when, "
+                                 "the remarks await the visit pages (issue 9)",
 }
 
 
@@ -450,6 +449,8 @@ class Outputs:
             # JSON strings are data (the API, error messages shown with textContent), except the
             # server-rendered fragments that chibo/static/chibo/record.js inserts with innerHTML.
             data = json.loads(text)
+            if " api:" in f" {where}":  # the API answers data only: no key of it is ever put in a page as HTML
+                return
             for key in HTML_KEYS:
                 for s in _json_strings(data.get(key) if isinstance(data, dict) else None):
                     self.problems += [f"{where} (JSON {key}): {p}" for p in html_problems(s, page=True)]
@@ -549,6 +550,10 @@ def _values(name: str, route: str, param: str, objs: dict) -> list:
         return objs["idents"]
     if param == "year":
         return [2025]
+    if name == "help_role" and param == "role":
+        from chibo.help.views import ROLES
+
+        return list(ROLES)
     if param == "token":
         return objs["tokens"]
     if param == "vote_id":

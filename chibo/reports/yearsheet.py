@@ -81,8 +81,9 @@ class YearSheet:
 
 #: The members' columns in the order a sheet shows them: (attribute, heading).
 MEMBER_HEADINGS = {
-    "expected": "Số buổi phải dự", "present": "Dự đúng giờ", "late": "Đến muộn",
-    "absent_excused": "Vắng có lý do", "absent_unexcused": "Vắng không lý do", "missing": "Chưa điểm danh",
+    "expected": "Số buổi phải dự", "present": "Dự đúng giờ",
+    **{key: vocabulary.ATTENDANCE_STATUSES.labels[key] for key in ("late", "absent_excused", "absent_unexcused")},
+    "missing": "Chưa điểm danh",
     "speeches": "Phát biểu", "tasks": "Nhiệm vụ được giao", "tasks_on_time": "Hoàn thành đúng hạn",
     "tasks_overdue": "Quá hạn",
 }
