@@ -58,6 +58,8 @@ def main() -> int:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--root", default="T01")
     parser.add_argument("--as-of", default="2025-12-31")
+    parser.add_argument("--year", default="", help="the year refreshed (default: the --as-of's); one year, so that "
+                                                   "the count of cell-years to wait for is the subtree's cells")
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--batch-cells", default="300")
     parser.add_argument("--broker", default="redis://127.0.0.1:6379/7")
@@ -75,7 +77,8 @@ def main() -> int:
                                 "import datetime; print(datetime.datetime.now(datetime.UTC).isoformat())"],
                                capture_output=True, text=True).stdout.strip()
         t0 = time.monotonic()
-        sent = subprocess.run([str(VENV / "chibo"), "refresh", "--org", opts.root, "--as-of", opts.as_of, "--jobs"],
+        sent = subprocess.run([str(VENV / "chibo"), "refresh", "--org", opts.root, "--as-of", opts.as_of, "--jobs",
+                               "--year", opts.year or opts.as_of[:4]],
                               env=env, cwd=ROOT_DIR, capture_output=True, text=True)
         print(sent.stdout.strip() or sent.stderr.strip()[-500:])
         cells = int(subprocess.run([str(VENV / "python"), "-c", COUNT, opts.root, start], env=env, cwd=ROOT_DIR,
