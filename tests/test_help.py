@@ -18,6 +18,8 @@ pytestmark = pytest.mark.django_db
 #: URL names whose access is tested here (tests/test_access_orgs.py counts them).
 COVERED = {"help_index", "help_role", "help_findings"}
 HELP = Path(__file__).resolve().parent.parent / "chibo" / "templates" / "help"
+#: Session, user, roles (the top bar); nothing else.
+HELP_QUERIES = 4
 STATIC = Path(__file__).resolve().parent.parent / "chibo" / "static" / "chibo" / "help"
 
 
@@ -69,14 +71,22 @@ def test_the_top_bar_links_to_help(personas, client_for):
 
 
 @pytest.mark.parametrize("url", ["/huong-dan/", "/huong-dan/bi-thu/", "/huong-dan/ket-luan/"])
-def test_constant_queries(personas, client_for, url):
+def test_constant_queries(tree, personas, client_for, url):
+    """The help reads nothing of the record: only the session, the user and the top bar's scope,
+    the same number with a larger tree."""
+    from chibo.orgs import services
+
     client = client_for(personas["staff"])
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    first = len(ctx.captured_queries)
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url)
-    assert len(ctx.captured_queries) == first
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    small = count()
+    for i in range(5):
+        services.org_create(code=f"H{i}", name=f"Chi bộ số {i}", kind="chi_bo", parent=tree["G"])
+    assert (small, count()) == (HELP_QUERIES, HELP_QUERIES)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
