@@ -26,6 +26,8 @@ Per-meeting API (for pages that show a meeting while it is being recorded)
 * :func:`evaluate_meeting` -- everything about one meeting, exactly as one entry of the audit's
   ``meetings`` list (attendance, duration, votes, findings, score, meets_framework).
 * :func:`score_meeting`, :func:`grade_for`, :func:`meets_framework`.
+* Frame rubrics (rules-v2.md §5, ``frame.py``): :data:`HD42_FRAME`, :func:`rubric_errors`,
+  :func:`score_frame` over :class:`FrameInputs` giving a :class:`FrameScore`.
 
 Audit API
 ---------
@@ -104,6 +106,25 @@ from chibo.rules.engine.facts import (
     REASON_GIVEN,
     MeetingFacts,
     meeting_facts,
+)
+from chibo.rules.engine.frame import (
+    BUILTIN_FRAME_RUBRICS,
+    FRAME_RUBRIC_IDS,
+    HD42_FRAME,
+    HD42_FRAME_ID,
+    MEASURE_LABELS,
+    MEASURES,
+    RESERVED_RUBRIC_IDS,
+    FrameInputs,
+    FrameScore,
+    entered_groups,
+    frame_grade,
+    frame_rubric,
+    frame_rubric_id,
+    group_maxima,
+    rubric_errors,
+    rubric_problems,
+    score_frame,
 )
 from chibo.rules.engine.meeting import (
     evaluate_meeting,
@@ -197,6 +218,23 @@ __all__ = [
     "REASON_GIVEN",
     "MeetingFacts",
     "meeting_facts",
+    "BUILTIN_FRAME_RUBRICS",
+    "FRAME_RUBRIC_IDS",
+    "HD42_FRAME",
+    "HD42_FRAME_ID",
+    "MEASURE_LABELS",
+    "MEASURES",
+    "RESERVED_RUBRIC_IDS",
+    "FrameInputs",
+    "FrameScore",
+    "entered_groups",
+    "frame_grade",
+    "frame_rubric",
+    "frame_rubric_id",
+    "group_maxima",
+    "rubric_errors",
+    "rubric_problems",
+    "score_frame",
     "evaluate_meeting",
     "is_notice_late",
     "is_on_time",
