@@ -52,6 +52,7 @@ __all__ = [
     "NOTICE_CHANNELS",
     "ORG_KINDS",
     "POSITION_TITLES",
+    "QUALITY_STATUSES",
     "ROLE_KINDS",
     "Term",
     "VOTE_KINDS",
@@ -234,10 +235,20 @@ GRADES = CodeList(
     Term("KEM", "kem", "Kém", in_sentence="Kém"),
 )
 
+#: Where a meeting's quality score under HD 42 stands (rules-v2.md §5.3): the chi ủy's self-score,
+#: adopted by the cell's vote, or the official grade decided by the superior committee.
+QUALITY_STATUSES = CodeList(
+    "quality record status",
+    Term("SELF", "self", "Chi ủy tự chấm"),
+    Term("ADOPTED", "adopted", "Chi bộ đã thông qua"),
+    Term("OFFICIAL", "official", "Cấp trên đã quyết định xếp loại"),
+)
+
 #: Every code list, for the tests.
 CODE_LISTS: tuple[CodeList, ...] = (
     ORG_KINDS, GENDERS, EXEMPTION_KINDS, ROLE_KINDS, POSITION_TITLES, MEETING_KINDS, MEETING_STATUSES, NOTICE_CHANNELS,
     ATTENDANCE_STATUSES, AGENDA_SECTIONS, VOTE_KINDS, VOTE_METHODS, BALLOT_CHOICES, BALLOT_BOX_STATES, GRADES,
+    QUALITY_STATUSES,
 )
 
 # --- What to do about each finding of the rule engine ----------------------------------------

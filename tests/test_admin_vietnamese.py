@@ -16,15 +16,15 @@ from django.urls import reverse
 from chibo.accounts.models import AccountState, SecurityPolicy
 from chibo.jobs.models import JobFailure, MailDelivery
 from chibo.orgs.models import MemberPeriod, Membership, Position, Role
-from chibo.rules.models import RuleProfile, RuleProfileChange
+from chibo.meetings.models import QualityRecord
+from chibo.rules.models import RuleProfile, RuleProfileChange, ScoringSheet
 
 pytestmark = pytest.mark.django_db
 
-COVERED = ("orgs", "accounts", "rules", "changelog", "results", "jobs")
+COVERED = ("orgs", "accounts", "rules", "changelog", "results", "jobs", "meetings")
 
 #: Apps whose screens or names this test does not cover, and why.
 LEFT = {
-    "meetings": "its models and migrations belong to the people working on recording and notices this session",
     "supervision": "its migrations belong to the start page and orientation work this session",
     "api": "its migrations belong to the API work this session",
     "notices": "its migrations belong to the notices work this session",
@@ -92,6 +92,9 @@ def every_record(personas, tree, meeting):
     JobFailure.objects.create(task="chibo.test", label="Gửi thư thông báo", error="SMTP không trả lời")
     MailDelivery.objects.create(key="k1", recipient="a@example.vn", subject="Thông báo họp")
     SecurityPolicy.current().save()
+    QualityRecord.objects.create(meeting=meeting, scorer=tree["M1"], groups={"preparation": 8})
+    ScoringSheet.objects.create(organization=tree["G"], code="tan-thanh-2026", name="Phiếu chấm Tân Thành",
+                                data={"groups": [], "bands": {"tot": 90, "kha": 70, "trung_binh": 50}})
     return personas
 
 
@@ -122,7 +125,8 @@ def test_the_admin_screens_of_the_covered_apps_are_vietnamese(every_record, clie
         if opts.app_label in COVERED:
             walked.append(opts.label)
     assert sorted(walked) == ["accounts.SecurityPolicy", "changelog.LogEntry", "jobs.JobFailure", "jobs.MailDelivery",
-                              "orgs.Member", "orgs.Organization", "orgs.Position", "orgs.Role"]
+                              "meetings.QualityRecord", "orgs.Member", "orgs.Organization", "orgs.Position", "orgs.Role",
+                              "rules.ScoringSheet"]
 
 
 def test_the_log_screen_reads_like_the_log_page(every_record, client_for):

@@ -119,6 +119,8 @@ CHOICE_FIELDS = {
     ("meetings", "AgendaItem", "section"): vocabulary.AGENDA_SECTIONS,
     ("meetings", "Ballot", "choice"): vocabulary.BALLOT_CHOICES,
     ("meetings", "BallotBox", "state"): vocabulary.BALLOT_BOX_STATES,
+    ("meetings", "QualityRecord", "status"): vocabulary.QUALITY_STATUSES,
+    ("meetings", "QualityRecord", "official_grade"): vocabulary.GRADES,
     ("notices", "NoticeDelivery", "channel"): vocabulary.NOTICE_CHANNELS,
 }
 

@@ -56,6 +56,8 @@ LOGGED: tuple[Logged, ...] = (
            exclude=("throttling_failure_timestamp", "throttling_failure_count", "last_used_at", "drift", "last_t")),
     # Rules and supervision
     Logged("rules.RuleProfile", "bộ quy tắc", ("organization",), ("organization",)),
+    Logged("rules.ScoringSheet", "phiếu chấm điểm sinh hoạt", ("organization",), ("organization",),
+           exclude=("updated_at",)),
     Logged("supervision.Visit", "dự sinh hoạt", ("organization",), ("organization",)),
     Logged("supervision.Orientation", "định hướng sinh hoạt chi bộ", ("organization",), ("organization",)),
     Logged("supervision.OrientationUptake", "chi bộ tiếp thu định hướng", ("organization",),
@@ -79,6 +81,8 @@ LOGGED: tuple[Logged, ...] = (
     Logged("meetings.Notice", "thông báo họp", M, ("meeting",)),
     Logged("meetings.AbsenceNotice", "báo vắng", M, ("meeting", "member")),
     Logged("meetings.ScoreConfirmation", "đánh giá chất lượng", M, ("meeting",)),
+    Logged("meetings.QualityRecord", "đánh giá chất lượng sinh hoạt (HD 42)", M, ("meeting", "scorer"),
+           exclude=("version",)),
     Logged("meetings.BallotBox", "hòm phiếu điện tử", ("vote__meeting__organization",), ("vote__meeting",)),
     # The secret token is the key of the feed: only the fact that it changed is logged.
     Logged("meetings.CalendarToken", "địa chỉ lịch (iCal)", ("organization", "member", "user"),
@@ -279,6 +283,12 @@ def describe(obj) -> str:
 TITLE_FIELDS = ("title", "subject", "name", "description", "kind", "status")
 
 
+def _named_by_owners(instance) -> bool:
+    """The parts of a meeting (and the calendar tokens) have a short __str__ for the admin; the log
+    keeps naming them by the records they belong to, as before they had one."""
+    return instance._meta.app_label == "meetings" and instance._meta.model_name != "meeting"
+
+
 def record_repr(instance) -> str:
     """A readable name for a record of a model without __str__: the records it belongs to (as
     loaded, or one query each) and its own title, e.g. "Chi bộ thôn Đông (C1) · Nguyễn Văn An (M1)"."""
@@ -367,7 +377,7 @@ def annotate(instance, kwargs: dict) -> None:
             paths = last.split()
     kwargs.setdefault("org_paths", joined(paths))
     kwargs.setdefault("related", joined(related_tokens(instance)))
-    if type(instance).__str__ is models.Model.__str__:
+    if type(instance).__str__ is models.Model.__str__ or _named_by_owners(instance):
         kwargs.setdefault("object_repr", record_repr(instance))
     if kwargs.get("changes"):
         kwargs["changes"] = readable_changes(instance, kwargs["changes"])

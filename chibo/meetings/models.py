@@ -32,6 +32,14 @@ class Meeting(models.Model):
     chair = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     secretary = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     notice_sent_on = models.DateField("ngày gửi thông báo", null=True, blank=True)
+    # HD 42-HD/BTCTW (rules-v2.md §2): the notice to the superior committee following the cell, the
+    # documents posted on the Sổ tay đảng viên điện tử, the chi ủy agreeing the content, the results
+    # posted after the meeting (not when the content is secret).
+    superior_notified_on = models.DateField("ngày thông báo cấp ủy cấp trên", null=True, blank=True)
+    docs_posted_on = models.DateField("ngày đăng tài liệu lên Sổ tay đảng viên", null=True, blank=True)
+    committee_prepared_on = models.DateField("ngày chi ủy thống nhất nội dung", null=True, blank=True)
+    results_posted_on = models.DateField("ngày đăng kết quả sinh hoạt", null=True, blank=True)
+    secret_content = models.BooleanField("nội dung mật", default=False)
     topic = models.CharField("chuyên đề", max_length=500, blank=True)
     rescheduled_reason = models.CharField("lý do đổi ngày", max_length=500, blank=True)
     cancel_reason = models.CharField("lý do hủy", max_length=500, blank=True)
@@ -55,6 +63,7 @@ class Meeting(models.Model):
 
     class Meta:
         verbose_name = "cuộc họp"
+        verbose_name_plural = "cuộc họp"
         ordering = ["date", "ident"]
         indexes = [models.Index(fields=["organization", "date"])]
         constraints = [
@@ -71,6 +80,9 @@ class Meeting(models.Model):
                                    name="meeting_resolution_number_only_finalized"),
             models.CheckConstraint(condition=~Q(status=MeetingStatus.CANCELLED) | ~Q(cancel_reason=""),
                                    name="meeting_cancelled_has_reason"),
+            # Results are posted after the meeting (rules-v2.md reading 21).
+            models.CheckConstraint(condition=Q(results_posted_on__isnull=True) | Q(results_posted_on__gte=F("date")),
+                                   name="meeting_results_posted_after_date"),
         ]
 
     def __str__(self):
@@ -87,9 +99,14 @@ class Guest(models.Model):
     version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
 
     class Meta:
+        verbose_name = "khách mời"
+        verbose_name_plural = "khách mời"
         ordering = ["meeting", "position"]
         constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="one_guest_per_position"),
                        models.UniqueConstraint(fields=["meeting", "key"], name="one_guest_per_key")]
+
+    def __str__(self):
+        return self.name
 
 
 AttendanceStatus = models.TextChoices("AttendanceStatus", vocabulary.ATTENDANCE_STATUSES.members(), module=__name__)
@@ -104,8 +121,13 @@ class Attendance(models.Model):
     version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
 
     class Meta:
+        verbose_name = "điểm danh"
+        verbose_name_plural = "điểm danh"
         ordering = ["meeting", "position"]
         constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_per_member")]
+
+    def __str__(self):
+        return f"{self.member} — {self.get_status_display()}"
 
 
 class Speech(models.Model):
@@ -118,9 +140,14 @@ class Speech(models.Model):
     version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
 
     class Meta:
+        verbose_name = "phát biểu"
+        verbose_name_plural = "phát biểu"
         ordering = ["meeting", "position"]
         constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="one_speech_per_position"),
                        models.UniqueConstraint(fields=["meeting", "key"], name="one_speech_per_key")]
+
+    def __str__(self):
+        return f"Phát biểu của {self.member}"
 
 
 VoteKind = models.TextChoices("VoteKind", vocabulary.VOTE_KINDS.members(), module=__name__)
@@ -141,12 +168,17 @@ class Vote(models.Model):
     version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
 
     class Meta:
+        verbose_name = "biểu quyết"
+        verbose_name_plural = "biểu quyết"
         ordering = ["meeting", "position"]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "position"], name="one_vote_per_position"),
             models.UniqueConstraint(fields=["meeting", "key"], name="one_vote_per_key"),
             models.CheckConstraint(condition=Q(method="secret_ballot") | Q(votes_invalid=0), name="invalid_only_secret"),
         ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.subject}" if self.subject else self.get_kind_display()
 
 
 class Task(models.Model):
@@ -161,9 +193,14 @@ class Task(models.Model):
     version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
 
     class Meta:
+        verbose_name = "nhiệm vụ"
+        verbose_name_plural = "nhiệm vụ"
         ordering = ["meeting", "position"]
         constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="one_task_per_position"),
                        models.UniqueConstraint(fields=["meeting", "key"], name="one_task_per_key")]
+
+    def __str__(self):
+        return self.description[:80]
 
 
 class Amendment(models.Model):
@@ -177,7 +214,12 @@ class Amendment(models.Model):
     changes = models.JSONField(default=dict)
 
     class Meta:
+        verbose_name = "đính chính biên bản"
+        verbose_name_plural = "đính chính biên bản"
         ordering = ["meeting", "created_at"]
+
+    def __str__(self):
+        return f"Đính chính — {self.meeting}"
 
 
 AgendaSection = models.TextChoices("AgendaSection", vocabulary.AGENDA_SECTIONS.members(), module=__name__)
@@ -190,6 +232,13 @@ class AgendaTemplate(models.Model):
     items = models.JSONField(default=list)  # [{"section": "opening", "title": "..."}]
     updated_at = models.DateTimeField(auto_now=True)
 
+    class Meta:
+        verbose_name = "chương trình mẫu"
+        verbose_name_plural = "chương trình mẫu"
+
+    def __str__(self):
+        return f"Chương trình mẫu — {self.organization}"
+
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
@@ -201,9 +250,14 @@ class AgendaItem(models.Model):
     version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
 
     class Meta:
+        verbose_name = "nội dung chương trình họp"
+        verbose_name_plural = "nội dung chương trình họp"
         ordering = ["meeting", "position"]
         constraints = [models.UniqueConstraint(fields=["meeting", "position"], name="one_agenda_item_per_position"),
                        models.UniqueConstraint(fields=["meeting", "key"], name="one_agenda_item_per_key")]
+
+    def __str__(self):
+        return self.title
 
 
 class ThematicPlan(models.Model):
@@ -218,10 +272,15 @@ class ThematicPlan(models.Model):
     reported_at = models.DateTimeField("ngày báo cáo cấp trên", null=True, blank=True)
 
     class Meta:
+        verbose_name = "kế hoạch chuyên đề"
+        verbose_name_plural = "kế hoạch chuyên đề"
         ordering = ["organization", "year", "quarter", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(quarter__gte=1) & Q(quarter__lte=4), name="plan_quarter_1_4"),
         ]
+
+    def __str__(self):
+        return f"Quý {self.quarter}/{self.year}: {self.topic}"
 
 
 class ThematicPrep(models.Model):
@@ -234,6 +293,13 @@ class ThematicPrep(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
 
+    class Meta:
+        verbose_name = "chuẩn bị chuyên đề"
+        verbose_name_plural = "chuẩn bị chuyên đề"
+
+    def __str__(self):
+        return f"Chuẩn bị chuyên đề — {self.meeting}"
+
 
 class Contribution(models.Model):
     """A member assigned to speak (tham luận) at a thematic meeting."""
@@ -243,7 +309,12 @@ class Contribution(models.Model):
     title = models.CharField("nội dung tham luận", max_length=255)
 
     class Meta:
+        verbose_name = "tham luận"
+        verbose_name_plural = "tham luận"
         constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="one_contribution_per_member")]
+
+    def __str__(self):
+        return self.title
 
 
 class MeetingDocument(models.Model):
@@ -251,6 +322,13 @@ class MeetingDocument(models.Model):
     title = models.CharField("tên tài liệu", max_length=255)
     file = models.FileField(upload_to="meeting-docs/%Y/")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "tài liệu cuộc họp"
+        verbose_name_plural = "tài liệu cuộc họp"
+
+    def __str__(self):
+        return self.title
 
 
 class Notice(models.Model):
@@ -260,6 +338,13 @@ class Notice(models.Model):
     sent_at = models.DateTimeField(auto_now_add=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recipients = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = "thông báo họp"
+        verbose_name_plural = "thông báo họp"
+
+    def __str__(self):
+        return f"Thông báo — {self.meeting}"
 
 
 class AbsenceNotice(models.Model):
@@ -271,7 +356,12 @@ class AbsenceNotice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = "báo vắng"
+        verbose_name_plural = "báo vắng"
         constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="one_absence_notice")]
+
+    def __str__(self):
+        return f"{self.member} báo vắng — {self.meeting}"
 
 
 class ScoreConfirmation(models.Model):
@@ -286,6 +376,13 @@ class ScoreConfirmation(models.Model):
     confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")
 
+    class Meta:
+        verbose_name = "xác nhận điểm đánh giá"
+        verbose_name_plural = "xác nhận điểm đánh giá"
+
+    def __str__(self):
+        return f"Điểm đánh giá — {self.meeting}"
+
 
 class BallotBox(models.Model):
     """An electronic secret ballot for one vote. Cast ballots carry no link to the voter."""
@@ -297,6 +394,13 @@ class BallotBox(models.Model):
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = "hòm phiếu điện tử"
+        verbose_name_plural = "hòm phiếu điện tử"
+
+    def __str__(self):
+        return f"Hòm phiếu — {self.vote}"
+
 
 class BallotVoter(models.Model):
     """Who has voted (not how): one row per member and ballot box."""
@@ -305,7 +409,12 @@ class BallotVoter(models.Model):
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = "người đã bỏ phiếu"
+        verbose_name_plural = "người đã bỏ phiếu"
         constraints = [models.UniqueConstraint(fields=["box", "member"], name="one_ballot_per_member")]
+
+    def __str__(self):
+        return f"{self.member} đã bỏ phiếu"
 
 
 class Ballot(models.Model):
@@ -316,6 +425,13 @@ class Ballot(models.Model):
     id = models.UUIDField(primary_key=True)
     box = models.ForeignKey(BallotBox, on_delete=models.CASCADE, related_name="ballots")
     choice = models.CharField(max_length=8, choices=Choice.choices)
+
+    class Meta:
+        verbose_name = "lá phiếu"
+        verbose_name_plural = "lá phiếu"
+
+    def __str__(self):
+        return "Lá phiếu"
 
 
 class CalendarToken(models.Model):
@@ -335,6 +451,7 @@ class CalendarToken(models.Model):
 
     class Meta:
         verbose_name = "địa chỉ lịch"
+        verbose_name_plural = "địa chỉ lịch"
         constraints = [
             models.CheckConstraint(condition=Q(organization__isnull=True) ^ Q(member__isnull=True),
                                    name="calendar_token_one_owner"),
@@ -344,6 +461,55 @@ class CalendarToken(models.Model):
                                     name="calendar_token_one_per_user_member"),
         ]
 
+    def __str__(self):
+        return f"Địa chỉ lịch của {self.user}"
+
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+QualityStatus = models.TextChoices("QualityStatus", vocabulary.QUALITY_STATUSES.members(), module=__name__)
+Grade = models.TextChoices("Grade", vocabulary.GRADES.members(), module=__name__)
+
+
+class QualityRecord(models.Model):
+    """A meeting's quality record under HD 42 (rules-v2.md §5.3, bundle-v2.md `quality`): the member
+    assigned to score it, the points of the cell's frame rubric's entered groups (`groups`: group id
+    -> integer or null; the computed groups are the engine's), and how far it went: the chi ủy's
+    self-score, adopted by the cell, the official grade decided by the superior committee."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="quality",
+                                   verbose_name="cuộc họp")
+    scorer = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               verbose_name="người theo dõi, chấm điểm")
+    groups = models.JSONField("điểm các nhóm tiêu chí chấm", default=dict, blank=True)
+    status = models.CharField("tình trạng", max_length=8, choices=QualityStatus.choices, default=QualityStatus.SELF)
+    official_grade = models.CharField("xếp loại của cấp trên", max_length=12, choices=Grade.choices, blank=True)
+    scored_at = models.DateTimeField("chấm lúc", null=True, blank=True)
+    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name="người chấm")
+    adopted_at = models.DateTimeField("chi bộ thông qua lúc", null=True, blank=True)
+    adopted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+", verbose_name="người ghi thông qua")
+    confirmed_at = models.DateTimeField("cấp trên quyết định lúc", null=True, blank=True)
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name="người quyết định xếp loại")
+    # Incremented on every change of the groups (the recording page's autosave refuses a stale edit).
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
+
+    class Meta:
+        verbose_name = "đánh giá chất lượng sinh hoạt"
+        verbose_name_plural = "đánh giá chất lượng sinh hoạt"
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=QualityStatus.values), name="quality_status_valid"),
+            models.CheckConstraint(condition=Q(official_grade="") | Q(official_grade__in=Grade.values),
+                                   name="quality_official_grade_valid"),
+            # rules-v2.md reading 35: the official grade is given exactly when the status is official.
+            models.CheckConstraint(condition=(Q(status=QualityStatus.OFFICIAL) & ~Q(official_grade=""))
+                                   | (~Q(status=QualityStatus.OFFICIAL) & Q(official_grade="")),
+                                   name="quality_official_grade_iff_official"),
+        ]
+
+    def __str__(self):
+        return f"Đánh giá chất lượng — {self.meeting}"
