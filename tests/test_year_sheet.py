@@ -157,11 +157,11 @@ def test_who_may_see_it(year, personas, client_for, persona):
     before = snapshot()
     codes = [client.get(url).status_code for url in (
         "/to-chuc/C1/tong-hop/2025/", "/to-chuc/C1/tong-hop/2025/tong-hop.xlsx", "/to-chuc/C1/tong-hop/2025/tong-hop.pdf")]
-    allowed = {"admin", "staff", "designated", "secretary"}
+    allowed = {"admin", "staff", "designated", "secretary", "member"}  # the member: their own line only
     if persona in allowed:
         assert codes == [200, 200, 200]
     else:
-        expected = {"anonymous": 302, "member": 403, "other": 404, "sibling": 404, "rival": 404}[persona]
+        expected = {"anonymous": 302, "other": 404, "sibling": 404, "rival": 404}[persona]
         assert codes == [expected] * 3
         assert snapshot() == before
 
@@ -183,3 +183,34 @@ def test_many_cells_in_the_same_queries(year, tree):
     assert one == both
     assert [s.cell.code for s in sheets] == ["C1", "C2"] and rows(sheets[0]) == rows(yearsheet.year_sheet(
         tree["C1"], 2025, END)) and sheets[1].members == [] and sheets[1].meetings == []
+
+
+def test_a_member_sees_their_own_line_only(year, personas, client_for):
+    """M2 (persona "member", a member of C1 without a role) sees the cell's meetings and their own
+    line, in the page and the files; not M1's nor M3's, nor the cell's totals of everyone."""
+    from openpyxl import load_workbook
+
+    client = client_for(personas["member"])
+    before = snapshot()
+    page = client.get("/to-chuc/C1/tong-hop/2025/").content.decode()
+    assert ('<tr data-member="M2"><td><a href="/dang-vien/M2/">Trần Thị Bình</a></td><td class="num">2</td>'
+            '<td class="num">1</td><td class="num">0</td><td class="num">1</td>') in page
+    assert 'data-member="M1"' not in page and 'data-member="M3"' not in page
+    assert "Nguyễn Văn An" not in page and "Lê Văn Cường" not in page
+    assert 'id="own-line"' in page and 'data-meeting="C1-2025-02"' in page
+    assert snapshot() == before  # the page writes nothing (a download is logged, below)
+    book = load_workbook(io.BytesIO(client.get("/to-chuc/C1/tong-hop/2025/tong-hop.xlsx").content))
+    members = [[v for v in r if v is not None] for r in book["Đảng viên"].iter_rows(values_only=True)]
+    assert ["M2", "Trần Thị Bình", 2, 1, 0, 1, 0, 0, 0, 2, 1, 1] in members
+    assert ["Cộng", 2, 1, 0, 1, 0, 0, 0, 2, 1, 1] in members
+    assert not any("M1" in r or "M3" in r for r in members)
+    # the secretary (M1, also a member of C1) still sees every line
+    page = client_for(personas["secretary"]).get("/to-chuc/C1/tong-hop/2025/").content.decode()
+    assert 'data-member="M1"' in page and 'data-member="M2"' in page and 'id="own-line"' not in page
+
+
+def test_a_member_not_on_the_roll_that_year_sees_no_line(year, tree, personas, client_for):
+    sheet = yearsheet.own_line(yearsheet.year_sheet(year, 2025, END), tree["M4"].pk)
+    assert sheet.members == [] and sheet.own_line and [m.ident for m in sheet.meetings] == ["C1-2025-01", "C1-2025-02"]
+    # a member of another cell is not let in at all
+    assert client_for(personas["other"]).get("/to-chuc/C1/tong-hop/2025/").status_code == 404

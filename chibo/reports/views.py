@@ -127,14 +127,20 @@ CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsh
 
 def _year_sheet(request, code, year):
     """(org, sheet) of a year-end sheet request: a cell whose roll the user keeps (its secretary,
-    committee staff above it, an administrator); a bad year is a 404."""
+    committee staff above it, an administrator) sees every line; a member of the cell sees their
+    own line only (`yearsheet.own_line`); anyone else 403 (404 outside the read scope); a bad
+    year is a 404."""
     from chibo.orgs.access import Right
-    from chibo.reports.yearsheet import year_sheet
+    from chibo.reports.yearsheet import own_line, year_sheet
 
-    org, _scope = get_org_for_user(request.user, code, Right.MANAGE)
+    org, scope = get_org_for_user(request.user, code)
+    own = not scope.can_manage_org(org)
+    if own and not (scope.member_id and org.path in scope.member_paths):
+        scope.require(org, Right.MANAGE)
     if not org.is_cell or not 2000 <= year <= today().year + 1:
         raise Http404("Không có bảng tổng hợp năm này.")
-    return org, year_sheet(org, year, min(today(), date(year, 12, 31)))
+    sheet = year_sheet(org, year, min(today(), date(year, 12, 31)))
+    return org, own_line(sheet, scope.member_id) if own else sheet
 
 
 @login_required

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import orjson
@@ -69,6 +69,7 @@ class YearSheet:
     grades: dict[str, int] = field(default_factory=dict)  # grade label -> meetings
     period_findings: list[tuple[str, str]] = field(default_factory=list)  # (period, label)
     unscored: int = 0  # meetings held without a stored result (refreshed after the next save)
+    own_line: bool = False  # only the reader's own line is left (`own_line`)
 
     @property
     def totals(self) -> MemberRow:
@@ -95,6 +96,14 @@ MEETING_HEADINGS = ("Ngày", "Loại", "Có mặt / phải dự", "Tỷ lệ", "
 def year_sheet(cell: Organization, year: int, as_of: date) -> YearSheet:
     """The sheet of `cell` for `year`; tasks overdue as of `as_of`."""
     return next(year_sheets([cell], year, as_of))
+
+
+def own_line(sheet: YearSheet, member_id: int | None) -> YearSheet:
+    """The sheet as a member of the cell may see it: the meetings and the cell's grades, and of
+    the members' lines only their own (none if they were not on the roll that year). One query."""
+    code = Member.objects.filter(pk=member_id).values_list("code", flat=True).first() if member_id else None
+    return replace(sheet, members=[row for row in sheet.members if code is not None and row.code == code],
+                   own_line=True)
 
 
 def year_sheets(cells: list[Organization], year: int, as_of: date) -> Iterator[YearSheet]:
