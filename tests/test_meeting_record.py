@@ -173,6 +173,22 @@ def test_attendance_endpoint_answers_the_new_counts(personas, meeting, client_fo
     assert Attendance.objects.get(meeting=meeting, member__code="M2").reason == "Ốm"
 
 
+def test_attendance_with_panel_0_answers_without_running_the_checks(personas, meeting, client_for,
+                                                                    django_assert_num_queries):
+    """record.js sends panel=0 and asks ghi/kiem-tra/ when the minute-taker pauses: the save's answer
+    is the version only, in fewer queries than with the panel (which reads the cell's year)."""
+    client = client_for(personas["secretary"])
+    client.post(URL + "ghi/diem-danh/", {"member": "M2", "status": "present"})  # warm the session
+    with django_assert_num_queries(21) as lean:
+        response = client.post(URL + "ghi/diem-danh/", {"member": "M2", "status": "absent_excused", "reason": "Ốm",
+                                                        "version": "1", "panel": "0"})
+    assert response.json() == {"ok": True, "version": 2}
+    assert Attendance.objects.get(meeting=meeting, member__code="M2").reason == "Ốm"
+    with django_assert_num_queries(len(lean) + 16):
+        full = client.post(URL + "ghi/diem-danh/", {"member": "M2", "status": "present", "version": "2"}).json()
+    assert full["version"] == 3 and 'data-bar="Có mặt 3/3 · 100,00% · Biểu quyết 2/2"' in full["panel"]
+
+
 def test_vote_endpoint_answers_threshold_and_verdict(personas, meeting, client_for):
     client = client_for(personas["secretary"])
     response = client.post(URL + "ghi/bieu-quyet/", {"position": "4", "kind": "resolution", "method": "show_of_hands",

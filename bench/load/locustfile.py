@@ -13,8 +13,9 @@ plan comes from `bench/load/setup.py` (a session per login, the meetings to reco
   chibo/meetings/recording/views.py): the meeting page, the recording page (the header's
   version read from it), the header fields (each with the version the last save answered and
   the value it replaces), one tap per member on the roll (version 0: no row yet), speeches, a
-  vote and tasks (each row with a UUID made here, version 0), the conclusion and resolution, the
-  checks panel, the finalize page, *Hoàn tất* (confirm=1) and the meeting page again; then the
+  vote and tasks (each row with a UUID made here, version 0; every save with panel=0 as
+  record.js sends it), the checks panel after each part (record.js asks for it when the
+  minute-taker pauses), the conclusion and resolution, the finalize page, *Hoàn tất* (confirm=1) and the meeting page again; then the
   next meeting. Between two actions it waits --think seconds (on average).
 - **CommitteeStaff** opens the dashboard of its committee (/to-chuc/CODE/bang-theo-doi/).
 - **Member** opens its page (/cua-toi/).
@@ -129,6 +130,7 @@ class MinuteTaker(ChiboUser):
         return the answer (its "version" is what the next edit of that record is based on)."""
         SENT[kind] += 1
         answer = None
+        data = {**data, "panel": "0"}  # as record.js: the checks are asked for at a pause (checks())
         with self.client.post(path, name=name, data=data, headers=self.headers, allow_redirects=False,
                               catch_response=True) as response:
             try:
@@ -173,6 +175,11 @@ class MinuteTaker(ChiboUser):
             key = str(uuid.uuid4())
             self.save(base + path, name, {"key": key, "version": 0, **data}, kind, (ident, key), value)
 
+        def checks():
+            """record.js asks for the checks panel once the saves are out and the minute-taker pauses:
+            here after each part of the minutes (header, roll, speeches, vote, tasks, closing)."""
+            self.get(base + "ghi/kiem-tra/", "record: checks panel")
+
         attending = [c for c in roll if c not in excused]
         if len(attending) < 2:  # no chair and secretary among those present: not a meeting to record
             return
@@ -184,6 +191,7 @@ class MinuteTaker(ChiboUser):
         field("secretary", secretary)
         field("notice_sent_on", f"01/{day[5:7]}/{day[0:4]}")
 
+        checks()
         late = attending[-1] if len(attending) > 3 else None
         for code in roll:
             if code in excused:
@@ -194,6 +202,7 @@ class MinuteTaker(ChiboUser):
                       {"member": code, "status": status, "reason": reason, "version": 0},
                       "attendance", (ident, code), [status, reason])
 
+        checks()
         agenda = meeting["agenda"] or [""]
         on_time = [c for c in attending if c != late]  # a speaker must be recorded present
         for n in range(3):
@@ -203,12 +212,14 @@ class MinuteTaker(ChiboUser):
             row("ghi/phat-bieu/", "record: speech", "speech", {"member": speaker, "item": item, "summary": summary},
                 [speaker, item, summary])
 
+        checks()
         votes_for = len(attending) // 2 + 1  # the ballots cannot outnumber the members present
         vote = {"kind": "resolution", "method": "show_of_hands", "subject": f"Thông qua nghị quyết tháng {day[5:7]}",
                 "votes_for": votes_for, "votes_against": 0, "votes_abstain": 0, "votes_invalid": 0}
         row("ghi/bieu-quyet/", "record: vote", "vote", vote,
             [vote["kind"], vote["method"], vote["subject"], votes_for, 0, 0, 0])
 
+        checks()
         for n in range(2):
             assignee = on_time[(n + 1) % len(on_time)]
             description = f"Nhiệm vụ {n + 1}: hoàn thành báo cáo của {meeting['cell']}"
@@ -216,11 +227,12 @@ class MinuteTaker(ChiboUser):
             row("ghi/nhiem-vu/", "record: task", "task", {"assignee": assignee, "description": description, "due": due},
                 [assignee, description, f"{day[0:4]}-{day[5:7]}-2{n}"])
 
+        checks()
         field("conclusion", f"Chi bộ {meeting['cell']} thống nhất các nhiệm vụ trọng tâm tháng tới.")
         field("resolution_text", f"Nghị quyết của chi bộ {meeting['cell']} tháng {day[5:7]}/{day[0:4]}.")
         field("end", "21:00")
 
-        self.get(base + "ghi/kiem-tra/", "record: checks panel")
+        checks()
         self.pause()
         self.get(base + "hoan-tat/", "finalize page")
         self.pause()

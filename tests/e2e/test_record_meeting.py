@@ -56,7 +56,8 @@ def login(page, live_server):
 def wait_saved(page, timeout=15000):
     page.wait_for_function(
         "() => document.getElementById('save-state').textContent === 'Đã lưu'"
-        " && (localStorage.getItem('chibo-record:C1-2025-03') || '[]') === '[]'",
+        " && (localStorage.getItem('chibo-record:C1-2025-03') || '[]') === '[]'"
+        " && !document.getElementById('panel').hasAttribute('aria-busy')",
         timeout=timeout)
 
 

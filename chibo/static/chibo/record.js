@@ -88,6 +88,7 @@
     op.sending = true;
     showState();
     var body = new URLSearchParams(op.data);
+    body.set("panel", "0");  // the checks are asked for once the queue is empty (refreshChecks)
     fetch(op.url, {method: "POST", body: body, credentials: "same-origin", redirect: "manual",
                    headers: {"X-CSRFToken": token(), "Accept": "application/json"}})
       .then(function (r) {
@@ -103,7 +104,7 @@
         queue.shift();
         store();
         busy = false; failing = false; problem = ""; delay = 1000;
-        if (r.ok && j && j.ok) { delete refused[op.key]; clearError(op.key); saved(op, j); applyVerdict(j); }
+        if (r.ok && j && j.ok) { delete refused[op.key]; clearError(op.key); saved(op, j); checksDue = true; panelEl.setAttribute("aria-busy", "true"); }
         else {
           if (j && j.current) outdated(op, j.current);
           refused[op.key] = (j && j.error) || messageFor(r.status);
@@ -112,6 +113,7 @@
         store();
         showState();
         if (queue.length) schedule(0);
+        else if (checksDue) refreshChecks(CHECKS_PAUSE);
       })
       .catch(function (err) {
         op.sending = false;
@@ -132,14 +134,27 @@
     return "Không lưu được thay đổi này.";
   }
   window.addEventListener("online", function () { delay = 1000; schedule(0); });
+  // The checks panel and the votes' verdicts: asked for once the saves have gone out and the
+  // minute-taker has paused (CHECKS_PAUSE ms without a new save), not after every tap.
+  var CHECKS_PAUSE = 700, checksDue = false, checksTimer = null;
+  function refreshChecks(ms) {
+    clearTimeout(checksTimer);
+    checksTimer = setTimeout(function () {
+      if (queue.length || busy || !navigator.onLine) return;  // the next save asks again
+      checksDue = false;
+      fetch(root.dataset.urlStatus, {credentials: "same-origin", redirect: "manual",
+                                     headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (j) {
+          if (j && j.ok) { applyVerdict(j); if (!checksDue) panelEl.removeAttribute("aria-busy"); }
+        })
+        .catch(function () { checksDue = true; /* offline again: the next save refreshes */ });
+    }, ms);
+  }
   // A phone that slept (or a page restored from the back-forward cache) refreshes the checks.
   document.addEventListener("visibilitychange", function () {
-    if (document.visibilityState !== "visible" || queue.length || busy || !navigator.onLine) return;
-    fetch(root.dataset.urlStatus, {credentials: "same-origin", redirect: "manual",
-                                   headers: {"Accept": "application/json"}})
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (j) { if (j && j.ok) applyVerdict(j); })
-      .catch(function () { /* offline again: the next save refreshes */ });
+    if (document.visibilityState !== "visible") return;
+    refreshChecks(0);
   });
   window.addEventListener("offline", showState);
 
