@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "chibo.meetings",
     "chibo.supervision",
     "chibo.notices",
+    "chibo.fees",  # party fees: the ledger, reliefs, the calculator
     "chibo.reports",
     "chibo.results",
     "chibo.interchange",

@@ -43,6 +43,8 @@ __all__ = [
     "CODE_LISTS",
     "CodeList",
     "EXEMPTION_KINDS",
+    "FEE_CATEGORIES",
+    "FEE_CHANNELS",
     "FINDING_ADVICE",
     "FINDING_MEANING",
     "GENDERS",
@@ -53,6 +55,8 @@ __all__ = [
     "ORG_KINDS",
     "POSITION_TITLES",
     "QUALITY_STATUSES",
+    "RELIEF_BASES",
+    "RELIEF_KINDS",
     "ROLE_KINDS",
     "Term",
     "VOTE_KINDS",
@@ -142,6 +146,9 @@ ROLE_KINDS = CodeList(
     # Given on a cell to a committee staff member whom the committee designates to record
     # (and finalize) that cell's meetings; staff otherwise only supervise.
     Term("DESIGNATED", "designated", "Cán bộ cấp ủy được phân công ghi biên bản"),
+    # Given on a cell to the committee member the cell charges with collecting party fees
+    # (QĐ 01-QĐ/TW Điều 7.4): they keep the fee ledger and see the members' amounts and incomes.
+    Term("FEES", "fees", "Chi ủy viên phụ trách thu nộp đảng phí"),
 )
 
 POSITION_TITLES = CodeList(
@@ -244,11 +251,50 @@ QUALITY_STATUSES = CodeList(
     Term("OFFICIAL", "official", "Cấp trên đã quyết định xếp loại"),
 )
 
+# --- Party fees (rules-v2.md §8; chibo.fees) ------------------------------------------------
+
+#: How a month's fee was paid (rules-v2.md §8.1 `channel`).
+FEE_CHANNELS = CodeList(
+    "fee payment channel",
+    Term("PORTAL", "portal", "Cổng Dịch vụ công quốc gia"),
+    Term("CASH", "cash", "Tiền mặt nộp chi bộ"),
+)
+
+#: A relief decision's kind (rules-v2.md §8.2; QĐ 01-QĐ/TW Điều 5).
+RELIEF_KINDS = CodeList(
+    "fee relief kind",
+    Term("EXEMPT", "exempt", "Miễn đóng đảng phí"),
+    Term("REDUCE_30", "reduce_30", "Giảm 30% đảng phí"),
+    Term("REDUCE_50", "reduce_50", "Giảm 50% đảng phí"),
+    Term("REDUCE_70", "reduce_70", "Giảm 70% đảng phí"),
+)
+
+#: The clause of QĐ 01-QĐ/TW Điều 5 a relief rests on (rules-v2.md §8.2).
+RELIEF_BASES = CodeList(
+    "fee relief basis",
+    Term("BY_RIGHT", "5.1", "Khoản 1 Điều 5: miễn theo quy định (50 năm tuổi Đảng, trợ cấp hưu trí xã hội, "
+                            "hộ nghèo, cận nghèo, ốm đau nặng)"),
+    Term("HARDSHIP", "5.2", "Khoản 2 Điều 5: hoàn cảnh khó khăn (tối đa 12 tháng mỗi quyết định)"),
+)
+
+#: The categories of the fee calculator's rate table (chibo/fees/rates.json, rules-v2.md §8.4),
+#: both schedules' codes in one list.
+FEE_CATEGORIES = CodeList(
+    "fee category",
+    Term("SALARY", "salary", "Hưởng lương (QĐ 342)"),
+    Term("BHXH", "bhxh", "Tham gia bảo hiểm xã hội bắt buộc"),
+    Term("BHXH_LEAVE", "bhxh_leave", "Hưởng trợ cấp bảo hiểm xã hội"),
+    Term("PENSION", "pension", "Hưởng lương hưu"),
+    Term("STUDENT", "student", "Học sinh, sinh viên"),
+    Term("OTHER", "other", "Đối tượng khác"),
+    Term("ABROAD", "abroad", "Đảng viên ở nước ngoài"),
+)
+
 #: Every code list, for the tests.
 CODE_LISTS: tuple[CodeList, ...] = (
     ORG_KINDS, GENDERS, EXEMPTION_KINDS, ROLE_KINDS, POSITION_TITLES, MEETING_KINDS, MEETING_STATUSES, NOTICE_CHANNELS,
     ATTENDANCE_STATUSES, AGENDA_SECTIONS, VOTE_KINDS, VOTE_METHODS, BALLOT_CHOICES, BALLOT_BOX_STATES, GRADES,
-    QUALITY_STATUSES,
+    QUALITY_STATUSES, FEE_CHANNELS, RELIEF_KINDS, RELIEF_BASES, FEE_CATEGORIES,
 )
 
 # --- What to do about each finding of the rule engine ----------------------------------------

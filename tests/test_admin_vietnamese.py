@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 
 from chibo.accounts.models import AccountState, SecurityPolicy
+from chibo.fees.models import FeeRecord, Relief
 from chibo.jobs.models import JobFailure, MailDelivery
 from chibo.orgs.models import MemberPeriod, Membership, Position, Role
 from chibo.meetings.models import QualityRecord
@@ -21,7 +22,7 @@ from chibo.rules.models import RuleProfile, RuleProfileChange, ScoringSheet
 
 pytestmark = pytest.mark.django_db
 
-COVERED = ("orgs", "accounts", "rules", "changelog", "results", "jobs", "meetings")
+COVERED = ("orgs", "accounts", "rules", "changelog", "results", "jobs", "meetings", "fees")
 
 #: Apps whose screens or names this test does not cover, and why.
 LEFT = {
@@ -95,6 +96,10 @@ def every_record(personas, tree, meeting):
     QualityRecord.objects.create(meeting=meeting, scorer=tree["M1"], groups={"preparation": 8})
     ScoringSheet.objects.create(organization=tree["G"], code="tan-thanh-2026", name="Phiếu chấm Tân Thành",
                                 data={"groups": [], "bands": {"tot": 90, "kha": 70, "trung_binh": 50}})
+    FeeRecord.objects.create(member=tree["M1"], month=date(2026, 2, 1), category="bhxh", base=6_800_000, due=68_000,
+                             paid=68_000, paid_on=date(2026, 2, 3), channel="cash", collector=tree["M1"])
+    Relief.objects.create(member=tree["M2"], kind="reduce_50", basis="5.2", from_month=date(2026, 4, 1),
+                          to_month=date(2026, 9, 1), decided_by=tree["G"], reason="Gia đình có người ốm nặng")
     return personas
 
 
@@ -124,7 +129,8 @@ def test_the_admin_screens_of_the_covered_apps_are_vietnamese(every_record, clie
                 assert ENGLISH.search(text) is None, (opts.label, ENGLISH.search(text).group(0), text)
         if opts.app_label in COVERED:
             walked.append(opts.label)
-    assert sorted(walked) == ["accounts.SecurityPolicy", "changelog.LogEntry", "jobs.JobFailure", "jobs.MailDelivery",
+    assert sorted(walked) == ["accounts.SecurityPolicy", "changelog.LogEntry", "fees.FeeRecord", "fees.Relief",
+                              "jobs.JobFailure", "jobs.MailDelivery",
                               "meetings.QualityRecord", "orgs.Member", "orgs.Organization", "orgs.Position", "orgs.Role",
                               "rules.ScoringSheet"]
 

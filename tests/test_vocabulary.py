@@ -122,6 +122,10 @@ CHOICE_FIELDS = {
     ("meetings", "QualityRecord", "status"): vocabulary.QUALITY_STATUSES,
     ("meetings", "QualityRecord", "official_grade"): vocabulary.GRADES,
     ("notices", "NoticeDelivery", "channel"): vocabulary.NOTICE_CHANNELS,
+    ("fees", "FeeRecord", "category"): vocabulary.FEE_CATEGORIES,
+    ("fees", "FeeRecord", "channel"): vocabulary.FEE_CHANNELS,
+    ("fees", "Relief", "kind"): vocabulary.RELIEF_KINDS,
+    ("fees", "Relief", "basis"): vocabulary.RELIEF_BASES,
 }
 
 

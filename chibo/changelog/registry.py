@@ -62,6 +62,11 @@ LOGGED: tuple[Logged, ...] = (
     Logged("supervision.Orientation", "định hướng sinh hoạt chi bộ", ("organization",), ("organization",)),
     Logged("supervision.OrientationUptake", "chi bộ tiếp thu định hướng", ("organization",),
            ("organization", "meeting")),
+    # Party fees: a month's record and relief decisions. The change log is read by committee staff,
+    # who see only a cell's totals (docs/permissions.md): the income and the amounts are masked.
+    Logged("fees.FeeRecord", "đảng phí tháng", ("member",), ("member",), exclude=("updated_at",),
+           mask=("base", "due", "paid")),
+    Logged("fees.Relief", "miễn, giảm đảng phí", ("member",), ("member", "decided_by")),
     # Meetings and all their parts
     Logged("meetings.Meeting", "cuộc họp", ("organization",), ("organization",),
            exclude=("created_at", "updated_at", "minutes_snapshot", "version")),
