@@ -290,8 +290,34 @@ FEE_CATEGORIES = CodeList(
     Term("ABROAD", "abroad", "Đảng viên ở nước ngoài"),
 )
 
+# --- The committees' work (chibo.supervision, issue 9 item 2) -----------------------------
+
+#: Where a cell's recommendation sent upward (kiến nghị, đề xuất) stands at its committee: it
+#: arrives received, the committee's staff take it in hand, then answer it or forward it to the
+#: committee one level up (where it arrives received again).
+RECOMMENDATION_STATUSES = CodeList(
+    "recommendation status",
+    Term("RECEIVED", "received", "Đã tiếp nhận, chờ xử lý"),
+    Term("HANDLING", "handling", "Đang xử lý"),
+    Term("ANSWERED", "answered", "Đã trả lời"),
+    Term("FORWARDED", "forwarded", "Đã chuyển lên cấp ủy cấp trên"),
+)
+
+#: What a recommendation is about, chosen by the cell when it sends it; the inbox filters by it.
+RECOMMENDATION_TOPICS = CodeList(
+    "recommendation topic",
+    Term("PARTY", "party", "Công tác xây dựng Đảng, đảng viên"),
+    Term("ECONOMY", "economy", "Phát triển kinh tế, sản xuất"),
+    Term("SOCIETY", "society", "Văn hóa, xã hội, y tế, giáo dục"),
+    Term("SECURITY", "security", "Quốc phòng, an ninh, trật tự"),
+    Term("POLICY", "policy", "Chế độ, chính sách"),
+    Term("LAND", "land", "Đất đai, tài nguyên, môi trường"),
+    Term("OTHER_TOPIC", "other_topic", "Nội dung khác của chi bộ"),
+)
+
 #: Every code list, for the tests.
 CODE_LISTS: tuple[CodeList, ...] = (
+    RECOMMENDATION_STATUSES, RECOMMENDATION_TOPICS,
     ORG_KINDS, GENDERS, EXEMPTION_KINDS, ROLE_KINDS, POSITION_TITLES, MEETING_KINDS, MEETING_STATUSES, NOTICE_CHANNELS,
     ATTENDANCE_STATUSES, AGENDA_SECTIONS, VOTE_KINDS, VOTE_METHODS, BALLOT_CHOICES, BALLOT_BOX_STATES, GRADES,
     QUALITY_STATUSES, FEE_CHANNELS, RELIEF_KINDS, RELIEF_BASES, FEE_CATEGORIES,
