@@ -374,8 +374,12 @@ def notice_send(meeting: Meeting, user, *, base_url: str = "", on: date | None =
         jobs.enqueue(send_notice, notice.pk, base_url)
     if locked.notice_sent_on is None:
         locked.notice_sent_on = on
+    # HD 42: the notice also reaches the superior committee following the cell (its staff of
+    # `notice_staff`, e-mailed with the members): that is the day it was notified.
+    if locked.superior_notified_on is None and any(r.role == "committee" for r in recipients):
+        locked.superior_notified_on = on
     locked.status = MeetingStatus.NOTIFIED
-    locked.save(update_fields=["notice_sent_on", "status", "updated_at"])
+    locked.save(update_fields=["notice_sent_on", "superior_notified_on", "status", "updated_at"])
     warning = None
     profile = effective_profile_for(cell)
     if notice_late(locked, profile, locked.notice_sent_on):
