@@ -58,6 +58,7 @@ __all__ = [
     "RELIEF_BASES",
     "RELIEF_KINDS",
     "ROLE_KINDS",
+    "RULEBOOKS",
     "Term",
     "VOTE_KINDS",
     "VOTE_METHODS",
@@ -251,6 +252,16 @@ QUALITY_STATUSES = CodeList(
     Term("OFFICIAL", "official", "Cấp trên đã quyết định xếp loại"),
 )
 
+#: The rulebook of a rule profile (rules-v2.md §0, §6 `rulebook`): by the meeting's date (the
+#: default), or pinned to one guidance for the whole subtree.  An audit names `hd12-2018` or
+#: `hd42-2025` for each meeting; `by-date` is only a profile value.
+RULEBOOKS = CodeList(
+    "rulebook",
+    Term("BY_DATE", "by-date", "Theo ngày họp (Hướng dẫn 12 trước 28/10/2025, Hướng dẫn 42 từ ngày đó)"),
+    Term("HD12_2018", "hd12-2018", "Hướng dẫn 12-HD/BTCTW (06/7/2018)"),
+    Term("HD42_2025", "hd42-2025", "Hướng dẫn 42-HD/BTCTW (28/10/2025)"),
+)
+
 # --- Party fees (rules-v2.md §8; chibo.fees) ------------------------------------------------
 
 #: How a month's fee was paid (rules-v2.md §8.1 `channel`).
@@ -317,6 +328,7 @@ RECOMMENDATION_TOPICS = CodeList(
 
 #: Every code list, for the tests.
 CODE_LISTS: tuple[CodeList, ...] = (
+    RULEBOOKS,
     RECOMMENDATION_STATUSES, RECOMMENDATION_TOPICS,
     ORG_KINDS, GENDERS, EXEMPTION_KINDS, ROLE_KINDS, POSITION_TITLES, MEETING_KINDS, MEETING_STATUSES, NOTICE_CHANNELS,
     ATTENDANCE_STATUSES, AGENDA_SECTIONS, VOTE_KINDS, VOTE_METHODS, BALLOT_CHOICES, BALLOT_BOX_STATES, GRADES,
@@ -345,6 +357,14 @@ FINDING_ADVICE: dict[str, str] = {
     "NO_SUPERIOR_VISIT": "Cấp ủy cấp trên phân công cán bộ dự sinh hoạt chi bộ.",
     "REMOVAL_REVIEW": "Chi bộ xem xét, đề nghị xóa tên theo quy định.",
     "TASK_OVERDUE": "Đôn đốc người được giao hoàn thành nhiệm vụ, hoặc báo cáo kết quả.",
+    "NOTICE_MISSING": "Thông báo thời gian, địa điểm, nội dung đến đảng viên và cấp ủy cấp trên trước ngày họp.",
+    "DOCS_NOT_POSTED": "Đăng tài liệu sinh hoạt lên Sổ tay đảng viên điện tử trước ngày họp.",
+    "COMMITTEE_PREP_MISSING": "Chi ủy (hoặc bí thư, phó bí thư) họp thống nhất nội dung trước buổi sinh hoạt.",
+    "RESULTS_NOT_POSTED": "Đăng kết luận, nghị quyết đã hoàn chỉnh lên Sổ tay đảng viên điện tử.",
+    "QUALITY_NOT_SCORED": "Chấm điểm chất lượng buổi sinh hoạt theo khung tiêu chí.",
+    "SCORER_NOT_ASSIGNED": "Phân công đồng chí theo dõi, chấm điểm chất lượng buổi sinh hoạt.",
+    "FEE_UNPAID_REVIEW": "Gặp gỡ đồng chí chưa đóng đảng phí; chi bộ xem xét theo quy định.",
+    "FEE_RELIEF_TOO_LONG": "Ra quyết định mới cho thời gian quá 12 tháng (mỗi quyết định giảm, miễn tối đa 12 tháng).",
 }
 
 #: What each finding of the rule engine means and where the rule comes from (the help page
@@ -391,4 +411,24 @@ FINDING_MEANING: dict[str, tuple[str, str]] = {
                        "Điều lệ Đảng, Điều 8: ba tháng trong năm bỏ sinh hoạt không có lý do chính đáng."),
     "TASK_OVERDUE": ("Một nhiệm vụ được giao tại cuộc họp đã quá hạn mà chưa xong, hoặc xong sau hạn.",
                      "Hướng dẫn 12-HD/BTCTW: kiểm tra việc thực hiện nhiệm vụ đã giao."),
+    "NOTICE_MISSING": ("Theo Hướng dẫn 42: thông báo thời gian, địa điểm, nội dung sinh hoạt chưa đến đảng viên "
+                       "hoặc cấp ủy cấp trên theo dõi chi bộ, hoặc đến sau ngày họp (không áp dụng với cuộc họp "
+                       "bất thường).", "Hướng dẫn 42-HD/BTCTW (28/10/2025)."),
+    "DOCS_NOT_POSTED": ("Theo Hướng dẫn 42: tài liệu sinh hoạt chưa đăng trên Sổ tay đảng viên điện tử ít nhất "
+                        "{docs_days_before} ngày trước ngày họp (không áp dụng với cuộc họp bất thường).",
+                        "Hướng dẫn 42-HD/BTCTW (28/10/2025)."),
+    "COMMITTEE_PREP_MISSING": ("Theo Hướng dẫn 42: chi ủy (hoặc bí thư, phó bí thư nơi không có chi ủy) chưa họp "
+                               "thống nhất nội dung buổi sinh hoạt thường kỳ trước ngày họp.",
+                               "Hướng dẫn 42-HD/BTCTW (28/10/2025)."),
+    "RESULTS_NOT_POSTED": ("Theo Hướng dẫn 42: báo cáo, kết luận hoặc nghị quyết đã hoàn chỉnh chưa đăng trên Sổ "
+                           "tay đảng viên điện tử trong {post_days_after} ngày sau buổi sinh hoạt thường kỳ (trừ "
+                           "nội dung mật).", "Hướng dẫn 42-HD/BTCTW; ngân hàng câu hỏi Lào Cai 2026."),
+    "QUALITY_NOT_SCORED": ("Theo Hướng dẫn 42: buổi sinh hoạt thường kỳ chưa được chấm điểm chất lượng theo khung "
+                           "tiêu chí.", "Hướng dẫn 42-HD/BTCTW, khung tiêu chí đánh giá chất lượng sinh hoạt."),
+    "SCORER_NOT_ASSIGNED": ("Buổi sinh hoạt thường kỳ chưa có đồng chí được phân công theo dõi, chấm điểm (chỉ khi "
+                            "cấp ủy yêu cầu).", "Quy định của cấp ủy địa phương."),
+    "FEE_UNPAID_REVIEW": ("Một đảng viên không đóng đảng phí ít nhất {fee_unpaid_months} tháng trong năm: chi bộ "
+                          "phải xem xét.", "Điều lệ Đảng, Điều 8; Quy định 01-QĐ/TW (3/2/2026), Điều 2."),
+    "FEE_RELIEF_TOO_LONG": ("Một quyết định giảm, miễn đảng phí vì hoàn cảnh khó khăn kéo dài quá 12 tháng hoặc "
+                            "không có thời hạn.", "Quy định 01-QĐ/TW (3/2/2026), Điều 5.2."),
 }

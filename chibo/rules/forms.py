@@ -1,17 +1,41 @@
 from django import forms
 
-from chibo.rules.profile import PROFILE_KEYS, PROFILE_LABELS, PROFILE_RANGES, RUBRICS
+from chibo.rules.profile import (
+    BOOLEAN_KEYS,
+    PROFILE_KEYS,
+    PROFILE_LABELS,
+    PROFILE_RANGES,
+    RULEBOOK_LABELS,
+    yes_no_label,
+)
+
+INHERIT = ("", "(kế thừa)")
 
 
 class ProfileForm(forms.Form):
-    """One optional field per parameter: empty means 'inherit from the superior'."""
+    """One optional field per parameter: empty means 'inherit from the superior'.
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    ``rubric_choices``: ``[(id, label)]`` of the rubrics the organisation may name (the
+    built-in ones and the scoring sheets stored for its tree: ``services.rubric_choices``).
+    """
+
+    def __init__(self, *args, rubric_choices=(), **kwargs):
+        initial = dict(kwargs.pop("initial", None) or {})
+        for key in BOOLEAN_KEYS:  # a stored true/false shows as the choice's code
+            if type(initial.get(key)) is bool:
+                initial[key] = "true" if initial[key] else "false"
+        super().__init__(*args, initial=initial, **kwargs)
         for key in PROFILE_KEYS:
             if key == "rubric":
                 self.fields[key] = forms.ChoiceField(label=PROFILE_LABELS[key], required=False,
-                                                     choices=[("", "(kế thừa)")] + [(r, r) for r in RUBRICS])
+                                                     choices=[INHERIT, *rubric_choices])
+            elif key == "rulebook":
+                self.fields[key] = forms.ChoiceField(label=PROFILE_LABELS[key], required=False,
+                                                     choices=[INHERIT, *RULEBOOK_LABELS.items()])
+            elif key in BOOLEAN_KEYS:
+                self.fields[key] = forms.ChoiceField(
+                    label=PROFILE_LABELS[key], required=False,
+                    choices=[INHERIT, ("true", yes_no_label(True)), ("false", yes_no_label(False))])
             else:
                 lo, hi = PROFILE_RANGES[key]
                 self.fields[key] = forms.IntegerField(
@@ -21,4 +45,12 @@ class ProfileForm(forms.Form):
                                     "max_value": f"Giá trị không được lớn hơn {hi}."})
 
     def values(self) -> dict:
-        return {k: (v if v not in ("", None) else None) for k, v in self.cleaned_data.items()}
+        out = {}
+        for key, value in self.cleaned_data.items():
+            if value in ("", None):
+                out[key] = None
+            elif key in BOOLEAN_KEYS:
+                out[key] = value == "true"
+            else:
+                out[key] = value
+        return out

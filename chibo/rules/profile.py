@@ -1,4 +1,4 @@
-"""Rule profile parameters (rules.md §6) and their inheritance down the organisation tree.
+"""Rule profile parameters (rules.md §6, rules-v2.md §6) and their inheritance down the tree.
 
 Pure Python: no Django import.  A profile is a plain ``dict`` keyed by the names in
 ``PROFILE_KEYS``.  An *override* dict (as stored per organisation, or given in a bundle's
@@ -8,9 +8,12 @@ effective value key by key, and the nearest override on the path to the root win
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+
+from chibo import vocabulary
 
 RUBRIC_HD12 = "hd12-default"
+RUBRIC_HD42 = "hd42-frame"
 
 PROFILE_KEYS: tuple[str, ...] = (
     "regular_meeting_day",
@@ -23,7 +26,17 @@ PROFILE_KEYS: tuple[str, ...] = (
     "min_superior_visits_per_half_year",
     "removal_unexcused_months",
     "rubric",
+    "rulebook",
+    "docs_days_before",
+    "post_days_after",
+    "regular_meeting_latest_day",
+    "require_scorer",
+    "fee_unpaid_months",
 )
+#: The keys of a version-1 bundle's profiles (rules.md §6).
+V1_PROFILE_KEYS: tuple[str, ...] = PROFILE_KEYS[:10]
+#: The keys added by rules-v2.md §6.
+V2_PROFILE_KEYS: tuple[str, ...] = PROFILE_KEYS[10:]
 
 DEFAULT_PROFILE: dict[str, int | str] = {
     "regular_meeting_day": 3,
@@ -35,7 +48,13 @@ DEFAULT_PROFILE: dict[str, int | str] = {
     "notice_days_before": 1,
     "min_superior_visits_per_half_year": 1,
     "removal_unexcused_months": 3,
-    "rubric": RUBRIC_HD12,
+    "rubric": RUBRIC_HD42,
+    "rulebook": "by-date",
+    "docs_days_before": 1,
+    "post_days_after": 2,
+    "regular_meeting_latest_day": 7,
+    "require_scorer": False,
+    "fee_unpaid_months": 3,
 }
 
 #: Allowed integer range (inclusive; ``None`` = no upper bound) of each integer parameter.
@@ -49,9 +68,21 @@ PROFILE_RANGES: dict[str, tuple[int, int | None]] = {
     "notice_days_before": (0, None),
     "min_superior_visits_per_half_year": (0, None),
     "removal_unexcused_months": (1, 12),
+    "docs_days_before": (0, None),
+    "post_days_after": (0, None),
+    "regular_meeting_latest_day": (1, 31),
+    "fee_unpaid_months": (1, 12),
 }
 
-RUBRICS: tuple[str, ...] = (RUBRIC_HD12,)
+#: The built-in rubrics a profile may name: ``hd12-default`` (v1; under HD 42 it means
+#: ``hd42-frame``) and the frame ``hd42-frame`` (rules-v2.md §6).  A version-1 profile takes
+#: ``hd12-default`` only; a version-2 one also the ids of the bundle's (or the tree's) rubrics.
+RUBRICS: tuple[str, ...] = (RUBRIC_HD12, RUBRIC_HD42)
+V1_RUBRICS: tuple[str, ...] = (RUBRIC_HD12,)
+#: ``rulebook`` values (rules-v2.md §0): ``by-date`` or a pinned rulebook.
+RULEBOOK_CHOICES: tuple[str, ...] = vocabulary.RULEBOOKS.codes
+RULEBOOK_LABELS: dict[str, str] = vocabulary.RULEBOOKS.labels
+BOOLEAN_KEYS: frozenset[str] = frozenset({"require_scorer"})
 
 PROFILE_LABELS: dict[str, str] = {
     "regular_meeting_day": "Ngày sinh hoạt thường kỳ chậm nhất trong tháng",
@@ -64,16 +95,40 @@ PROFILE_LABELS: dict[str, str] = {
     "min_superior_visits_per_half_year": "Số lần cấp ủy cấp trên dự sinh hoạt tối thiểu mỗi 6 tháng",
     "removal_unexcused_months": "Số tháng vắng không lý do trong năm để xem xét xóa tên",
     "rubric": "Bộ tiêu chí chấm điểm",
+    "rulebook": "Hướng dẫn áp dụng khi đánh giá",
+    "docs_days_before": "Số ngày đăng tài liệu lên Sổ tay đảng viên trước ngày họp",
+    "post_days_after": "Số ngày đăng kết luận, nghị quyết sau buổi họp",
+    "regular_meeting_latest_day": "Ngày muộn nhất được dời sinh hoạt thường kỳ (có lý do)",
+    "require_scorer": "Bắt buộc phân công người theo dõi, chấm điểm",
+    "fee_unpaid_months": "Số tháng không đóng đảng phí trong năm để xem xét",
 }
 
 
-def validate_profile_value(key: str, value: object) -> str | None:
-    """Return a Vietnamese reason if ``value`` is not valid for ``key``, else ``None``."""
-    if key not in DEFAULT_PROFILE:
+def validate_profile_value(key: str, value: object, *, version: int = 1,
+                           rubric_ids: Collection[str] = ()) -> str | None:
+    """Return a Vietnamese reason if ``value`` is not valid for ``key``, else ``None``.
+
+    ``version`` 1 checks the keys of rules.md §6 exactly as version 1 does; version 2 also takes
+    the keys of rules-v2.md §6, and ``rubric`` may then name ``hd42-frame`` or one of
+    ``rubric_ids`` (the bundle's ``rubrics``, or the rubrics stored for the tree).
+    """
+    if key not in DEFAULT_PROFILE or (version == 1 and key not in V1_PROFILE_KEYS):
         return f"tham số '{key}' không có trong bộ quy tắc"
     if key == "rubric":
-        if type(value) is not str or value not in RUBRICS:
-            return f"bộ tiêu chí chỉ được là '{RUBRIC_HD12}'"
+        if version == 1:
+            if type(value) is not str or value not in V1_RUBRICS:
+                return f"bộ tiêu chí chỉ được là '{RUBRIC_HD12}'"
+            return None
+        if type(value) is not str or (value not in RUBRICS and value not in rubric_ids):
+            return f"bộ tiêu chí phải là '{RUBRIC_HD12}', '{RUBRIC_HD42}' hoặc mã một phiếu chấm điểm đã khai báo"
+        return None
+    if key == "rulebook":
+        if type(value) is not str or value not in RULEBOOK_CHOICES:
+            return f"hướng dẫn áp dụng phải là một trong: {', '.join(RULEBOOK_CHOICES)}"
+        return None
+    if key in BOOLEAN_KEYS:
+        if type(value) is not bool:
+            return "phải là true hoặc false"
         return None
     lo, hi = PROFILE_RANGES[key]
     if type(value) is not int or value < lo or (hi is not None and value > hi):
@@ -83,7 +138,8 @@ def validate_profile_value(key: str, value: object) -> str | None:
     return None
 
 
-def validate_profile_values(values: Mapping[str, object]) -> list[tuple[str, str]]:
+def validate_profile_values(values: Mapping[str, object], *, version: int = 1,
+                            rubric_ids: Collection[str] = ()) -> list[tuple[str, str]]:
     """Check an override dict.  Returns ``[(key, reason_vi), ...]`` (empty when valid).
 
     ``None`` is not a valid value: to inherit a value, leave the key out.
@@ -92,7 +148,7 @@ def validate_profile_values(values: Mapping[str, object]) -> list[tuple[str, str
         return [("", "bộ quy tắc phải là một đối tượng (khóa → giá trị)")]
     problems: list[tuple[str, str]] = []
     for key, value in values.items():
-        reason = validate_profile_value(key, value)
+        reason = validate_profile_value(key, value, version=version, rubric_ids=rubric_ids)
         if reason is not None:
             problems.append((key, reason))
     return problems
@@ -116,7 +172,7 @@ def effective_profile_with_sources(
     overrides: Mapping[str, Mapping[str, object]],
 ) -> dict[str, tuple[object, str | None]]:
     """``{key: (value, source)}`` where source is the code of the organisation whose override
-    gives the value, or ``None`` when the value is the default of rules.md §6.
+    gives the value, or ``None`` when the value is the default of rules.md §6 / rules-v2.md §6.
 
     Keys are in ``PROFILE_KEYS`` order.
     """
@@ -157,3 +213,19 @@ class ProfileResolver:
             prof = effective_profile(org_code, self.parent_of, self.overrides)
             self._cache[org_code] = prof
         return prof
+
+
+def yes_no_label(value: bool) -> str:
+    """The wording of a true/false parameter (``require_scorer``)."""
+    return "Có" if value else "Không"
+
+
+def display_value(key: str, value: object, rubric_labels: Mapping[str, str] | None = None) -> str:
+    """A parameter's value as the profile page shows it (labels for codes, Có/Không for true/false)."""
+    if key in BOOLEAN_KEYS and type(value) is bool:
+        return yes_no_label(value)
+    if key == "rulebook" and isinstance(value, str):
+        return RULEBOOK_LABELS.get(value, value)
+    if key == "rubric" and isinstance(value, str) and rubric_labels:
+        return rubric_labels.get(value, value)
+    return str(value)

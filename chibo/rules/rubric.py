@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from chibo import vocabulary
 
 RUBRIC_ID = "hd12-default"
+RUBRIC_NAME = "Tiêu chí chấm điểm theo Hướng dẫn 12-HD/BTCTW (100 điểm)"
 
 #: (id, group, max, "auto" | "manual"), in the order of rules.md §5 (and of the audit output).
 CRITERIA: tuple[tuple[str, str, int, str], ...] = (

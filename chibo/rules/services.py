@@ -1,9 +1,11 @@
 """Rule profiles in the database: effective values along the tree, and logged edits."""
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from chibo.orgs.models import Organization
+from chibo.rules.engine.frame import HD42_FRAME, HD42_FRAME_ID
 from chibo.rules.models import RuleProfile, RuleProfileChange
 from chibo.rules.profile import (
     PROFILE_KEYS,
@@ -11,6 +13,31 @@ from chibo.rules.profile import (
     effective_profile_with_sources,
     validate_profile_values,
 )
+from chibo.rules.rubric import RUBRIC_ID as HD12_RUBRIC_ID
+from chibo.rules.rubric import RUBRIC_NAME as HD12_RUBRIC_NAME
+
+
+def _stored_sheets(org: Organization) -> list[tuple[str, str]]:
+    """[(code, name)] of the scoring sheets (rules-v2.md §5.1 frame rubrics stored by a committee)
+    defined by the organisation or one of its superiors, by code. One query; none while the
+    rules app has no sheet model."""
+    try:
+        sheet_model = apps.get_model("rules", "ScoringSheet")
+    except LookupError:
+        return []
+    return list(sheet_model.objects.filter(organization_id__in=org.ancestor_ids())
+                .order_by("code").values_list("code", "name"))
+
+
+def rubric_choices(org: Organization) -> list[tuple[str, str]]:
+    """[(rubric id, label)] a profile of ``org`` may name in ``rubric`` (rules-v2.md §6): the
+    built-in frame ``hd42-frame``, the version-1 ``hd12-default`` and the stored sheets of the
+    organisation's tree. One query."""
+    return [
+        (HD42_FRAME_ID, f"{HD42_FRAME['name']} ({HD42_FRAME_ID})"),
+        (HD12_RUBRIC_ID, f"{HD12_RUBRIC_NAME} ({HD12_RUBRIC_ID})"),
+        *((code, f"{name} ({code})") for code, name in _stored_sheets(org)),
+    ]
 
 
 def profile_with_sources(org: Organization) -> dict[str, tuple[object, Organization | None]]:
@@ -46,9 +73,11 @@ def effective_profiles_for(org_ids) -> dict[int, dict]:
 @transaction.atomic
 def profile_update(org: Organization, *, user, values: dict) -> list[RuleProfileChange]:
     """Set the organisation's own overrides. `values` maps each key to a value, or None to inherit.
-    Every change is logged (who, when, old, new)."""
+    Every key of rules-v2.md §6 may be set; `rubric` names a built-in rubric or a scoring sheet
+    of the organisation's tree. Every change is logged (who, when, old, new)."""
     given = {k: v for k, v in values.items() if v is not None}
-    problems = validate_profile_values(given)
+    rubric_ids = [code for code, _name in _stored_sheets(org)] if "rubric" in given else []
+    problems = validate_profile_values(given, version=2, rubric_ids=rubric_ids)
     if problems:
         raise ValidationError({key: reason for key, reason in problems})
     profile, _ = RuleProfile.objects.select_for_update().get_or_create(organization=org)

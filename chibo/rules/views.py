@@ -8,7 +8,7 @@ from chibo.orgs.access import Right, get_org_for_user
 from chibo.rules import services
 from chibo.rules.forms import ProfileForm
 from chibo.rules.models import RuleProfile, RuleProfileChange
-from chibo.rules.profile import PROFILE_LABELS
+from chibo.rules.profile import PROFILE_LABELS, display_value
 
 
 @login_required
@@ -19,12 +19,15 @@ def rule_profile(request, code):
     if request.method == "POST":
         scope.require(org, Right.SUPERVISE, "Chỉ cấp ủy của tổ chức này hoặc cấp trên mới được sửa bộ quy tắc.")
     own = RuleProfile.objects.filter(organization=org).values_list("values", flat=True).first() or {}
-    form = ProfileForm(request.POST or None, initial=own)
+    choices = services.rubric_choices(org)
+    form = ProfileForm(request.POST or None, initial=own, rubric_choices=choices)
     if request.method == "POST" and form.is_valid():
         if run_service(form, services.profile_update, org, user=request.user, values=form.values()) is not None:
             messages.success(request, "Đã lưu bộ quy tắc.")
             return redirect("rule_profile", code=org.code)
-    rows = [{"key": k, "label": PROFILE_LABELS[k], "value": v, "source": src, "own": k in own, "field": form[k]}
+    labels = dict(choices)
+    rows = [{"key": k, "label": PROFILE_LABELS[k], "value": display_value(k, v, labels), "source": src,
+             "own": k in own, "field": form[k]}
             for k, (v, src) in services.profile_with_sources(org).items()]
     changes = RuleProfileChange.objects.filter(organization=org).select_related("user")[:50]
     return render(request, "rules/profile.html",

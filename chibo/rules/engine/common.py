@@ -31,9 +31,15 @@ MEETING_FINDING_CODES: tuple[str, ...] = (
     "EMPTY_ROLL",
     "SHORT_MEETING",
     "NOTICE_LATE",
+    "NOTICE_MISSING",
+    "DOCS_NOT_POSTED",
+    "COMMITTEE_PREP_MISSING",
     "MINUTES_INCOMPLETE",
     "VOTE_COUNTS_INCONSISTENT",
     "VOTE_METHOD_INVALID",
+    "RESULTS_NOT_POSTED",
+    "QUALITY_NOT_SCORED",
+    "SCORER_NOT_ASSIGNED",
 )
 CELL_FINDING_CODES: tuple[str, ...] = (
     "MISSING_REGULAR_MEETING",
@@ -42,6 +48,8 @@ CELL_FINDING_CODES: tuple[str, ...] = (
     "NO_SUPERIOR_VISIT",
     "REMOVAL_REVIEW",
     "TASK_OVERDUE",
+    "FEE_UNPAID_REVIEW",
+    "FEE_RELIEF_TOO_LONG",
 )
 #: A meeting with any of these findings does not meet the HD 12 framework (rules.md §5).
 FRAMEWORK_FINDINGS = frozenset(
@@ -86,6 +94,14 @@ FINDING_LABELS: dict[str, str] = {
     "NO_SUPERIOR_VISIT": "Cấp ủy cấp trên chưa dự sinh hoạt chi bộ",
     "REMOVAL_REVIEW": "Xem xét xóa tên: bỏ sinh hoạt không lý do nhiều tháng trong năm",
     "TASK_OVERDUE": "Nhiệm vụ được giao quá hạn",
+    "NOTICE_MISSING": "Chưa thông báo sinh hoạt đến đảng viên hoặc cấp ủy cấp trên",
+    "DOCS_NOT_POSTED": "Tài liệu chưa đăng trên Sổ tay đảng viên điện tử đúng hạn",
+    "COMMITTEE_PREP_MISSING": "Chi ủy chưa thống nhất nội dung trước buổi sinh hoạt",
+    "RESULTS_NOT_POSTED": "Kết luận, nghị quyết chưa đăng đúng hạn sau buổi sinh hoạt",
+    "QUALITY_NOT_SCORED": "Chưa chấm điểm chất lượng buổi sinh hoạt",
+    "SCORER_NOT_ASSIGNED": "Chưa phân công người theo dõi, chấm điểm",
+    "FEE_UNPAID_REVIEW": "Xem xét: không đóng đảng phí nhiều tháng trong năm",
+    "FEE_RELIEF_TOO_LONG": "Quyết định giảm, miễn đảng phí quá 12 tháng",
 }
 
 MISSING_ELEMENT_LABELS: dict[str, str] = {
