@@ -310,7 +310,7 @@ def test_unknown_key(where, key, path):
         ((), "version", "1", "$.version"),
         ((), "version", True, "$.version"),  # bool is not int
         ((), "version", 1.0, "$.version"),
-        ((), "version", 2, "$.version"),
+        ((), "version", 3, "$.version"),
         ((), "format", "chibo", "$.format"),
         ((), "members", {"M01": {}}, "$.members"),
         ((), "profiles", [], "$.profiles"),
@@ -598,7 +598,7 @@ def test_not_text():
 
 def test_every_problem_in_document_order():
     def change(b):
-        b["version"] = 2
+        b["version"] = 3
         b["members"][0]["gender"] = "x"
         del b["members"][1]["full_name"]
         b["members"][1]["nick"] = "B"

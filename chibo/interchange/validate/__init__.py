@@ -1,4 +1,15 @@
-"""Parse and validate a Chibo bundle (bundle.md, version 1) into a normalized plain dict.
+"""Parse and validate a Chibo bundle (bundle.md, version 1; bundle-v2.md, version 2) into a
+normalized plain dict.
+
+Version 2 (``v2.py``): a bundle whose ``version`` is 2 (or not 1: that alone is then reported)
+is checked by ``v2.TOP_SPEC_V2`` and ``v2.CrossV2``; its normalized form adds ``rubrics``
+(``{id: rubric}`` as given, valid ones only) after ``profiles``, ``fees`` (``[{"member",
+"months": {"YYYY-MM": {"due", "paid", "paid_on", "channel"}}, "reliefs": [{"kind", "basis",
+"from", "to", "reason"}]}]``, months as ``"YYYY-MM"`` strings, ``paid`` 0 when empty) at the end,
+and to each meeting ``superior_notified_on``, ``docs_posted_on``, ``committee_prepared_on``,
+``results_posted_on`` (dates or ``None``), ``secret_content`` (bool) and ``quality`` (``None``
+or ``{"scorer", "status" ("self" when empty), "groups" (as given), "official_grade"}``).  A
+version-1 bundle is normalized exactly as below.
 
 Pure Python, standard library only (no Django).  :func:`parse_bundle` never raises anything
 but :class:`BundleError`; the error lists *every* problem found as ``(json_path, reason)``

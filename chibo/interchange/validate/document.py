@@ -12,6 +12,7 @@ from chibo.interchange.validate.limits import DatabaseLimits, _Limits
 from chibo.interchange.validate.loading import _load
 from chibo.interchange.validate.messages import BundleError, _show, _type_name, format_path
 from chibo.interchange.validate.schema import _TOP_SPEC, _Checker
+from chibo.interchange.validate.v2 import TOP_SPEC_V2, CrossV2, prepare_checker
 
 _MISSING_KEY = 1 << 30  # a key the object lacks sorts after the keys it has
 
@@ -42,8 +43,15 @@ def _validate(doc: Any, dups: dict[int, tuple[dict, list[str]]], check_chars: bo
     if type(doc) is not dict:
         raise BundleError([("$", f"bundle phải là một đối tượng JSON, không phải {_type_name(doc)}")])
     chk = _Checker(dups, check_chars)
-    norm = chk.obj(doc, (), _TOP_SPEC, "bundle")
-    _Cross(chk, doc, norm).run()
+    # Version 1 exactly as before; version 2 (or a bad version, reported alone) by bundle-v2.md.
+    version = 1 if type(doc.get("version")) is int and doc["version"] == 1 else 2
+    if version == 2:
+        prepare_checker(chk, doc)
+        norm = chk.obj(doc, (), TOP_SPEC_V2, "bundle")
+        CrossV2(chk, doc, norm).run()
+    else:
+        norm = chk.obj(doc, (), _TOP_SPEC, "bundle")
+        _Cross(chk, doc, norm).run()
     if limits is not None:
         _Limits(chk, norm, limits).run()
     if chk.errors:
@@ -52,7 +60,7 @@ def _validate(doc: Any, dups: dict[int, tuple[dict, list[str]]], check_chars: bo
         keyed.sort(key=lambda e: e[0])
         raise BundleError([(format_path(path), reason) for _pos, path, reason in keyed])
     norm["format"] = "chibo-bundle"
-    norm["version"] = 1
+    norm["version"] = version
     return norm
 
 

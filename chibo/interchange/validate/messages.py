@@ -42,12 +42,23 @@ def _show(text: object, limit: int = 60) -> str:
     return s if len(s) <= limit else s[: limit - 1] + "…"
 
 
+class Key(str):
+    """An object key written plainly in a path (bundle-v2.md: ``$.fees[0].months.2026-03.paid``,
+    ``$.rubrics.an-phu-2025.groups[2].max``); only keys of letters, digits, ``_`` and ``-``."""
+
+    _PLAIN = re.compile(r"[A-Za-z0-9_-]+")
+
+    @classmethod
+    def of(cls, key: str) -> str:
+        return cls(key) if cls._PLAIN.fullmatch(key) else key
+
+
 def format_path(parts: tuple) -> str:
     out = ["$"]
     for p in parts:
         if type(p) is int:
             out.append(f"[{p}]")
-        elif _IDENT.fullmatch(p):
+        elif type(p) is Key or _IDENT.fullmatch(p):
             out.append("." + p)
         else:
             out.append("[" + repr(_show(p, 200)) + "]")

@@ -43,6 +43,8 @@ class _Checker:
         self.check_chars = check_chars
         self.errors: list[tuple[tuple, str]] = []  # (path, reason)
         self.dates: dict[str, date] = {}  # cache: the same few dates recur millions of times
+        self.version = 1  # 2: profiles take the keys of rules-v2.md §6 (validate.v2.prepare_checker)
+        self.rubric_ids: frozenset[str] = frozenset()
 
     def err(self, path: tuple, reason: str) -> None:
         self.errors.append((path, reason))
@@ -292,7 +294,7 @@ def _p_profiles(chk, v, path, key, required):
         chk.check_dups(values, pp)
         good: dict[str, Any] = {}
         for name, value in values.items():
-            reason = validate_profile_value(name, value)
+            reason = validate_profile_value(name, value, version=chk.version, rubric_ids=chk.rubric_ids)
             if reason is not None:
                 chk.err(pp + (name,), reason)
             else:
@@ -365,7 +367,7 @@ _VISIT_SPEC = {
 }
 _TOP_SPEC = {
     "format": (_R, _const("chibo-bundle", 'phải là "chibo-bundle"')),
-    "version": (_R, _const(1, "phiên bản không được hỗ trợ: chỉ chấp nhận số nguyên 1")),
+    "version": (_R, _const(1, "phiên bản không được hỗ trợ: chỉ chấp nhận số nguyên 1 hoặc 2")),
     "profiles": (_O, _p_profiles),
     "organizations": (_R, _list(_ORG_SPEC, "tổ chức", "tổ chức")),
     "members": (_O, _list(_MEMBER_SPEC, "đảng viên", "đảng viên")),

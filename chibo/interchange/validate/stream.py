@@ -233,6 +233,8 @@ def _stream_audit_input(fh: BinaryIO, date_from: date, date_to: date) -> AuditIn
                 raise _Fallback
     if stream.peek() != "":
         raise _Fallback  # data after the document
+    if type(values.get("version")) is not int or values["version"] != 1:
+        raise _Fallback  # a version-2 bundle (or bad input) is read whole by parse_bundle
     for key, (required, parser) in _TOP_SPEC.items():
         if key in values:
             parsed = parser(chk, values[key], (), key, required)
