@@ -294,3 +294,25 @@ class AmendForm(VietnameseErrorsMixin, forms.Form):
             out[("attendance", data["attendance_member"].code)] = (data["attendance_status"],
                                                                   data.get("attendance_reason") or "")
         return out
+
+
+class QualityGroupForm(VietnameseErrorsMixin, forms.Form):
+    """One entered group's self-score from the closing step (autosave): empty means not scored.
+    The group and its maximum are checked by the service against the cell's frame rubric."""
+
+    group = forms.CharField(max_length=64, error_messages={"required": "Thiếu nhóm tiêu chí."})
+    value = forms.IntegerField(required=False, min_value=0, max_value=1000,
+                               error_messages={"invalid": "Điểm phải là số nguyên.",
+                                               "min_value": "Điểm không được âm.",
+                                               "max_value": "Điểm vượt điểm tối đa của nhóm."})
+    version = version_field()
+
+    def __init__(self, *args, meeting=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class OfficialGradeForm(VietnameseErrorsMixin, forms.Form):
+    official_grade = forms.ChoiceField(label="Xếp loại chính thức của cấp ủy cấp trên",
+                                       choices=[("", "— chọn —"), *vocabulary.GRADES.choices()],
+                                       error_messages={"required": "Chọn xếp loại.",
+                                                       "invalid_choice": "Xếp loại không hợp lệ."})

@@ -3,7 +3,7 @@ and scores."""
 
 from django.urls import path
 
-from chibo.meetings.recording import views
+from chibo.meetings.recording import views, views_quality
 
 urlpatterns = [
     path("sinh-hoat/<str:ident>/", views.meeting_detail, name="meeting_detail"),
@@ -21,4 +21,7 @@ urlpatterns = [
     path("sinh-hoat/<str:ident>/danh-gia/", views.meeting_scores, name="meeting_scores"),
     path("sinh-hoat/<str:ident>/danh-gia/thong-qua/", views.meeting_scores_adopt, name="meeting_scores_adopt"),
     path("sinh-hoat/<str:ident>/danh-gia/xac-nhan/", views.meeting_scores_confirm, name="meeting_scores_confirm"),
+    path("sinh-hoat/<str:ident>/ghi/cham-diem/", views_quality.record_quality, name="record_quality"),
+    path("sinh-hoat/<str:ident>/cham-diem/thong-qua/", views_quality.quality_adopt, name="quality_adopt"),
+    path("sinh-hoat/<str:ident>/cham-diem/xep-loai/", views_quality.quality_confirm, name="quality_confirm"),
 ]

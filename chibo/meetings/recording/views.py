@@ -43,7 +43,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chibo import vocabulary
 from chibo.formhelpers import json_error, json_form_error, run_service, run_service_json
-from chibo.meetings import lifecycle, selectors
+from chibo.meetings import lifecycle, quality, selectors
 from chibo.meetings.access import get_meeting_for_user
 from chibo.meetings.models import (
     MeetingStatus,
@@ -61,7 +61,7 @@ TAP_LABELS = [(t.code, *t.short) for t in vocabulary.ATTENDANCE_STATUSES]
 
 # --- the meeting page ----------------------------------------------------------------------
 
-def _detail_context(request, meeting, scope, scores_form=None):
+def _detail_context(request, meeting, scope, scores_form=None, official_form=None):
     can_manage = scope.can_record_org(meeting.organization)
     confirmation = ScoreConfirmation.objects.filter(meeting=meeting).select_related("confirmed_by").first()
     confirmed = bool(confirmation and confirmation.confirmed_at)
@@ -91,6 +91,9 @@ def _detail_context(request, meeting, scope, scores_form=None):
         "confirmation": confirmation,
         "scores_form": scores_form if can_manage and not confirmed else None,
         "amendments": selectors.amendments_of(meeting),
+        # HD 42 (rules-v2.md §5): the frame score, its adoption and the superior's official grade.
+        "quality": quality.for_page(meeting, verdict) if verdict else None,
+        "official_form": official_form or forms.OfficialGradeForm(),
     }
 
 
@@ -137,6 +140,7 @@ def meeting_record(request, ident):
         "vote_methods": VoteMethod.choices,
         "ballot_labels": vocabulary.BALLOT_CHOICES.labels,
         "thematic": meeting.kind in ("thematic", "combined"),
+        "quality": quality.for_page(meeting, verdict),
     })
 
 
