@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("chibo.rules.urls")),
     path("", include("chibo.supervision.urls")),
     path("", include("chibo.reports.urls")),
+    path("", include("chibo.fees.urls")),
     path("", include("chibo.meetings.urls")),
     path("", include("chibo.accounts.urls")),
     path("", include("chibo.api.urls_account")),  # the account page's API tokens

@@ -8,7 +8,10 @@ read and which it may change:
   committee has designated them (Role.Kind.DESIGNATED on that cell);
 - cell secretary / minute-taker: manages its own cell (and its party groups) and records its
   meetings;
-- member: reads its own current cell, its own record and tasks.
+- member: reads its own current cell, its own record and tasks;
+- the cell's committee member in charge of party fees (Role.Kind.FEES), and the cell's
+  secretary: keep the cell's fee ledger (amounts, incomes, reliefs); the superior committee sees
+  only the cell's monthly totals (docs/permissions.md, "party fees").
 
 Who may do what is written down in docs/permissions.md; the access tests enforce it.
 
@@ -38,6 +41,8 @@ class Right(StrEnum):
     RECORD = "record"  # record, finalize, amend, score its meetings (Scope.can_record_org)
     SUPERVISE = "supervise"  # superior committee work on its subtree (Scope.can_supervise_org)
     SUPERIOR = "superior"  # from strictly above it: confirm scores, edit it (Scope.is_superior_of)
+    FEES = "fees"  # keep the cell's fee ledger, see amounts and incomes (Scope.can_keep_fees)
+    FEE_RELIEF = "fee_relief"  # enter the fee relief decisions of its members (Scope.can_decide_fee_relief)
 
 
 #: The 403 message when a readable organisation is asked for a right the user does not hold.
@@ -46,6 +51,9 @@ DENIED = {
     Right.RECORD: "Bạn không có quyền ghi biên bản của chi bộ này.",
     Right.SUPERVISE: "Chỉ cấp ủy cấp trên mới được thực hiện thao tác này.",
     Right.SUPERIOR: "Chỉ cấp ủy cấp trên mới được thực hiện thao tác này.",
+    Right.FEES: "Chỉ bí thư và chi ủy viên phụ trách đảng phí của chi bộ được xem, ghi sổ đảng phí.",
+    Right.FEE_RELIEF: ("Chỉ chi bộ (bí thư, chi ủy viên phụ trách đảng phí) hoặc cấp ủy cấp trên của chi bộ trực thuộc "
+                       "được ghi quyết định miễn, giảm đảng phí."),
 }
 
 
@@ -56,6 +64,7 @@ class Scope:
     manage_paths: tuple[str, ...] = ()  # cells a secretary runs (with their party groups)
     member_paths: tuple[str, ...] = ()  # the member's own current cell(s), read-only
     designated_paths: tuple[str, ...] = ()  # cells whose meetings committee staff were designated to record
+    fee_paths: tuple[str, ...] = ()  # cells whose fee ledger the login keeps (Role.Kind.FEES)
     member_id: int | None = None
     authenticated: bool = False
     user_id: int | None = None  # the login itself (nobody changes their own roles or login)
@@ -64,7 +73,7 @@ class Scope:
     # --- paths -------------------------------------------------------------
     @property
     def read_paths(self) -> tuple[str, ...]:
-        return self.supervise_paths + self.manage_paths + self.member_paths + self.designated_paths
+        return self.supervise_paths + self.manage_paths + self.member_paths + self.designated_paths + self.fee_paths
 
     @property
     def write_paths(self) -> tuple[str, ...]:
@@ -124,6 +133,18 @@ class Scope:
         from above (`can_edit_org`)."""
         return self.can_supervise_org(org)
 
+    def can_keep_fees(self, org: Organization) -> bool:
+        """Keep the fee ledger of this cell and see its members' amounts and incomes: the cell's
+        committee member in charge of fees, its secretary, administrators. Committee staff above
+        it see totals only (`can_supervise_org`)."""
+        return self.is_admin or self._under(org.path, self.fee_paths + self.manage_paths)
+
+    def can_decide_fee_relief(self, org: Organization) -> bool:
+        """Enter a fee relief decision for a member of this cell (QĐ 01-QĐ/TW Điều 5): the cell
+        itself (`can_keep_fees`), or, for a cell under a grassroots committee (`chi_bo`), the
+        committee staff above it."""
+        return self.can_keep_fees(org) or (org.kind == "chi_bo" and self.is_superior_of(org))
+
     def has_right(self, org: Organization, right: Right) -> bool:
         """Whether the user holds `right` on `org`."""
         return {
@@ -132,6 +153,8 @@ class Scope:
             Right.RECORD: self.can_record_org,
             Right.SUPERVISE: self.can_supervise_org,
             Right.SUPERIOR: self.is_superior_of,
+            Right.FEES: self.can_keep_fees,
+            Right.FEE_RELIEF: self.can_decide_fee_relief,
         }[Right(right)](org)
 
     def require(self, org: Organization, right: Right, denied: str | None = None) -> None:
@@ -215,7 +238,7 @@ class Scope:
           `designated` on a cell of their subtree, given to committee staff of an organisation
           strictly above that cell and within their subtree;
         - secretaries and members: nothing."""
-        on_cell = kind in (Role.Kind.SECRETARY, Role.Kind.DESIGNATED)
+        on_cell = kind in (Role.Kind.SECRETARY, Role.Kind.DESIGNATED, Role.Kind.FEES)
         if giving and on_cell and org.kind not in CELL_KINDS:
             return "Vai trò này chỉ giao trên một chi bộ."
         if self.is_admin:
@@ -279,7 +302,7 @@ def scope_for(user) -> Scope:
     if user.is_superuser:
         scope = Scope(is_admin=True, authenticated=True, member_id=_member_id(user), user_id=user.pk)
     else:
-        paths = {Role.Kind.COMMITTEE_STAFF: [], Role.Kind.SECRETARY: [], Role.Kind.DESIGNATED: []}
+        paths = {Role.Kind.COMMITTEE_STAFF: [], Role.Kind.SECRETARY: [], Role.Kind.DESIGNATED: [], Role.Kind.FEES: []}
         for kind, path in Role.objects.filter(user=user).values_list("kind", "organization__path"):
             paths[kind].append(path)
         supervise, manage = paths[Role.Kind.COMMITTEE_STAFF], paths[Role.Kind.SECRETARY]
@@ -296,6 +319,7 @@ def scope_for(user) -> Scope:
             manage_paths=tuple(manage),
             member_paths=member_paths,
             designated_paths=tuple(paths[Role.Kind.DESIGNATED]),
+            fee_paths=tuple(paths[Role.Kind.FEES]),
             member_id=member_id,
             authenticated=True,
             user_id=user.pk,
