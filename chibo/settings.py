@@ -239,6 +239,15 @@ CELERY_TASK_IGNORE_RESULT = True  # no result backend: failures are stored by ch
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", "3600")}
 CELERY_TIMEZONE = TIME_ZONE
+# A save's re-audit (chibo.results) waits this many seconds on a worker, and the saves of those
+# seconds to the same cell-year share one job: a meeting recorded tap by tap is re-audited a few
+# times, not once per tap. 0 re-audits after every save. Eager jobs (no broker) never wait.
+RESULTS_REFRESH_DELAY = envint("RESULTS_REFRESH_DELAY", "20")
+# With a Redis broker the cache is on the same Redis, shared by the web and worker processes (the
+# cell-years waiting for their re-audit are kept there); otherwise each process has its own.
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": os.environ.get("CACHE_URL") or CELERY_BROKER_URL, "KEY_PREFIX": "chibo"}}
 
 # Production security defaults: outside development (DEBUG off, no CHIBO_DEV) HTTPS is required:
 # HSTS for a year (subdomains included), secure cookies, and plain HTTP redirected to HTTPS.

@@ -20,8 +20,10 @@ from tests.test_jobs import worker_app  # noqa: F401  (the fixture: Redis db 5, 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_saved_meetings_results_arrive_through_a_worker(meeting, tree, worker_app):  # noqa: F811
+def test_a_saved_meetings_results_arrive_through_a_worker(meeting, tree, worker_app, settings):  # noqa: F811
     from datetime import date
+
+    settings.RESULTS_REFRESH_DELAY = 0  # at once: the job's way through Redis and the worker
 
     app, queue = worker_app  # requested after the meeting: its own saves were re-audited in-process
     ran, done = [], threading.Event()
@@ -54,3 +56,39 @@ def test_a_saved_meetings_results_arrive_through_a_worker(meeting, tree, worker_
     first, last = date(2025, 1, 1), date(2025, 12, 31)
     assert dump_audit(stored_audit(tree["C1"], first, last)) == dump_audit(
         engine.audit(audit_input(tree["C1"], first, last), first, last))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_taps_of_a_few_seconds_share_one_re_audit(meeting, tree, worker_app, settings):  # noqa: F811
+    """RESULTS_REFRESH_DELAY: three saves of one cell-year in a row send one job, which runs after the
+    delay and stores what the last save left; a save after that job started sends a new one."""
+    app, queue = worker_app
+    settings.RESULTS_REFRESH_DELAY = 1
+    ran, done = [], threading.Semaphore(0)
+
+    def finished(task=None, state=None, args=None, **kwargs):
+        if task.name == refresh_cells.name:
+            ran.append((state, args))
+            done.release()
+
+    rows = {code: Attendance.objects.get(meeting=meeting, member=tree[code]) for code in ("M1", "M2", "M3")}
+    task_postrun.connect(finished, weak=False)
+    try:
+        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, queues=[queue],
+                          loglevel="WARNING", shutdown_timeout=30):
+            for code, status in (("M3", "absent_unexcused"), ("M2", "late"), ("M3", "absent_excused")):
+                with transaction.atomic():
+                    rows[code].status = status
+                    rows[code].save()
+            assert done.acquire(timeout=60)
+            with transaction.atomic():
+                rows["M1"].status = "absent_unexcused"
+                rows["M1"].save()
+            assert done.acquire(timeout=60)
+            assert not done.acquire(timeout=2)  # no third job
+    finally:
+        task_postrun.disconnect(finished)
+    cell_year = [[tree["C1"].pk, meeting.date.year]]
+    assert ran == [("SUCCESS", [cell_year]), ("SUCCESS", [cell_year])]
+    stored = MeetingResult.objects.get(meeting=meeting)
+    assert stored.unexcused == ["M1"]

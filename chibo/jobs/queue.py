@@ -19,9 +19,11 @@ def enqueue(task, *args, using: str | None = None, **kwargs) -> None:
     transaction.on_commit(lambda: send(task, args, kwargs), using=using)
 
 
-def send(task, args: tuple, kwargs: dict) -> None:
+def send(task, args: tuple, kwargs: dict, **options) -> None:
+    """Send a job now; `options` go to Celery's apply_async (countdown=N: run it N seconds from
+    now; an eager job runs at once whatever they say)."""
     try:
-        task.apply_async(args, kwargs)
+        task.apply_async(args, kwargs, **options)
     except Exception as exc:  # the broker is away: the data has committed, the job is recorded
         log.exception("could not enqueue %s", task.name)
         from chibo.jobs.models import JobFailure

@@ -1,6 +1,7 @@
-"""What a save makes stale: the cell-years whose results it changes, re-audited once after the
+"""What a save makes stale: the cell-years whose results it changes, re-audited after the
 transaction commits, by a job (`tasks.refresh_cells`; in the embedded default in-process at
-once); a rolled-back transaction refreshes nothing.
+once; with a worker RESULTS_REFRESH_DELAY seconds later, one job for the saves of those seconds:
+`tasks.request_refresh`); a rolled-back transaction refreshes nothing.
 
 - a meeting or one of its parts (attendance, speeches, votes, tasks, guests): its cell's year
   (and the old year when its date moved);
@@ -42,15 +43,14 @@ def flush() -> None:
     """Send the cell-years marked so far to be re-audited (chibo.results.tasks.refresh_cells: in
     the embedded default at once, in-process; in production on a worker). The first callback
     of a commit takes them all."""
-    from chibo.jobs.queue import send
-    from chibo.results.tasks import refresh_cells
+    from chibo.results.tasks import request_refresh
 
     pending = _pending()
     if not pending:
         return
-    items = [list(pair) for pair in sorted(pending)]
+    items = sorted(pending)
     pending.clear()
-    send(refresh_cells, (items,), {})
+    request_refresh(items)
 
 
 def _stored_years(cell_ids) -> set[tuple[int, int]]:

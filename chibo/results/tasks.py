@@ -3,19 +3,54 @@
 cron does the same). Recomputing a slice from the record is idempotent: a retry, or a job run
 twice, stores the same results."""
 
+import logging
 from datetime import date
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db import OperationalError
 
 from chibo.jobs import RETRY, app
 from chibo.orgs.models import Organization
 from chibo.results import services
 
+log = logging.getLogger(__name__)
+
+
+def _waiting_key(cell_id: int, year: int) -> str:
+    return f"results:waiting:{cell_id}:{year}"
+
+
+def request_refresh(pairs: list[tuple[int, int]]) -> None:
+    """Re-audit the cell-years (cell id, year) a committed save touched (chibo.results.signals).
+
+    Eager (the embedded default, tests): at once, in-process. With a worker: a job that runs
+    RESULTS_REFRESH_DELAY seconds from now, sent only for the cell-years not already waiting for
+    one (a key in the shared cache, cleared by the job before it reads anything, so a save that
+    commits after that sends a new job and no save is left out). A minute-taker's taps on one
+    meeting cost one re-audit per delay, not one per tap. Without the cache, every save sends."""
+    from chibo.jobs.queue import send
+
+    delay = settings.RESULTS_REFRESH_DELAY
+    if refresh_cells.app.conf.task_always_eager or delay <= 0:
+        send(refresh_cells, ([list(p) for p in pairs],), {})
+        return
+    try:
+        pairs = [p for p in pairs if cache.add(_waiting_key(*p), 1, timeout=delay * 10 + 600)]
+    except Exception:  # the cache is away: re-audit without sharing the job
+        log.exception("could not reach the cache; re-auditing without waiting")
+    if pairs:
+        send(refresh_cells, ([list(p) for p in pairs],), {}, countdown=delay)
+
 
 @app.task(name="chibo.results.tasks.refresh_cells", verbose_name="Tính lại kết quả chi bộ sau khi lưu",
           autoretry_for=(OperationalError,), **RETRY)
 def refresh_cells(pairs: list[list[int]]) -> int:
-    """Re-audit the cell-years [cell id, year] a committed save touched (chibo.results.signals)."""
+    """Re-audit the cell-years [cell id, year] a committed save touched (request_refresh)."""
+    try:  # first: a save committing from now on sends a job of its own
+        cache.delete_many([_waiting_key(cell_id, year) for cell_id, year in pairs])
+    except Exception:
+        log.exception("could not reach the cache")
     cells = Organization.objects.in_bulk({cell_id for cell_id, _year in pairs})
     done = 0
     for cell_id, year in pairs:
