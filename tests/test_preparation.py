@@ -198,7 +198,7 @@ def test_contributions(personas, tree, thematic, client_for):
         preparation_services.contribution_add(thematic, tree["M2"], "Lần hai")
     assert exc.value.message_dict == {"member": ["Đồng chí Trần Thị Bình đã được phân công tham luận."]}
     response = client.post(f"/sinh-hoat/{thematic.ident}/chuan-bi/tham-luan/", {"member": "M4", "title": "X"})
-    assert response.status_code == 302 and Contribution.objects.count() == 1  # M4 is not a choice
+    assert response.status_code == 400 and Contribution.objects.count() == 1  # M4 is not a choice
     pk = Contribution.objects.get().pk
     client.post(f"/sinh-hoat/{thematic.ident}/chuan-bi/tham-luan/{pk}/xoa/")
     assert Contribution.objects.count() == 0

@@ -76,6 +76,10 @@ def meeting_schedule_set(meeting: Meeting, *, date: date, start: time | None, pl
     cell = locked.organization
     if cell.established_on and date < cell.established_on:
         raise ValidationError({"date": f"Ngày họp phải từ ngày thành lập chi bộ ({cell.established_on:%d/%m/%Y})."})
+    if locked.notice_sent_on and date < locked.notice_sent_on:
+        # The notice cannot come after the meeting: a notice sent is never undone.
+        raise ValidationError({"date": f"Ngày họp không được trước ngày đã gửi thông báo "
+                                       f"({locked.notice_sent_on:%d/%m/%Y})."})
     locked.date, locked.start, locked.place = date, start, _text(place)[:255]
     locked.rescheduled_reason = _text(rescheduled_reason)[:500]
     locked.save(update_fields=["date", "start", "place", "rescheduled_reason", "updated_at"])

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chibo import vocabulary
 from chibo.changelog import record as changelog
-from chibo.formhelpers import run_service
+from chibo.formhelpers import call_service, run_service
 from chibo.meetings import dates, lifecycle, selectors
 from chibo.meetings.access import get_meeting_for_user
 from chibo.meetings.models import CalendarToken, MeetingDocument, Task, ThematicPrep
@@ -43,10 +43,16 @@ def _to_prep(meeting):
 @login_required
 def meeting_prepare(request, ident):
     meeting, scope = get_meeting_for_user(request.user, ident)
-    cell = meeting.organization
-    can_manage = scope.can_manage_org(cell)
     # The member opened the meeting in the application: their notice is opened (chibo.notices).
     notice_services.deliveries_opened(meeting.pk, scope.member_id)
+    return _prep_page(request, meeting, scope)
+
+
+def _prep_page(request, meeting, scope, *, bound=None, status=200):
+    """The preparation page; `bound`: forms sent with an error (by their context name), shown
+    again with what was typed and the message next to the field (status 400)."""
+    cell = meeting.organization
+    can_manage = scope.can_manage_org(cell)
     data = selectors.prep_page(meeting)
     upcoming = meeting.status in services.UPCOMING
     context = {"meeting": meeting, "cell": cell, "can_manage": can_manage, "upcoming": upcoming,
@@ -75,21 +81,24 @@ def meeting_prepare(request, ident):
         mine = [a for a in data["absences"] if a.member_id == member_id]
         context["my_absence"] = mine[0] if mine else None
         context["absence_form"] = forms.AbsenceForm(initial={"reason": mine[0].reason if mine else ""})
-    return render(request, "meetings/prep.html", context)
+    context.update(bound or {})
+    return render(request, "meetings/prep.html", context, status=status)
+
+
+def _prep_error(request, meeting, scope, name, form):
+    """The preparation page again, `form` (context name `name`) as sent, with its errors."""
+    return _prep_page(request, meeting, scope, bound={name: form}, status=400)
 
 
 @login_required
 @require_POST
 def meeting_schedule(request, ident):
-    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    meeting, scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
     form = forms.ScheduleForm(request.POST)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
-    elif run_service(request, services.meeting_schedule_set, meeting, **form.cleaned_data) is not None:
+    if form.is_valid() and run_service(form, services.meeting_schedule_set, meeting, **form.cleaned_data) is not None:
         messages.success(request, "Đã lưu thời gian, địa điểm.")
-    return _to_prep(meeting)
+        return _to_prep(meeting)
+    return _prep_error(request, meeting, scope, "schedule_form", form)
 
 
 @login_required
@@ -102,10 +111,14 @@ def agenda_edit(request, ident):
     formset = forms.AgendaFormSet(request.POST or None, initial=initial, prefix="ct")
     if request.method == "POST" and formset.is_valid():
         rows = planning_forms.rows_in_order(formset, ("section", "title", "notes"))
-        if run_service(request, services.agenda_save, meeting, rows) is not None:
+        _result, exc = call_service(services.agenda_save, meeting, rows)
+        if exc is None:
             messages.success(request, "Đã lưu chương trình sinh hoạt.")
             return _to_prep(meeting)
-    return render(request, "meetings/prep_agenda.html", {"meeting": meeting, "formset": formset})
+        # The service's refusal above the rows, the rows as typed.
+        formset.non_form_errors().extend(exc.messages)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "meetings/prep_agenda.html", {"meeting": meeting, "formset": formset}, status=status)
 
 
 @login_required
@@ -126,14 +139,13 @@ def _form_errors(request, form):
 @login_required
 @require_POST
 def thematic_prep_edit(request, ident):
-    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    meeting, scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
     form = forms.ThematicPrepForm(request.POST, request.FILES,
-                                       members=planning_forms.roll_members(meeting.organization, meeting.date))
-    if not form.is_valid():
-        _form_errors(request, form)
-    elif run_service(request, services.thematic_prep_save, meeting, **form.cleaned_data) is not None:
+                                  members=planning_forms.roll_members(meeting.organization, meeting.date))
+    if form.is_valid() and run_service(form, services.thematic_prep_save, meeting, **form.cleaned_data) is not None:
         messages.success(request, "Đã lưu phần chuẩn bị chuyên đề.")
-    return _to_prep(meeting)
+        return _to_prep(meeting)
+    return _prep_error(request, meeting, scope, "prep_form", form)
 
 
 @login_required
@@ -148,14 +160,13 @@ def thematic_prep_approve(request, ident):
 @login_required
 @require_POST
 def contribution_add(request, ident):
-    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    meeting, scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
     form = forms.ContributionForm(request.POST,
-                                       members=planning_forms.roll_members(meeting.organization, meeting.date))
-    if not form.is_valid():
-        _form_errors(request, form)
-    elif run_service(request, services.contribution_add, meeting, **form.cleaned_data) is not None:
+                                  members=planning_forms.roll_members(meeting.organization, meeting.date))
+    if form.is_valid() and run_service(form, services.contribution_add, meeting, **form.cleaned_data) is not None:
         messages.success(request, "Đã phân công tham luận.")
-    return _to_prep(meeting)
+        return _to_prep(meeting)
+    return _prep_error(request, meeting, scope, "contribution_form", form)
 
 
 @login_required
@@ -170,13 +181,12 @@ def contribution_delete(request, ident, pk):
 @login_required
 @require_POST
 def document_upload(request, ident):
-    meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
+    meeting, scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
     form = forms.DocumentForm(request.POST, request.FILES)
-    if not form.is_valid():
-        _form_errors(request, form)
-    elif run_service(request, services.document_add, meeting, **form.cleaned_data) is not None:
+    if form.is_valid() and run_service(form, services.document_add, meeting, **form.cleaned_data) is not None:
         messages.success(request, "Đã tải lên tài liệu.")
-    return _to_prep(meeting)
+        return _to_prep(meeting)
+    return _prep_error(request, meeting, scope, "document_form", form)
 
 
 @login_required
@@ -265,6 +275,12 @@ def notice_view(request, ident):
             if result.warning:
                 messages.warning(request, result.warning)
             return redirect("notice_send", ident=meeting.ident)
+    return _notice_page(request, meeting)
+
+
+def _notice_page(request, meeting, *, paper_form=None, status=200):
+    """The notice page; `paper_form`: the printed copies ticked, sent with an error (shown again
+    as ticked, the message beside the list, status 400)."""
     roll = services.notice_roll(meeting)
     recipients = services.notice_recipients(meeting, roll)
     data = selectors.prep_page(meeting)
@@ -283,7 +299,9 @@ def notice_view(request, ident):
         "upcoming": meeting.status in services.UPCOMING, "notices": data["notices"], "roll": roll,
         "no_email": no_email, "rows": rows, "channels": vocabulary.NOTICE_CHANNELS,
         "opened": sum(1 for r in rows if r["opened_at"]),
-    })
+        "paper_form": paper_form,
+        "ticked": None if paper_form is None else {str(v) for v in paper_form.data.getlist("members")},
+    }, status=status)
 
 
 @login_required
@@ -292,24 +310,28 @@ def notice_paper(request, ident):
     """Record that the printed notice was handed to the members ticked."""
     meeting, _scope = get_meeting_for_user(request.user, ident, Right.MANAGE)
     form = forms.PaperForm(request.POST, roll=services.notice_roll(meeting))
-    if not form.is_valid():
-        _form_errors(request, form)
-    else:
-        added = run_service(request, services.notice_paper_record, meeting,
-                            form.cleaned_data["members"])
-        if added is not None:
-            messages.success(request, f"Đã ghi nhận {added} bản in gửi tay.")
+    added = run_service(form, services.notice_paper_record, meeting,
+                        form.cleaned_data["members"]) if form.is_valid() else None
+    if added is None and meeting.notice_sent_on is None:  # no list to tick yet: the message on the page
+        for errors in form.errors.values():
+            for e in errors:
+                messages.error(request, e)
+        return redirect("notice_send", ident=meeting.ident)
+    if added is None:
+        return _notice_page(request, meeting, paper_form=form, status=400)
+    messages.success(request, f"Đã ghi nhận {added} bản in gửi tay.")
     return redirect("notice_send", ident=meeting.ident)
 
 
 # --- absence notices sent ahead ---------------------------------------------------------------------------
 
-def _own_meeting(request, ident):
+def _own_meeting(request, ident, *, with_scope=False):
     """An upcoming meeting of the logged-in member's own current cell (404 otherwise)."""
     meeting, scope = get_meeting_for_user(request.user, ident)
     if not scope.member_id or meeting.organization.path not in scope.member_paths:
         raise Http404("Không tìm thấy cuộc họp của chi bộ đồng chí")
-    return meeting, Member.objects.get(pk=scope.member_id)
+    member = Member.objects.get(pk=scope.member_id)
+    return (meeting, member, scope) if with_scope else (meeting, member)
 
 
 def _back(request, default="my_page"):
@@ -322,13 +344,17 @@ def _back(request, default="my_page"):
 @login_required
 @require_POST
 def absence_send(request, ident):
-    meeting, member = _own_meeting(request, ident)
+    meeting, member, scope = _own_meeting(request, ident, with_scope=True)
     form = forms.AbsenceForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    elif run_service(request, services.absence_notice_send, meeting, member, form.cleaned_data["reason"]):
+    if form.is_valid() and run_service(form, services.absence_notice_send, meeting, member,
+                                       form.cleaned_data["reason"]):
         messages.success(request, f"Đã gửi báo vắng cuộc họp ngày {meeting.date:%d/%m/%Y}.")
-    return _back(request)
+        return _back(request)
+    # Refused: the reason as typed and the message beside it, on the meeting's preparation page
+    # when sent from there, else on the member's page (which has every upcoming meeting's form).
+    if request.POST.get("next", "") == reverse("meeting_prepare", args=[meeting.ident]):
+        return _prep_error(request, meeting, scope, "absence_form", form)
+    return _my_page(request, scope, absence=(meeting.pk, form), status=400)
 
 
 @login_required
@@ -349,6 +375,12 @@ def my_page(request):
     scope = scope_for(request.user)
     if not scope.member_id:
         raise Http404("Tài khoản chưa gắn với đảng viên nào")
+    return _my_page(request, scope)
+
+
+def _my_page(request, scope, *, absence=None, task=None, status=200):
+    """The member's page; `absence` (meeting id, form) or `task` (task id, form): a form sent with
+    an error, shown again with what was typed and the message beside the field."""
     on = dates.today()
     cell_ids = selectors.current_cell_ids(scope.member_id)
     upcoming = selectors.upcoming_for_member(scope.member_id, cell_ids, on)
@@ -361,7 +393,16 @@ def my_page(request):
                 m.sections.append({"code": item.section, "label": item.get_section_display(), "items": []})
             m.sections[-1]["items"].append(item)
         m.absence = m.my_absence[0] if m.my_absence else None
+        m.absence_form = absence[1] if absence and absence[0] == m.pk else None
     tasks = list(selectors.tasks_of_member(scope.member_id))
+    for t in tasks:
+        t.done_form = task[1] if task and task[0] == t.pk and t.done_on is None else None
+    shown = any(getattr(m, "absence_form", None) for m in upcoming) or any(t.done_form for t in tasks)
+    for sent in (absence, task):
+        if sent is not None and not shown:  # its meeting or task is no longer on the page
+            for errors in sent[1].errors.values():
+                for e in errors:
+                    messages.error(request, e)
     token = CalendarToken.objects.filter(member_id=scope.member_id, user=request.user, revoked_at__isnull=True).first()
     return render(request, "meetings/my_page.html", {
         "upcoming": upcoming,
@@ -370,8 +411,9 @@ def my_page(request):
         "done_tasks": [t for t in tasks if t.done_on is not None],
         "attendance": selectors.attendance_of_member(scope.member_id),
         "today": on,
+        "absence_form": None,
         "feed_url": request.build_absolute_uri(reverse("ical_feed", args=[token.token])) if token else None,
-    })
+    }, status=status)
 
 
 @login_required
@@ -383,10 +425,9 @@ def task_done(request, pk):
     if task is None or not scope.member_id or task.assignee_id != scope.member_id:
         raise Http404("Không tìm thấy nhiệm vụ của đồng chí")
     form = forms.TaskDoneForm(request.POST)
-    if not form.is_valid():
-        _form_errors(request, form)
-    elif run_service(request, services.task_mark_done, task, task.assignee, form.cleaned_data["note"],
-               form.cleaned_data["on"]):
-        messages.success(request, "Đã báo hoàn thành nhiệm vụ.")
+    if not (form.is_valid() and run_service(form, services.task_mark_done, task, task.assignee,
+                                            form.cleaned_data["note"], form.cleaned_data["on"])):
+        return _my_page(request, scope, task=(task.pk, form), status=400)
+    messages.success(request, "Đã báo hoàn thành nhiệm vụ.")
     return redirect("my_page")
 
