@@ -59,6 +59,9 @@ def parse_args(argv=None):
     p.add_argument("--members", type=int, default=None)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--no-floor", action="store_true", help="skip the run against /healthz")
+    p.add_argument("--celery", type=int, default=0, metavar="N",
+                   help="also start a Celery worker of N processes on Redis (REDIS_URL, default "
+                        "redis://127.0.0.1:6379/3), as production runs: the re-audits after saves go to it")
     p.add_argument("--collectstatic", action="store_true",
                    help="let chibo serve collect the static files first (needed once per checkout)")
     p.add_argument("--out", default=str(ROOT / "bench/out/load"))
@@ -179,6 +182,14 @@ def main(argv=None) -> int:
     if not args.collectstatic:
         serve.append("--no-collectstatic")
     log = out / "server.log"
+    worker = None
+    if args.celery:
+        env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
+        with open(out / "worker.log", "w") as worker_log:
+            worker = subprocess.Popen([str(Path(sys.executable).parent / "celery"), "-A", "chibo.jobs", "worker",
+                                       "--loglevel", "WARNING", "--concurrency", str(args.celery)],
+                                      cwd=ROOT, env=env, stdout=worker_log, stderr=subprocess.STDOUT,
+                                      start_new_session=True)
     with open(log, "w") as log_file:
         server = subprocess.Popen(serve, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
                                   start_new_session=True)
@@ -198,6 +209,12 @@ def main(argv=None) -> int:
             server.wait(timeout=60)
         except subprocess.TimeoutExpired:
             server.kill()
+        if worker is not None:  # a warm shutdown: the re-audits it holds finish first
+            worker.send_signal(signal.SIGTERM)
+            try:
+                worker.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
     verify = subprocess.run([sys.executable, str(HERE / "verify.py"), "--plan", str(plan), "--acks", str(acks),
                              "--json", str(out / "writes.json")], cwd=ROOT, env=env)
@@ -216,8 +233,9 @@ def main(argv=None) -> int:
     lost = sum(w["lost"] for w in writes)
     workers = args.workers or "one per CPU"
     conn_max_age = env.get("DB_CONN_MAX_AGE", "chibo serve's default")
+    jobs = f"a Celery worker of {args.celery} on {env['REDIS_URL']}" if args.celery else "jobs in-process (eager)"
     print(f"\nserver: chibo serve --workers {workers} --threads {args.threads}, DB_CONN_MAX_AGE={conn_max_age}, "
-          f"{os.cpu_count()} CPUs; load average (1 min) before {load.get('before', ('?',))[0]}, after "
+          f"{jobs}, {os.cpu_count()} CPUs; load average (1 min) before {load.get('before', ('?',))[0]}, after "
           f"{load.get('after_scenario', ('?',))[0]}")
     met = total["rps"] >= BAR["rps"] and total["p95_ms"] < BAR["p95_ms"] and errors == 0 and lost == 0
     print(f"bar: {total['rps']:.1f} req/s (>= {BAR['rps']:.0f}), p95 {total['p95_ms']:.0f} ms (< {BAR['p95_ms']:.0f}), "
@@ -225,7 +243,7 @@ def main(argv=None) -> int:
     (out / "summary.json").write_text(json.dumps({
         "args": vars(args), "scenario": scenario, "floor": floor, "server_times": served, "writes": writes, "load_average": load,
         "server": {"workers": workers, "threads": args.threads, "DB_CONN_MAX_AGE": conn_max_age,
-                   "cpus": os.cpu_count()}, "bar_met": met}, indent=1, ensure_ascii=False))
+                   "jobs": jobs, "cpus": os.cpu_count()}, "bar_met": met}, indent=1, ensure_ascii=False))
     if errors or lost or verify.returncode:
         return 1
     return 1 if args.strict and not met else 0
