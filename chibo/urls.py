@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("chibo.rules.urls")),
     path("", include("chibo.supervision.urls")),
     path("", include("chibo.reports.urls")),
+    path("", include("chibo.reports.urls_sheets")),  # the committees' scoring sheets (HD 42)
     path("", include("chibo.fees.urls")),
     path("", include("chibo.meetings.urls")),
     path("", include("chibo.accounts.urls")),
