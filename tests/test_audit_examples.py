@@ -1,5 +1,6 @@
-"""The published examples: every tests/data/examples/NAME.json audited with NAME.args must give
-NAME.audit.json byte for byte (copies of the specification's examples, docs/spec/; nothing else is read)."""
+"""The published examples: every tests/data/examples/NAME.json (version 1) and
+tests/data/examples-v2/NAME.json (version 2) audited with NAME.args must give NAME.audit.json
+byte for byte (copies of the specification's examples, docs/spec/; nothing else is read)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,14 @@ from chibo.interchange.auditjson import dump_audit
 from chibo.interchange.validate import parse_bundle
 from chibo.rules.engine import audit
 
-EXAMPLES = Path(__file__).parent / "data" / "examples"
-CASES = sorted(p.stem for p in EXAMPLES.glob("*.json") if not p.name.endswith(".audit.json"))
+DATA = Path(__file__).parent / "data"
+CASES = sorted(
+    f"{folder}/{p.stem}"
+    for folder in ("examples", "examples-v2")
+    for p in (DATA / folder).glob("*.json")
+    if not p.name.endswith(".audit.json")
+)
+EXAMPLES = DATA  # NAME below is "examples/quy_mot" or "examples-v2/dang_phi_quy_mot"
 
 
 def _args(name: str) -> tuple[date, date, date | None]:
@@ -30,7 +37,8 @@ def _args(name: str) -> tuple[date, date, date | None]:
 
 
 def test_examples_are_present():
-    assert {"quy_mot", "ho_so_nua_nam"} <= set(CASES)
+    assert {"examples/quy_mot", "examples/ho_so_nua_nam", "examples-v2/chuyen_giao_hd42",
+            "examples-v2/dang_phi_quy_mot"} <= set(CASES)
 
 
 @pytest.mark.parametrize("name", CASES)

@@ -71,10 +71,11 @@ def entry_text(entry: Mapping[str, Any]) -> str:
 
 
 def write_entries(out: TextIO, header: Mapping[str, Any], entries: Iterator[str],
-                  findings: Callable[[], Any]) -> None:
+                  findings: Callable[[], Any], tail: Callable[[], Mapping[str, Any]] | None = None) -> None:
     """Write an audit from its header, the meeting entries already in their text
-    (:func:`entry_text`, in order) and, after them, ``findings()``: the same text as
-    :func:`dump_audit` of the whole object, without holding the entries."""
+    (:func:`entry_text`, in order) and, after them, ``findings()`` and the keys of ``tail()``
+    (version 2's ``fees``): the same text as :func:`dump_audit` of the whole object, without
+    holding the entries."""
     parts: list[str] = []
     sep = "{\n  "
     for key, value in header.items():
@@ -90,6 +91,9 @@ def write_entries(out: TextIO, header: Mapping[str, Any], entries: Iterator[str]
             parts.clear()
     parts.append("[]" if sep == "[\n    " else "\n  ]")
     parts.append(',\n  "findings": ' + _text(findings(), "\n  "))
+    if tail is not None:
+        for key, value in tail().items():
+            parts.append(f",\n  {_text(key)}: {_text(value, chr(10) + '  ')}")
     parts.append("\n}\n")
     out.write("".join(parts))
 
@@ -116,5 +120,5 @@ def write_audit(
     with gc_paused():
         source = source if isinstance(source, AuditInput) else bundle_input(source, date_from, date_to)
         run = AuditRun(source, date_from, date_to, as_of)
-        write_entries(out, audit_header(date_from, date_to, as_of), (entry_text(e) for e in run.entries()),
-                      run.findings)
+        write_entries(out, audit_header(date_from, date_to, as_of, source.version),
+                      (entry_text(e) for e in run.entries()), run.findings, run.tail)

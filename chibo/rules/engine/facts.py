@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, time
-from typing import Any
+from typing import Any, NamedTuple
 
 from chibo.rules.engine.common import ATTENDANCE_STATUSES, _as_date, _as_time, is_empty
 from chibo.rules.rubric import MANUAL_CRITERIA
@@ -14,6 +14,39 @@ from chibo.rules.rubric import MANUAL_CRITERIA
 REASON_GIVEN = "…"
 _NO_REASON: dict[str, tuple[str, None]] = {status: (status, None) for status in ATTENDANCE_STATUSES}
 _WITH_REASON: dict[str, tuple[str, str]] = {status: (status, REASON_GIVEN) for status in ATTENDANCE_STATUSES}
+
+
+class Hd42Facts(NamedTuple):
+    """What a version-2 bundle adds to a meeting (bundle-v2.md), as the HD 42 rules read it:
+    the four dates, ``secret_content`` and the quality record (``quality`` ``None`` without
+    one, else ``(has_scorer, status, groups, official_grade)``)."""
+
+    superior_notified_on: date | None = None
+    docs_posted_on: date | None = None
+    committee_prepared_on: date | None = None
+    results_posted_on: date | None = None
+    secret_content: bool = False
+    quality: tuple[bool, str, Mapping[str, Any], str | None] | None = None
+
+
+NO_HD42 = Hd42Facts()
+
+
+def hd42_facts(meeting: Mapping[str, Any]) -> Hd42Facts:
+    """The :class:`Hd42Facts` of a normalized version-2 meeting (or any mapping of its shape)."""
+    quality = meeting.get("quality")
+    q = None
+    if quality is not None:
+        q = (not is_empty(quality.get("scorer")), quality.get("status") or "self", quality.get("groups") or {},
+             quality.get("official_grade"))
+    return Hd42Facts(
+        _as_date(meeting.get("superior_notified_on")),
+        _as_date(meeting.get("docs_posted_on")),
+        _as_date(meeting.get("committee_prepared_on")),
+        _as_date(meeting.get("results_posted_on")),
+        meeting.get("secret_content") is True,
+        q,
+    )
 
 
 class MeetingFacts:
@@ -33,7 +66,8 @@ class MeetingFacts:
     or :data:`REASON_GIVEN`; ``speakers`` (distinct member codes, a tuple), ``has_speeches``;
     ``votes`` as ``(kind, method, for, against, abstain, invalid)``; ``tasks`` as
     ``(assignee or None, due, done_on)``; ``manual`` the manual scores in ``MANUAL_CRITERIA``
-    order (``None`` = not scored).
+    order (``None`` = not scored); ``hd42`` the :class:`Hd42Facts` of a version-2 meeting
+    (:data:`NO_HD42`, nothing given, by default).
     """
 
     __slots__ = (
@@ -56,6 +90,7 @@ class MeetingFacts:
         "votes",
         "tasks",
         "manual",
+        "hd42",
     )
 
     def __init__(
@@ -80,6 +115,7 @@ class MeetingFacts:
         tasks: Iterable[tuple[Any, Any, Any]] = (),
         manual: Mapping[str, Any] | None = None,
         intern: Mapping[str, str] | None = None,
+        hd42: Hd42Facts = NO_HD42,
     ):
         self.id = id
         self.organization = organization
@@ -114,6 +150,7 @@ class MeetingFacts:
         )
         manual = manual or {}
         self.manual = tuple(manual.get(c) for c in MANUAL_CRITERIA)
+        self.hd42 = hd42
 
 
 def _vote_row(vote: Mapping[str, Any]) -> tuple[str, Any, int, int, int, int | None]:
@@ -142,4 +179,5 @@ def meeting_facts(meeting: Mapping[str, Any], intern: Mapping[str, str] | None =
         tasks=[(t.get("assignee"), t.get("due"), t.get("done_on")) for t in meeting.get("tasks") or ()],
         manual=meeting.get("manual_scores"),
         intern=intern,
+        hd42=hd42_facts(meeting) if "quality" in meeting else NO_HD42,
     )

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from chibo.rules.engine.common import REGULAR_KINDS, THEMATIC_KINDS, _as_date
+from chibo.rules.engine.hd42 import HD42, rulebook_for
 
 
 def _task_overdue(due: date | None, done: date | None, as_of: date) -> bool:
@@ -126,10 +127,15 @@ def period_findings(
     date_from: date,
     date_to: date,
     as_of: date,
+    version: int = 1,
 ) -> list[dict[str, Any]]:
     """The audit's ``findings`` (cells' months, quarters and half-years, members' removal review,
     overdue tasks) from the notes of the meetings audited in [date_from, date_to], the cells
-    (sorted codes), their ``established_on``, their effective profiles and the visits."""
+    (sorted codes), their ``established_on``, their effective profiles and the visits.
+
+    ``version`` 2: a month judged by ``hd42-2025`` (rules-v2.md §0, §4) is late when its first
+    regular meeting is after ``regular_meeting_day`` and either after
+    ``regular_meeting_latest_day`` or without a reason."""
     counted: dict[tuple[str, int, int], int] = defaultdict(int)
     for org, day in visits:
         if date_from <= day <= date_to:
@@ -149,11 +155,16 @@ def period_findings(
         est = established.get(cell)
         profile = resolve(cell)
         day_limit = profile["regular_meeting_day"]
+        latest_day = profile["regular_meeting_latest_day"] if version == 2 else None
         for key, first in audited_spans(months, est):
             found = notes.first_regular.get((cell, first.year, first.month))
             if found is None:
                 missing_regular.append({"code": "MISSING_REGULAR_MEETING", "organization": cell, "period": key})
-            elif found[0].day > day_limit and not found[1]:
+            elif found[0].day > day_limit and (
+                not found[1]
+                or (latest_day is not None and found[0].day > latest_day
+                    and rulebook_for(profile, _month_last(first.year, first.month)) == HD42)
+            ):
                 late_regular.append({"code": "LATE_REGULAR_MEETING", "organization": cell, "period": key})
         for key, first in audited_spans(quarters, est):
             if (cell, first.year, (first.month - 1) // 3 + 1) not in notes.thematic_quarters:

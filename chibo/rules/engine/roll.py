@@ -126,6 +126,14 @@ class RollIndex:
     def is_on_roll(self, cell: str, code: str, day: date) -> bool:
         return any(c == code and f <= day <= t for f, t, c in self._by_cell.get(cell, ()))
 
+    def memberships(self) -> dict[str, list[tuple[str, date, date]]]:
+        """Every member's memberships as ``(cell, from, to)`` (``to`` ``date.max`` when open)."""
+        out: dict[str, list[tuple[str, date, date]]] = {}
+        for cell, lst in self._by_cell.items():
+            for start, end, code in lst:
+                out.setdefault(code, []).append((cell, start, end))
+        return out
+
     def cells_of(self, code: str) -> set[str]:  # pragma: no cover - convenience
         return {cell for cell, lst in self._by_cell.items() if any(c == code for _f, _t, c in lst)}
 
