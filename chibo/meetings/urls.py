@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("chibo.meetings.planning.urls")),
     path("", include("chibo.meetings.preparation.urls")),
     path("", include("chibo.meetings.recording.urls")),
+    path("", include("chibo.meetings.recording.urls_upward")),
     path("", include("chibo.meetings.documents.urls")),
     path("", include("chibo.meetings.ballot.urls")),
 ]
