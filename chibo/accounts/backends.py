@@ -24,6 +24,9 @@ def users_with_security_state():
     return get_user_model()._default_manager.annotate(
         chibo_session_epoch=Coalesce(
             Subquery(AccountState.objects.filter(user=OuterRef("pk")).values("session_epoch")[:1]), Value(0)),
+        chibo_must_change_password=Coalesce(
+            Subquery(AccountState.objects.filter(user=OuterRef("pk")).values("must_change_password")[:1]),
+            Value(False)),
         chibo_has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
         chibo_require_staff=Coalesce(Subquery(policy.values("require_2fa_committee_staff")[:1]), Value(False)),
         chibo_require_admins=Coalesce(Subquery(policy.values("require_2fa_admins")[:1]), Value(False)),

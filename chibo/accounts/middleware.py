@@ -5,7 +5,9 @@
 2. a user with a confirmed second factor whose session has not passed it is sent to the
    verification page;
 3. a user whom the administrators' policy requires to use a second factor and who has none is
-   sent to the enrolment page.
+   sent to the enrolment page;
+4. a user whose password someone else chose (a login created from a member's page, a password
+   set by an administrator) is sent to the password change page, with why.
 
 The feeds (token only), static files and logging out are never held back. The user row carries
 what is needed (see backends.users_with_security_state): no query of its own except the roles of
@@ -24,6 +26,8 @@ from django_otp.middleware import OTPMiddleware
 from chibo.accounts import services
 
 EPOCH_SESSION_KEY = services.EPOCH_SESSION_KEY
+PASSWORD_CHANGE_MESSAGE = ("Mật khẩu của đồng chí do người quản lý đặt khi cấp tài khoản. Xin đổi sang mật khẩu "
+                           "riêng của mình trước khi tiếp tục.")
 
 
 class AccountSecurityMiddleware:
@@ -66,11 +70,17 @@ class AccountSecurityMiddleware:
         if not has_device and path not in (setup, verify) and services.second_factor_required(user):
             return self._send(request, setup, "Quản trị viên yêu cầu tài khoản của đồng chí dùng xác thực "
                                               "hai lớp. Xin bật xác thực hai lớp để tiếp tục.")
+        change = reverse("password_change")
+        if path != change and services.must_change_password(user):
+            return self._send(request, change, PASSWORD_CHANGE_MESSAGE)
         return None
 
     @staticmethod
     def _send(request, url, message):
         if request.path_info.startswith("/api/"):
             return JsonResponse({"detail": message}, status=403)
+        if url == reverse("password_change"):  # the page says why; no "next" to follow afterwards
+            messages.warning(request, message)
+            return redirect(url)
         target = request.get_full_path() if request.method == "GET" else "/"
         return redirect(f"{url}?{urlencode({'next': target})}")

@@ -39,6 +39,11 @@ class AccountState(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="tài khoản", on_delete=models.CASCADE,
                                 related_name="account_state")
     session_epoch = models.PositiveIntegerField("lượt phiên đăng nhập", default=0)
+    # A password someone else chose (a login created from a member's page, a password set by an
+    # administrator): the account middleware sends the user to change it before anything else.
+    must_change_password = models.BooleanField(
+        "phải đổi mật khẩu", default=False,
+        help_text="Mật khẩu do người khác đặt: người dùng phải đổi mật khẩu khi đăng nhập.")
 
     class Meta:
         verbose_name = "trạng thái tài khoản"

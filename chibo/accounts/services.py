@@ -29,6 +29,29 @@ def end_sessions(user) -> None:
     AccountState.objects.filter(user=user).update(session_epoch=F("session_epoch") + 1)
 
 
+# --- passwords chosen by someone else ----------------------------------------------------------------
+
+@transaction.atomic
+def password_change_require(user) -> None:
+    """The user's password was chosen by someone else (a login created by committee staff, a
+    password set by an administrator): the account middleware sends the user to change it before
+    anything else. The API's personal tokens are not concerned."""
+    AccountState.objects.update_or_create(user=user, defaults={"must_change_password": True})
+
+
+@transaction.atomic
+def password_changed(user) -> None:
+    """The user chose their own password (changed it, or reset it through the e-mailed link)."""
+    AccountState.objects.filter(user=user, must_change_password=True).update(must_change_password=False)
+
+
+def must_change_password(user) -> bool:
+    flag = getattr(user, "chibo_must_change_password", None)
+    if flag is None:
+        flag = AccountState.objects.filter(user=user, must_change_password=True).exists()
+    return flag
+
+
 # --- calendar feeds -------------------------------------------------------------------------------
 
 @transaction.atomic

@@ -11,8 +11,14 @@ from django.dispatch import receiver
 
 from chibo.accounts import services
 from chibo.orgs.models import Role
+from chibo.orgs.services_accounts import password_issued
 
 User = get_user_model()
+
+
+@receiver(password_issued)
+def password_chosen_by_someone_else(sender, login, **kwargs):
+    services.password_change_require(login)
 
 
 @receiver(user_logged_in)

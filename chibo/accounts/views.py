@@ -42,7 +42,26 @@ def account(request):
 
 # --- passwords ----------------------------------------------------------------------------------------
 
-password_change = auth_views.PasswordChangeView.as_view(
+class _PasswordChange(auth_views.PasswordChangeView):
+    """Django's view; a password the user chose ends the forced change (services.password_changed)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(self.request.user)
+        return response
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "forced": services.must_change_password(self.request.user)}
+
+
+class _PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(form.user)
+        return response
+
+
+password_change = _PasswordChange.as_view(
     form_class=forms.PasswordChangeForm, template_name="accounts/password_change.html",
     success_url=reverse_lazy("password_change_done"))
 password_change_done = auth_views.PasswordChangeDoneView.as_view(template_name="accounts/password_change_done.html")
@@ -52,7 +71,7 @@ password_reset = auth_views.PasswordResetView.as_view(
     subject_template_name="accounts/password_reset_subject.txt",
     success_url=reverse_lazy("password_reset_done"))
 password_reset_done = auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html")
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+password_reset_confirm = _PasswordResetConfirm.as_view(
     form_class=forms.SetPasswordForm, template_name="accounts/password_reset_confirm.html",
     success_url=reverse_lazy("password_reset_complete"))
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.validators import ASCIIUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 
 from chibo.orgs.access import scope_for
 from chibo.orgs.models import Member, Organization, Role
@@ -24,6 +25,10 @@ USERNAME_MESSAGE = "Tên đăng nhập chỉ gồm chữ cái không dấu, ch�
 #: The initial password: three groups of four characters, without the easily confused ones (0/o,
 #: 1/l/i), about 60 bits of chance.
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+#: Sent (sender: this module's name, `login`) when a login gets a password someone else chose:
+#: chibo.accounts makes its owner change it at the first login (the accounts app is above this one).
+password_issued = Signal()
 
 
 def _login_of(member: Member, *, lock: bool = False):
@@ -136,6 +141,7 @@ def login_create(actor, member: Member, *, username: str) -> tuple:
         raise ValidationError({"username": f"Tên đăng nhập “{username}” đã có người dùng."}) from None
     member.user = login
     member.save(update_fields=["user"])
+    password_issued.send(sender=__name__, login=login)
     return login, password
 
 
