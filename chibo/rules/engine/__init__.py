@@ -1,4 +1,13 @@
-"""The Chibo rule engine (rules.md, version 1): the one implementation of the rules.
+"""The Chibo rule engine (rules.md, version 1; rules-v2.md, version 2): the one implementation
+of the rules.
+
+Version 2 (docs/spec/rules-v2.md, bundle-v2.md) is chosen by the bundle's ``version`` (the
+:class:`AuditInput`'s ``version``): a version-1 bundle is audited exactly as before.  Version 2
+judges each meeting by its rulebook (``hd42.rulebook_for``: ``hd12-2018`` gives the version-1
+entry with ``rulebook`` and ``rubric`` added; ``hd42-2025`` the HD 42 findings of ``hd42.py`` and
+the frame score of ``frame.py``), each month's ``LATE_REGULAR_MEETING`` by the rulebook of its
+last day (``periods.py``), and the party-fee ledger by ``fees.py`` (its findings follow the cell
+findings; the monthly totals are the audit's ``fees``).
 
 Pure Python, standard library only (no Django, no ORM).  Rates and thresholds use integer
 arithmetic only; nothing here ever touches a float.
@@ -103,9 +112,19 @@ from chibo.rules.engine.common import (
     is_empty,
 )
 from chibo.rules.engine.facts import (
+    NO_HD42,
     REASON_GIVEN,
+    Hd42Facts,
     MeetingFacts,
+    hd42_facts,
     meeting_facts,
+)
+from chibo.rules.engine.fees import (
+    RELIEF_REMAINS,
+    due_after_relief,
+    fee_audit,
+    record_cell,
+    relief_of,
 )
 from chibo.rules.engine.frame import (
     BUILTIN_FRAME_RUBRICS,
@@ -125,6 +144,15 @@ from chibo.rules.engine.frame import (
     rubric_errors,
     rubric_problems,
     score_frame,
+)
+from chibo.rules.engine.hd42 import (
+    SWITCH_DATE,
+    committee_prep_missing,
+    docs_not_posted,
+    notice_missing,
+    previous_task_counts,
+    results_not_posted,
+    rulebook_for,
 )
 from chibo.rules.engine.meeting import (
     evaluate_meeting,
@@ -218,6 +246,21 @@ __all__ = [
     "REASON_GIVEN",
     "MeetingFacts",
     "meeting_facts",
+    "NO_HD42",
+    "Hd42Facts",
+    "hd42_facts",
+    "RELIEF_REMAINS",
+    "due_after_relief",
+    "fee_audit",
+    "record_cell",
+    "relief_of",
+    "SWITCH_DATE",
+    "committee_prep_missing",
+    "docs_not_posted",
+    "notice_missing",
+    "previous_task_counts",
+    "results_not_posted",
+    "rulebook_for",
     "BUILTIN_FRAME_RUBRICS",
     "FRAME_RUBRIC_IDS",
     "HD42_FRAME",
