@@ -11,7 +11,7 @@ class ApiToken(models.Model):
                              verbose_name="người tạo")
     name = models.CharField("tên", max_length=80)
     prefix = models.CharField("đầu khóa", max_length=16)  # shown in lists, so a user tells tokens apart
-    secret_hash = models.CharField(max_length=64, unique=True, editable=False)
+    secret_hash = models.CharField("mã băm của khóa", max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     last_used_at = models.DateTimeField("dùng lần cuối", null=True, blank=True)
     revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
@@ -19,12 +19,13 @@ class ApiToken(models.Model):
     class Meta:
         app_label = "api"
         verbose_name = "khóa API"
+        verbose_name_plural = "khóa API"
         constraints = [
             models.CheckConstraint(condition=~Q(name=""), name="api_token_named"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
+        return f"Khóa API “{self.name}” ({self.prefix}…)"
 
     @property
     def active(self) -> bool:
