@@ -177,14 +177,16 @@ def open_tasks_before(meeting):
 
 
 def prep_page(meeting) -> dict:
-    """What the preparation page and the notice show, whatever the sizes. Seven queries:
-    agenda, open tasks, documents, thematic preparation, contributions, notices, absence notices."""
+    """What the preparation page and the notice show, whatever the sizes. Eight queries:
+    agenda, open tasks, documents, thematic preparation, contributions, notices, absence notices,
+    the quality record (HD 42: who scores the meeting)."""
     from chibo.meetings.models import (
         AbsenceNotice,
         AgendaItem,
         Contribution,
         MeetingDocument,
         Notice,
+        QualityRecord,
         ThematicPrep,
     )
 
@@ -205,6 +207,7 @@ def prep_page(meeting) -> dict:
         "notices": list(Notice.objects.filter(meeting=meeting).select_related("sent_by").order_by("-sent_at", "-id")),
         "absences": list(AbsenceNotice.objects.filter(meeting=meeting).select_related("member")
                          .order_by("member__sort_key", "id")),
+        "quality": QualityRecord.objects.filter(meeting=meeting).select_related("scorer").first(),
     }
 
 

@@ -112,3 +112,28 @@ class PaperForm(VietnameseErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["members"].choices = [(m.pk, m.full_name) for m in roll]
         self.fields["members"].error_messages["required"] = "Chọn ít nhất một đảng viên đã nhận bản in."
+
+
+class Hd42PrepForm(VietnameseErrorsMixin, forms.Form):
+    """HD 42-HD/BTCTW: the preparation steps' dates and the member who scores the meeting."""
+
+    docs_posted_on = date_field("Ngày đăng tài liệu lên Sổ tay đảng viên điện tử", required=False)
+    committee_prepared_on = date_field("Ngày chi ủy (bí thư, phó bí thư nơi không có chi ủy) thống nhất nội dung",
+                                       required=False)
+    superior_notified_on = date_field("Ngày thông báo đến cấp ủy viên cấp trên theo dõi chi bộ", required=False)
+    scorer = MemberChoiceField(label="Người theo dõi, chấm điểm buổi sinh hoạt", queryset=Member.objects.none(),
+                               required=False, to_field_name="code", empty_label="— chưa phân công —",
+                               error_messages={"invalid_choice": "Đồng chí này không có trong danh sách chi bộ "
+                                                                 "ngày họp."})
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["scorer"].queryset = members
+
+
+class ResultsPostedForm(VietnameseErrorsMixin, forms.Form):
+    """HD 42-HD/BTCTW: after the meeting, when its results were posted, or that they are secret."""
+
+    results_posted_on = date_field("Ngày đăng kết luận, nghị quyết lên Sổ tay đảng viên điện tử", required=False)
+    secret_content = forms.BooleanField(label="Nội dung mật (không đăng kết quả)", required=False)

@@ -4,11 +4,15 @@ notice and cancelling; the member's page, absence notices and tasks reported don
 from django.urls import path
 
 from chibo.meetings.preparation import views as v
+from chibo.meetings.preparation import views_hd42
 
 urlpatterns = [
     path("cua-toi/", v.my_page, name="my_page"),
     path("sinh-hoat/<str:ident>/chuan-bi/", v.meeting_prepare, name="meeting_prepare"),
     path("sinh-hoat/<str:ident>/chuan-bi/thoi-gian/", v.meeting_schedule, name="meeting_schedule"),
+    path("sinh-hoat/<str:ident>/chuan-bi/hd42/", views_hd42.meeting_hd42_prep, name="meeting_hd42_prep"),
+    path("sinh-hoat/<str:ident>/chuan-bi/dang-ket-qua/", views_hd42.meeting_results_posted,
+         name="meeting_results_posted"),
     path("sinh-hoat/<str:ident>/chuan-bi/chuong-trinh/", v.agenda_edit, name="agenda_edit"),
     path("sinh-hoat/<str:ident>/chuan-bi/chuong-trinh/lay-mau/", v.agenda_reset, name="agenda_reset"),
     path("sinh-hoat/<str:ident>/chuan-bi/chuyen-de/", v.thematic_prep_edit, name="thematic_prep_edit"),
