@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("chibo.meetings.planning.urls")),
+    path("", include("chibo.meetings.planning.urls_visits")),
     path("", include("chibo.meetings.preparation.urls")),
     path("", include("chibo.meetings.recording.urls")),
     path("", include("chibo.meetings.recording.urls_upward")),

@@ -38,6 +38,9 @@ from chibo.rules.services import effective_profile_for
 ABSENT = (AttendanceStatus.ABSENT_EXCUSED, AttendanceStatus.ABSENT_UNEXCUSED)
 SIGNING_TITLES = {Position.Title.SECRETARY: "BÍ THƯ", Position.Title.DEPUTY: "PHÓ BÍ THƯ"}
 CHAIR_TITLE = "CHỦ TRÌ"
+#: A superior committee's visit (chibo.supervision.Visit, recorded on the meeting) is printed among
+#: the guests with this title; it is stored once, as the visit, not as a guest row too.
+VISITOR_TITLE = "đại diện cấp ủy cấp trên dự sinh hoạt"
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF = "application/pdf"
@@ -55,6 +58,7 @@ def meetings_with_parts():
         Prefetch("amendments", queryset=Amendment.objects.select_related("author", "author__member").order_by(
             "created_at", "id")),
         "guests",
+        "superior_visits",  # chibo.supervision.Visit: printed among the guests
     )
 
 
@@ -124,7 +128,8 @@ def _minutes(meeting: Meeting, verdict: dict, roll, positions: list[Position]) -
         counts=counts,
         present_members=[a.member.full_name for a in rows if a.status in engine.PRESENT_STATUSES],
         absent=[(a.member.full_name, a.status, a.reason or None) for a in rows if a.status in ABSENT],
-        guests=[doc.Guest(g.name, g.title or None, g.organization or None) for g in meeting.guests.all()],
+        guests=[doc.Guest(g.name, g.title or None, g.organization or None) for g in meeting.guests.all()]
+        + [doc.Guest(v.visitor, VISITOR_TITLE, v.committee or None) for v in meeting.superior_visits.all()],
         chair_name=meeting.chair.full_name if meeting.chair else None,
         secretary_name=meeting.secretary.full_name if meeting.secretary else None,
         topic=meeting.topic or None,

@@ -168,3 +168,23 @@ def task_event(task, stamp: datetime) -> Event:
         stamp=stamp,
         description=f"Nhiệm vụ giao tại cuộc họp ngày {task.meeting.date:%d/%m/%Y}.",
     )
+
+
+def visit_event(plan, url: str = "") -> Event:
+    """A committee member's planned visit to a cell's meeting (`plan`: a supervision.VisitPlan with
+    its cell, committee, meeting and visit loaded, the meeting known): at the meeting's time."""
+    meeting = plan.meeting
+    done = getattr(plan, "visit", None) is not None
+    return Event(
+        uid=f"visit-plan-{plan.pk}@chibo",
+        summary=f"Dự sinh hoạt {plan.cell.name}",
+        day=meeting.date,
+        stamp=max(meeting.updated_at, plan.created_at),
+        start=meeting.start,
+        end=meeting.end,
+        minutes=NO_MINIMUM_MINUTES,
+        location=meeting.place,
+        description=f"{plan.committee.name} phân công dự sinh hoạt chi bộ." + (" Đã dự." if done else ""),
+        url=url,
+        status="TENTATIVE" if meeting.status == "planned" else "CONFIRMED",
+    )

@@ -21,6 +21,7 @@ from chibo.meetings.planning import forms, ical, services, yearplan
 from chibo.orgs.access import Right, get_org_for_user, scope_for
 from chibo.orgs.models import CELL_KINDS, Member, Organization
 from chibo.rules.services import effective_profile_for
+from chibo.supervision import selectors as sup_selectors
 
 MONTHS = [f"Tháng {m}" for m in range(1, 13)]
 
@@ -254,7 +255,8 @@ FEED_DAYS_BACK = 365
 @require_GET
 def ical_feed(request, token):
     """No login: the secret token is the key. A cell token gives the cell's meetings; a member
-    token the meetings of the member's current cell(s) and the member's open tasks with a due date.
+    token the meetings of the member's current cell(s), the member's open tasks with a due date and
+    the cells' meetings a committee sent the member to (dự sinh hoạt).
     Meetings from one year back onwards. A revoked token, an inactive user or a user whose rights
     no longer cover the feed gets 404, as an unknown token does."""
     found = services.calendar_token_for_feed(token)
@@ -264,15 +266,18 @@ def ical_feed(request, token):
     if found.organization_id:
         name = f"Lịch sinh hoạt – {found.organization.name}"
         meetings = selectors.feed_meetings([found.organization_id], since)
-        tasks = []
+        tasks, visits = [], []
     else:
         name = f"Lịch sinh hoạt – {found.member.full_name}"
         meetings = selectors.feed_meetings(selectors.current_cell_ids(found.member_id), since)
         tasks = selectors.feed_tasks(found.member_id)
+        # the cells' meetings the member is sent to by a committee (chibo.supervision's plan)
+        visits = [p for p in sup_selectors.member_visits(found.member_id, since) if p.meeting is not None]
     base = request.build_absolute_uri("/").rstrip("/")
     events = [ical.meeting_event(m, m.organization.name, url=base + reverse("meeting_prepare", args=[m.ident]))
               for m in meetings]
     events += [ical.task_event(t, t.meeting.updated_at) for t in tasks]
+    events += [ical.visit_event(p, url=base + reverse("meeting_detail", args=[p.meeting.ident])) for p in visits]
     response = HttpResponse(ical.calendar(name, events), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="chibo.ics"'
     response["Cache-Control"] = "private, max-age=300"

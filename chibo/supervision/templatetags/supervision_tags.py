@@ -10,6 +10,7 @@ of supervision or supervision importing meetings:
 Each reads one selector (one or two queries)."""
 
 from django import template
+from django.utils import timezone
 
 from chibo.orgs.access import scope_for
 from chibo.supervision import selectors
@@ -33,3 +34,13 @@ def preparation_answers(meeting):
     since = (meeting.organization.meetings.filter(date__lt=meeting.date).exclude(status="cancelled")
              .order_by("-date").values_list("date", flat=True).first())
     return {"rows": selectors.answers_for_preparation(meeting.organization, meeting.date, since)}
+
+
+@register.inclusion_tag("supervision/_my_visits_section.html", takes_context=True)
+def my_visits_section(context):
+    """The signed-in member's planned visits from the current half-year on (nothing without a
+    member record or without any plan). One query (none without a member record)."""
+    scope = scope_for(context["request"].user)
+    today = context.get("today") or timezone.localdate()  # the page's day (chibo.meetings.dates)
+    plans = selectors.member_visits(scope.member_id, today) if scope.member_id else []
+    return {"plans": plans, "request": context["request"]}
