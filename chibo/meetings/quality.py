@@ -5,9 +5,8 @@ frame rubric (chibo.rules.selectors.frame_rubric_for), the quality record, and t
 are read, and `engine.score_frame` gives the points, total, grade and reasons.
 
 Queries: the rule profile (2), the named sheet (0 or 1), the quality record (1), the previous
-regular or combined meeting's counted tasks (1), whatever the sizes."""
+regular or combined meetings and their tasks (2), whatever the sizes."""
 
-from django.db.models import Count, Q
 
 from chibo import vocabulary
 from chibo.meetings.models import Meeting, MeetingStatus, QualityRecord, Task
@@ -33,26 +32,39 @@ def _minimum(kind: str, profile: dict) -> int:
     return profile[f"min_minutes_{kind}"]
 
 
-def previous_tasks(meeting: Meeting) -> tuple[int, int]:
-    """(counted, done): the tasks of the cell's previous regular or combined meeting held (by date,
-    then ident) due on or before this meeting's date, and those done by then. One query."""
-    earlier = (Meeting.objects.filter(organization_id=meeting.organization_id, kind__in=PREVIOUS_KINDS,
-                                      status__in=RECORDED)
-               .filter(Q(date__lt=meeting.date) | Q(date=meeting.date, ident__lt=meeting.ident))
-               .order_by("-date", "-ident").values("pk")[:1])
-    row = Task.objects.filter(meeting__in=earlier, due__isnull=False, due__lte=meeting.date).aggregate(
-        counted=Count("pk"), done=Count("pk", filter=Q(done_on__isnull=False, done_on__lte=meeting.date)))
-    return row["counted"], row["done"]
+def previous_tasks_of(meetings: list[Meeting]) -> dict[int, tuple[int, int]]:
+    """{meeting id: (counted, done)} for meetings of one cell: the tasks of each one's previous
+    regular or combined meeting held (by date, then ident; rules-v2.md §5.1) due on or before its
+    date, and those done by then. Two queries whatever the number of meetings (none for none)."""
+    if not meetings:
+        return {}
+    cell_id = meetings[0].organization_id
+    latest = max(m.date for m in meetings)
+    earlier = list(Meeting.objects.filter(organization_id=cell_id, kind__in=PREVIOUS_KINDS, status__in=RECORDED,
+                                          date__lte=latest).order_by("date", "ident").values_list("pk", "date", "ident"))
+    previous = {}
+    for m in meetings:
+        before = [pk for pk, day, ident in earlier if (day, ident) < (m.date, m.ident)]
+        previous[m.pk] = before[-1] if before else None
+    tasks: dict[int, list[tuple]] = {}
+    for meeting_id, assignee, due, done_on in Task.objects.filter(
+            meeting_id__in={p for p in previous.values() if p}).values_list(
+            "meeting_id", "assignee_id", "due", "done_on"):
+        tasks.setdefault(meeting_id, []).append((assignee, due, done_on))
+    # The counting (due by the date, done by the date) is the engine's.
+    return {m.pk: engine.previous_task_counts(tasks.get(previous[m.pk]), m.date) for m in meetings}
 
 
-def frame_inputs(meeting: Meeting, verdict: dict, profile: dict, record: QualityRecord | None) -> engine.FrameInputs:
-    """What the frame rubric reads of the meeting: the engine's verdict (`selectors.meeting_verdict`)
-    for attendance, duration and findings, the previous tasks, the record's entered groups."""
-    codes = {f["code"] for f in verdict["result"]["findings"]}
-    attendance = verdict["attendance"]
-    counted, done = previous_tasks(meeting)
+def frame_inputs(meeting: Meeting, result: dict, profile: dict, record: QualityRecord | None,
+                 previous: tuple[int, int] | None = None) -> engine.FrameInputs:
+    """What the frame rubric reads of the meeting: the engine's audit entry for it (`result`:
+    attendance, duration, findings), the previous tasks (`previous_tasks_of`, read when not
+    given), the record's entered groups."""
+    codes = {f["code"] for f in result["findings"]}
+    attendance = result["attendance"]
+    counted, done = previous if previous is not None else previous_tasks_of([meeting])[meeting.pk]
     return engine.FrameInputs(
-        kind=meeting.kind, duration_minutes=verdict["duration"], minimum_minutes=_minimum(meeting.kind, profile),
+        kind=meeting.kind, duration_minutes=result["duration_minutes"], minimum_minutes=_minimum(meeting.kind, profile),
         present=attendance["present"], expected=attendance["expected"],
         unexcused_or_missing=bool(codes & {"UNEXCUSED_ABSENCE", "ATTENDANCE_MISSING"}),
         repeated_excused="REPEATED_EXCUSED_ABSENCE" in codes, counted_tasks=counted, done_tasks=done,
@@ -94,19 +106,22 @@ def quality_score(meeting: Meeting, verdict: dict, profile: dict | None = None) 
     profile = effective_profile_for(meeting.organization) if profile is None else profile
     frame = frame_rubric_for(meeting.organization, profile)
     record = QualityRecord.objects.filter(meeting=meeting).select_related("scorer").first()
-    return score_with(frame.id, frame.rubric, frame_inputs(meeting, verdict, profile, record), record)
+    return score_with(frame.id, frame.rubric, frame_inputs(meeting, verdict["result"], profile, record), record)
 
 
 #: The rulebook whose meetings are scored by a frame rubric (rules-v2.md §0, §5).
 HD42 = "hd42-2025"
 
 
-def judged_by_hd42(verdict: dict) -> bool:
-    """Whether the rule engine judged the meeting by HD 42: the rulebook its verdict names."""
-    return verdict["result"].get("rulebook") == HD42
+def judged_by_hd42(meeting: Meeting, profile: dict) -> bool:
+    """Whether the rule engine judges the meeting by HD 42 (its rulebook: the profile's pin, or
+    by the meeting's date; rules-v2.md §0)."""
+    return engine.rulebook_for(profile, meeting.date) == HD42
 
 
 def for_page(meeting: Meeting, verdict: dict) -> dict | None:
-    """The meeting's frame score for its pages when the engine judged it by HD 42, else None (a
-    meeting judged by HD 12 keeps the HD 12 score and its manual scores)."""
-    return quality_score(meeting, verdict) if judged_by_hd42(verdict) else None
+    """The meeting's frame score for its pages when the engine judges it by HD 42, else None (a
+    meeting judged by HD 12 keeps the HD 12 score and its manual scores). No query for the
+    latter: the profile is the verdict's (`selectors.meeting_verdict`)."""
+    profile = verdict["profile"]
+    return quality_score(meeting, verdict, profile) if judged_by_hd42(meeting, profile) else None

@@ -54,7 +54,7 @@ def meeting_verdict(meeting) -> dict:
     rule profile, and the vote positions.
 
     Keys: result (the audit entry), attendance, rate_text, eligible, eligible_present,
-    checklist, findings, missing, votes (by position), score, meets_framework."""
+    checklist, findings, missing, votes (by position), score, meets_framework, profile."""
     from chibo.meetings.evaluation import evaluate_in_bundle
     from chibo.meetings.facts import cell_year
     from chibo.rules.rubric import CRITERIA, MANUAL_CRITERIA
@@ -62,7 +62,8 @@ def meeting_verdict(meeting) -> dict:
 
     cell = meeting.organization
     bundle = cell_year(cell, meeting.date, include=meeting.ident)
-    result = evaluate_in_bundle(bundle, meeting.ident, effective_profile_for(cell))
+    profile = effective_profile_for(cell)
+    result = evaluate_in_bundle(bundle, meeting.ident, profile)
     target = next(m for m in bundle["meetings"] if m["id"] == meeting.ident)
     roll = engine.RollIndex(bundle["members"]).roll(cell.code, meeting.date)
     eligible, eligible_present = engine.eligible_voters(roll, engine.attendance_statuses(target))
@@ -119,6 +120,7 @@ def meeting_verdict(meeting) -> dict:
         "score": {**score, "grade_label": engine.GRADE_LABELS[score["grade"]], "criteria_rows": criteria},
         "meets_framework": result["meets_framework"],
         "duration": result["duration_minutes"],
+        "profile": profile,  # the effective rule profile the verdict used
     }
 
 

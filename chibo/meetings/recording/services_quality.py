@@ -39,7 +39,8 @@ def _locked(meeting: Meeting) -> Meeting:
 
 def _record(meeting: Meeting, *, create: bool) -> QualityRecord | None:
     if create:
-        return QualityRecord.objects.select_for_update().get_or_create(meeting=meeting)[0]
+        record, record.created_now = QualityRecord.objects.select_for_update().get_or_create(meeting=meeting)
+        return record
     return QualityRecord.objects.select_for_update().filter(meeting=meeting).first()
 
 
@@ -100,7 +101,9 @@ def quality_group_set(meeting: Meeting, group: str, value, *, user=None, version
     current = record.groups.get(group)
     if current == value:
         return record  # a replayed save, or the same value typed twice
-    if version is not None and version != record.version:
+    # An edit based on an older version is refused; version 0 is the page's "no record yet" (the
+    # record made just now by this edit is not someone else's change).
+    if version is not None and version != record.version and not (version == 0 and record.created_now):
         raise Conflict(group, f"Điểm “{label}” vừa được sửa trên máy khác thành {_shown(current)}. Thay đổi của "
                               "bạn chưa được lưu; sửa lại nếu vẫn muốn đổi.",
                        {"version": record.version, "value": "" if current is None else str(current)})
