@@ -341,6 +341,8 @@ def attendance_set(meeting: Meeting, member: Member, status: str, reason: str = 
     if len(reason) > 255:
         raise ValidationError({"reason": "Lý do vắng dài quá 255 ký tự."})
     row = Attendance.objects.filter(meeting=locked, member=member).first()
+    if row is not None:  # the change log names the row by both: not read again
+        row.meeting, row.member = locked, member
     if row is None:
         row = Attendance.objects.create(meeting=locked, member=member, status=status, reason=reason,
                                         position=_attendance_position(locked, member))
