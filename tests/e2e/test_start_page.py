@@ -48,10 +48,12 @@ def test_a_member_sends_an_absence_from_the_start_page_and_the_secretary_sees_it
     problems = _watch(secretary)
     login(secretary, live_server, "secretary")
     assert secretary.locator("#absences").inner_text() == "Trần Thị Bình: Đi công tác tỉnh"
+    secretary.click("#topbar-menu > summary")  # on a phone the role switch is in the top bar's menu
     secretary.click("#role-switch")
     secretary.get_by_role("button", name="Đảng viên · Chi bộ thôn Đông").click()
     secretary.wait_for_load_state()
     assert secretary.url == f"{live_server.url}/"
+    secretary.click("#topbar-menu > summary")
     assert "(Đảng viên · Chi bộ thôn Đông)" in secretary.locator("#whoami").inner_text()
     assert secretary.locator("#absence-form").count() == 1  # the secretary's own absence, as a member
     assert problems == []
