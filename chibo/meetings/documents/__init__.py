@@ -41,6 +41,7 @@ from .data import (
     Para,
     Recipients,
     Run,
+    ScoreGroup,
     Signature,
     SignatureRow,
     Speech,
@@ -71,6 +72,7 @@ __all__ = [
     "Guest",
     "MinutesData",
     "NoticeData",
+    "ScoreGroup",
     "Speech",
     "Task",
     "VoteLine",
@@ -209,7 +211,9 @@ def minutes_document(data: MinutesData) -> Document:
     sections.append(("KẾT LUẬN CỦA CHỦ TRÌ", _text_paras(data.conclusion)))
     if data.tasks:
         sections.append(("PHÂN CÔNG THỰC HIỆN", [_tasks_table(data.tasks)]))
-    if data.score_total is not None or data.grade:
+    if data.score_groups:
+        sections.append(("ĐÁNH GIÁ CHẤT LƯỢNG SINH HOẠT", _frame_score(data)))
+    elif data.score_total is not None or data.grade:
         sections.append(("ĐÁNH GIÁ CHẤT LƯỢNG SINH HOẠT", [_score(data)]))
 
     blocks: list[Block] = [_header(data), *_title("BIÊN BẢN", data)]
@@ -330,6 +334,24 @@ def _score(data: MinutesData) -> Para:
     return _p(*parts, ".")
 
 
+def _frame_score(data: MinutesData) -> list[Block]:
+    """HD 42: the frame rubric's groups with their points, the total and grade, the superior's
+    official grade once decided, and what to remedy."""
+    rows = tuple((str(n), nfc(g.name) + (f" ({nfc(g.note)})" if g.note else ""), str(g.max), str(g.points))
+                 for n, g in enumerate(data.score_groups, start=1))
+    blocks: list[Block] = []
+    if data.rubric_name:
+        blocks.append(_p(f"Chấm theo: {nfc(data.rubric_name)}."))
+    blocks.append(Table(("STT", "Nhóm tiêu chí", "Điểm tối đa", "Điểm"), (8, 62, 15, 15), rows, centered=(0, 2, 3)))
+    blocks.append(_score(data))
+    if data.official_grade:
+        blocks.append(_p("Cấp ủy cấp trên quyết định xếp loại: ", _b(GRADE_LABELS[data.official_grade]), "."))
+    if data.remedies:
+        blocks.append(_p(_b("Biện pháp khắc phục:"), keep=True))
+        blocks.extend(_p(f"- {nfc(r)}") for r in data.remedies)
+    return blocks
+
+
 def _amendments(amendments: list[Amendment]) -> list[Block]:
     rows = tuple(
         (str(n), fmt_datetime(a.when), nfc(a.author), nfc(a.reason), nfc(a.summary))
@@ -382,6 +404,13 @@ def resolution_document(data: MinutesData) -> Document:
                 f"đảng viên có quyền biểu quyết tán thành" + (f" (đạt {rate})" if rate else "") + "."
             )
         )
+    if data.score_groups and data.grade:
+        blocks.append(_p(f"Chi bộ tự đánh giá chất lượng buổi sinh hoạt đạt {data.score_total}/100 điểm"
+                         + (" (tạm tính)" if data.provisional else "") + ", xếp loại ", _b(GRADE_LABELS[data.grade]),
+                         "."))
+        if data.remedies:
+            blocks.append(_p("Biện pháp khắc phục những mặt còn hạn chế:", keep=True))
+            blocks.extend(_p(f"- {nfc(r)}") for r in data.remedies)
     blocks.append(_p("Các đồng chí đảng viên trong chi bộ có trách nhiệm thực hiện nghị quyết này."))
     recipients = Recipients((f"- {superior_committee(data.superior_name)},", "- Lưu chi bộ."))
     title = nfc(data.secretary_title_for_signing).strip().upper() or "BÍ THƯ"

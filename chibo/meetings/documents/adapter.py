@@ -16,6 +16,7 @@ from django.db.models import Prefetch
 
 from chibo.limits import AMENDMENT_SHOWN
 from chibo.meetings import documents as doc
+from chibo.meetings import quality
 from chibo.meetings.evaluation import evaluate_in_bundle
 from chibo.meetings.facts import subtree_record
 from chibo.meetings.models import (
@@ -25,6 +26,7 @@ from chibo.meetings.models import (
     AttendanceStatus,
     Meeting,
     MeetingStatus,
+    QualityRecord,
     Speech,
     Task,
     Vote,
@@ -33,6 +35,7 @@ from chibo.meetings.recording import snapshot
 from chibo.meetings.recording.numbering import format_resolution_number
 from chibo.orgs.models import Organization, Position
 from chibo.rules import engine
+from chibo.rules.selectors import frame_rubric_for
 from chibo.rules.services import effective_profile_for
 
 ABSENT = (AttendanceStatus.ABSENT_EXCUSED, AttendanceStatus.ABSENT_UNEXCUSED)
@@ -49,7 +52,8 @@ FORMATS = ("docx", "pdf")
 
 def meetings_with_parts():
     """Meetings with every part the minutes print, for `MinutesData` (8 queries for any number)."""
-    return Meeting.objects.select_related("organization", "organization__parent", "chair", "secretary").prefetch_related(
+    return Meeting.objects.select_related("organization", "organization__parent", "chair", "secretary",
+                                          "quality").prefetch_related(
         Prefetch("attendance", queryset=Attendance.objects.select_related("member").order_by("position", "id")),
         Prefetch("speeches", queryset=Speech.objects.select_related("member").order_by("position", "id")),
         Prefetch("votes", queryset=Vote.objects.order_by("position", "id")),
@@ -88,9 +92,17 @@ def _printed(cell: Organization, meetings: list[Meeting]) -> list[doc.MinutesDat
     snapshots existed) from the live record, all in one pass."""
     live = [m for m in meetings if not m.minutes_snapshot]
     built = dict(zip((m.pk for m in live), _build(cell, live), strict=True)) if live else {}
-    return [built[m.pk] if m.pk in built else
-            snapshot.thaw(m.minutes_snapshot, [_amendment(a) for a in m.amendments.all()])
-            for m in meetings]
+    return [built[m.pk] if m.pk in built else _thawed(m) for m in meetings]
+
+
+def _thawed(meeting: Meeting) -> doc.MinutesData:
+    """A finalized meeting's minutes from its snapshot; the superior's official grade of an HD 42
+    score (decided after finalizing, outside the minutes) as it stands."""
+    data = snapshot.thaw(meeting.minutes_snapshot, [_amendment(a) for a in meeting.amendments.all()])
+    record = getattr(meeting, "quality", None)
+    if data.score_groups and record is not None and record.official_grade:
+        data.official_grade = record.official_grade
+    return data
 
 
 def _build(cell: Organization, meetings: list[Meeting]) -> list[doc.MinutesData]:
@@ -103,11 +115,28 @@ def _build(cell: Organization, meetings: list[Meeting]) -> list[doc.MinutesData]
     positions = list(Position.objects.filter(organization=cell, title__in=list(SIGNING_TITLES),
                                              start__lte=max(m.date for m in meetings))
                      .select_related("member").order_by("start", "id"))
-    return [_minutes(m, evaluate_in_bundle(bundle, m.ident, profile), rolls.roll(cell.code, m.date), positions)
-            for m in meetings]
+    verdicts = {m.pk: evaluate_in_bundle(bundle, m.ident, profile) for m in meetings}
+    return [_minutes(m, verdicts[m.pk], rolls.roll(cell.code, m.date), positions, score)
+            for m, score in zip(meetings, _frame_scores(cell, meetings, verdicts, profile), strict=True)]
 
 
-def _minutes(meeting: Meeting, verdict: dict, roll, positions: list[Position]) -> doc.MinutesData:
+def _frame_scores(cell: Organization, meetings: list[Meeting], verdicts: dict, profile: dict) -> list[dict | None]:
+    """The HD 42 frame score (chibo.meetings.quality) of each meeting the engine judged by HD 42,
+    None for the others. Queries: none without such a meeting; else the sheet named (0 or 1), the
+    quality records (1), the previous meetings' tasks (2)."""
+    judged = [m for m in meetings if quality.judged_by_hd42(m, profile)]
+    if not judged:
+        return [None] * len(meetings)
+    frame = frame_rubric_for(cell, profile)
+    records = {r.meeting_id: r for r in QualityRecord.objects.filter(meeting__in=judged).select_related("scorer")}
+    previous = quality.previous_tasks_of(judged)
+    scores = {m.pk: quality.score_with(frame.id, frame.rubric, quality.frame_inputs(
+        m, verdicts[m.pk], profile, records.get(m.pk), previous[m.pk]), records.get(m.pk)) for m in judged}
+    return [scores.get(m.pk) for m in meetings]
+
+
+def _minutes(meeting: Meeting, verdict: dict, roll, positions: list[Position], frame: dict | None = None
+             ) -> doc.MinutesData:
     cell = meeting.organization
     parent = cell.parent
     att = verdict["attendance"]
@@ -137,9 +166,14 @@ def _minutes(meeting: Meeting, verdict: dict, roll, positions: list[Position]) -
         votes=_votes(meeting, verdict),
         conclusion=meeting.conclusion or None,
         tasks=[doc.Task(t.assignee.full_name if t.assignee else None, t.description, t.due) for t in meeting.tasks.all()],
-        score_total=verdict["score"]["total"],
-        grade=verdict["score"]["grade"],
-        provisional=verdict["score"]["provisional"],
+        score_total=frame["total"] if frame else verdict["score"]["total"],
+        grade=frame["grade"] if frame else verdict["score"]["grade"],
+        provisional=frame["provisional"] if frame else verdict["score"]["provisional"],
+        score_groups=[doc.ScoreGroup(r["name"], r["max"], r["points"], r["reason"]) for r in frame["rows"]]
+        if frame else [],
+        rubric_name=frame["rubric_name"] if frame else None,
+        remedies=[f"{r['name']}: {r['remedy']}" for r in frame["remedies"]] if frame else [],
+        official_grade=frame["official_grade"] if frame else None,
         amendments=[_amendment(a) for a in meeting.amendments.all()],
         resolution_number=format_resolution_number(meeting.resolution_number),
         resolution_text=meeting.resolution_text or None,

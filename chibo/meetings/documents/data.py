@@ -142,6 +142,17 @@ class Task:
 
 
 @dataclass(frozen=True)
+class ScoreGroup:
+    """One group of the HD 42 frame score (rules-v2.md §5): its name, maximum, points, and what the
+    rule engine said of a computed group (empty for a group the cell scored)."""
+
+    name: str
+    max: int
+    points: int
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Amendment:
     when: dt.datetime
     author: str
@@ -176,6 +187,12 @@ class MinutesData:
     score_total: int | None = None
     grade: str | None = None  # GRADE_LABELS
     provisional: bool = False  # the score lacks manual criteria
+    # HD 42 (rules-v2.md §5): the frame rubric's groups, its name, what to remedy, the superior's
+    # official grade (GRADE_LABELS). Empty for a meeting judged by HD 12.
+    score_groups: list[ScoreGroup] = field(default_factory=list)
+    rubric_name: str | None = None
+    remedies: list[str] = field(default_factory=list)
+    official_grade: str | None = None
     amendments: list[Amendment] = field(default_factory=list)
     resolution_number: str | None = None  # "05-NQ/CB"
     resolution_text: str | None = None  # falls back to the conclusion
@@ -185,6 +202,9 @@ class MinutesData:
     def __post_init__(self):
         _check(self.kind, KIND_LABELS, "meeting kind")
         _check(self.grade, GRADE_LABELS, "grade", optional=True)
+        _check(self.official_grade, GRADE_LABELS, "official grade", optional=True)
+        self.score_groups = _records(ScoreGroup, self.score_groups)
+        self.remedies = list(self.remedies)
         if isinstance(self.counts, dict):
             self.counts = Counts(**self.counts)
         self.absent = _records(Absence, self.absent)

@@ -29,6 +29,9 @@ from chibo.meetings import documents as doc
 from chibo.rules import engine
 
 VERSION = 1
+#: The printed score: recounted by an amendment of the roll or of the scores (HD 42: the frame's
+#: groups, remedies and the superior's official grade too).
+SCORE_KEYS = ("score_total", "grade", "provisional", "score_groups", "rubric_name", "remedies", "official_grade")
 
 # Header fields of the minutes (services.HEADER_FIELDS) and the printed fields they set.
 HEADER_TO_DATA = {
@@ -89,6 +92,7 @@ def thaw(snapshot: dict, amendments: list[doc.Amendment] = ()) -> doc.MinutesDat
     d["agenda"] = [doc.AgendaItem(a["title"], tuple(doc.Speech(**s) for s in a["speeches"])) for a in d["agenda"]]
     d["votes"] = [doc.VoteLine(**v) for v in d["votes"]]
     d["tasks"] = [doc.Task(t["assignee_name"], t["description"], _date(t["due"])) for t in d["tasks"]]
+    d["score_groups"] = [doc.ScoreGroup(**g) for g in d.get("score_groups") or ()]  # HD 42; older snapshots: none
     d["amendments"] = list(amendments)
     return doc.MinutesData(**d)
 
@@ -110,9 +114,9 @@ def amended(snapshot: dict, fresh: doc.MinutesData, changed_headers: list[str], 
         data["absent"] = [{"name": names[c], "status": s, "reason": r or None}
                           for c, _n, s, r in attendance_rows if s in ("absent_excused", "absent_unexcused")]
         data["counts"] = {**data["counts"], "present": live["counts"]["present"]}
-        for key in ("votes", "score_total", "grade", "provisional"):
+        for key in ("votes", *SCORE_KEYS):
             data[key] = live[key]
     if scores_changed:
-        for key in ("score_total", "grade", "provisional"):
+        for key in SCORE_KEYS:
             data[key] = live[key]
     return {"version": VERSION, "data": data, "names": names}
