@@ -283,7 +283,7 @@ def test_export_writes_the_bundle_of_bundle_export(small_province, chunk, monkey
 
 def test_exported_file_streams_to_the_database_audit(small_province, tmp_path, monkeypatch, no_fallback):
     path = tmp_path / "bundle.json"
-    call_command("export", "--org", "T01", "--output", str(path))
+    call_command("export", "--org", "T01", "--output", str(path), "--version", "1")
     period = PERIODS[1]
     from_db = written(audit_input(small_province, *period[:2]), *period)
     with open(path, "rb") as fh:

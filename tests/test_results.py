@@ -230,7 +230,7 @@ def test_refresh_and_stored_audit_commands(db, capsys):
     assert missing_slices(root, date(2024, 12, 1), date(2025, 6, 30)) == [(c, 2024) for c in cells]
     call_command("audit", "--org", "T01", "--from", "2025-01-01", "--to", "2025-06-30", "--stored")
     from_stored = capsys.readouterr().out
-    call_command("audit", "--org", "T01", "--from", "2025-01-01", "--to", "2025-06-30")
+    call_command("audit", "--org", "T01", "--from", "2025-01-01", "--to", "2025-06-30", "--version", "1")
     assert from_stored == capsys.readouterr().out and from_stored.startswith('{\n  "format": "chibo-audit"')
     for args, message in [(["--org", "NOPE"], "Không có tổ chức mã 'NOPE'."),
                           (["--as-of", "2025-13-01"], "--as-of: ngày không hợp lệ '2025-13-01' (định dạng YYYY-MM-DD)"),

@@ -15,6 +15,13 @@ Large exports and audits read the meetings in *chunks* of consecutive months (`_
 about `CHUNK_MEETINGS` meetings each, one query to count them), each chunk with one query per
 table, so the number of queries grows with the number of months, not with the number of rows,
 and memory with the size of the largest chunk, not with the size of the subtree.
+
+Version 2 (docs/spec/bundle-v2.md): `write_bundle`, `bundle_export` and `audit_input` take
+``version`` (1 by default: what they did before); version 2 adds the scoring sheets, the HD 42
+fields and quality records of the meetings and the fee ledgers, and the audit input reads every
+meeting up to ``to`` (the frame rubric's previous meeting may lie in an earlier year).
+`version_1_obstacles` lists, in Vietnamese, everything of a subtree a version-1 bundle cannot
+hold (`chibo export --version 1` and `chibo audit --org --version 1` refuse with every reason).
 """
 import json
 from collections.abc import Iterator
@@ -26,15 +33,17 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 
 from chibo import limits
+from chibo.fees.models import FeeRecord, Relief
 from chibo.interchange.auditjson import gc_paused
 from chibo.interchange.validate import DatabaseLimits, limit_problems
 from chibo.meetings import facts
-from chibo.meetings.facts import BATCH, meeting_query, visit_query
-from chibo.meetings.models import Attendance, Guest, Meeting, Speech, Task, Vote
+from chibo.meetings.facts import BATCH, V2_MEETING_FIELDS, meeting_query, visit_query
+from chibo.meetings.models import Attendance, Guest, Meeting, QualityRecord, Speech, Task, Vote
 from chibo.orgs.codes import CODE_MESSAGE, CODE_PATTERN
 from chibo.orgs.models import SEGMENT, Member, MemberPeriod, Membership, Organization, segment
 from chibo.rules import engine
 from chibo.rules.models import RuleProfile
+from chibo.rules.profile import V1_PROFILE_KEYS, V1_RUBRICS
 from chibo.supervision.models import Visit
 
 CHUNK_MEETINGS = 20000  # meetings read at once by write_bundle and audit_input (about one month of a province)
@@ -266,11 +275,46 @@ def _log_import(stats: dict, root_paths: list[str]) -> None:
                f"{stats['visits']} lượt dự sinh hoạt", source="bundle", org_paths=root_paths, details=stats)
 
 
-def bundle_export(org: Organization, date_from: date | None = None, date_to: date | None = None) -> dict:
+def bundle_export(org: Organization, date_from: date | None = None, date_to: date | None = None,
+                  version: int = 1) -> dict:
     """The normalized bundle of `org`'s subtree (`chibo.meetings.facts.subtree_record`: the same
     reader the pages evaluate). Meetings and visits are limited to [from, to] when given.
-    A constant number of queries whatever the size (13)."""
-    return facts.subtree_record(org, date_from, date_to)
+    A constant number of queries whatever the size (13; 17 for version 2)."""
+    return facts.subtree_record(org, date_from, date_to, version=version)
+
+
+def version_1_obstacles(org: Organization, date_from: date | None = None, date_to: date | None = None) -> list[str]:
+    """Why a version-1 bundle of `org`'s subtree (meetings in [from, to]) cannot be written
+    (bundle-v2.md "Commands"): every profile key or rubric value added by version 2, scoring
+    sheet, meeting with an HD 42 field or a quality record, member with fee records or reliefs.
+    Empty when there is none. A constant number of queries (7)."""
+    _organizations, code_of = facts.read_organizations(org)
+    org_ids = list(code_of)
+    reasons: list[str] = []
+    for code, values in facts.read_profiles(org, code_of).items():
+        for key, value in values.items():
+            if key not in V1_PROFILE_KEYS:
+                reasons.append(f"Bộ quy tắc của tổ chức {code}: tham số '{key}' chỉ có ở phiên bản 2.")
+            elif key == "rubric" and value not in V1_RUBRICS:
+                reasons.append(f"Bộ quy tắc của tổ chức {code}: bộ tiêu chí '{value}' chỉ có ở phiên bản 2.")
+    for code in facts.read_rubrics(org, org_ids):
+        reasons.append(f"Phiếu chấm điểm '{code}' chỉ có ở phiên bản 2.")
+    mq = meeting_query(org_ids, date_from, date_to)
+    filled = models.Q(secret_content=True)
+    for field in V2_MEETING_FIELDS[:4]:
+        filled |= models.Q(**{f"{field}__isnull": False})
+    for row in mq.filter(filled).order_by("date", "ident").values("ident", *V2_MEETING_FIELDS):
+        given = [f for f in V2_MEETING_FIELDS if row[f] not in (None, False)]
+        reasons.append(f"Cuộc họp {row['ident']}: {', '.join(given)} chỉ có ở phiên bản 2.")
+    for ident in QualityRecord.objects.filter(meeting__in=mq.values("id")).order_by(
+            "meeting__date", "meeting__ident").values_list("meeting__ident", flat=True):
+        reasons.append(f"Cuộc họp {ident}: phiếu đánh giá chất lượng (quality) chỉ có ở phiên bản 2.")
+    members = Membership.objects.filter(organization__in=org_ids).values("member_id")
+    for model, what in ((FeeRecord, "tháng đảng phí"), (Relief, "quyết định miễn, giảm đảng phí")):
+        for code, n in model.objects.filter(member__in=members).values("member__code").annotate(
+                n=Count("id")).order_by("member__code").values_list("member__code", "n"):
+            reasons.append(f"Đảng viên {code}: {n} {what} chỉ có ở phiên bản 2.")
+    return reasons
 
 
 def _month_chunks(mq) -> list[tuple[date, date]]:
@@ -304,7 +348,8 @@ def _json_default(value):
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
-def write_bundle(out: TextIO, org: Organization, date_from: date | None = None, date_to: date | None = None) -> None:
+def write_bundle(out: TextIO, org: Organization, date_from: date | None = None, date_to: date | None = None,
+                 version: int = 1) -> None:
     """Write the bundle of `org`'s subtree as JSON text: the bundle of `bundle_export` (same data,
     same order), one organisation, member, meeting or visit per line:
 
@@ -325,15 +370,18 @@ def write_bundle(out: TextIO, org: Organization, date_from: date | None = None, 
     `_month_chunks`), so memory stays bounded whatever the size of the subtree.
     """
     with gc_paused():
-        _write_bundle(out, org, date_from, date_to)
+        _write_bundle(out, org, date_from, date_to, version)
 
 
-def _write_bundle(out: TextIO, org: Organization, date_from: date | None, date_to: date | None) -> None:
+def _write_bundle(out: TextIO, org: Organization, date_from: date | None, date_to: date | None,
+                  version: int = 1) -> None:
     encode = json.JSONEncoder(ensure_ascii=False, default=_json_default).encode
     organizations, code_of = facts.read_organizations(org)
     org_ids = list(code_of)
-    out.write('{\n "format": "chibo-bundle",\n "version": 1,\n "profiles": ')
+    out.write(f'{{\n "format": "chibo-bundle",\n "version": {version},\n "profiles": ')
     out.write(encode(facts.read_profiles(org, code_of)))
+    if version == 2:
+        out.write(',\n "rubrics": ' + encode(facts.read_rubrics(org, org_ids)))
 
     def write_list(key: str, items) -> None:
         out.write(f',\n "{key}": [')
@@ -349,15 +397,26 @@ def _write_bundle(out: TextIO, org: Organization, date_from: date | None, date_t
 
     write_list("organizations", organizations)
     member_code: dict[int, str] = {}
-    write_list("members", facts.read_members(org_ids, code_of, member_code))
+    spans: dict[str, list] = {}
+
+    def members():
+        for member in facts.read_members(org_ids, code_of, member_code):
+            if version == 2:
+                spans[member["code"]] = [(p["from"], p["to"]) for p in member["memberships"]]
+            yield member
+
+    write_list("members", members())
     mq = meeting_query(org_ids, date_from, date_to)
 
     def meetings():
         for first, last in _month_chunks(mq):
-            yield from facts.read_meetings(mq.filter(date__gte=first, date__lte=last), code_of, member_code)
+            yield from facts.read_meetings(mq.filter(date__gte=first, date__lte=last), code_of, member_code,
+                                           version)
 
     write_list("meetings", meetings())
     write_list("visits", facts.read_visits(visit_query(org_ids, date_from, date_to), code_of))
+    if version == 2:
+        write_list("fees", facts.read_fees(org_ids, member_code, spans))
     out.write("\n}\n")
 
 
@@ -367,7 +426,7 @@ def audit_bundle(org: Organization, date_from: date, date_to: date) -> dict:
     return bundle_export(org, date(date_from.year, 1, 1), date_to)
 
 
-def audit_input(org: Organization, date_from: date, date_to: date) -> engine.AuditInput:
+def audit_input(org: Organization, date_from: date, date_to: date, version: int = 1) -> engine.AuditInput:
     """The data of `audit_bundle` as an `engine.AuditInput` for `auditjson.write_audit`.
 
     Members go straight into the engine's RollIndex (codes, official dates, memberships in the
@@ -377,22 +436,30 @@ def audit_input(org: Organization, date_from: date, date_to: date) -> engine.Aud
     the same constructor, from the same values, as those of `audit_bundle`'s meetings.
     """
     with gc_paused():
-        return _audit_input(org, date_from, date_to)
+        return _audit_input(org, date_from, date_to, version)
 
 
-def _audit_input(org: Organization, date_from: date, date_to: date) -> engine.AuditInput:
+def _audit_input(org: Organization, date_from: date, date_to: date, version: int = 1) -> engine.AuditInput:
     organizations, code_of = facts.read_organizations(org)
     org_ids = list(code_of)
     profiles = facts.read_profiles(org, code_of)
     member_code: dict[int, str] = {}
     rolls = facts.read_roll_index(org_ids, code_of, member_code)
     year_start = date(date_from.year, 1, 1)
-    mq = meeting_query(org_ids, year_start, date_to)
+    # version 2 reads the earlier years too: a frame score looks at the previous regular meeting
+    mq = meeting_query(org_ids, year_start if version == 1 else None, date_to)
 
     def meetings() -> Iterator[engine.MeetingFacts]:
         for first, last in _month_chunks(mq):
-            yield from facts.read_meeting_facts(mq.filter(date__gte=first, date__lte=last), code_of, member_code)
+            yield from facts.read_meeting_facts(mq.filter(date__gte=first, date__lte=last), code_of, member_code,
+                                                version)
 
     visits = ((code_of[o], d) for o, d in visit_query(org_ids, year_start, date_to).values_list(
         "organization_id", "date").iterator(chunk_size=BATCH))
-    return engine.AuditInput(organizations, profiles, rolls, meetings(), visits)
+    if version == 1:
+        return engine.AuditInput(organizations, profiles, rolls, meetings(), visits)
+    spans: dict[str, list] = {}
+    for code, lst in rolls.memberships().items():
+        spans[code] = [(start, None if end == date.max else end) for _cell, start, end in lst]
+    return engine.AuditInput(organizations, profiles, rolls, meetings(), visits, 2,
+                             facts.read_rubrics(org, org_ids), facts.read_fees(org_ids, member_code, spans))

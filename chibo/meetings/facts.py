@@ -13,6 +13,12 @@ the engine from what this module reads, so they all see the same facts:
 
 `chibo.interchange.db` builds the bundle export and the audit input from these readers; nothing
 here knows about files or JSON.
+
+Version 2 (docs/spec/bundle-v2.md): with ``version=2`` the readers add what a version-2 bundle
+carries: the meetings' HD 42 dates, ``secret_content`` and ``quality`` (`QualityRecord`), the
+scoring sheets (`rules.ScoringSheet`, as ``rubrics``) and the party-fee ledgers
+(`fees.FeeRecord`, `fees.Relief`: `read_fees`); the default, version 1, reads exactly what it
+read before.
 """
 from collections import defaultdict
 from collections.abc import Iterator
@@ -20,10 +26,11 @@ from datetime import date
 
 from django.db.models import Q
 
-from chibo.meetings.models import Attendance, Guest, Meeting, MeetingStatus, Speech, Task, Vote
+from chibo.fees.models import FeeRecord, Relief
+from chibo.meetings.models import Attendance, Guest, Meeting, MeetingStatus, QualityRecord, Speech, Task, Vote
 from chibo.orgs.models import Member, MemberPeriod, Membership, Organization
 from chibo.rules import engine
-from chibo.rules.models import RuleProfile
+from chibo.rules.models import RuleProfile, ScoringSheet
 from chibo.supervision.models import Visit
 
 BATCH = 5000
@@ -103,8 +110,67 @@ def read_members(org_ids: list[int], code_of: dict[int, str], member_code: dict[
                "away": periods[mid]["away"] if mid in periods else []}
 
 
-def read_meetings(mq, code_of: dict[int, str], member_code: dict[int, str]) -> Iterator[dict]:
-    """The meetings of queryset `mq` as normalized dicts, in (date, ident) order. Six queries."""
+#: The meeting columns a version-2 bundle adds (bundle-v2.md), in its order.
+V2_MEETING_FIELDS = ("superior_notified_on", "docs_posted_on", "committee_prepared_on", "results_posted_on",
+                     "secret_content")
+
+
+def read_quality(mq, member_code: dict[int, str]) -> dict[int, dict]:
+    """{meeting id: its quality record as a version-2 bundle carries it}. One query."""
+    return {mid: {"scorer": member_code.get(scorer), "status": status or "self", "groups": dict(groups or {}),
+                  "official_grade": grade or None}
+            for mid, scorer, status, groups, grade in QualityRecord.objects.filter(
+                meeting__in=mq.values("id")).values_list("meeting_id", "scorer_id", "status", "groups",
+                                                         "official_grade")}
+
+
+def read_rubrics(org: Organization, org_ids: list[int]) -> dict[str, dict]:
+    """The scoring sheets a version-2 bundle of `org`'s subtree carries as ``rubrics``: those of
+    the subtree and of its superiors (a profile may name a superior's sheet), by code. One query."""
+    sheets = ScoringSheet.objects.filter(Q(organization__in=org_ids) | Q(organization_id__in=org.ancestor_ids()))
+    return {sheet.code: sheet.rubric() for sheet in sheets.order_by("code")}
+
+
+def _month_covered(month: date, spans: list[tuple[date, date | None]]) -> bool:
+    last = (date(month.year + 1, 1, 1) if month.month == 12 else date(month.year, month.month + 1, 1))
+    return any(start < last and (end is None or end >= month) for start, end in spans)
+
+
+def read_fees(org_ids: list[int], member_code: dict[int, str],
+              spans: dict[str, list[tuple[date, date | None]]]) -> list[dict]:
+    """The fee ledgers (bundle-v2.md ``fees``) of the members with a membership in `org_ids`, by
+    member code: their months covered by one of those memberships (``spans``: member code ->
+    [(from, to)]; a month of a time elsewhere is another subtree's) and all their reliefs. Two
+    queries."""
+    members = Membership.objects.filter(organization__in=org_ids).values("member_id")
+    ledgers: dict[str, dict] = {}
+
+    def ledger(member_id: int) -> dict:
+        code = member_code[member_id]
+        found = ledgers.get(code)
+        if found is None:
+            found = ledgers[code] = {"member": code, "months": {}, "reliefs": []}
+        return found
+
+    for mid, month, due, paid, paid_on, channel in FeeRecord.objects.filter(member__in=members).order_by(
+            "member_id", "month").values_list("member_id", "month", "due", "paid", "paid_on", "channel").iterator(
+            chunk_size=BATCH):
+        if mid in member_code and _month_covered(month, spans.get(member_code[mid], [])):
+            ledger(mid)["months"][f"{month.year:04d}-{month.month:02d}"] = {
+                "due": due, "paid": paid, "paid_on": paid_on, "channel": channel or None}
+    for mid, kind, basis, start, end, reason in Relief.objects.filter(member__in=members).order_by(
+            "member_id", "from_month", "id").values_list("member_id", "kind", "basis", "from_month", "to_month",
+                                                         "reason"):
+        if mid in member_code:
+            ledger(mid)["reliefs"].append({
+                "kind": kind, "basis": basis, "from": f"{start.year:04d}-{start.month:02d}",
+                "to": None if end is None else f"{end.year:04d}-{end.month:02d}", "reason": _opt(reason)})
+    return [ledgers[code] for code in sorted(ledgers)]
+
+
+def read_meetings(mq, code_of: dict[int, str], member_code: dict[int, str], version: int = 1) -> Iterator[dict]:
+    """The meetings of queryset `mq` as normalized dicts, in (date, ident) order. Six queries
+    (seven for version 2: the quality records)."""
     parts = {name: defaultdict(list) for name in ("guests", "attendance", "speeches", "votes", "tasks")}
     sub = mq.values("id")
     for mid, name, title, organization in Guest.objects.filter(meeting__in=sub).order_by(
@@ -129,12 +195,14 @@ def read_meetings(mq, code_of: dict[int, str], member_code: dict[int, str]) -> I
                                     "due": _iso(due), "done_on": _iso(done)})
     guests, attendance, speeches, votes, tasks = (parts[k] for k in (
         "guests", "attendance", "speeches", "votes", "tasks"))
+    quality = read_quality(mq, member_code) if version == 2 else {}
+    extra = V2_MEETING_FIELDS if version == 2 else ()
     for m in mq.order_by("date", "ident").values(
             "id", "ident", "organization_id", "kind", "date", "start", "end", "place", "chair_id", "secretary_id",
             "notice_sent_on", "topic", "rescheduled_reason", "conclusion", "score_preparation", "score_conduct",
-            "score_principles").iterator(chunk_size=BATCH):
+            "score_principles", *extra).iterator(chunk_size=BATCH):
         mid = m["id"]
-        yield {
+        item = {
             "id": m["ident"], "organization": code_of[m["organization_id"]], "kind": m["kind"],
             "date": _iso(m["date"]), "start": _hhmm(m["start"]), "end": _hhmm(m["end"]), "place": _opt(m["place"]),
             "chair": member_code.get(m["chair_id"]), "secretary": member_code.get(m["secretary_id"]),
@@ -145,6 +213,11 @@ def read_meetings(mq, code_of: dict[int, str], member_code: dict[int, str]) -> I
             "manual_scores": {"preparation": m["score_preparation"], "conduct": m["score_conduct"],
                               "principles": m["score_principles"]},
         }
+        if version == 2:
+            for key in extra:
+                item[key] = m[key]
+            item["quality"] = quality.pop(mid, None)
+        yield item
 
 
 #: The meetings that took place: what the engine judges and a bundle carries (it has no status).
@@ -182,24 +255,33 @@ def read_visits(vq, code_of: dict[int, str]) -> list[dict]:
 
 
 def subtree_record(org: Organization, date_from: date | None = None, date_to: date | None = None,
-                   include: str | None = None) -> dict:
+                   include: str | None = None, version: int = 1) -> dict:
     """The record of `org`'s subtree in the bundle's normalized shape (what `chibo export` writes). Meetings and visits are limited to [from, to] when given.
-    A constant number of queries whatever the size (13)."""
+    A constant number of queries whatever the size (13; 17 for version 2)."""
     organizations, code_of = read_organizations(org)
     org_ids = list(code_of)
     profiles = read_profiles(org, code_of)
     member_code = {}
     members = list(read_members(org_ids, code_of, member_code))
-    meetings = list(read_meetings(meeting_query(org_ids, date_from, date_to, include), code_of, member_code))
+    meetings = list(read_meetings(meeting_query(org_ids, date_from, date_to, include), code_of, member_code,
+                                  version))
     visits = read_visits(visit_query(org_ids, date_from, date_to), code_of)
+    if version == 2:
+        spans = {m["code"]: [(p["from"], p["to"]) for p in m["memberships"]] for m in members}
+        return {"format": "chibo-bundle", "version": 2, "profiles": profiles,
+                "rubrics": read_rubrics(org, org_ids), "organizations": organizations, "members": members,
+                "meetings": meetings, "visits": visits, "fees": read_fees(org_ids, member_code, spans)}
     return {"format": "chibo-bundle", "version": 1, "profiles": profiles, "organizations": organizations,
             "members": members, "meetings": meetings, "visits": visits}
 
 
-def read_meeting_facts(mq, code_of: dict[int, str], member_code: dict[int, str]) -> list[engine.MeetingFacts]:
-    """The meetings of queryset `mq` as engine.MeetingFacts, in (date, ident) order. Five queries."""
+def read_meeting_facts(mq, code_of: dict[int, str], member_code: dict[int, str],
+                       version: int = 1) -> list[engine.MeetingFacts]:
+    """The meetings of queryset `mq` as engine.MeetingFacts, in (date, ident) order. Five queries
+    (six for version 2: the quality records)."""
     sub = mq.values("id")
     attendance, speakers, votes, tasks = defaultdict(list), defaultdict(list), defaultdict(list), defaultdict(list)
+    hd42: dict[str, engine.Hd42Facts] = {}
     for mid, member_id, status, reason in Attendance.objects.filter(meeting__in=sub).order_by(
             "meeting_id", "position").values_list("meeting_id", "member_id", "status", "reason").iterator(
             chunk_size=BATCH):
@@ -215,6 +297,12 @@ def read_meeting_facts(mq, code_of: dict[int, str], member_code: dict[int, str])
             "meeting_id", "position").values_list("meeting_id", "assignee_id", "due", "done_on"):
         tasks[mid].append((member_code.get(assignee), due, done))
     facts = []
+    if version == 2:
+        quality = read_quality(mq, member_code)
+        for row in mq.order_by().values_list("ident", *V2_MEETING_FIELDS, "id").iterator(chunk_size=BATCH):
+            q = quality.pop(row[6], None)
+            hd42[row[0]] = engine.Hd42Facts(*row[1:5], row[5] is True, None if q is None else (
+                q["scorer"] is not None, q["status"], q["groups"], q["official_grade"]))
     for (mid, ident, oid, kind, day, start, end, place, chair, secretary, notice, topic, rescheduled, conclusion,
          preparation, conduct, principles) in mq.order_by().values_list(
             "id", "ident", "organization_id", "kind", "date", "start", "end", "place", "chair_id", "secretary_id",
@@ -225,7 +313,8 @@ def read_meeting_facts(mq, code_of: dict[int, str], member_code: dict[int, str])
             chair=member_code.get(chair), secretary=member_code.get(secretary), place=place, topic=topic,
             conclusion=conclusion, rescheduled_reason=rescheduled, attendance=attendance.pop(mid, ()),
             speakers=speakers.pop(mid, ()), votes=votes.pop(mid, ()), tasks=tasks.pop(mid, ()),
-            manual={"preparation": preparation, "conduct": conduct, "principles": principles}))
+            manual={"preparation": preparation, "conduct": conduct, "principles": principles},
+            hd42=hd42.pop(ident, engine.NO_HD42)))
     facts.sort(key=lambda f: (f.date, f.id))  # plain string order of ids, whatever the collation
     return facts
 

@@ -1,4 +1,10 @@
-"""`chibo audit FILE|--org CODE --from D --to D [--as-of D] [--stored]`: the audit of bundle.md as JSON.
+"""`chibo audit FILE|--org CODE --from D --to D [--as-of D] [--version 1|2] [--stored]`: the audit of
+bundle.md as JSON.
+
+The audit of FILE has FILE's version. With `--org` the subtree's records are read as a bundle of
+`--version` (bundle-v2.md "Commands": 2 by default; 1 gives the version-1 audit and is refused,
+every reason printed, exit 2, when the records hold what version 1 cannot). `--stored` prints the
+stored version-1 results.
 
 `--stored` (with `--org`) prints the same text from the stored results (chibo.results, kept
 current on every save and by `chibo refresh`) instead of running the engine over the record.
@@ -11,12 +17,14 @@ same, byte for byte, as `auditjson.dump_audit(engine.audit(bundle, ...))`.
 """
 
 import sys
+from datetime import date
 
 from chibo.commands import BadInput, ChiboCommand
 from chibo.interchange import auditjson
 from chibo.interchange.auditcli import audit_file_input
 from chibo.interchange.db import audit_input
 from chibo.interchange.management.commands._common import parse_iso, report_bad_input
+from chibo.interchange.management.commands.export import refuse_version_1
 from chibo.interchange.validate import BundleError
 from chibo.orgs.models import Organization
 from chibo.rules import engine
@@ -25,6 +33,10 @@ from chibo.rules import engine
 class Command(ChiboCommand):
     help = "Kiểm tra hồ sơ theo bộ quy tắc và in kết quả (JSON) - từ tệp bundle hoặc từ cơ sở dữ liệu (--org)."
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # `--version` is the bundle's version here (bundle-v2.md), not Django's own option
+        return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument("file", nargs="?", help="tệp bundle JSON")
         parser.add_argument("--org", help="mã tổ chức trong cơ sở dữ liệu")
@@ -32,12 +44,19 @@ class Command(ChiboCommand):
         parser.add_argument("--to", dest="date_to", required=True)
         parser.add_argument("--as-of", dest="as_of")
         parser.add_argument("--stored", action="store_true", help="in từ kết quả đã lưu (chibo refresh)")
+        parser.add_argument("--version", dest="audit_version", type=int, choices=(1, 2),
+                            help="phiên bản khi đọc cơ sở dữ liệu (--org; mặc định 2, --stored: 1)")
 
-    def handle(self, *args, file, org, date_from, date_to, as_of, stored=False, **options):
+    def handle(self, *args, file, org, date_from, date_to, as_of, stored=False, audit_version=None, **options):
         if bool(file) == bool(org):
             raise BadInput("Chỉ định một tệp bundle hoặc --org (không cả hai).")
         if stored and not org:
             raise BadInput("--stored chỉ dùng với --org.")
+        if file and audit_version is not None:
+            raise BadInput("--version chỉ dùng với --org (phiên bản của tệp là phiên bản ghi trong tệp).")
+        if stored and audit_version == 2:
+            raise BadInput("--stored chỉ in kết quả phiên bản 1 (--version 1).")
+        version = 1 if stored else (audit_version or 2)
         d_from, d_to = parse_iso(date_from, "--from"), parse_iso(date_to, "--to")
         d_as_of = parse_iso(as_of, "--as-of")
         if d_to < d_from:
@@ -53,16 +72,18 @@ class Command(ChiboCommand):
             print_stored(org, d_from, d_to, d_as_of)
             return
         else:
-            source = audit_input_from_db(org, d_from, d_to)
+            source = audit_input_from_db(org, d_from, d_to, version)
         auditjson.write_audit(sys.stdout, source, d_from, d_to, d_as_of)
         sys.stdout.flush()
 
 
-def audit_input_from_db(code: str, d_from, d_to) -> engine.AuditInput:
+def audit_input_from_db(code: str, d_from, d_to, version: int = 1) -> engine.AuditInput:
     root = Organization.objects.filter(code=code).first()
     if root is None:
         raise BadInput(f"Không có tổ chức mã '{code}'.")
-    return audit_input(root, d_from, d_to)
+    if version == 1:
+        refuse_version_1(root, date(d_from.year, 1, 1), d_to)
+    return audit_input(root, d_from, d_to, version)
 
 
 def print_stored(code: str, d_from, d_to, d_as_of) -> None:
