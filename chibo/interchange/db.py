@@ -149,8 +149,34 @@ def _conflicts(bundle) -> list[tuple[str, str]]:
         for ident in Meeting.objects.filter(ident__in=ids[i : i + BATCH]).values_list("ident", flat=True):
             errors.append((f"$.meetings[{ids.index(ident)}].id", f"cuộc họp '{ident}' đã có trong cơ sở dữ liệu"))
     order = {"organizations": 0, "members": 1, "meetings": 2}
-    return sorted(errors, key=lambda e: (order[e[0].split(".")[1].split("[")[0]],
-                                         int(e[0].split("[")[1].split("]")[0])))
+    errors = sorted(errors, key=lambda e: (order[e[0].split(".")[1].split("[")[0]],
+                                           int(e[0].split("[")[1].split("]")[0])))
+    return errors + _conflicts_v2(bundle) if bundle.get("version") == 2 else errors
+
+
+def _conflicts_v2(bundle) -> list[tuple[str, str]]:
+    """What the database cannot take of a version-2 bundle: a scoring sheet code already used,
+    texts longer than their columns."""
+    from chibo.rules.models import ScoringSheet
+
+    errors = []
+    rubrics = bundle.get("rubrics") or {}
+    taken = set(ScoringSheet.objects.filter(code__in=list(rubrics)).values_list("code", flat=True))
+    for rid, rubric in rubrics.items():
+        path = f"$.rubrics.{rid}"
+        if rid in taken:
+            errors.append((path, f"phiếu chấm điểm '{rid}' đã có trong cơ sở dữ liệu"))
+        for key, field in (("", "code"), ("name", "name"), ("source", "source")):
+            value = rid if not key else (rubric.get(key) or "")
+            top = ScoringSheet._meta.get_field(field).max_length
+            if len(value) > top:
+                errors.append((path + (f".{key}" if key else ""), f"dài quá {top} ký tự"))
+    top = Relief._meta.get_field("reason").max_length
+    for j, ledger in enumerate(bundle.get("fees") or []):
+        for k, relief in enumerate(ledger["reliefs"]):
+            if len(relief.get("reason") or "") > top:
+                errors.append((f"$.fees[{j}].reliefs[{k}].reason", f"dài quá {top} ký tự"))
+    return errors
 
 
 @transaction.atomic
@@ -226,6 +252,10 @@ def bundle_import(bundle: dict) -> dict:
             rescheduled_reason=_text(mt.get("rescheduled_reason")), conclusion=_text(mt.get("conclusion")),
             score_preparation=scores.get("preparation"), score_conduct=scores.get("conduct"),
             score_principles=scores.get("principles"), status="held"))
+    if bundle.get("version") == 2:
+        for obj, mt in zip(meetings, bundle["meetings"], strict=True):
+            for field in V2_MEETING_FIELDS:
+                setattr(obj, field, _date(mt[field]) if field != "secret_content" else bool(mt[field]))
     Meeting.objects.bulk_create(meetings, batch_size=BATCH)
     meeting_ids = {}
     idents = [mt["id"] for mt in bundle["meetings"]]
@@ -256,10 +286,43 @@ def bundle_import(bundle: dict) -> dict:
     Visit.objects.bulk_create(
         [Visit(organization_id=org_ids[v["organization"]], date=_date(v["date"]), visitor=_text(v.get("visitor")),
                committee=_text(v.get("committee"))) for v in bundle.get("visits") or []], batch_size=BATCH)
+    if bundle.get("version") == 2:
+        _import_v2(bundle, org_ids[ordered[0]["code"]], member_ids, meeting_ids)
     stats = {"organizations": len(orgs), "members": len(members), "meetings": len(meetings),
              "attendance": len(attendance), "visits": len(bundle.get("visits") or [])}
     _log_import(stats, [paths[o["code"]] for o in ordered if not o["parent"]])
     return stats
+
+
+def _import_v2(bundle: dict, root_id: int, member_ids: dict, meeting_ids: dict) -> None:
+    """What a version-2 bundle adds: the quality records, the rubrics (scoring sheets of the
+    bundle's root organisation), the fee records and reliefs (decided, for the record, by the
+    root organisation: the bundle does not say by whom)."""
+    from chibo.rules.models import ScoringSheet
+
+    QualityRecord.objects.bulk_create([
+        QualityRecord(meeting_id=meeting_ids[mt["id"]], scorer_id=member_ids.get(mt["quality"]["scorer"]),
+                      groups=dict(mt["quality"]["groups"]), status=mt["quality"]["status"] or "self",
+                      official_grade=mt["quality"]["official_grade"] or "")
+        for mt in bundle["meetings"] if mt["quality"] is not None], batch_size=BATCH)
+    ScoringSheet.objects.bulk_create([
+        ScoringSheet(organization_id=root_id, code=rid, name=rubric.get("name") or rid, source=rubric.get("source") or "",
+                     data={k: rubric[k] for k in ("groups", "bands", "tot_requires_max") if k in rubric})
+        for rid, rubric in (bundle.get("rubrics") or {}).items()])
+    records, reliefs = [], []
+    for ledger in bundle.get("fees") or []:
+        mid = member_ids[ledger["member"]]
+        for month, rec in ledger["months"].items():
+            records.append(FeeRecord(member_id=mid, month=date(int(month[:4]), int(month[5:7]), 1), due=rec["due"],
+                                     paid=rec["paid"] or 0, paid_on=rec["paid_on"], channel=rec["channel"] or ""))
+        for relief in ledger["reliefs"]:
+            start, end = relief["from"], relief["to"]
+            reliefs.append(Relief(member_id=mid, kind=relief["kind"], basis=relief["basis"],
+                                  from_month=date(int(start[:4]), int(start[5:7]), 1),
+                                  to_month=None if end is None else date(int(end[:4]), int(end[5:7]), 1),
+                                  reason=relief["reason"] or "", decided_by_id=root_id))
+    FeeRecord.objects.bulk_create(records, batch_size=BATCH)
+    Relief.objects.bulk_create(reliefs, batch_size=BATCH)
 
 
 def _log_import(stats: dict, root_paths: list[str]) -> None:
@@ -287,7 +350,7 @@ def version_1_obstacles(org: Organization, date_from: date | None = None, date_t
     """Why a version-1 bundle of `org`'s subtree (meetings in [from, to]) cannot be written
     (bundle-v2.md "Commands"): every profile key or rubric value added by version 2, scoring
     sheet, meeting with an HD 42 field or a quality record, member with fee records or reliefs.
-    Empty when there is none. A constant number of queries (7)."""
+    Empty when there is none. A constant number of queries (8)."""
     _organizations, code_of = facts.read_organizations(org)
     org_ids = list(code_of)
     reasons: list[str] = []
