@@ -16,15 +16,17 @@ pytestmark = pytest.mark.django_db
 EXPECTED = {
     "admin": {r: {"P", "G", "C1", "C2", "G2", "C3"} for r in Right},
     "staff": {Right.READ: {"G", "C1", "C2"}, Right.MANAGE: {"G", "C1", "C2"}, Right.RECORD: set(),
-              Right.SUPERVISE: {"G", "C1", "C2"}, Right.SUPERIOR: {"C1", "C2"}},
+              Right.SUPERVISE: {"G", "C1", "C2"}, Right.SUPERIOR: {"C1", "C2"},
+              Right.FEES: set(), Right.FEE_RELIEF: {"C1", "C2"}},
     "designated": {Right.READ: {"G", "C1", "C2"}, Right.MANAGE: {"G", "C1", "C2"}, Right.RECORD: {"C1"},
-                   Right.SUPERVISE: {"G", "C1", "C2"}, Right.SUPERIOR: {"C1", "C2"}},
+                   Right.SUPERVISE: {"G", "C1", "C2"}, Right.SUPERIOR: {"C1", "C2"},
+                   Right.FEES: set(), Right.FEE_RELIEF: {"C1", "C2"}},
     "secretary": {Right.READ: {"C1"}, Right.MANAGE: {"C1"}, Right.RECORD: {"C1"},
-                  Right.SUPERVISE: set(), Right.SUPERIOR: set()},
+                  Right.SUPERVISE: set(), Right.SUPERIOR: set(), Right.FEES: {"C1"}, Right.FEE_RELIEF: {"C1"}},
     "member": {Right.READ: {"C1"}, Right.MANAGE: set(), Right.RECORD: set(),
-               Right.SUPERVISE: set(), Right.SUPERIOR: set()},
+               Right.SUPERVISE: set(), Right.SUPERIOR: set(), Right.FEES: set(), Right.FEE_RELIEF: set()},
     "rival": {Right.READ: {"G2", "C3"}, Right.MANAGE: {"G2", "C3"}, Right.RECORD: set(),
-              Right.SUPERVISE: {"G2", "C3"}, Right.SUPERIOR: {"C3"}},
+              Right.SUPERVISE: {"G2", "C3"}, Right.SUPERIOR: {"C3"}, Right.FEES: set(), Right.FEE_RELIEF: {"C3"}},
 }
 ORGS = ("P", "G", "C1", "C2", "G2", "C3")
 

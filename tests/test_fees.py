@@ -2,7 +2,6 @@
 transfer, the pages and their figures, the import and the books (.xlsx, PDF), the change log.
 Access refusals are in tests/test_access_fees.py."""
 
-import io
 from datetime import date
 
 import pytest

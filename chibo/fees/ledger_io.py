@@ -139,6 +139,8 @@ def parse_month_xlsx(data: bytes) -> list:
                     break
                 continue
             blanks = 0
+            if _is_total(cells):
+                continue
             if len(rows) + 1 > SPREADSHEET_MAX_ROWS:
                 raise ValueError([problem(0, "", "tệp có quá nhiều dòng")])
             rows.append(_row(number, dict(zip([f for f, _h in COLUMNS], cells, strict=True)), problems, ImportRow))
@@ -149,6 +151,11 @@ def parse_month_xlsx(data: bytes) -> list:
     if not rows:
         raise ValueError([problem(0, "", "tệp không có dòng dữ liệu nào")])
     return rows
+
+
+def _is_total(cells) -> bool:
+    """The book's last line ("Cộng", no member code): skipped when a book is loaded back."""
+    return (cells[0] is None or str(cells[0]).strip() == "") and cells[1] is not None and _fold(cells[1]) == "cong"
 
 
 def _row(number: int, cell: dict, problems: list, ImportRow):

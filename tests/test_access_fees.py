@@ -1,0 +1,123 @@
+"""Who may see and change the fee ledger (docs/permissions.md, "party fees"): amounts and incomes
+only to the cell's secretary, its committee member in charge of fees ('keeper') and
+administrators; relief decisions also to the committee above a chi bộ trực thuộc; the superior
+committee sees totals only; a member sees their own months only; a sibling cell nothing. Every
+refused request changes nothing."""
+
+import io
+from datetime import date
+
+import pytest
+
+from chibo.fees import ledger_io
+from chibo.fees.models import FeeRecord, Relief
+from tests.access_matrix import denied_response, snapshot
+from tests.test_fees import keeper, march  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+EVERYONE = ("admin", "staff", "designated", "secretary", "keeper", "member", "other", "sibling", "rival", "anonymous")
+KEEPERS = {"admin", "secretary", "keeper"}
+RELIEF = KEEPERS | {"staff", "designated"}
+TOTALS = {"admin", "staff", "designated"}
+
+GETS = [
+    ("/dang-phi/C1/?thang=2026-03", KEEPERS),
+    ("/dang-phi/C1/2026-03/M2/", KEEPERS),
+    ("/dang-phi/C1/2026-03/nhap-excel/", KEEPERS),
+    ("/dang-phi/C1/so/2026-03.xlsx", KEEPERS),
+    ("/dang-phi/C1/so/2026-03.pdf", KEEPERS),
+    ("/dang-phi/C1/so-nam/2026.xlsx", KEEPERS),
+    ("/dang-phi/C1/so-nam/2026.pdf", KEEPERS),
+    ("/dang-phi/C1/mien-giam/", RELIEF),
+    ("/dang-phi/tong-hop/G/?nam=2026", TOTALS),
+    ("/dang-phi/tong-hop/C1/?nam=2026", TOTALS),
+]
+
+
+@pytest.fixture
+def world(march, personas, keeper):  # noqa: F811
+    return {**personas, "keeper": keeper}
+
+
+def _book(rows):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    ws = book.active
+    ws.title = ledger_io.SHEET_TITLE
+    ws.append([h for _f, h in ledger_io.COLUMNS])
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("persona", EVERYONE)
+def test_every_fee_page_and_download(world, client_for, persona):
+    client = client_for(world[persona])
+    for url, allowed in GETS:
+        before = snapshot()
+        response = client.get(url)
+        if persona in allowed:
+            assert response.status_code == 200, (persona, url, response.status_code)
+        else:
+            assert denied_response(response), (persona, url, response.status_code)
+            assert snapshot() == before, (persona, url)
+
+
+@pytest.mark.parametrize("persona", EVERYONE)
+def test_every_fee_write(world, client_for, persona, march):  # noqa: F811
+    client = client_for(world[persona])
+    relief = Relief.objects.get()
+    writes = [
+        ("/dang-phi/C1/2026-03/M2/", {"category": "pension", "base": "1", "due": "1"}, KEEPERS),
+        ("/dang-phi/C1/2026-03/M2/nop/", {"pay-paid": "27777", "pay-paid_on": "06/03/2026", "pay-channel": "cash"},
+         KEEPERS),
+        ("/dang-phi/C1/mien-giam/", {"member": "M1", "kind": "exempt", "basis": "5.1", "from_month": "01/2027",
+                                     "decided_by": "C1"}, RELIEF),
+        (f"/dang-phi/C1/mien-giam/{relief.pk}/xoa/", {}, RELIEF),
+        ("/dang-phi/C1/2026-03/nhap-excel/",
+         {"file": io.BytesIO(_book([["M1", "", "bhxh", 1, 1, 0, None, None]]))}, KEEPERS),
+    ]
+    for url, data, allowed in writes:
+        if isinstance(data.get("file"), io.BytesIO):
+            data["file"].seek(0)
+            data["file"].name = "so.xlsx"
+        if persona in allowed:
+            continue  # the allowed writes are tested with their effects in tests/test_fees_pages.py
+        before = snapshot()
+        response = client.post(url, data)
+        assert denied_response(response), (persona, url, response.status_code)
+        assert snapshot() == before, (persona, url)
+    assert FeeRecord.objects.get(member=march["M2"], month=date(2026, 3, 1)).due == 27_777
+
+
+def test_a_member_sees_their_own_months_only(world, client_for):
+    page = client_for(world["member"]).get("/dang-phi/cua-toi/?nam=2026").content.decode()
+    assert 'data-month="2026-03"' in page
+    assert "27.777" in page and "13.888" in page and "10.000" in page  # M2's due, after relief, paid
+    assert "68.432" not in page and "6.843.210" not in page and "Nguyễn Văn An" not in page  # M1's
+    other = client_for(world["other"]).get("/dang-phi/cua-toi/?nam=2026").content.decode()
+    assert "90.000" in other and "27.777" not in other and "13.888" not in other
+    for persona in ("admin", "staff"):  # no member record: nothing to show
+        assert client_for(world[persona]).get("/dang-phi/cua-toi/").status_code == 404
+    assert denied_response(client_for(None).get("/dang-phi/cua-toi/"))
+
+
+def test_the_superior_sees_totals_only(world, client_for):
+    page = client_for(world["staff"]).get("/dang-phi/tong-hop/G/?nam=2026").content.decode()
+    assert "78.432 / 87.320" in page and "90.000 / 90.000" in page and "2 chưa đủ" in page
+    for secret in ("68.432", "27.777", "13.888", "6.843.210", "5.555.555", "Trần Thị Bình", "Lê Văn Cường"):
+        assert secret not in page, secret
+
+
+def test_a_fee_keeper_of_one_cell_sees_nothing_of_another(world, client_for):
+    client = client_for(world["keeper"])
+    assert client.get("/dang-phi/C2/?thang=2026-03").status_code == 404
+    assert client.get("/dang-phi/C2/2026-03/M4/").status_code == 404
+    assert client.get("/dang-phi/C1/2026-03/M4/").status_code == 404  # M4 is not on C1's sheet
+    sibling = client_for(world["sibling"])
+    assert sibling.get("/dang-phi/C2/?thang=2026-03").status_code == 200
+    assert sibling.get("/dang-phi/C1/?thang=2026-03").status_code == 404
