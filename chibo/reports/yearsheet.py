@@ -10,6 +10,8 @@ a task's lateness `engine.is_task_overdue`. Ten queries whatever the number of c
 
 from __future__ import annotations
 
+import atexit
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -236,12 +238,40 @@ def to_xlsx(sheet: YearSheet, made_on: date) -> bytes:
     return out.getvalue()
 
 
+_pdf_local = threading.local()
+
+PDF_CSS = """
+@page {{ size: A4 landscape; margin: 12mm; }}
+html {{ font-family: {font}; font-size: 9pt; }}
+h1 {{ font-size: 14pt; text-align: center; }} h2 {{ font-size: 11pt; }}
+table {{ border-collapse: collapse; width: 100%; margin-top: 6pt; }}
+th, td {{ border: 0.5pt solid #444; padding: 2pt 3pt; vertical-align: top; }}
+table.members tbody tr:last-child td {{ font-weight: bold; }}
+table.members td:nth-child(2), table.meetings td:first-child {{ white-space: nowrap; }}
+"""
+
+
+def _pdf_style():
+    """The stylesheet and its fonts, loaded once per thread (the font files cost more than a sheet;
+    WeasyPrint objects are not shared between threads), as the minutes' printer does."""
+    if not hasattr(_pdf_local, "css"):
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        from chibo.meetings.documents.fonts import FONT_STACK, font_face_css
+
+        font_config = FontConfiguration()
+        _pdf_local.css = CSS(string=font_face_css() + PDF_CSS.format(font=FONT_STACK), font_config=font_config)
+        _pdf_local.font_config = font_config
+        # dropped before the interpreter tears WeasyPrint down (its __del__ would fail then)
+        atexit.register(_pdf_local.__dict__.clear)
+    return _pdf_local.css, _pdf_local.font_config
+
+
 def to_pdf(sheet: YearSheet, made_on: date) -> bytes:
     import html
 
-    from weasyprint import CSS, HTML
-
-    from chibo.meetings.documents.fonts import FONT_STACK, font_face_css
+    from weasyprint import HTML
 
     esc = html.escape
 
@@ -257,16 +287,9 @@ def to_pdf(sheet: YearSheet, made_on: date) -> bytes:
             + "<h2>Các cuộc họp</h2>" + table(meeting_table(sheet), "meetings")
             + f"<p>Xếp loại chất lượng các cuộc họp: {esc(grades)}.</p>"
             + "".join(f"<p>{esc(period)}: {esc(label)}</p>" for period, label in sheet.period_findings))
-    css = font_face_css() + f"""
-@page {{ size: A4 landscape; margin: 12mm; }}
-html {{ font-family: {FONT_STACK}; font-size: 9pt; }}
-h1 {{ font-size: 14pt; text-align: center; }} h2 {{ font-size: 11pt; }}
-table {{ border-collapse: collapse; width: 100%; margin-top: 6pt; }}
-th, td {{ border: 0.5pt solid #444; padding: 2pt 3pt; vertical-align: top; }}
-table.members tbody tr:last-child td {{ font-weight: bold; }}
-table.members td:nth-child(2), table.meetings td:first-child {{ white-space: nowrap; }}
-"""
-    return HTML(string=f"<html lang='vi'><body>{page}</body></html>").write_pdf(stylesheets=[CSS(string=css)])
+    css, font_config = _pdf_style()
+    return HTML(string=f"<html lang='vi'><body>{page}</body></html>").write_pdf(stylesheets=[css],
+                                                                                 font_config=font_config)
 
 
 def to_json(sheet: YearSheet, made_on: date) -> str:
