@@ -145,3 +145,21 @@ def test_version_2_export_constant_queries(django_assert_num_queries, name):
         bundle_export(root, version=2)
     with django_assert_num_queries(8):
         version_1_obstacles(root)
+
+
+def test_chibo_import_of_a_version_2_file(capsys):
+    from chibo.fees.models import FeeRecord, Relief
+    from chibo.meetings.models import Meeting, QualityRecord
+
+    call_command("import", str(V2 / "dang_phi_quy_mot.json"))
+    out = capsys.readouterr().out
+    assert out == ("Đã nạp 3 tổ chức, 7 đảng viên, 5 cuộc họp, 1 lượt dự sinh hoạt.\n"
+                   "Đã tính kết quả kiểm tra của 2 chi bộ-năm.\n")
+    assert QualityRecord.objects.count() == 2
+    assert (FeeRecord.objects.count(), Relief.objects.count()) == (22, 2)
+    assert list(ScoringSheet.objects.values_list("code", "organization__code")) == [("an-phu-2025", "DBAP")]
+    record = QualityRecord.objects.get(meeting__ident="KP1-2026-01")
+    assert (record.scorer.code, record.status, record.groups["organisation"], record.official_grade) == (
+        "K102", "adopted", 27, "")
+    meeting = Meeting.objects.get(ident="KP1-2026-01")
+    assert (meeting.docs_posted_on, meeting.secret_content) == (date(2026, 1, 1), False)
