@@ -22,11 +22,10 @@ from chibo.rules.models import RuleProfile, RuleProfileChange, ScoringSheet
 
 pytestmark = pytest.mark.django_db
 
-COVERED = ("orgs", "accounts", "rules", "changelog", "results", "jobs", "meetings", "fees")
+COVERED = ("orgs", "accounts", "rules", "changelog", "results", "jobs", "meetings", "fees", "supervision")
 
 #: Apps whose screens or names this test does not cover, and why.
 LEFT = {
-    "supervision": "its migrations belong to the start page and orientation work this session",
     "api": "its migrations belong to the API work this session",
     "notices": "its migrations belong to the notices work this session",
     "home": "its migrations belong to the start page work this session",
@@ -100,6 +99,16 @@ def every_record(personas, tree, meeting):
                              paid=68_000, paid_on=date(2026, 2, 3), channel="cash", collector=tree["M1"])
     Relief.objects.create(member=tree["M2"], kind="reduce_50", basis="5.2", from_month=date(2026, 4, 1),
                           to_month=date(2026, 9, 1), decided_by=tree["G"], reason="Gia đình có người ốm nặng")
+    from chibo.meetings.models import Speech
+    from chibo.supervision import services as supervision
+
+    Position.objects.create(member=tree["M4"], organization=tree["G"], title="pho_bi_thu", start=date(2020, 1, 1))
+    supervision.visit_plan_add(tree["G"], cell=tree["C1"], assignee=tree["M4"], year=2025, half=1, meeting=meeting)
+    supervision.visit_record(meeting, committee=tree["G"], member=tree["M4"], remarks="Tốt", today=date(2025, 3, 1))
+    orientation = supervision.orientation_publish(tree["G"], year=2025, month=1, title="Định hướng tháng 1")
+    supervision.orientation_uptake_record(orientation, meeting)
+    speech = Speech.objects.create(meeting=meeting, member=tree["M2"], summary="Đề nghị sửa đường liên thôn.")
+    supervision.recommendation_send(meeting, topic="economy", speech=speech, user=personas["secretary"])
     return personas
 
 
@@ -132,7 +141,9 @@ def test_the_admin_screens_of_the_covered_apps_are_vietnamese(every_record, clie
     assert sorted(walked) == ["accounts.SecurityPolicy", "changelog.LogEntry", "fees.FeeRecord", "fees.Relief",
                               "jobs.JobFailure", "jobs.MailDelivery",
                               "meetings.QualityRecord", "orgs.Member", "orgs.Organization", "orgs.Position", "orgs.Role",
-                              "rules.ScoringSheet"]
+                              "rules.ScoringSheet",
+                              "supervision.Orientation", "supervision.OrientationUptake", "supervision.Recommendation",
+                              "supervision.Visit", "supervision.VisitPlan"]
 
 
 def test_the_log_screen_reads_like_the_log_page(every_record, client_for):

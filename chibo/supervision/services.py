@@ -194,7 +194,9 @@ def visit_record(meeting, *, committee: Organization, member: Member, remarks: s
             raise ValidationError({field: limits.too_long(label, VISIT_TEXT_MAX)})
     if Visit.objects.filter(meeting=meeting, member=member).exists():
         raise ValidationError({"member": "Đã ghi nhận đồng chí này dự cuộc họp."})
-    open_plans = VisitPlan.objects.select_for_update().filter(cell=cell, assignee=member, visit__isnull=True)
+    # lock the plan rows only (the visit side of the join may be empty: PostgreSQL refuses to lock it)
+    open_plans = VisitPlan.objects.select_for_update(of=("self",)).filter(cell=cell, assignee=member,
+                                                                          visit__isnull=True)
     plan = (open_plans.filter(meeting=meeting).first()
             or open_plans.filter(meeting__isnull=True, year=meeting.date.year, half=half_of(meeting.date))
             .order_by("id").first())
