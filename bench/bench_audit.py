@@ -92,9 +92,10 @@ def main() -> int:
                 print_table(results)
                 return 1
         steps = [
-            ("export", [chibo(), "export", "--org", opts.root], bundle),
+            # version 1: the streaming reader and the reference audits of earlier runs (bundle-v2.md)
+            ("export", [chibo(), "export", "--org", opts.root, "--version", "1"], bundle),
             ("audit (tệp)", [chibo(), "audit", str(bundle), *period], audit_file),
-            ("audit (CSDL)", [chibo(), "audit", "--org", opts.root, *period], audit_db),
+            ("audit (CSDL)", [chibo(), "audit", "--org", opts.root, *period, "--version", "1"], audit_db),
         ]
         for step, args, target in steps:
             if not available(args[1], env):

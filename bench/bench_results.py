@@ -86,7 +86,7 @@ def main() -> int:
         if not opts.database:
             results.append(measure("generate", generate_args(opts.members, opts.cells, opts.seed, 12, opts.year), env))
         results.append(measure("refresh", [chibo(), "refresh", "--org", opts.root, "--as-of", as_of], env))
-        results.append(measure("audit (tính)", [chibo(), "audit", "--org", opts.root, *period], env,
+        results.append(measure("audit (tính)", [chibo(), "audit", "--org", opts.root, *period, "--version", "1"], env,
                                stdout_path=computed))
         results.append(measure("audit --stored", [chibo(), "audit", "--org", opts.root, *period, "--stored"], env,
                                stdout_path=stored))
