@@ -17,6 +17,9 @@ from chibo.orgs.models import Role
 
 FIELDS = ("docs_posted_on", "committee_prepared_on", "superior_notified_on", "results_posted_on", "secret_content")
 
+#: The routes whose denied access this module tests (tests/test_access_orgs.py).
+COVERED = {"meeting_hd42_prep", "meeting_results_posted"}
+
 
 @pytest.fixture(autouse=True)
 def today(monkeypatch):

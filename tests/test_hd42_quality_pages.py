@@ -12,6 +12,9 @@ from chibo.meetings.models import Attendance, Meeting, QualityRecord
 from chibo.meetings.recording import services_quality as q
 from chibo.orgs import services as org_services
 
+#: The routes whose denied access this module tests (tests/test_access_orgs.py).
+COVERED = {"record_quality", "quality_adopt", "quality_confirm"}
+
 
 @pytest.fixture
 def m26(tree):

@@ -19,6 +19,9 @@ AN_PHU[3] = {"id": "organisation", "name": "Tổ chức sinh hoạt", "max": 30,
 AN_PHU.insert(4, {"id": "chairing", "name": "Điều hành của bí thư", "max": 10, "measure": "entered"})
 BANDS = {"tot": 90, "kha": 70, "trung_binh": 50}
 
+#: The routes whose denied access this module tests (tests/test_access_orgs.py).
+COVERED = {"sheet_list", "sheet_new", "sheet_edit"}
+
 
 def data(groups=None, bands=None):
     return {"groups": groups or AN_PHU, "bands": bands or BANDS, "tot_requires_max": []}
@@ -168,3 +171,24 @@ def test_sheet_list_constant_queries(personas, tree, client_for, django_assert_n
         sheet_save(tree["G"], code=f"phieu-{i}", name=f"Phiếu {i}", source="", data=data(), user=personas["staff"])
     with django_assert_num_queries(small):
         client.get("/to-chuc/G/phieu-cham/")
+
+
+@pytest.mark.parametrize(("persona", "status"), [("rival", 404), ("secretary", 404), ("member", 404),
+                                                 ("anonymous", 302)])
+def test_editing_a_sheet_denied(personas, tree, client_for, persona, status):
+    sheet_save(tree["G"], code="an-phu-2025", name="Phiếu An Phú", source="", data=data(), user=personas["staff"])
+    before = sheets()
+    client = client_for(personas[persona])
+    post = form_post(name="Đổi tên")
+    assert client.get("/to-chuc/G/phieu-cham/an-phu-2025/").status_code == status
+    assert client.post("/to-chuc/G/phieu-cham/an-phu-2025/", post).status_code == status
+    assert sheets() == before
+
+
+def test_a_sheet_is_edited_only_on_its_own_committee_page(personas, tree, client_for):
+    sheet_save(tree["G"], code="an-phu-2025", name="Phiếu An Phú", source="", data=data(), user=personas["staff"])
+    client = client_for(personas["admin"])
+    assert client.get("/to-chuc/P/phieu-cham/an-phu-2025/").status_code == 404  # P's page: not P's sheet
+    answer = client.post("/to-chuc/G/phieu-cham/an-phu-2025/", form_post(name="Phiếu An Phú (sửa)"))
+    assert answer.status_code == 302
+    assert ScoringSheet.objects.get().name == "Phiếu An Phú (sửa)"

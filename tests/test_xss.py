@@ -65,7 +65,7 @@ from chibo.meetings.planning import services as planning_services
 from chibo.meetings.preparation import services as preparation_services
 from chibo.meetings.recording import services
 from chibo.orgs.models import Member, MemberPeriod, Position, Role
-from chibo.rules.models import RuleProfileChange
+from chibo.rules.models import RuleProfileChange, ScoringSheet
 from chibo.supervision.models import Orientation, Recommendation, Visit, VisitPlan
 from tests.access_matrix import PERSONAS
 
@@ -98,10 +98,12 @@ COPIES = {"changelog": "the change log: object names and before/after values cop
 #: Models outside chibo.* whose text users write and Chibo shows.
 EXTRA = {"auth.User": ("first_name", "last_name")}
 #: Editable JSON columns of chibo models: user text inside (filled through a function below) or not.
-JSON_TEXT = {"meetings.AgendaTemplate.items": "titles of the committee's agenda template"}
+JSON_TEXT = {"meetings.AgendaTemplate.items": "titles of the committee's agenda template",
+             "rules.ScoringSheet.data": "names of the groups of a committee's scoring sheet"}
 JSON_NOT_USER_TEXT = {
     "meetings.Amendment.changes": "old/new values copied from the meeting by meeting_amend",
     "meetings.Notice.recipients": "names and addresses copied from members and accounts",
+    "meetings.QualityRecord.groups": "the points of the entered groups (integers or null)",
     "rules.RuleProfile.values": "numbers and booleans of the rule parameters",
     "rules.RuleProfileChange.old_value": "a rule parameter's value (number or boolean)",
     "rules.RuleProfileChange.new_value": "a rule parameter's value (number or boolean)",
@@ -224,6 +226,10 @@ def _fill_json_text(f: Field) -> None:
         for template in AgendaTemplate.objects.all():
             template.items = [{**item, "title": f.value()} for item in template.items]
             template.save(update_fields=["items"])
+    elif f.label == "rules.ScoringSheet.data":
+        for sheet in ScoringSheet.objects.all():
+            sheet.data = {**sheet.data, "groups": [{**g, "name": f.value()} for g in sheet.data["groups"]]}
+            sheet.save(update_fields=["data"])
     else:  # pragma: no cover - a new JSON_TEXT entry needs its filler here
         raise AssertionError(f"no filler for {f.label}")
 
@@ -302,6 +308,13 @@ def world(tree, personas, meeting, settings, tmp_path, monkeypatch):
     home_services.orientation_take_up(upcoming, orientation, personas["secretary"])  # start, prep, its page
     # the committee's visit plan (plan page, the member's visits) and a recommendation sent up from the
     # held meeting, answered (inbox, its page, the meeting page, the next meeting's preparation)
+    # a committee's scoring sheet (its list and page, the preview's table)
+    from chibo.rules import engine as rule_engine
+    from chibo.rules.services_sheets import sheet_save
+
+    sheet_save(tree["G"], code="phieu-g", name="Phiếu chấm", source="KH 08", user=personas["staff"],
+               data={"groups": [dict(g) for g in rule_engine.HD42_FRAME["groups"]],
+                     "bands": {"tot": 90, "kha": 70, "trung_binh": 50}, "tot_requires_max": []})
     VisitPlan.objects.create(committee=tree["G"], cell=tree["C1"], assignee=tree["M4"], year=2025, half=1,
                              meeting=upcoming, note="Ghi chú")
     recommendation = supervision_services.recommendation_send(held, topic="economy", speech=held.speeches.first(),
@@ -562,6 +575,8 @@ def _values(name: str, route: str, param: str, objs: dict) -> list:
         return objs["tokens"]
     if param == "vote_id":
         return objs["votes"]
+    if param == "sheet_code":
+        return list(ScoringSheet.objects.values_list("code", flat=True))
     if name.startswith("api:") and param in ("member", "position", "field"):  # the API's rows of the minutes
         return [{"member": "M2", "position": 0, "field": "place"}[param]]
     if param == "pk":

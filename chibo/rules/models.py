@@ -1,6 +1,7 @@
 """Rule profiles: overrides of the rule parameters per organisation, inherited down the tree."""
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -47,7 +48,8 @@ class ScoringSheet(models.Model):
 
     organization = models.ForeignKey(Organization, verbose_name="tổ chức", on_delete=models.CASCADE,
                                      related_name="scoring_sheets")
-    code = models.CharField("mã phiếu", max_length=64, unique=True)
+    code = models.CharField("mã phiếu", max_length=64, unique=True, validators=[RegexValidator(
+        r"^[a-z0-9][a-z0-9-]{0,63}$", "Mã phiếu gồm chữ thường không dấu, chữ số và dấu gạch ngang.")])
     name = models.CharField("tên phiếu", max_length=255)
     source = models.CharField("căn cứ", max_length=500, blank=True)
     data = models.JSONField("nội dung phiếu", default=dict)
