@@ -16,6 +16,10 @@ from tests.test_fees import keeper, march  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
+#: The routes these tests cover (tests/test_access_orgs.py::test_every_url_is_in_the_matrix).
+COVERED = ("fee_ledger", "fee_record", "fee_pay", "fee_import", "fee_reliefs", "fee_relief_delete", "fee_totals",
+           "fee_mine", "fee_book_month", "fee_book_year")
+
 EVERYONE = ("admin", "staff", "designated", "secretary", "keeper", "member", "other", "sibling", "rival", "anonymous")
 KEEPERS = {"admin", "secretary", "keeper"}
 RELIEF = KEEPERS | {"staff", "designated"}

@@ -97,7 +97,8 @@ def test_every_url_is_in_the_matrix():
     for module in ("test_access_meetings", "test_access_plan", "test_access_ballot", "test_access_accounts",
                    "test_access_changelog", "test_security_defaults", "test_lifecycle_pages", "test_dashboard",
                    "test_access_home", "test_access_roles", "test_help", "test_api_v1", "test_year_sheet",
-                   "test_access_reminders", "test_hd42_preparation", "test_hd42_quality_pages", "test_hd42_sheets"):
+                   "test_access_reminders", "test_hd42_preparation", "test_hd42_quality_pages", "test_hd42_sheets",
+                   "test_access_fees"):
         try:
             mod = __import__(f"tests.{module}", fromlist=["COVERED"])
             covered |= set(getattr(mod, "COVERED", ()))

@@ -230,3 +230,26 @@ def test_the_month_status_block(personas, keeper, march):  # noqa: F811
     with CaptureQueriesContext(connection) as ctx:
         render(keeper)
     assert len(ctx.captured_queries) == 4
+
+
+# --- links to the fee pages, only for those they admit ------------------------------------------
+
+def test_links_follow_the_rule_of_their_target(client_for, personas, keeper, march):  # noqa: F811
+    users = {**personas, "keeper": keeper}
+    for persona, sheet, totals in [("secretary", True, False), ("keeper", True, False), ("admin", True, True),
+                                   ("staff", False, True), ("designated", False, True), ("member", False, False)]:
+        page = client_for(users[persona]).get("/to-chuc/C1/").content.decode()
+        assert ('href="/dang-phi/C1/"' in page) is sheet, persona
+        assert ('href="/dang-phi/tong-hop/C1/"' in page) is totals, persona
+    assert 'href="/dang-phi/tong-hop/G/"' in client_for(personas["staff"]).get("/to-chuc/G/").content.decode()
+
+
+def test_a_member_sees_their_months_on_their_own_record(client_for, personas, march, monkeypatch):  # noqa: F811
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda: date(2026, 5, 20))
+    page = client_for(personas["member"]).get("/dang-vien/M2/").content.decode()
+    assert "Tháng 03/2026: phải đóng 13.888 đồng, đã nộp 10.000 đồng" in page and 'href="/dang-phi/cua-toi/"' in page
+    secretary = client_for(personas["secretary"]).get("/dang-vien/M2/").content.decode()
+    assert "Đảng phí năm" not in secretary and "13.888" not in secretary
+    assert "Đảng phí năm 2026" in client_for(personas["secretary"]).get("/dang-vien/M1/").content.decode()

@@ -34,3 +34,20 @@ def fee_month_status(context, org, day):
     if user is None or not org.is_cell or not scope_for(user).has_right(org, Right.FEES):
         return {"status": None}
     return {"status": month_status(org, calculator.first_day(day)), "org": org}
+
+
+@register.inclusion_tag("fees/_member_fees.html", takes_context=True)
+def member_fees(context, member):
+    """The member's own months of this year on their own record page (nobody else's: the amounts
+    are the member's and their cell's fee keepers'). No query for anyone else."""
+    from django.utils import timezone
+
+    from chibo.fees.selectors import member_months
+
+    request = context.get("request")
+    scope = scope_for(getattr(request, "user", None))
+    if not scope.member_id or scope.member_id != member.pk:
+        return {"rows": None}
+    year = timezone.localdate().year
+    rows, _reliefs = member_months(member, year)
+    return {"rows": rows, "year": year}
