@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chibo.meetings.models import AgendaItem, Meeting, Speech
+from chibo.orgs.models import Member, Position
 from chibo.supervision import selectors, services
 from chibo.supervision.models import Recommendation, RecommendationStep
 from tests.access_matrix import snapshot
@@ -232,3 +233,66 @@ def test_send_error_keeps_the_input(client_for, personas, meeting, speech):
     assert response.status_code == 400
     page = response.content.decode()
     assert "Giữ lại chữ này" in page and 'id="send-errors"' in page
+
+
+PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_user_text_is_escaped_on_every_new_page(client_for, personas, meeting, tree):
+    """The cell's text, the answer, a forward note, a visit's remarks and guidance and a plan's note
+    come out escaped on the inbox, the recommendation, the meeting, its superior-committee page,
+    the plan page and the member's visits."""
+    Position.objects.create(member=tree["M4"], organization=tree["G"], title="chi_uy_vien", start=date(2020, 1, 1))
+    Member.objects.filter(code="M4").update(full_name=PAYLOAD)
+    m4 = Member.objects.get(code="M4")
+    speech = Speech.objects.create(meeting=meeting, position=0, member=tree["M2"], summary="Ý kiến")
+    rec = services.recommendation_send(meeting, topic="economy", speech=speech, text=PAYLOAD)
+    services.recommendation_answer(rec, tree["G"], PAYLOAD)
+    item = AgendaItem.objects.create(meeting=meeting, position=0, title="Mục")
+    other = services.recommendation_send(meeting, topic="land", agenda_item=item, text=PAYLOAD)
+    services.recommendation_forward(other, tree["G"], PAYLOAD)
+    services.visit_plan_add(tree["G"], cell=tree["C1"], assignee=m4, year=2025, half=1, meeting=meeting, note=PAYLOAD)
+    services.visit_record(meeting, committee=tree["G"], member=m4, remarks=PAYLOAD, guidance=PAYLOAD,
+                          today=date(2025, 3, 1))
+    pages = [
+        (personas["staff"], reverse("recommendation_inbox", args=["G"])),
+        (personas["admin"], reverse("recommendation_inbox", args=["P"])),
+        (personas["staff"], reverse("recommendation_detail", args=[rec.pk])),
+        (personas["admin"], reverse("recommendation_detail", args=[other.pk])),
+        (personas["member"], reverse("meeting_detail", args=[meeting.ident])),
+        (personas["secretary"], reverse("meeting_upward", args=[meeting.ident])),
+        (personas["staff"], reverse("visit_plan", args=["G"]) + "?nam=2025&ky=1"),
+        (personas["other"], reverse("my_visits") + "?nam=2025"),
+    ]
+    for user, url in pages:
+        page = client_for(user).get(url).content.decode()
+        assert "<script>alert" not in page and "<img src=x" not in page, url
+    assert "&lt;script&gt;" in client_for(personas["staff"]).get(
+        reverse("recommendation_detail", args=[rec.pk])).content.decode()
+
+
+def test_every_move_is_on_the_change_log(rec, tree, personas):
+    from chibo.changelog.models import LogEntry
+
+    services.recommendation_answer(rec, tree["G"], "Đã xử lý.", user=personas["staff"])
+    kinds = sorted(LogEntry.objects.filter(content_type__app_label="supervision").values_list(
+        "content_type__model", "action"))
+    # the recommendation created then changed (answered), and its two steps created
+    assert kinds == [("recommendation", 0), ("recommendation", 1), ("recommendationstep", 0),
+                     ("recommendationstep", 0)]
+
+
+def test_forward_through_the_page(client_for, personas, rec, tree):
+    staff = client_for(personas["staff"])
+    url = reverse("recommendation_detail", args=[rec.pk])
+    assert staff.post(url, {"action": "forward", "note": "Thuộc thẩm quyền tỉnh."}).status_code == 302
+    rec.refresh_from_db()
+    assert (rec.committee.code, rec.forwarded_from.code, rec.status) == ("P", "G", "received")
+    before = snapshot()
+    assert staff.post(url, {"action": "answer", "answer": "Không còn thuộc xã"}).status_code == 403
+    assert snapshot() == before
+    page = staff.get(reverse("recommendation_inbox", args=["G"])).content.decode()
+    assert "Đã chuyển lên Đảng bộ tỉnh Thử" in page
+    admin = client_for(personas["admin"])
+    assert admin.get(reverse("recommendation_inbox", args=["P"])).content.decode().count("data-recommendation=") == 1
+    assert admin.post(url, {"action": "bogus"}).status_code == 400
