@@ -8,8 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chibo.interchange.validate import BundleError, parse_bundle
+from tests.test_bundle_fuzz import _containers, _get, check, json_scalars, json_values
 
 V1 = Path(__file__).parent / "data" / "examples"
 V2 = Path(__file__).parent / "data" / "examples-v2"
@@ -256,3 +259,38 @@ def test_reliefs():
         {"kind": "reduce_70", "basis": "5.2", "from": "2026-01", "to": None}]))
     assert ok["fees"][0]["reliefs"][0] == {"kind": "exempt", "basis": "5.1", "from": "2025-01", "to": "2025-12",
                                            "reason": None}
+
+
+# --- fuzz: whatever is done to a version-2 example, a normalized bundle or BundleError ----------
+
+V2_BUNDLES = [json.loads((V2 / f"{n}.json").read_text(encoding="utf-8"))
+              for n in ("dang_phi_quy_mot", "chuyen_giao_hd42")]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_mutated_version_2_examples(data):
+    doc = copy.deepcopy(data.draw(st.sampled_from(V2_BUNDLES)))
+    for _ in range(data.draw(st.integers(min_value=1, max_value=4))):
+        # the v2 parts first: rubrics, fees, the meetings' new keys and quality records, profiles
+        paths = [p for p, _v in _containers(doc) if p and (p[0] in ("rubrics", "fees", "profiles") or (
+            p[0] == "meetings" and len(p) > 2 and p[2] in ("quality", "superior_notified_on", "docs_posted_on",
+                                                          "committee_prepared_on", "results_posted_on",
+                                                          "secret_content")))]
+        path = data.draw(st.sampled_from(paths))
+        parent, key = _get(doc, path[:-1]), path[-1]
+        op = data.draw(st.sampled_from(["drop", "replace", "retype", "unknown", "duplicate", "number"]))
+        if op == "drop":
+            del parent[key]
+        elif op == "replace":
+            parent[key] = data.draw(json_values)
+        elif op == "retype":
+            value = parent[key]
+            parent[key] = [value] if not isinstance(value, list) else {"x": value}
+        elif op == "unknown" and isinstance(parent, dict):
+            parent[data.draw(st.text(min_size=1, max_size=6))] = data.draw(json_scalars)
+        elif op == "duplicate" and isinstance(parent, list):
+            parent.append(copy.deepcopy(parent[key]))
+        elif op == "number":
+            parent[key] = data.draw(st.integers(min_value=-2, max_value=120) | st.sampled_from([10**12 + 1, 10**30]))
+    check(json.dumps(doc, ensure_ascii=False))
