@@ -17,12 +17,19 @@
     input.setAttribute("aria-invalid", message ? "true" : "false");
   }
 
+  // One save at a time, in the order of the changes: each is sent with the version the previous
+  // one answered.
+  var queue = Promise.resolve();
   function save(input) {
+    queue = queue.then(function () { return send(input); });
+  }
+
+  function send(input) {
     var body = new URLSearchParams();
     body.set("group", input.dataset.qualityGroup);
     body.set("value", input.value.trim());
     body.set("version", section.dataset.version);
-    fetch(url, {method: "POST", body: body, credentials: "same-origin",
+    return fetch(url, {method: "POST", body: body, credentials: "same-origin",
                 headers: {"X-CSRFToken": root.dataset.csrf}})
       .then(function (r) { return r.json().then(function (j) { return {status: r.status, j: j}; }); })
       .then(function (a) {

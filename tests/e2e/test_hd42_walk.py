@@ -1,0 +1,100 @@
+"""HD 42 scoring walked in a phone-sized browser (issue 14 items 2 and 3): the committee defines
+its scoring sheet and names it in its rule profile; the cell's secretary assigns the scorer on
+the preparation page, scores the entered groups on the recording page's closing step (each box
+saved on change) and records the cell's adoption; the committee's staff decide the official grade
+on the meeting page, which then shows it. axe-core (WCAG 2.0/2.1 A and AA) runs on every page
+visited and finds nothing; no page scrolls sideways."""
+
+import os
+from datetime import time
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from django.utils import timezone  # noqa: E402
+
+from chibo.meetings.models import Attendance, Meeting, QualityRecord  # noqa: E402
+from chibo.rules.models import RuleProfile, ScoringSheet  # noqa: E402
+from tests.e2e.test_month_walk import Walk  # noqa: E402
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_sheet_scorer_score_adoption_and_official_grade(live_server, personas, tree, browser):
+    today = timezone.localdate()
+    meeting = Meeting.objects.create(ident="C1-HD42-1", organization=tree["C1"], kind="regular", date=today,
+                                     status="held", start=time(19, 30), end=time(21, 0), place="Nhà văn hóa",
+                                     chair=tree["M1"], secretary=tree["M2"])
+    for i, code in enumerate(["M1", "M2", "M3"]):
+        Attendance.objects.create(meeting=meeting, member=tree[code], position=i, status="present")
+    walks = []
+
+    # --- the committee defines its sheet (starting from the built-in frame) and names it ----------
+    staff = Walk(browser, live_server, "staff")
+    walks.append(staff)
+    staff.page.goto(staff.url("/to-chuc/G/quy-tac/"))
+    staff.check()
+    staff.click(staff.page.get_by_role("link", name="Phiếu chấm điểm chất lượng sinh hoạt (Hướng dẫn 42)"),
+                "/to-chuc/G/phieu-cham/")
+    staff.click(staff.page.get_by_role("link", name="Lập phiếu chấm mới"), "/to-chuc/G/phieu-cham/moi/")
+    page = staff.page
+    page.fill("#id_code", "tan-thanh-2026")
+    page.fill("#id_name", "Phiếu chấm của Đảng ủy xã Tân Thành")
+    page.fill("#id_g-3-name", "Tổ chức sinh hoạt, điều hành")
+    staff.click(page.get_by_role("button", name="Lưu phiếu chấm"), "/to-chuc/G/phieu-cham/tan-thanh-2026/")
+    assert ScoringSheet.objects.get().data["groups"][3]["name"] == "Tổ chức sinh hoạt, điều hành"
+    staff.page.goto(staff.url("/to-chuc/G/quy-tac/"))
+    staff.check()
+    staff.page.select_option("#id_rubric", "tan-thanh-2026")
+    staff.click(staff.page.get_by_role("button", name="Lưu bộ quy tắc"), "/to-chuc/G/quy-tac/")
+    assert RuleProfile.objects.get(organization=tree["G"]).values["rubric"] == "tan-thanh-2026"
+
+    # --- the secretary assigns the scorer, scores and records the adoption -------------------------
+    secretary = Walk(browser, live_server, "secretary")
+    walks.append(secretary)
+    secretary.page.goto(secretary.url(f"/sinh-hoat/{meeting.ident}/chuan-bi/"))
+    secretary.check()
+    page = secretary.page
+    page.select_option("#id_scorer", "M2")
+    secretary.click(page.get_by_role("button", name="Lưu các bước chuẩn bị"), f"/sinh-hoat/{meeting.ident}/chuan-bi/")
+    assert "Người theo dõi, chấm điểm: Trần Thị Bình" in page.locator(".hd42-steps").inner_text()
+    page.goto(secretary.url(f"/sinh-hoat/{meeting.ident}/ghi/"))
+    secretary.check()
+    section = page.locator("#s-danh-gia")
+    assert "Tổ chức sinh hoạt, điều hành (tối đa 40)" in section.inner_text()
+    for n, (gid, value) in enumerate({"preparation": "9", "organisation": "38", "principles": "5",
+                                      "closing": "5"}.items(), start=2):
+        page.fill(f"#q-{gid}", value)
+        page.locator(f"#q-{gid}").press("Tab")  # leaving the box saves it
+        page.wait_for_function("(v) => document.getElementById('s-danh-gia').dataset.version === v", arg=str(n))
+    page.fill("#q-preparation", "11")  # refused: the box stays outlined with the message
+    page.locator("#q-preparation").press("Tab")
+    refused = page.locator('[data-key="quality:preparation"] .err')
+    refused.wait_for(state="visible")
+    assert refused.inner_text() == "Điểm “Công tác chuẩn bị” phải là số nguyên từ 0 đến 10."
+    page.fill("#q-preparation", "9")
+    page.locator("#q-preparation").press("Tab")
+    refused.wait_for(state="hidden")
+    secretary.page.reload()
+    secretary.check()
+    secretary.click(page.get_by_role("button", name="Chi bộ đã biểu quyết thông qua điểm"),
+                    f"/sinh-hoat/{meeting.ident}/")
+    record = QualityRecord.objects.get()
+    assert (record.groups, record.status, record.scorer.code) == (
+        {"preparation": 9, "organisation": 38, "principles": 5, "closing": 5}, "adopted", "M2")
+
+    # --- the committee's staff decide the official grade ------------------------------------------
+    staff.page.goto(staff.url(f"/sinh-hoat/{meeting.ident}/"))
+    staff.check()
+    staff.page.select_option("#id_official_grade", "kha")
+    staff.click(staff.page.get_by_role("button", name="Quyết định xếp loại"), f"/sinh-hoat/{meeting.ident}/")
+    shown = staff.page.locator("#quality").inner_text()
+    # 5 (90 minutes) + 5 (3/3, no repeated absence) + 9 + 38 + 5 + 30 (no previous task) + 5 = 97
+    assert "97/100" in shown and "Tốt" in shown
+    assert "Cấp trên đã quyết định xếp loại: Khá" in shown
+    assert QualityRecord.objects.get().official_grade == "kha"
+
+    for walk in walks:
+        walk.close()
+    assert [p for w in walks for p in w.problems] == []
