@@ -139,3 +139,28 @@ def test_recording_page_queries_do_not_grow(personas, tree, m26, client_for, dja
     with django_assert_num_queries(len(small.captured_queries)):
         page = client.get(f"/sinh-hoat/{m26.ident}/ghi/").content.decode()
     assert "Hoàn thành 0/5 nhiệm vụ kỳ trước đến hạn: 10/30 điểm" in page
+
+
+def test_meeting_page_queries_do_not_grow(personas, tree, m26, client_for, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(personas["staff"])
+    for gid, v in {"preparation": 9, "organisation": 35, "principles": 5, "closing": 4}.items():
+        q.quality_group_set(m26, gid, v, user=personas["secretary"])
+    q.quality_adopt(m26, personas["secretary"])
+    prev = Meeting.objects.create(ident="C1-2025-12", organization=tree["C1"], kind="regular", date=date(2025, 12, 3),
+                                  status="held")
+    prev.tasks.create(position=0, description="Việc đầu", due=date(2025, 12, 30), done_on=date(2025, 12, 29))
+    client.get(f"/sinh-hoat/{m26.ident}/")
+    with CaptureQueriesContext(connection) as small:
+        client.get(f"/sinh-hoat/{m26.ident}/")
+    for i in range(8):
+        x = org_services.member_create(code=f"X{i}", full_name=f"Đảng viên {i}", organization=tree["C1"],
+                                       start=date(2020, 1, 1), gender="nam", joined_on=date(2000, 1, 1),
+                                       official_on=date(2001, 1, 1))
+        Attendance.objects.create(meeting=m26, member=x, position=3 + i, status="present")
+        prev.tasks.create(position=1 + i, description=f"Việc {i}", due=date(2025, 12, 30))
+    with django_assert_num_queries(len(small.captured_queries)):
+        page = client.get(f"/sinh-hoat/{m26.ident}/").content.decode()
+    assert "Hoàn thành 1/9 nhiệm vụ kỳ trước đến hạn: 10/30 điểm" in page

@@ -192,3 +192,20 @@ def test_a_sheet_is_edited_only_on_its_own_committee_page(personas, tree, client
     answer = client.post("/to-chuc/G/phieu-cham/an-phu-2025/", form_post(name="Phiếu An Phú (sửa)"))
     assert answer.status_code == 302
     assert ScoringSheet.objects.get().name == "Phiếu An Phú (sửa)"
+
+
+def test_sheet_page_constant_queries(personas, tree, client_for, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sheet_save(tree["G"], code="an-phu-2025", name="Phiếu An Phú", source="", data=data(), user=personas["staff"])
+    client = client_for(personas["staff"])
+    client.get("/to-chuc/G/phieu-cham/an-phu-2025/")
+    with CaptureQueriesContext(connection) as small:
+        client.get("/to-chuc/G/phieu-cham/an-phu-2025/")
+    for i in range(6):
+        Meeting.objects.create(ident=f"C{i % 2 + 1}-2026-{i:02}", organization=tree[f"C{i % 2 + 1}"], kind="regular",
+                               date=date(2026, 1, 3 + i), status="held")
+    with django_assert_num_queries(len(small.captured_queries)):
+        page = client.get("/to-chuc/G/phieu-cham/an-phu-2025/").content.decode()
+    assert page.count('<option value="C') == 6  # the preview's past meetings of the subtree

@@ -30,6 +30,8 @@ from chibo.orgs.models import Member
 from chibo.rules.selectors import frame_rubric_for
 
 OFFICIAL_MESSAGE = "Cấp ủy cấp trên đã quyết định xếp loại buổi sinh hoạt này; không thể sửa."
+SCORED_IN_MINUTES = ("Biên bản đã hoàn tất và bị khóa: điểm tự chấm đã in trong biên bản và nghị quyết, không sửa "
+                     "được nữa.")
 HELD = (MeetingStatus.HELD, MeetingStatus.FINALIZED)
 
 
@@ -81,13 +83,13 @@ def quality_group_set(meeting: Meeting, group: str, value, *, user=None, version
     """The self-score of one entered group (an integer from 0 to the group's maximum, or None: not
     scored). Refused for a cancelled meeting, finalized minutes (an amendment is the way), an
     official grade, a group that is not an entered group of the cell's rubric and a value out of
-    range. `version`: the record's version the edit was based on; a different value saved since on
+    range (after finalizing, the score printed in the minutes stays). `version`: the record's version the edit was based on; a different value saved since on
     another phone refuses it (Conflict). A change withdraws an adoption (status back to `self`)."""
     locked = _locked(meeting)
     if locked.status == MeetingStatus.CANCELLED:
         raise ValidationError(CANCELLED_MESSAGE, code="cancelled")
     if locked.status == MeetingStatus.FINALIZED:
-        raise ValidationError(FINALIZED_MESSAGE, code="finalized")
+        raise ValidationError(SCORED_IN_MINUTES, code="finalized")
     groups = {g["id"]: g for g in entered_groups(locked)}
     spec = groups.get(group)
     if spec is None:

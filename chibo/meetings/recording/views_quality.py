@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from chibo.formhelpers import json_error, json_form_error, run_service, run_service_json
 from chibo.meetings.access import get_meeting_for_user
 from chibo.meetings.models import MeetingStatus
-from chibo.meetings.recording import forms, services, services_quality
+from chibo.meetings.recording import forms, services_quality
 from chibo.orgs.access import Right
 
 
@@ -25,7 +25,7 @@ from chibo.orgs.access import Right
 def record_quality(request, ident):
     meeting, _scope = get_meeting_for_user(request.user, ident, Right.RECORD)
     if meeting.status == MeetingStatus.FINALIZED:
-        return json_error(services.FINALIZED_MESSAGE, status=409)
+        return json_error(services_quality.SCORED_IN_MINUTES, status=409)
     form = forms.QualityGroupForm(request.POST)
     if not form.is_valid():
         return json_form_error(form)
