@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "chibo.changelog",
     "chibo.accounts",
     "chibo.home",  # the start page of each role
+    "chibo.reminders",  # the daily reminders and the notifications of the top bar
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -117,7 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chibo.orgs.context.nav",
-                "chibo.meetings.preparation.context.unopened_notices",
+                "chibo.reminders.context.topbar",  # the top bar's counts, in one query
             ],
         },
     },
@@ -216,6 +217,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "False")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chibo@localhost")
+# The address put before the links of the reminder e-mails (chibo.reminders), e.g. https://chibo.example.vn
+CHIBO_BASE_URL = os.environ.get("CHIBO_BASE_URL", "")
 
 # --- CELERY: background jobs (chibo/jobs; README, "Background jobs") ----------------------------
 # Production: a Redis broker (REDIS_URL or CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0) and

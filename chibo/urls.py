@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("chibo.meetings.urls")),
     path("", include("chibo.accounts.urls")),
     path("", include("chibo.api.urls_account")),  # the account page's API tokens
+    path("", include("chibo.reminders.urls")),  # notifications, the account page's reminders
     path("", include("chibo.changelog.urls")),
     path("", include("chibo.help.urls")),
     path("api/", include("chibo.api.urls")),

@@ -57,6 +57,7 @@ __all__ = [
     "QUALITY_STATUSES",
     "RELIEF_BASES",
     "RELIEF_KINDS",
+    "REMINDER_KINDS",
     "ROLE_KINDS",
     "RULEBOOKS",
     "Term",
@@ -326,8 +327,22 @@ RECOMMENDATION_TOPICS = CodeList(
     Term("OTHER_TOPIC", "other_topic", "Nội dung khác của chi bộ"),
 )
 
+#: The kinds of reminder the daily job sends (chibo.reminders, issue 9 item 4); each person may
+#: turn each kind off on their account page.
+REMINDER_KINDS = CodeList(
+    "reminder kind",
+    Term("MEETING_DATE", "meeting_date", "Ngày họp thường kỳ của chi bộ"),
+    Term("NOTICE", "notice", "Thông báo triệu tập cuộc họp chưa gửi"),
+    Term("MINUTES", "minutes", "Cuộc họp chưa đánh dấu đã họp, biên bản chưa hoàn tất"),
+    Term("TASK", "task", "Nhiệm vụ của tôi sắp đến hạn hoặc quá hạn"),
+    Term("VISIT", "visit", "Lịch đi dự sinh hoạt chi bộ được phân công trong tuần tới"),
+    Term("FINDINGS", "findings", "Nhận xét mới theo quy định về sinh hoạt của chi bộ"),
+    Term("RECOMMENDATIONS", "recommendations", "Kiến nghị, đề xuất của chi bộ đang chờ trả lời"),
+)
+
 #: Every code list, for the tests.
 CODE_LISTS: tuple[CodeList, ...] = (
+    REMINDER_KINDS,
     RULEBOOKS,
     RECOMMENDATION_STATUSES, RECOMMENDATION_TOPICS,
     ORG_KINDS, GENDERS, EXEMPTION_KINDS, ROLE_KINDS, POSITION_TITLES, MEETING_KINDS, MEETING_STATUSES, NOTICE_CHANNELS,

@@ -16,13 +16,14 @@ from django.urls import reverse
 from chibo.accounts.models import AccountState, SecurityPolicy
 from chibo.fees.models import FeeRecord, Relief
 from chibo.jobs.models import JobFailure, MailDelivery
-from chibo.orgs.models import MemberPeriod, Membership, Position, Role
 from chibo.meetings.models import QualityRecord
+from chibo.orgs.models import MemberPeriod, Membership, Position, Role
+from chibo.reminders.models import Notification
 from chibo.rules.models import RuleProfile, RuleProfileChange, ScoringSheet
 
 pytestmark = pytest.mark.django_db
 
-COVERED = ("orgs", "accounts", "rules", "changelog", "results", "jobs", "meetings", "fees", "supervision")
+COVERED = ("orgs", "accounts", "rules", "changelog", "results", "jobs", "meetings", "fees", "supervision", "reminders")
 
 #: Apps whose screens or names this test does not cover, and why.
 LEFT = {
@@ -91,6 +92,8 @@ def every_record(personas, tree, meeting):
     MemberPeriod.objects.create(member=tree["M1"], kind="exempt", start=date(2024, 1, 1), reason="Tuổi cao")
     JobFailure.objects.create(task="chibo.test", label="Gửi thư thông báo", error="SMTP không trả lời")
     MailDelivery.objects.create(key="k1", recipient="a@example.vn", subject="Thông báo họp")
+    Notification.objects.create(user=personas["secretary"], kind="notice", key="notice-due:C1-2025-01",
+                                day=date(2025, 1, 1), text="Chi bộ thôn Đông: thông báo triệu tập cần gửi.")
     SecurityPolicy.current().save()
     QualityRecord.objects.create(meeting=meeting, scorer=tree["M1"], groups={"preparation": 8})
     ScoringSheet.objects.create(organization=tree["G"], code="tan-thanh-2026", name="Phiếu chấm Tân Thành",
@@ -141,7 +144,7 @@ def test_the_admin_screens_of_the_covered_apps_are_vietnamese(every_record, clie
     assert sorted(walked) == ["accounts.SecurityPolicy", "changelog.LogEntry", "fees.FeeRecord", "fees.Relief",
                               "jobs.JobFailure", "jobs.MailDelivery",
                               "meetings.QualityRecord", "orgs.Member", "orgs.Organization", "orgs.Position", "orgs.Role",
-                              "rules.ScoringSheet",
+                              "reminders.Notification", "rules.ScoringSheet",
                               "supervision.Orientation", "supervision.OrientationUptake", "supervision.Recommendation",
                               "supervision.Visit", "supervision.VisitPlan"]
 

@@ -40,7 +40,8 @@ MEETINGS_SHARED = tuple(f"chibo.meetings.{m}" for m in ("models", "lifecycle", "
 #: The apps from the bottom up: an app imports only apps of a lower rank (and its own modules);
 #: `jobs` (rank 0, the background-job engine) imports no app and every app may use it.
 RANK = {"jobs": 0, "orgs": 1, "rules": 2, "supervision": 2, "notices": 2, "fees": 2, "meetings": 3, "interchange": 4, "results": 5,
-        "reports": 6, "accounts": 6, "changelog": 6, "api": 7, "home": 7}
+        "reports": 6, "accounts": 6, "changelog": 6, "api": 7, "home": 7,
+        "reminders": 8}
 #: What every app may use: the change log's writers and the project's small shared modules; and
 #: every pure module (PURE), which imports nothing but pure modules and so cannot close a cycle
 #: (the roll page of `orgs` counts with the rule engine).

@@ -306,7 +306,8 @@ def test_the_beat_schedule_names_registered_tasks():
     schedule = jobs.app.conf.beat_schedule
     assert {name: entry["task"] for name, entry in schedule.items()} == {
         "nightly-refresh": "chibo.results.tasks.nightly_refresh",
-        "nightly-clearsessions": "chibo.jobs.tasks.clear_sessions"}
+        "nightly-clearsessions": "chibo.jobs.tasks.clear_sessions",
+        "daily-reminders": "chibo.reminders.tasks.daily_reminders"}
     for entry in schedule.values():
         assert entry["task"] in jobs.app.tasks
     assert (schedule["nightly-refresh"]["schedule"].hour, schedule["nightly-refresh"]["schedule"].minute) == ({1}, {30})

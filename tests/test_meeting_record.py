@@ -336,7 +336,7 @@ def test_recording_page_runs_a_constant_number_of_queries(personas, tree, client
     with django_assert_num_queries(len(small_ctx.captured_queries)):
         response = client.get(f"/sinh-hoat/{big.ident}/ghi/")
     assert response.content.decode().count('class="roll-row"') == 40
-    assert len(small_ctx.captured_queries) == 30
+    assert len(small_ctx.captured_queries) == 31
 
 
 # --- quality scores ---------------------------------------------------------------------------------

@@ -351,8 +351,9 @@ def test_committee_sees_the_subtree_thematic_plans_in_constant_queries(personas,
         {"quarter": q, "topic": f"Chuyên đề {q}", "presenter": tree["M1"], "planned_date": None} for q in (1, 2, 3, 4)])
     svc.thematic_plan_report(tree["C1"], 2026)
     client = client_for(personas["staff"])
-    # session, user, roles, member id, organisation, count of cells, page of cells, their plans
-    with django_assert_num_queries(8):
+    # session, user, roles, member id, organisation, count of cells, page of cells, their plans, the top
+    # bar's counts
+    with django_assert_num_queries(9):
         page = client.get("/to-chuc/G/ke-hoach-chuyen-de/?nam=2026").content.decode()
     assert page.count("<tr data-cell=") == 2
     assert "Chuyên đề 3 <span class=\"muted\">(Nguyễn Văn An)</span>" in page
@@ -360,6 +361,6 @@ def test_committee_sees_the_subtree_thematic_plans_in_constant_queries(personas,
     for i in range(5):
         cell = org_services.org_create(code=f"CX{i}", name=f"Chi bộ {i}", kind="chi_bo", parent=tree["G"])
         svc.thematic_plan_save(cell, 2026, [{"quarter": 1, "topic": "A", "presenter": None, "planned_date": None}])
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         page = client.get("/to-chuc/G/ke-hoach-chuyen-de/?nam=2026").content.decode()
     assert page.count("<tr data-cell=") == 7

@@ -90,17 +90,18 @@ def grow_meeting(tree, meeting, vote, n):
 
 # who asks, the page, its queries (session and user included), and a text the larger data adds to it;
 # a login with a member record also counts its meeting notices not opened (the top bar, chibo.notices),
-# and opening a meeting's page records that its notice was opened
+# and opening a meeting's page records that its notice was opened; the meeting page reads its superior
+# visits and recommendations (2, chibo.supervision), the member feed the member's planned visits (1)
 DETAIL_PAGES = {
-    "meeting detail (admin)": ("admin", "/sinh-hoat/C1-2025-01/", 27, "Trần Văn Số 7"),
-    "meeting detail (secretary)": ("secretary", "/sinh-hoat/C1-2025-01/", 31, "Ý kiến 7"),
-    "meeting detail (member)": ("member", "/sinh-hoat/C1-2025-01/", 31, "Khách 7"),
+    "meeting detail (admin)": ("admin", "/sinh-hoat/C1-2025-01/", 30, "Trần Văn Số 7"),
+    "meeting detail (secretary)": ("secretary", "/sinh-hoat/C1-2025-01/", 33, "Ý kiến 7"),
+    "meeting detail (member)": ("member", "/sinh-hoat/C1-2025-01/", 33, "Khách 7"),
     # the section "Tài khoản và vai trò" (administrators, committee staff): the login and its roles
-    "member detail (admin)": ("admin", "/dang-vien/M2/", 9, "31/12/2017"),
+    "member detail (admin)": ("admin", "/dang-vien/M2/", 10, "31/12/2017"),
     "member detail (secretary)": ("secretary", "/dang-vien/M2/", 13, "30/06/1997"),
     # the feeds read their cells' rule profiles (2 queries): a meeting without an end lasts its minimum
     "cell feed": (None, "/lich/{cell_feed}.ics", 7, "C1-LATER-8-7"),
-    "member feed": (None, "/lich/{member_feed}.ics", 9, "Việc 7"),
+    "member feed": (None, "/lich/{member_feed}.ics", 10, "Việc 7"),
     "ballot (voter)": ("member", "/bo-phieu/{vote}/", 19, None),
     "ballot panel": ("secretary", "/bo-phieu/{vote}/dieu-hanh/", 18, "Trần Văn Số 7"),
     "API member (admin)": ("admin", "/api/members/M2", 4, None),

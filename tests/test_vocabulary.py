@@ -125,6 +125,8 @@ CHOICE_FIELDS = {
     ("meetings", "QualityRecord", "status"): vocabulary.QUALITY_STATUSES,
     ("meetings", "QualityRecord", "official_grade"): vocabulary.GRADES,
     ("notices", "NoticeDelivery", "channel"): vocabulary.NOTICE_CHANNELS,
+    ("reminders", "Notification", "kind"): vocabulary.REMINDER_KINDS,
+    ("reminders", "ReminderPreference", "kind"): vocabulary.REMINDER_KINDS,
     ("fees", "FeeRecord", "category"): vocabulary.FEE_CATEGORIES,
     ("fees", "FeeRecord", "channel"): vocabulary.FEE_CHANNELS,
     ("fees", "Relief", "kind"): vocabulary.RELIEF_KINDS,

@@ -121,6 +121,9 @@ NOT_LOGGED: dict[str, str] = {
                               "written when the member opens the meeting; read on the notice page",
     "jobs.MailDelivery": "technical: the e-mail a job sent, kept so a retry never sends it twice (the "
                          "notice itself is logged)",
+    "reminders.Notification": "derived: a reminder the daily job sent (its sent-log) and the person's "
+                              "notification, rebuilt from the logged record; read by its person only",
+    "reminders.ReminderPreference": "a person's own choice of reminders, not official data",
 }
 
 MASK = "••••••••"

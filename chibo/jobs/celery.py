@@ -24,8 +24,9 @@ app.autodiscover_tasks()
 
 #: Celery beat's schedule (`celery -A chibo.jobs beat`), in the time zone of the settings
 #: (Asia/Ho_Chi_Minh). Without beat the same work runs from cron: `chibo clearsessions` and
-#: `chibo refresh` (README, "Background jobs").
+#: `chibo refresh`, `chibo remind` (README, "Background jobs").
 app.conf.beat_schedule = {
     "nightly-refresh": {"task": "chibo.results.tasks.nightly_refresh", "schedule": crontab(hour=1, minute=30)},
     "nightly-clearsessions": {"task": "chibo.jobs.tasks.clear_sessions", "schedule": crontab(hour=2, minute=0)},
+    "daily-reminders": {"task": "chibo.reminders.tasks.daily_reminders", "schedule": crontab(hour=6, minute=0)},
 }

@@ -8,12 +8,18 @@ from datetime import date
 from chibo.notices.models import NoticeChannel, NoticeDelivery
 
 
-def unopened_count(member_id: int, on: date) -> int:
-    """Notices the member got in the application and has not opened, of meetings still to come
-    (dated `on` or later, not cancelled): the count beside "Của tôi" in the top bar."""
+def unopened(member_id, on: date):
+    """The notices the member got in the application and has not opened, of meetings still to
+    come (dated `on` or later, not cancelled): what the top bar counts beside "Của tôi"
+    (`chibo.reminders.context` counts it in the top bar's one query; `member_id` may be an
+    OuterRef)."""
     return (NoticeDelivery.objects.filter(member_id=member_id, channel=NoticeChannel.APP, opened_at__isnull=True,
                                           meeting__date__gte=on)
-            .exclude(meeting__status="cancelled").count())
+            .exclude(meeting__status="cancelled"))
+
+
+def unopened_count(member_id: int, on: date) -> int:
+    return unopened(member_id, on).count()
 
 
 def unopened_meeting_ids(member_id: int, meeting_ids: list[int]) -> set[int]:
