@@ -274,3 +274,33 @@ def test_the_member_sees_their_visits_on_their_pages_and_calendar(client_for, pe
 #: session, user, roles, member id, current cells (scope), the top bar (2), the plans; the "read" checks of the
 #: links come from the scope
 QUERIES_MY_VISITS = 7
+
+
+def test_the_frozen_minutes_keep_the_visitor(tree, people, meeting):
+    """Finalizing freezes the minutes with the visitor among the guests (the snapshot), and the
+    visit can no longer be removed."""
+    from chibo.meetings.recording import services as recording
+
+    from chibo.meetings.models import Speech
+
+    visit = services.visit_record(meeting, committee=tree["G"], member=people["V1"], guidance="Chỉ đạo",
+                                  today=TODAY)
+    Speech.objects.create(meeting=meeting, position=0, member=tree["M1"], summary="Báo cáo tình hình.")
+    Meeting.objects.filter(pk=meeting.pk).update(conclusion="Kết luận.")
+    meeting.refresh_from_db()
+    recording.meeting_finalize(meeting, None)
+    meeting.refresh_from_db()
+    assert meeting.status == "finalized"
+    Visit.objects.filter(pk=visit.pk).update(visitor="Tên sửa sau")  # the frozen minutes do not follow
+    assert [(g.name, g.organization) for g in docs_adapter.minutes_data(meeting).guests] == [
+        ("Trần Văn Bình", "Đảng bộ xã Tân Thành")]
+    with pytest.raises(ValidationError, match="hoàn tất"):
+        services.visit_remove(visit, meeting)
+
+
+@pytest.mark.parametrize(("persona", "status"), [("admin", 404), ("anonymous", 302), ("member", 200)])
+def test_my_visits_needs_a_member_record(client_for, personas, persona, status):
+    response = client_for(personas[persona]).get(reverse("my_visits"))
+    assert response.status_code == status
+    if status == 302:
+        assert "/dang-nhap/" in response["Location"]
