@@ -279,9 +279,8 @@ QUERIES_MY_VISITS = 7
 def test_the_frozen_minutes_keep_the_visitor(tree, people, meeting):
     """Finalizing freezes the minutes with the visitor among the guests (the snapshot), and the
     visit can no longer be removed."""
-    from chibo.meetings.recording import services as recording
-
     from chibo.meetings.models import Speech
+    from chibo.meetings.recording import services as recording
 
     visit = services.visit_record(meeting, committee=tree["G"], member=people["V1"], guidance="Chỉ đạo",
                                   today=TODAY)
