@@ -44,6 +44,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from chibo.fees.models import Relief
 from chibo.meetings import dates
 from chibo.meetings.models import (
     AbsenceNotice,
@@ -327,6 +328,13 @@ def world(tree, personas, meeting, settings, tmp_path, monkeypatch):
     from chibo.api import services as api_token_services
 
     api_token_services.token_create(personas["admin"], "Hệ thống báo cáo")  # its name: the account page
+    # a month of fees and a relief (the fee sheet, the reliefs page)
+    from chibo.fees import services as fee_services
+
+    fee_services.fee_record_save(cell=tree["C1"], member=tree["M2"], month=date(2025, 1, 1), due=20_000)
+    fee_services.relief_save(cell=tree["C1"], member=tree["M2"], kind="reduce_50", basis="5.2",
+                             from_month=date(2025, 1, 1), to_month=date(2025, 6, 1), decided_by=tree["G"],
+                             reason="Ốm", decision_number="1-QĐ")
 
     fill()
     held.refresh_from_db()
@@ -565,6 +573,9 @@ def _values(name: str, route: str, param: str, objs: dict) -> list:
         return [objs["reset"][param]]
     if param == "ident":
         return objs["idents"]
+    if name.startswith("fee_"):  # the fee pages (chibo/fees): C1's January 2025, M2's month
+        return {"code": ["G", "C1"] if name == "fee_totals" else ["C1"], "month": ["2025-01"], "member_code": ["M2"],
+                "fmt": ["pdf"], "year": [2025], "pk": list(Relief.objects.values_list("pk", flat=True))}[param]
     if param == "year":
         return [2025]
     if name == "help_role" and param == "role":
