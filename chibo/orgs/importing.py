@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
 from chibo.orgs import member_import
 from chibo.orgs.models import CELL_KINDS, Member, Membership, Organization
@@ -19,7 +20,8 @@ def import_members(data: bytes, *, scope, default_org: Organization | None = Non
     manageable = {code for code, org in cells.items() if scope.can_manage_org(org)}
     existing = set(Member.objects.values_list("code", flat=True))
     try:
-        rows = member_import.parse_members_xlsx(data, known_cells=manageable, existing_codes=existing)
+        rows = member_import.parse_members_xlsx(data, known_cells=manageable, existing_codes=existing,
+                                                today=timezone.localdate())
     except member_import.ImportErrors as exc:
         return ImportResult(errors=exc.errors)
     return ImportResult(count=save_member_rows(rows, cells))

@@ -320,7 +320,7 @@ class _RowChecker:
 
 
 def _check_row(row: int, values: tuple, errors: list[RowError], first_row_of_code: dict[str, int],
-               known_cells: set[str], existing_codes: set[str]) -> MemberRow | None:
+               known_cells: set[str], existing_codes: set[str], today: date | None = None) -> MemberRow | None:
     n_before = len(errors)
     c = _RowChecker(row, errors)
     v = dict(zip((col.field for col in COLUMNS), values, strict=True))
@@ -347,6 +347,10 @@ def _check_row(row: int, values: tuple, errors: list[RowError], first_row_of_cod
 
     birth_date = c.date("birth_date", v["birth_date"])
     joined_on = c.date("joined_on", v["joined_on"])
+    if today is not None and birth_date and birth_date > today:
+        c.error("birth_date", f"ngày sinh {birth_date:%d/%m/%Y} sau hôm nay")
+    if today is not None and joined_on and joined_on > today:
+        c.error("joined_on", f"ngày vào Đảng {joined_on:%d/%m/%Y} sau hôm nay")
     if birth_date and joined_on and joined_on <= birth_date:
         c.error("joined_on", f"ngày vào Đảng {joined_on:%d/%m/%Y} phải sau ngày sinh {birth_date:%d/%m/%Y}")
     official_on = c.date("official_on", v["official_on"])
@@ -426,7 +430,8 @@ def _sheet_rows(ws):
 
 def parse_members_xlsx(data: bytes, known_cells: set[str], existing_codes: set[str], *,
                        max_rows: int = MAX_DATA_ROWS, max_bytes: int = MAX_BYTES,
-                       max_unpacked: int = MAX_UNPACKED, blank_run: int = BLANK_RUN) -> list[MemberRow]:
+                       max_unpacked: int = MAX_UNPACKED, blank_run: int = BLANK_RUN,
+                       today: date | None = None) -> list[MemberRow]:
     """Parse and validate an import workbook; every row valid or `ImportErrors` with all problems.
 
     Reads the sheet 'Đảng viên' (or else the first sheet other than the guide): header in row 1
@@ -435,7 +440,7 @@ def parse_members_xlsx(data: bytes, known_cells: set[str], existing_codes: set[s
     compared exactly (case-sensitive) with each other and with `existing_codes`, cell codes with
     `known_cells`. Returns the rows in file order. At most `max_rows` non-blank data rows and
     `max_bytes` bytes, unpacking to at most `max_unpacked` bytes; reading stops after `blank_run`
-    blank rows in a row.
+    blank rows in a row. With `today`, a date of birth or admission after it is refused.
     """
     if len(data) > max_bytes:
         raise ImportErrors([RowError(FILE_ROW, "", f"tệp lớn quá {size_label(max_bytes)}")])
@@ -477,7 +482,7 @@ def parse_members_xlsx(data: bytes, known_cells: set[str], existing_codes: set[s
             if count > max_rows:
                 limit = f"{max_rows:,}".replace(",", ".")
                 raise ImportErrors([RowError(FILE_ROW, "", f"tệp có quá nhiều dòng dữ liệu (tối đa {limit} dòng)")])
-            member = _check_row(number, values, errors, first_row_of_code, known_cells, existing_codes)
+            member = _check_row(number, values, errors, first_row_of_code, known_cells, existing_codes, today)
             if member is not None:
                 members.append(member)
     except _Unreadable:
