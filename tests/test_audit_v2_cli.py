@@ -58,3 +58,71 @@ def test_bad_version_2_file_exits_2_with_every_problem(tmp_path, capfd):
     assert exc.value.code == 2
     err = capfd.readouterr().err
     assert "$.meetings[0].quality.status" in err and "$.fees[0].months.2026-13" in err
+
+
+@pytest.fixture
+def no_fallback(monkeypatch):
+    """Fail the test if the streaming reader falls back to the whole-document parse."""
+    from chibo.interchange.validate import stream
+
+    def refuse(_text):
+        raise AssertionError("the streaming reader fell back to parse_bundle")
+
+    monkeypatch.setattr(stream, "parse_bundle", refuse)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_version_2_files_stream_without_the_whole_document(name, no_fallback):
+    words = args_of(name)
+    opts = dict(zip(words[::2], words[1::2], strict=True))
+    d_from, d_to, as_of = (date.fromisoformat(opts[k]) for k in ("--from", "--to", "--as-of"))
+    source = audit_file_input(str(V2 / f"{name}.json"), d_from, d_to)
+    assert source.version == 2
+    text = io.StringIO()
+    auditjson.write_audit(text, source, d_from, d_to, as_of)
+    assert text.getvalue() == (V2 / f"{name}.audit.json").read_text(encoding="utf-8")
+
+
+def reordered(doc: dict, first: list[str]) -> bytes:
+    return json.dumps({**{k: doc[k] for k in first}, **doc}, ensure_ascii=False).encode("utf-8")
+
+
+@pytest.mark.parametrize("order", [
+    ["format", "organizations", "version"],  # the version after a list
+    ["format", "version", "organizations", "profiles"],  # the profiles after the organisations
+    ["format", "version", "profiles", "organizations", "rubrics"],  # the rubrics after the organisations
+    ["format", "version", "fees", "organizations"],  # the fees before the members
+])
+def test_version_2_in_another_order_is_read_whole_with_the_same_audit(order, tmp_path):
+    name = "dang_phi_quy_mot"
+    doc = json.loads((V2 / f"{name}.json").read_text(encoding="utf-8"))
+    path = tmp_path / "x.json"
+    path.write_bytes(reordered(doc, order))
+    words = args_of(name)
+    opts = dict(zip(words[::2], words[1::2], strict=True))
+    d_from, d_to, as_of = (date.fromisoformat(opts[k]) for k in ("--from", "--to", "--as-of"))
+    text = io.StringIO()
+    auditjson.write_audit(text, audit_file_input(str(path), d_from, d_to), d_from, d_to, as_of)
+    assert text.getvalue() == (V2 / f"{name}.audit.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", [
+    lambda d: d["meetings"][0]["quality"]["groups"].update(time=5),  # an auto group entered
+    lambda d: d["meetings"][0].update(results_posted_on="2025-01-01"),  # before the meeting
+    lambda d: d["fees"][0]["months"].update({"2017-01": {"due": 1}}),  # no membership that month
+    lambda d: d["profiles"]["DBAP"].update(rubric="khong-co"),
+    lambda d: d["fees"].append({"member": "K101"}),
+])
+def test_bad_version_2_streams_to_the_same_errors_as_the_whole_document(change, tmp_path):
+    from chibo.interchange.validate import BundleError
+
+    doc = json.loads((V2 / "dang_phi_quy_mot.json").read_text(encoding="utf-8"))
+    change(doc)
+    raw = json.dumps(doc, ensure_ascii=False).encode("utf-8")
+    with pytest.raises(BundleError) as whole:
+        parse_bundle(raw)
+    path = tmp_path / "bad.json"
+    path.write_bytes(raw)
+    with pytest.raises(BundleError) as streamed:
+        audit_file_input(str(path), date(2026, 1, 1), date(2026, 3, 31))
+    assert streamed.value.errors == whole.value.errors and whole.value.errors

@@ -163,3 +163,23 @@ def test_chibo_import_of_a_version_2_file(capsys):
         "K102", "adopted", 27, "")
     meeting = Meeting.objects.get(ident="KP1-2026-01")
     assert (meeting.docs_posted_on, meeting.secret_content) == (date(2026, 1, 1), False)
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_exported_version_2_file_streams_to_the_database_audit(name, tmp_path, monkeypatch):
+    from chibo.interchange.validate import parse_audit_input, stream
+
+    _bundle, root = load(name)
+    path = tmp_path / "v2.json"
+    call_command("export", "--org", root.code, "--output", str(path))
+
+    def refuse(_text):
+        raise AssertionError("the streaming reader fell back to parse_bundle")
+
+    monkeypatch.setattr(stream, "parse_bundle", refuse)
+    d_from, d_to, as_of = period(name)
+    with open(path, "rb") as fh:
+        source = parse_audit_input(fh, d_from, d_to)
+    out = io.StringIO()
+    auditjson.write_audit(out, source, d_from, d_to, as_of)
+    assert out.getvalue() == (V2 / f"{name}.audit.json").read_text(encoding="utf-8")

@@ -9,7 +9,9 @@ is checked by ``v2.TOP_SPEC_V2`` and ``v2.CrossV2``; its normalized form adds ``
 and to each meeting ``superior_notified_on``, ``docs_posted_on``, ``committee_prepared_on``,
 ``results_posted_on`` (dates or ``None``), ``secret_content`` (bool) and ``quality`` (``None``
 or ``{"scorer", "status" ("self" when empty), "groups" (as given), "official_grade"}``).  A
-version-1 bundle is normalized exactly as below.
+version-1 bundle is normalized exactly as below.  :func:`parse_audit_input` streams a version-2
+file too when ``"version": 2`` and the profiles and rubrics come before the organisations (as
+``chibo export`` writes them; its fees are read whole at the end), and reads it whole otherwise.
 
 Pure Python, standard library only (no Django).  :func:`parse_bundle` never raises anything
 but :class:`BundleError`; the error lists *every* problem found as ``(json_path, reason)``

@@ -27,6 +27,7 @@ from chibo.interchange.validate.schema import (
     _VISIT_SPEC,
     _Checker,
 )
+from chibo.interchange.validate.v2 import MEETING_SPEC_V2, TOP_SPEC_V2, CrossV2, prepare_checker
 from chibo.rules.engine import AuditInput, MeetingFacts, RollIndex, bundle_input, meeting_facts
 
 
@@ -178,8 +179,14 @@ def _stream_audit_input(fh: BinaryIO, date_from: date, date_to: date) -> AuditIn
     chk = _Checker({}, check_chars=False)
     raw_orgs: list = []
     doc: dict[str, Any] = {"organizations": raw_orgs}  # what _Cross reads of the raw document
-    norm: dict[str, Any] = {"organizations": [], "members": [], "meetings": [], "visits": [], "profiles": {}}
-    cross = _Cross(chk, doc, norm)
+    norm: dict[str, Any] = {"organizations": [], "members": [], "meetings": [], "visits": [], "profiles": {},
+                            "rubrics": {}, "fees": []}
+    cross: _Cross = _Cross(chk, doc, norm)
+    # Version 2 (bundle-v2.md) is streamed when "version": 2 comes before the lists, and the
+    # profiles and rubrics (if any) before the organisations, as `chibo export` writes them; its
+    # meetings are checked with the version-2 spec and cross-checks, its fees read whole at the end.
+    v2 = False
+    top_spec = _TOP_SPEC
     rolls = RollIndex()
     codes: dict[str, str] = {}  # member code -> the one string all their rows share
     facts: list[MeetingFacts] = []
@@ -187,15 +194,31 @@ def _stream_audit_input(fh: BinaryIO, date_from: date, date_to: date) -> AuditIn
     seen: list[str] = []
     values: dict[str, Any] = {}
     for key in stream.members():
-        if key in seen or key not in _TOP_SPEC:
+        if key in seen or key not in top_spec:
             raise _Fallback
         seen.append(key)
         if key not in _LISTS:
+            if v2 and key in ("profiles", "rubrics") and "organizations" in seen:
+                raise _Fallback  # after the organisations: left to parse_bundle
             values[key] = stream.value()
+            if key == "version" and type(values[key]) is int and values[key] == 2 and not v2:
+                if set(seen) & set(_LISTS):
+                    raise _Fallback
+                v2, top_spec = True, TOP_SPEC_V2
             continue
         if stream.peek() != "[":
             raise _Fallback  # null or a wrong type: left to parse_bundle
         spec, what = _LISTS[key]
+        if v2 and key == "meetings":
+            spec = MEETING_SPEC_V2
+        if v2 and key == "organizations":
+            # the profiles and the rubrics, read before the organisations, are checked now
+            doc["rubrics"] = values.get("rubrics")
+            prepare_checker(chk, doc)
+            for name in ("profiles", "rubrics"):
+                if name in values:
+                    norm[name] = TOP_SPEC_V2[name][1](chk, values[name], (), name, False)
+            cross = CrossV2(chk, doc, norm)
         if key == "members" and "organizations" not in seen:
             raise _Fallback
         if key == "meetings" and not {"organizations", "members"} <= set(seen):
@@ -220,8 +243,11 @@ def _stream_audit_input(fh: BinaryIO, date_from: date, date_to: date) -> AuditIn
                 )
             elif key == "meetings":
                 cross.meeting(j, item)
+                if v2:
+                    cross.meeting_v2(j, item)
                 day = item["date"]
-                if day <= date_to and day.year >= first_year:  # what the audit reads (engine.bundle_input)
+                # what the audit reads (engine.bundle_input): version 2 also the earlier years
+                if day <= date_to and (v2 or day.year >= first_year):
                     facts.append(meeting_facts(item, codes))
             else:
                 norm["visits"].append(item)
@@ -229,21 +255,27 @@ def _stream_audit_input(fh: BinaryIO, date_from: date, date_to: date) -> AuditIn
                 raise _Fallback
         if key == "organizations":
             cross.organizations()
+            if v2:
+                cross.prepare()
             if chk.errors:
                 raise _Fallback
     if stream.peek() != "":
         raise _Fallback  # data after the document
-    if type(values.get("version")) is not int or values["version"] != 1:
-        raise _Fallback  # a version-2 bundle (or bad input) is read whole by parse_bundle
-    for key, (required, parser) in _TOP_SPEC.items():
+    if type(values.get("version")) is not int or values["version"] != (2 if v2 else 1):
+        raise _Fallback  # a version-2 bundle in another order (or bad input) is read whole by parse_bundle
+    for key, (required, parser) in top_spec.items():
+        if v2 and key in ("profiles", "rubrics"):
+            continue  # read before the organisations
         if key in values:
             parsed = parser(chk, values[key], (), key, required)
-            if key == "profiles":
-                norm["profiles"] = parsed
+            if key in ("profiles", "fees"):
+                norm[key] = parsed
         elif required and key not in seen:
             raise _Fallback
     cross.visits()
     cross.profiles()
+    if v2:
+        cross.fees()
     if chk.errors:
         raise _Fallback
     facts.sort(key=lambda f: (f.date, f.id))
@@ -253,6 +285,9 @@ def _stream_audit_input(fh: BinaryIO, date_from: date, date_to: date) -> AuditIn
         rolls,
         facts,
         [(v["organization"], v["date"]) for v in norm["visits"]],
+        2 if v2 else 1,
+        norm["rubrics"],
+        norm["fees"],
     )
 
 

@@ -275,6 +275,14 @@ class CrossV2(_Cross):
 
     def run(self) -> None:
         super().run()
+        self.prepare()
+        for j, mt in enumerate(self.norm["meetings"]):
+            self.meeting_v2(j, mt)
+        self.fees()
+
+    def prepare(self) -> None:
+        """Ready the quality checks: the cells' profiles and the rubrics (after the organisations,
+        the profiles and the rubrics are read; the streaming reader calls it itself)."""
         self.raw_rubric_ids = set(self.doc["rubrics"]) if type(self.doc.get("rubrics")) is dict else set()
         parent_of = {o["code"]: o["parent"] for o in self.norm["organizations"] if o is not None}
         self.profile_of = ProfileResolver(parent_of, self.norm["profiles"])
@@ -283,9 +291,6 @@ class CrossV2(_Cross):
         self.rubrics_known = self.doc.get("rubrics") is None or type(self.doc["rubrics"]) is dict
         if any(len(path) == 3 and path[0] == "profiles" and path[2] == "rubric" for path, _ in self.chk.errors):
             self.rubrics_known = False
-        for j, mt in enumerate(self.norm["meetings"]):
-            self.meeting_v2(j, mt)
-        self.fees()
 
     def meeting_v2(self, j: int, mt: dict | None) -> None:
         if mt is None:
