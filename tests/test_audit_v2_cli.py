@@ -4,6 +4,7 @@ every problem; the streaming writer gives the same text as the whole audit."""
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import shlex
@@ -12,11 +13,14 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from chibo.interchange import auditjson
 from chibo.interchange.auditcli import audit_file_input
 from chibo.interchange.validate import parse_bundle
 from chibo.rules.engine import audit
+from tests.test_bundle_fuzz import _containers, _get, json_scalars, json_values
 
 V2 = Path(__file__).parent / "data" / "examples-v2"
 CASES = ["chuyen_giao_hd42", "dang_phi_quy_mot"]
@@ -126,3 +130,62 @@ def test_bad_version_2_streams_to_the_same_errors_as_the_whole_document(change, 
     with pytest.raises(BundleError) as streamed:
         audit_file_input(str(path), date(2026, 1, 1), date(2026, 3, 31))
     assert streamed.value.errors == whole.value.errors and whole.value.errors
+
+
+V2_DOCS = [json.loads((V2 / f"{n}.json").read_text(encoding="utf-8")) for n in CASES]
+
+
+def _outcome(read, raw: bytes):
+    from chibo.interchange.validate import BundleError
+
+    period = (date(2025, 10, 1), date(2026, 3, 31), date(2026, 4, 2))
+    try:
+        source = read(raw, period[0], period[1])
+    except BundleError as exc:
+        return ("error", exc.errors)
+    out = io.StringIO()
+    auditjson.write_audit(out, source, *period)
+    return ("audit", out.getvalue())
+
+
+def _streamed(raw: bytes, date_from, date_to):
+    from chibo.interchange.validate import parse_audit_input
+
+    return parse_audit_input(io.BytesIO(raw), date_from, date_to)
+
+
+def _whole(raw: bytes, date_from, date_to):
+    from chibo.rules.engine import bundle_input
+
+    return bundle_input(parse_bundle(raw), date_from, date_to)
+
+
+@pytest.mark.parametrize("window", [1, 7, 4096])
+@pytest.mark.parametrize("name", CASES)
+def test_version_2_streamed_in_any_window(name, window, monkeypatch, no_fallback):
+    from chibo.interchange.validate import stream
+
+    monkeypatch.setattr(stream, "_READ_SIZE", window)
+    raw = (V2 / f"{name}.json").read_bytes()
+    assert _outcome(_streamed, raw) == _outcome(_whole, raw)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_mutated_version_2_files_stream_like_parse_bundle(data):
+    doc = copy.deepcopy(data.draw(st.sampled_from(V2_DOCS)))
+    for _ in range(data.draw(st.integers(min_value=0, max_value=3))):
+        paths = [p for p, _v in _containers(doc) if p]
+        path = data.draw(st.sampled_from(paths))
+        parent, key = _get(doc, path[:-1]), path[-1]
+        op = data.draw(st.sampled_from(["drop", "replace", "unknown", "duplicate"]))
+        if op == "drop":
+            del parent[key]
+        elif op == "replace":
+            parent[key] = data.draw(json_values)
+        elif op == "unknown" and isinstance(parent, dict):
+            parent[data.draw(st.text(min_size=1, max_size=6))] = data.draw(json_scalars)
+        elif op == "duplicate" and isinstance(parent, list):
+            parent.append(copy.deepcopy(parent[key]))
+    raw = json.dumps(doc, ensure_ascii=data.draw(st.booleans())).encode("utf-8", "surrogatepass")
+    assert _outcome(_streamed, raw) == _outcome(_whole, raw)
