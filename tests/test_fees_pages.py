@@ -120,6 +120,9 @@ def test_an_import_sets_the_month(client, march):  # noqa: F811
            for r in FeeRecord.objects.filter(month=MARCH, member__code__in=["M1", "M3"])}
     assert got == {"M1": ("bhxh", 7_000_000, 70_000, 70_000, date(2026, 3, 4), "cash"),
                    "M3": ("other", None, 12_000, 0, None, "")}
+    summary = LogEntry.objects.order_by("pk").last()
+    assert summary.changes_dict["import"] == [None, "Nhập dữ liệu: sổ đảng phí tháng 03/2026, 2 dòng"]
+    assert summary.actor.username == "keeper"
 
 
 def test_the_month_book_round_trips_and_holds_the_figures(client):

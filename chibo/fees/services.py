@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from chibo import vocabulary
+from chibo.changelog import record as changelog
 from chibo.fees import calculator
 from chibo.fees.models import MAX_AMOUNT, FeeRecord, Relief
 from chibo.orgs.models import Member, Membership, Organization
@@ -215,4 +216,6 @@ def ledger_import(*, cell: Organization, month: date, rows: list[ImportRow], use
     for r in rows:
         fee_record_save(cell=cell, member=members[r.member_code], month=month, category=r.category, base=r.base,
                         due=r.due, paid=r.paid, paid_on=r.paid_on, channel=r.channel, user=user)
+    changelog.import_summary(cell, f"sổ đảng phí tháng {month:%m/%Y}, {len(rows)} dòng", org_paths=[cell.path],
+                             details={"month": calculator.month_key(month), "rows": len(rows)})
     return len(rows)
