@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from chibo.meetings.models import Meeting, QualityRecord, Task
 from chibo.meetings.recording import services_quality as q
 from chibo.meetings.recording.services import Conflict
+from chibo.rules import engine
 
 
 @pytest.fixture
@@ -189,3 +190,18 @@ def test_score_hand_worked(personas, tree, m26):
         "time": 5, "attendance": 5, "preparation": 9, "organisation": 35, "principles": 5, "results": 15, "closing": 4}
     assert (shown["total"], shown["grade"], shown["grade_label"], shown["provisional"]) == (78, "kha", "Khá", False)
     assert [r["id"] for r in shown["remedies"]] == ["preparation", "organisation", "results", "closing"]
+
+
+def test_quality_and_sheet_saves_make_the_stored_results_stale(personas, tree, m26, monkeypatch):
+    from chibo.results import signals
+    from chibo.rules.services_sheets import sheet_save
+
+    marked = []
+    monkeypatch.setattr(signals, "mark", lambda cell_id, year: marked.append((cell_id, year)))
+    q.quality_group_set(m26, "preparation", 9, user=personas["secretary"])
+    assert set(marked) == {(tree["C1"].pk, 2026)}  # the record made, then its groups saved
+    marked.clear()
+    groups = [dict(g) for g in engine.HD42_FRAME["groups"]]
+    sheet_save(tree["G"], code="phieu-g", name="Phiếu", source="", user=personas["staff"],
+               data={"groups": groups, "bands": {"tot": 90, "kha": 70, "trung_binh": 50}, "tot_requires_max": []})
+    assert {cell for cell, _year in marked} == {tree["C1"].pk, tree["C2"].pk}

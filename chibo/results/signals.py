@@ -3,12 +3,14 @@ transaction commits, by a job (`tasks.refresh_cells`; in the embedded default in
 once; with a worker RESULTS_REFRESH_DELAY seconds later, one job for the saves of those seconds:
 `tasks.request_refresh`); a rolled-back transaction refreshes nothing.
 
-- a meeting or one of its parts (attendance, speeches, votes, tasks, guests): its cell's year
+- a meeting or one of its parts (attendance, speeches, votes, tasks, guests, the HD 42 quality
+  record): its cell's year
   (and the old year when its date moved);
 - a member, a membership or an exempt/away period: every cell the member belongs or belonged to,
   for the years already stored and this one;
 - a visit: its cell's year;
-- a rule profile: every cell of the organisation's subtree, for the years already stored and this one.
+- a rule profile or a committee's scoring sheet: every cell of the organisation's subtree, for the
+  years already stored and this one.
 
 Bulk loads (`chibo import`, `chibo generate`) write without signals and refresh afterwards."""
 
@@ -19,9 +21,9 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from chibo.meetings.models import Attendance, Guest, Meeting, Speech, Task, Vote
+from chibo.meetings.models import Attendance, Guest, Meeting, QualityRecord, Speech, Task, Vote
 from chibo.orgs.models import CELL_KINDS, Member, MemberPeriod, Membership, Organization
-from chibo.rules.models import RuleProfile
+from chibo.rules.models import RuleProfile, ScoringSheet
 from chibo.supervision.models import Visit
 
 _state = threading.local()
@@ -91,6 +93,8 @@ def _meeting_saved(sender, instance, **kwargs):
 @receiver(post_delete, sender=Task)
 @receiver(post_save, sender=Guest)
 @receiver(post_delete, sender=Guest)
+@receiver(post_save, sender=QualityRecord)
+@receiver(post_delete, sender=QualityRecord)
 def _part_saved(sender, instance, **kwargs):
     row = Meeting.objects.filter(pk=instance.meeting_id).values_list("organization_id", "date").first()
     if row:
@@ -121,6 +125,8 @@ def _visit_saved(sender, instance, **kwargs):
 
 @receiver(post_save, sender=RuleProfile)
 @receiver(post_delete, sender=RuleProfile)
+@receiver(post_save, sender=ScoringSheet)
+@receiver(post_delete, sender=ScoringSheet)
 def _profile_saved(sender, instance, **kwargs):
     org = Organization.objects.filter(pk=instance.organization_id).first()
     if org is None:
