@@ -220,3 +220,13 @@ def test_prep_page_queries_do_not_grow_with_the_roll(personas, tree, upcoming, c
     with django_assert_num_queries(len(small.captured_queries)):
         page = client.get(f"/sinh-hoat/{upcoming.ident}/chuan-bi/").content.decode()
     assert page.count('<option value="X') == 12  # the scorer's choices: the whole roll
+
+
+def test_a_finalized_meeting_links_to_where_its_results_are_recorded(personas, held, client_for):
+    Meeting.objects.filter(pk=held.pk).update(status="finalized", finalized_at="2025-12-04T10:00:00Z")
+    link = f'href="/sinh-hoat/{held.ident}/chuan-bi/#hd42"'
+    assert link in client_for(personas["secretary"]).get(f"/sinh-hoat/{held.ident}/").content.decode()
+    assert link not in client_for(personas["member"]).get(f"/sinh-hoat/{held.ident}/").content.decode()
+    page = client_for(personas["secretary"]).get(f"/sinh-hoat/{held.ident}/chuan-bi/").content.decode()
+    assert 'action="/sinh-hoat/C1-2025-12/chuan-bi/dang-ket-qua/"' in page
+    assert 'action="/sinh-hoat/C1-2025-12/chuan-bi/hd42/"' not in page  # the preparation is over
