@@ -328,6 +328,13 @@ def world(tree, personas, meeting, settings, tmp_path, monkeypatch):
     from chibo.api import services as api_token_services
 
     api_token_services.token_create(personas["admin"], "Hệ thống báo cáo")  # its name: the account page
+    # a reminder for every login (the notifications page /nhac-viec/ lists it; chibo.reminders)
+    from chibo.reminders.models import Notification
+
+    for user in personas.values():
+        if user is not None:
+            Notification.objects.create(user=user, kind="task", key=f"task-due:{user.pk}", day=date(2025, 1, 20),
+                                        text="Nhiệm vụ đến hạn.", url="/cua-toi/", emailed_to="a@example.vn")
     # a month of fees and a relief (the fee sheet, the reliefs page)
     from chibo.fees import services as fee_services
 
@@ -540,6 +547,7 @@ UPLOADS = {"document_download", "presentation_download"}
 NOT_WALKED = {
     "logout": "a POST that ends the session",
     "orientation_take_up": "a POST (its button is on the start and preparation pages, which are walked)",
+    "notification_open": "a POST (its button is on the notifications page /nhac-viec/, which is walked)",
     "api:openapi-view": "django-ninja's Swagger page (its own scripts; a login and CDN-free docs are other work)",
 }
 
