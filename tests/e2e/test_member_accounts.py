@@ -1,5 +1,6 @@
 """Accounts and roles on a member's page, in a browser: committee staff create a login for a
-member (the initial password shown once), the member logs in with it, staff give the login a
+member (the initial password shown once), the member logs in with it and is made to change it
+before anything else, staff give the login a
 role, then disable it and the member's open session ends at the next page. Nothing is refused
 by the Content-Security-Policy."""
 
@@ -39,7 +40,18 @@ def test_staff_create_a_login_give_a_role_and_disable_it(live_server, personas, 
     member.fill("#id_password", password)
     member.click("button[type=submit]")
     member.wait_for_load_state()
-    assert "/dang-nhap/" not in member.url
+    # a password someone else chose: changed first, the page says why
+    assert member.url == f"{live_server.url}/tai-khoan/doi-mat-khau/"
+    assert member.locator("#forced-change").is_visible()
+    member.goto(f"{live_server.url}/cua-toi/")
+    assert member.url == f"{live_server.url}/tai-khoan/doi-mat-khau/"
+    member.fill("#id_old_password", password)
+    member.fill("#id_new_password1", "Chi-bo-thon-Dong-2025")
+    member.fill("#id_new_password2", "Chi-bo-thon-Dong-2025")
+    member.click("button[type=submit]")
+    member.wait_for_url(f"{live_server.url}/tai-khoan/doi-mat-khau/xong/")
+    member.goto(f"{live_server.url}/cua-toi/")
+    assert member.url == f"{live_server.url}/cua-toi/"
 
     # a role, then the login disabled: the member's session ends at the next page
     staff.get_by_role("link", name="Về trang đảng viên").click()
