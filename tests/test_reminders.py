@@ -144,6 +144,30 @@ def test_who_gets_what(world, expected):
         "secretary": "bithu@example.vn", "member": "binh@example.vn", "designated": ""}
 
 
+def test_each_reminder_links_to_where_it_is_done(world):
+    dues, people = selectors.due_reminders(TODAY)
+    urls = {(people[d.user_id].username, d.key.format(**world)): d.url for d in dues}
+    assert urls[("secretary", "notice-due:C1-2025-03")] == "/sinh-hoat/C1-2025-03/thong-bao/"
+    assert urls[("secretary", "not-final:C1-2025-02:2025-W09")] == "/sinh-hoat/C1-2025-02/"
+    assert urls[("sibling", "date-due:C2:2025-03")] == "/to-chuc/C2/sinh-hoat/"
+    assert urls[("member", f"task-due:{world['t1']}")] == "/cua-toi/"
+    assert urls[("other", f"visit:{world['plan']}:C1-2025-03:2025-03-03")] == "/cua-toi/du-sinh-hoat/"
+    assert urls[("staff", f"rec-wait:{world['r1']}:{world['G']}")] == f"/kien-nghi/{world['r1']}/"
+    assert urls[("staff", "findings:C1-2025-02")] == "/sinh-hoat/C1-2025-02/"
+    assert urls[("staff", "findings:C2:2025-02")] == "/to-chuc/C2/"
+
+
+def test_every_reminder_leads_to_a_page_its_person_may_open(world, client_for):
+    """No dead end: opening each notification lands its person on a page that answers 200."""
+    services.remind(TODAY)
+    for n in Notification.objects.select_related("user").order_by("pk"):
+        client = client_for(n.user)
+        response = client.post(f"/nhac-viec/{n.pk}/mo/")
+        assert response.status_code == 302 and response["Location"] == n.url, n.key
+        assert client.get(n.url).status_code == 200, (n.user.username, n.key, n.url)
+    assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
 def test_the_labels_come_from_the_engine(world):
     """The finding texts above are the engine's labels (a test that would fail if they changed)."""
     from chibo.rules import engine

@@ -203,7 +203,7 @@ def _task_reminders(on: date, out: list[Due]) -> None:
 def _visit_reminders(on: date, out: list[Due]) -> None:
     """The committee members assigned to attend a cell's meeting in the coming week
     (`VisitPlan` with its meeting dated then, not cancelled, not yet recorded as visited): one query."""
-    mine = reverse("my_page")
+    mine = reverse("my_visits")
     for pk, day, start, place, cell, committee, ident, user_id in (
             VisitPlan.objects.filter(meeting__date__range=(on, on + timedelta(days=VISIT_AHEAD)),
                                      assignee__user__isnull=False, assignee__user__is_active=True,
@@ -226,12 +226,11 @@ def _committee_reminders(on: date, out: list[Due]) -> None:
     if not staff:
         return
     since = on - timedelta(days=FINDINGS_WINDOW)
-    for pk, ident, name, day, status, due_on, committee_id in (
+    for pk, name, day, status, due_on, committee_id in (
             Recommendation.objects.filter(status__in=WAITING).order_by("due_on", "pk")
-            .values_list("pk", "meeting__ident", "organization__name", "meeting__date", "status", "due_on",
-                         "committee_id")):
+            .values_list("pk", "organization__name", "meeting__date", "status", "due_on", "committee_id")):
         what = f"Kiến nghị của {name} (cuộc họp ngày {day:%d/%m/%Y})"
-        page = reverse("meeting_detail", args=[ident])
+        page = reverse("recommendation_detail", args=[pk])
         late = due_on < on
         for user_id in staff.get(committee_id, []):
             if late:
