@@ -138,3 +138,21 @@ def test_an_orientation_published_and_taken_up_by_one_cell(demo):
         "TT-C1", Meeting.objects.filter(organization__code="TT-C1", date=date(2026, 1, 3)).get().ident, "bithu1")
     assert AgendaItem.objects.filter(meeting=uptake.meeting, section="body").order_by("position").last().title == (
         "Quán triệt định hướng của Đảng bộ xã Tân Thành: Học tập, quán triệt nghị quyết của Đảng ủy xã về chuyển đổi số")
+
+
+def test_hd42_meetings_are_scored_adopted_and_graded(demo):
+    from chibo.meetings.models import QualityRecord
+
+    records = QualityRecord.objects.select_related("meeting__organization", "scorer")
+    # November and December 2025 are judged by HD 42 (28/10/2025): 8 meetings, TT-C4's December
+    # one (minutes incomplete) not scored
+    assert sorted((r.meeting.organization.code, r.meeting.date.month, r.status) for r in records) == [
+        ("TT-C1", 11, "official"), ("TT-C1", 12, "adopted"), ("TT-C2", 11, "adopted"), ("TT-C2", 12, "self"),
+        ("TT-C3", 11, "official"), ("TT-C3", 12, "adopted"), ("TT-C4", 11, "adopted")]
+    assert all(r.scorer_id == r.meeting.chair_id for r in records)
+    official = records.filter(status="official")
+    assert set(official.values_list("confirmed_by__username", flat=True)) == {"dangy"}
+    assert not official.filter(confirmed_by=F("scored_by")).exists()
+    assert not Meeting.objects.filter(date__gte=date(2025, 10, 28), date__lt=TODAY, status=MeetingStatus.FINALIZED,
+                                      results_posted_on__isnull=True).exists()
+    assert Meeting.objects.filter(date__lt=date(2025, 10, 28), docs_posted_on__isnull=False).count() == 0

@@ -27,6 +27,10 @@ States the demo shows:
   absence notice; an extraordinary meeting of TT-C4 cancelled with its reason; every other future
   meeting planned with the committee's agenda.
 - Superior visits on some meetings, guests, rescheduled meetings (a day after the 3rd).
+- Meetings judged by HD 42 (from 28/10/2025): documents posted, chi ủy's agreement, the superior
+  notified, the chair as scorer, the chi ủy's self-score adopted (results posted the day after);
+  the official grade decided by `dangy` where the HD 12 scores are confirmed; TT-C2's pending
+  meeting self-scored, not adopted.
 - The committee's orientation (định hướng sinh hoạt) for the month of TT-C1's next meeting,
   published by `dangy`; TT-C1 took it up into that meeting's agenda, the other cells not yet."""
 
@@ -303,17 +307,58 @@ def _record_past(cell: Organization, users: dict, scores: dict, today: date) -> 
                                        "quyết, báo cáo tại kỳ sinh hoạt sau.")
             services.meeting_scores_set(meeting, **scores[meeting.ident], user=recorder)
             services.meeting_scores_adopt(meeting, recorder)
+            hd42 = _hd42_scored(meeting, scores[meeting.ident], recorder, adopt=True)
             if cell.code == "TT-C1" and meeting is finalized[-1]:
                 _secret_ballot(meeting, recorder)
             services.meeting_finalize(meeting, recorder)
+            if hd42:
+                from chibo.meetings.preparation import services_hd42
+
+                services_hd42.meeting_results_posted_set(meeting, results_posted_on=meeting.date + timedelta(days=1),
+                                                         secret_content=False, on=today)
         if meeting is not finalized[-1]:  # the latest awaits the superior's confirmation
             with _acting(confirmer):
                 services.meeting_scores_confirm(meeting, confirmer)
+                if hd42:
+                    _hd42_official(meeting, confirmer)
     if cell.code == "TT-C1" and len(finalized) > 1:
         _amend(finalized[-2], recorder)
     if pending is not None and cell.code == "TT-C2":
         with _acting(recorder):
             services.meeting_scores_set(pending, **scores[pending.ident], user=recorder)
+            _hd42_scored(pending, scores[pending.ident], recorder, adopt=False)
+
+
+def _hd42_scored(meeting, scores: dict, recorder, *, adopt: bool) -> bool:
+    """A meeting judged by HD 42 (rules-v2.md §0): its preparation dates, the chair as its scorer,
+    the chi ủy's self-score of the entered groups (from the demo's manual scores), and, when asked,
+    the cell's adoption. False (nothing done) for a meeting judged by HD 12."""
+    from chibo.meetings.preparation import services_hd42
+    from chibo.meetings.recording import services_quality
+    from chibo.rules.services import effective_profile_for
+
+    if engine.rulebook_for(effective_profile_for(meeting.organization), meeting.date) != "hd42-2025":
+        return False
+    services_hd42.meeting_hd42_prep_set(meeting, docs_posted_on=meeting.date - timedelta(days=2),
+                                        committee_prepared_on=meeting.date - timedelta(days=4),
+                                        superior_notified_on=meeting.notice_sent_on, scorer=meeting.chair,
+                                        on=meeting.date)
+    entered = {"preparation": scores["preparation"], "organisation": scores["conduct"] * 4,
+               "principles": scores["principles"] // 2, "closing": 5 if scores["conduct"] >= 9 else 4}
+    for group, value in entered.items():
+        services_quality.quality_group_set(meeting, group, value, user=recorder)
+    if adopt:
+        services_quality.quality_adopt(meeting, recorder)
+    return True
+
+
+def _hd42_official(meeting, confirmer) -> None:
+    """The superior committee decides the official grade: the grade the sheet gives."""
+    from chibo.meetings import quality, selectors
+    from chibo.meetings.recording import services_quality
+
+    grade = quality.quality_score(meeting, selectors.meeting_verdict(meeting))["grade"]
+    services_quality.quality_confirm_official(meeting, confirmer, grade)
 
 
 def _secret_ballot(meeting, recorder) -> None:
