@@ -303,3 +303,20 @@ def test_my_visits_needs_a_member_record(client_for, personas, persona, status):
     assert response.status_code == status
     if status == 302:
         assert "/dang-nhap/" in response["Location"]
+
+
+def test_plan_remove_through_the_page(client_for, personas, tree, people, feb):
+    client = client_for(personas["staff"])
+    open_plan = services.visit_plan_add(tree["G"], cell=tree["C2"], assignee=people["V1"], year=2025, half=1)
+    done = services.visit_plan_add(tree["G"], cell=tree["C1"], assignee=people["V1"], year=2025, half=1, meeting=feb)
+    services.visit_record(feb, committee=tree["G"], member=people["V1"], today=TODAY)
+    response = client.post(reverse("visit_plan_remove", args=["G", open_plan.pk]))
+    assert response.status_code == 302 and response["Location"].endswith("?nam=2025&ky=1")
+    before = snapshot()
+    page = client.post(reverse("visit_plan_remove", args=["G", done.pk]), follow=True).content.decode()
+    assert "Đã ghi nhận lượt dự sinh hoạt này: không thể xóa khỏi kế hoạch." in page
+    assert snapshot() == before
+    assert list(VisitPlan.objects.values_list("pk", flat=True)) == [done.pk]
+    # a plan of another committee is not found through this one
+    rival = services.visit_plan_add(tree["G2"], cell=tree["C3"], assignee=people["R1"], year=2025, half=1)
+    assert client_for(personas["admin"]).post(reverse("visit_plan_remove", args=["G", rival.pk])).status_code == 404

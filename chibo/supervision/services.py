@@ -161,7 +161,7 @@ def visit_plan_add(committee: Organization, *, cell: Organization, assignee: Mem
 
 
 @transaction.atomic
-def visit_plan_remove(plan: VisitPlan, committee: Organization, user=None) -> None:
+def visit_plan_remove(plan: VisitPlan, committee: Organization, user=None) -> bool:
     """Take an entry off the committee's plan; refused once the visit is recorded."""
     plan = VisitPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.committee_id != committee.pk:
@@ -169,6 +169,7 @@ def visit_plan_remove(plan: VisitPlan, committee: Organization, user=None) -> No
     if Visit.objects.filter(plan=plan).exists():
         raise ValidationError("Đã ghi nhận lượt dự sinh hoạt này: không thể xóa khỏi kế hoạch.")
     plan.delete()
+    return True
 
 
 @transaction.atomic

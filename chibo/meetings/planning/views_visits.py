@@ -84,8 +84,7 @@ def visit_plan_remove(request, code, pk):
     org, _scope = _committee_for(request.user, code)
     plan = get_object_or_404(VisitPlan, pk=pk, committee=org)
     year, half = plan.year, plan.half
-    if run_service(request, sup_services.visit_plan_remove, plan, org, user=request.user) is not None or \
-            not VisitPlan.objects.filter(pk=pk).exists():
+    if run_service(request, sup_services.visit_plan_remove, plan, org, user=request.user):
         messages.success(request, "Đã bỏ mục này khỏi kế hoạch.")
     return redirect(f"{reverse('visit_plan', args=[org.code])}?nam={year}&ky={half}")
 
