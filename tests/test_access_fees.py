@@ -17,7 +17,7 @@ from tests.test_fees import keeper, march  # noqa: F401  (fixtures)
 pytestmark = pytest.mark.django_db
 
 #: The routes these tests cover (tests/test_access_orgs.py::test_every_url_is_in_the_matrix).
-COVERED = ("fee_ledger", "fee_record", "fee_pay", "fee_import", "fee_reliefs", "fee_relief_delete", "fee_totals",
+COVERED = ("fee_ledger", "fee_record", "fee_pay", "fee_import", "fee_reliefs", "fee_relief_edit", "fee_relief_delete", "fee_totals",
            "fee_mine", "fee_book_month", "fee_book_year")
 
 EVERYONE = ("admin", "staff", "designated", "secretary", "keeper", "member", "other", "sibling", "rival", "anonymous")
@@ -34,6 +34,7 @@ GETS = [
     ("/dang-phi/C1/so-nam/2026.xlsx", KEEPERS),
     ("/dang-phi/C1/so-nam/2026.pdf", KEEPERS),
     ("/dang-phi/C1/mien-giam/", RELIEF),
+    ("RELIEF_EDIT", RELIEF),
     ("/dang-phi/tong-hop/G/?nam=2026", TOTALS),
     ("/dang-phi/tong-hop/C1/?nam=2026", TOTALS),
 ]
@@ -61,7 +62,9 @@ def _book(rows):
 @pytest.mark.parametrize("persona", EVERYONE)
 def test_every_fee_page_and_download(world, client_for, persona):
     client = client_for(world[persona])
+    edit = f"/dang-phi/C1/mien-giam/{Relief.objects.get().pk}/sua/"
     for url, allowed in GETS:
+        url = edit if url == "RELIEF_EDIT" else url
         before = snapshot()
         response = client.get(url)
         if persona in allowed:
@@ -81,6 +84,8 @@ def test_every_fee_write(world, client_for, persona, march):  # noqa: F811
          KEEPERS),
         ("/dang-phi/C1/mien-giam/", {"member": "M1", "kind": "exempt", "basis": "5.1", "from_month": "01/2027",
                                      "decided_by": "C1"}, RELIEF),
+        (f"/dang-phi/C1/mien-giam/{relief.pk}/sua/", {"member": "M2", "kind": "exempt", "basis": "5.1",
+                                                     "from_month": "03/2026", "decided_by": "G"}, RELIEF),
         (f"/dang-phi/C1/mien-giam/{relief.pk}/xoa/", {}, RELIEF),
         ("/dang-phi/C1/2026-03/nhap-excel/",
          {"file": io.BytesIO(_book([["M1", "", "bhxh", 1, 1, 0, None, None]]))}, KEEPERS),

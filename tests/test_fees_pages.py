@@ -75,6 +75,24 @@ def test_a_relief_is_decided_by_the_committee_above(client_for, personas, march)
         ("reduce_30", date(2026, 4, 1), date(2027, 3, 1), "G", "staff")
 
 
+def test_a_running_relief_is_ended_before_a_new_one(client, march):  # noqa: F811
+    relief = Relief.objects.get()
+    url = f"/dang-phi/C1/mien-giam/{relief.pk}/sua/"
+    page = text(client.get(url))
+    assert 'value="03/2026"' in page and 'value="08/2026"' in page and 'value="12-QĐ/ĐU"' in page
+    new = {"member": "M2", "kind": "exempt", "basis": "5.1", "from_month": "06/2026", "decided_by": "C1"}
+    page = text(client.post("/dang-phi/C1/mien-giam/", new))
+    assert "Trùng thời gian với quyết định giảm 50% đảng phí từ 03/2026 đến 08/2026" in page
+    edit = {"member": "M2", "kind": "reduce_50", "basis": "5.2", "from_month": "03/2026", "to_month": "05/2026",
+            "decided_by": "G", "decision_number": "12-QĐ/ĐU", "reason": "Ốm nặng"}
+    page = text(client.post(url, {**edit, "member": "M3"}))
+    assert "Không đổi được đảng viên của một quyết định: xóa quyết định này và ghi quyết định mới." in page
+    assert client.post(url, edit).status_code == 302
+    assert client.post("/dang-phi/C1/mien-giam/", new).status_code == 302
+    assert [(r.kind, r.from_month, r.to_month) for r in Relief.objects.order_by("from_month")] == [
+        ("reduce_50", MARCH, date(2026, 5, 1)), ("exempt", date(2026, 6, 1), None)]
+
+
 def _book(rows):
     from openpyxl import Workbook
 

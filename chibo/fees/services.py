@@ -130,6 +130,8 @@ def relief_save(*, cell: Organization, member: Member, kind: str, basis: str, fr
     errors: dict[str, str] = {}
     if not Membership.objects.filter(member=member, organization=cell).exists():
         raise ValidationError("Đồng chí này không sinh hoạt tại chi bộ.")
+    if relief is not None and relief.member_id != member.pk:
+        errors["member"] = "Không đổi được đảng viên của một quyết định: xóa quyết định này và ghi quyết định mới."
     if kind not in vocabulary.RELIEF_KINDS.codes:
         errors["kind"] = "Chọn miễn hoặc mức giảm."
     if basis not in vocabulary.RELIEF_BASES.codes:

@@ -84,6 +84,13 @@ def _proposals(month, row):
     return [calculator.propose(month, c["code"], base) for c in calculator.schedule_for(month)["categories"]]
 
 
+def _initial(rec) -> dict:
+    if rec is None:
+        return {}
+    return {"category": rec.category, "base": rec.base, "due": rec.due, "paid": rec.paid or None,
+            "paid_on": rec.paid_on, "channel": rec.channel, "collector": rec.collector.code if rec.collector else ""}
+
+
 @login_required
 def record_edit(request, code, month, member_code):
     """A member's month: category, income, due, payment."""
@@ -99,12 +106,7 @@ def record_edit(request, code, month, member_code):
             messages.success(request, f"Đã lưu đảng phí tháng {month:%m/%Y} của đồng chí {member.full_name}.")
             return redirect(_ledger_url(cell, month))
     else:
-        initial = {}
-        if rec is not None:
-            initial = {"category": rec.category, "base": rec.base, "due": rec.due, "paid": rec.paid or None,
-                       "paid_on": rec.paid_on, "channel": rec.channel,
-                       "collector": rec.collector.code if rec.collector else ""}
-        form = FeeRecordForm(initial=initial, month=month, collectors=collectors)
+        form = FeeRecordForm(initial=_initial(rec), month=month, collectors=collectors)
     payment = PaymentForm(prefix="pay", collectors=collectors, initial={"paid_on": timezone.localdate()}) \
         if rec is not None else None
     return _record_page(request, cell, month, member, row, form, payment)
@@ -123,7 +125,7 @@ def record_pay(request, code, month, member_code):
                                           month=month, user=request.user, **payment.service_kwargs()):
         messages.success(request, f"Đã ghi đồng chí {member.full_name} nộp đảng phí tháng {month:%m/%Y}.")
         return redirect(_ledger_url(cell, month))
-    form = FeeRecordForm(month=month, collectors=collectors)
+    form = FeeRecordForm(initial=_initial(row.record), month=month, collectors=collectors)
     return _record_page(request, cell, month, member, row, form, payment)
 
 
@@ -149,12 +151,39 @@ def reliefs_page(request, code):
 
 
 @login_required
+def relief_edit(request, code, pk):
+    """Correct a relief decision, e.g. end a running one before a new decision replaces it."""
+    cell, _scope = _cell(request, code, Right.FEE_RELIEF)
+    relief = _relief_of(cell, pk)
+    if request.method == "POST":
+        form = _relief_form(cell, request.POST)
+        if form.is_valid() and run_service(form, services.relief_save, cell=cell, user=request.user, relief=relief,
+                                           **form.service_kwargs()):
+            messages.success(request, f"Đã sửa quyết định miễn, giảm của đồng chí {relief.member.full_name}.")
+            return redirect("fee_reliefs", cell.code)
+    else:
+        form = _relief_form(cell)
+        form.initial = {"member": relief.member.code, "kind": relief.kind, "basis": relief.basis,
+                        "from_month": f"{relief.from_month:%m/%Y}",
+                        "to_month": f"{relief.to_month:%m/%Y}" if relief.to_month else "",
+                        "decided_by": relief.decided_by.code, "decision_number": relief.decision_number,
+                        "decision_date": relief.decision_date, "reason": relief.reason}
+    return render(request, "fees/relief_edit.html", {"org": cell, "relief": relief, "form": form})
+
+
+def _relief_of(cell, pk) -> Relief:
+    relief = Relief.objects.filter(pk=pk, member__memberships__organization=cell).select_related(
+        "member", "decided_by").first()
+    if relief is None:
+        raise Http404("Không tìm thấy quyết định.")
+    return relief
+
+
+@login_required
 @require_POST
 def relief_delete(request, code, pk):
     cell, _scope = _cell(request, code, Right.FEE_RELIEF)
-    relief = Relief.objects.filter(pk=pk, member__memberships__organization=cell).select_related("member").first()
-    if relief is None:
-        raise Http404("Không tìm thấy quyết định.")
+    relief = _relief_of(cell, pk)
     services.relief_delete(relief)
     messages.success(request, f"Đã xóa quyết định miễn, giảm của đồng chí {relief.member.full_name}.")
     return redirect("fee_reliefs", cell.code)
