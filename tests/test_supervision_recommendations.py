@@ -296,3 +296,19 @@ def test_forward_through_the_page(client_for, personas, rec, tree):
     admin = client_for(personas["admin"])
     assert admin.get(reverse("recommendation_inbox", args=["P"])).content.decode().count("data-recommendation=") == 1
     assert admin.post(url, {"action": "bogus"}).status_code == 400
+
+
+def test_a_committee_above_reads_the_subtree(client_for, personas, rec, tree):
+    """Staff of the province (P) read the inbox of the commune's committee (G) below it and the
+    recommendation; G's staff cannot open P's inbox (above them)."""
+    from django.contrib.auth import get_user_model
+
+    from chibo.orgs.models import Role
+
+    province = get_user_model().objects.create_user("province")
+    Role.objects.create(user=province, organization=tree["P"], kind=Role.Kind.COMMITTEE_STAFF)
+    client = client_for(province)
+    assert client.get(reverse("recommendation_inbox", args=["G"])).content.decode().count("data-recommendation=") == 1
+    assert client.get(reverse("recommendation_inbox", args=["P"])).content.decode().count("data-recommendation=") == 0
+    assert client.get(reverse("recommendation_detail", args=[rec.pk])).status_code == 200
+    assert client_for(personas["staff"]).get(reverse("recommendation_inbox", args=["P"])).status_code == 404
