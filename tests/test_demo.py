@@ -156,3 +156,25 @@ def test_hd42_meetings_are_scored_adopted_and_graded(demo):
     assert not Meeting.objects.filter(date__gte=date(2025, 10, 28), date__lt=TODAY, status=MeetingStatus.FINALIZED,
                                       results_posted_on__isnull=True).exists()
     assert Meeting.objects.filter(date__lt=date(2025, 10, 28), docs_posted_on__isnull=False).count() == 0
+
+
+def test_party_fees_of_tt_c1(demo):
+    """Last month (11/2025) and this month (12/2025: QĐ 342's salary and pension rates, alternately)
+    for TT-C1's 23 members; incomes 5 000 000 + 137 000 × i (by code): 1% or 0.5%, 1 138 725 in all;
+    the third member's 52 740 halved to 26 370; all paid but three last month, half this month."""
+    from chibo.fees import selectors
+    from chibo.fees.models import FeeRecord, Relief
+
+    cell = Organization.objects.get(code="TT-C1")
+    nov, dec = selectors.ledger(cell, date(2025, 11, 1)), selectors.ledger(cell, date(2025, 12, 1))
+    assert (len(nov.rows), len(nov.recorded), len(nov.unpaid_rows)) == (23, 23, 3)
+    assert (len(dec.rows), len(dec.recorded), len(dec.unpaid_rows)) == (23, 23, 11)
+    assert nov.total_due == dec.total_due == 1_138_725
+    assert nov.total_due_after == 1_138_725 - 26_370
+    relief = Relief.objects.get()
+    assert (relief.kind, relief.basis, relief.from_month, relief.to_month, relief.decided_by.code) == (
+        "reduce_50", "5.2", date(2025, 11, 1), date(2026, 4, 1), "TT")
+    assert [r.due_after for r in nov.rows if r.relief] == [26_370]
+    assert FeeRecord.objects.filter(channel="cash", collector__user__username="bithu1").count() == 8 + 4
+    assert FeeRecord.objects.exclude(updated_by__username="bithu1").count() == 0
+    assert relief.created_by.username == "bithu1"

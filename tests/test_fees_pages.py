@@ -39,6 +39,12 @@ def test_the_sheet_shows_the_hand_worked_figures(client):
     assert "6.843.210" in page and "68.432" in page and "13.888" in page and "Giảm 50% đảng phí" in page
 
 
+def test_a_bad_month_is_a_bad_request(client):
+    response = client.get("/dang-phi/C1/?thang=2026-13")
+    assert response.status_code == 400 and "Tháng &#x27;2026-13&#x27; không hợp lệ" in response.content.decode()
+    assert client.get("/dang-phi/C1/2026-13/M2/").status_code == 404
+
+
 def test_a_month_is_edited_and_a_form_error_keeps_what_was_typed(client, march):  # noqa: F811
     page = text(client.post("/dang-phi/C1/2026-03/M3/", {"category": "other", "base": "", "due": "", "paid": "0"}))
     assert "Nhập số phải đóng (đối tượng này chưa có căn cứ để tính, hoặc chưa nhập thu nhập)." in page

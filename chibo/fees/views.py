@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from chibo.fees import calculator, selectors, services
 from chibo.fees.forms import FeeRecordForm, ImportForm, PaymentForm, ReliefForm
 from chibo.fees.models import Relief
-from chibo.formhelpers import call_service, query_year, run_service
+from chibo.formhelpers import QueryError, call_service, query_year, run_service
 from chibo.orgs.access import Right, get_org_for_user, scope_for
 from chibo.orgs.models import Member, Membership
 
@@ -54,7 +54,10 @@ def ledger_page(request, code):
     """The cell's sheet of a month (?thang=YYYY-MM, this month by default)."""
     cell, _scope = _cell(request, code, Right.FEES)
     text = request.GET.get("thang", "").strip()
-    month = _month(text) if text else this_month()
+    try:
+        month = calculator.parse_month(text) if text else this_month()
+    except ValueError:
+        raise QueryError(f"Tháng '{text[:20]}' không hợp lệ (định dạng yyyy-mm).") from None
     sheet = selectors.ledger(cell, month)
     return render(request, "fees/ledger.html", {
         "org": cell, "sheet": sheet, "month_key": calculator.month_key(month),

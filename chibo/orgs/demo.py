@@ -32,7 +32,11 @@ States the demo shows:
   the official grade decided by `dangy` where the HD 12 scores are confirmed; TT-C2's pending
   meeting self-scored, not adopted.
 - The committee's orientation (định hướng sinh hoạt) for the month of TT-C1's next meeting,
-  published by `dangy`; TT-C1 took it up into that meeting's agenda, the other cells not yet."""
+  published by `dangy`; TT-C1 took it up into that meeting's agenda, the other cells not yet.
+- Party fees (chibo/fees) of TT-C1, kept by `bithu1`: last month and this month, every member on
+  the sheet with a category of the month's rate table and an income (the due is the calculator's);
+  last month paid by all but three, this month by half (on the portal, or in cash to the
+  secretary); a 50% reduction (Điều 5.2) decided by the committee for one member over six months."""
 
 import random
 from contextlib import contextmanager
@@ -248,7 +252,40 @@ def load_demo(today: date) -> list[tuple[str, str, str]]:
         _record_past(orgs[code], users, extra["scores"], today)
     _coming_up(orgs, users, today)
     _orientation(orgs, users, today)
+    _fees(orgs, users, today)
     return [(username, PASSWORD, label) for username, label, _cell in LOGINS]
+
+
+def _fees(orgs: dict, users: dict, today: date) -> None:
+    """TT-C1's fee sheets of last month and this month, and one relief (docstring above)."""
+    from chibo.fees import calculator
+    from chibo.fees import services as fee_services
+
+    cell = orgs["TT-C1"]
+    this = calculator.first_day(today)
+    last = calculator.add_months(this, -1)
+    with _acting(users["bithu1"]):
+        members = list(Member.objects.filter(memberships__organization=cell, memberships__end__isnull=True)
+                       .order_by("code"))
+        secretary = Member.objects.get(user=users["bithu1"])
+        fee_services.relief_save(cell=cell, member=members[2], kind="reduce_50", basis="5.2", from_month=last,
+                                 to_month=calculator.add_months(last, 5), decided_by=orgs["TT"],
+                                 reason="Gia đình có người ốm nặng", decision_number="08-QĐ/ĐU", decision_date=last,
+                                 user=users["bithu1"])
+        for month in (last, this):
+            rated = [c["code"] for c in calculator.schedule_for(month)["categories"] if c.get("rate_bp")]
+            for i, member in enumerate(members):
+                record = fee_services.fee_record_save(cell=cell, member=member, month=month,
+                                                      category=rated[i % len(rated)], base=5_000_000 + 137_000 * i,
+                                                      user=users["bithu1"])
+                if (i % 9 == 4) if month == last else (i % 2 == 1):
+                    continue
+                cash = i % 3 == 0
+                fee_services.fee_payment_record(
+                    cell=cell, member=member, month=month,
+                    paid=calculator.due_after_relief(record.due, "reduce_50" if i == 2 else None),
+                    paid_on=month + timedelta(days=4), channel="cash" if cash else "portal",
+                    collector=secretary if cash else None, user=users["bithu1"])
 
 
 def _logins(orgs: dict, extra: dict) -> dict:
