@@ -230,3 +230,26 @@ def test_a_finalized_meeting_links_to_where_its_results_are_recorded(personas, h
     page = client_for(personas["secretary"]).get(f"/sinh-hoat/{held.ident}/chuan-bi/").content.decode()
     assert 'action="/sinh-hoat/C1-2025-12/chuan-bi/dang-ket-qua/"' in page
     assert 'action="/sinh-hoat/C1-2025-12/chuan-bi/hd42/"' not in page  # the preparation is over
+
+
+def test_notice_to_the_member_assigned_to_follow_the_meeting(personas, tree, upcoming,
+                                                             django_capture_on_commit_callbacks):
+    from chibo.orgs.models import Member
+    from chibo.supervision.models import VisitPlan
+
+    Member.objects.filter(pk=tree["M5"].pk).update(email="em@example.vn")
+    VisitPlan.objects.create(committee=tree["G"], cell=tree["C1"], assignee=tree["M5"], year=2026, half=1,
+                             meeting=upcoming)
+    with django_capture_on_commit_callbacks(execute=False):
+        result = preparation_services.notice_send(upcoming, personas["secretary"], on=date(2026, 1, 1))
+    assert [(r["code"], r["role"]) for r in result.notice.recipients] == [("M5", "committee")]
+    assert state(upcoming)["superior_notified_on"] == date(2026, 1, 1)
+
+
+def test_a_plan_of_another_half_year_or_cell_is_not_a_follower(tree, upcoming):
+    from chibo.supervision.models import VisitPlan
+
+    VisitPlan.objects.create(committee=tree["G"], cell=tree["C1"], assignee=tree["M5"], year=2026, half=2)
+    VisitPlan.objects.create(committee=tree["G"], cell=tree["C2"], assignee=tree["M4"], year=2026, half=1)
+    VisitPlan.objects.create(committee=tree["G"], cell=tree["C1"], assignee=tree["M4"], year=2026, half=1)
+    assert [m.code for m in preparation_services.notice_followers(upcoming)] == ["M4"]

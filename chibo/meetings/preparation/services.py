@@ -13,6 +13,7 @@ from datetime import date, time, timedelta
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -280,10 +281,24 @@ def notice_staff(meeting: Meeting, *, with_email: bool = False) -> list:
     return users
 
 
+def notice_followers(meeting: Meeting) -> list[Member]:
+    """The superior committee's members assigned to follow this meeting of the cell (HD 42: "cấp ủy
+    cấp trên theo dõi chi bộ"; chibo.supervision.VisitPlan planned for this meeting, or for the
+    cell's half-year with no meeting named yet). One query."""
+    from chibo.supervision.models import VisitPlan
+
+    half = 1 if meeting.date.month <= 6 else 2
+    plans = (VisitPlan.objects.filter(cell_id=meeting.organization_id)
+             .filter(Q(meeting_id=meeting.pk) | Q(meeting__isnull=True, year=meeting.date.year, half=half))
+             .select_related("assignee").order_by("id"))
+    return [p.assignee for p in plans]
+
+
 def notice_recipients(meeting: Meeting, roll: list[Member] | None = None) -> list[Recipient]:
     """The e-mail recipients: members on the roll on the meeting day who have an e-mail, in roll
-    order, then the committee staff of `notice_staff` with an e-mail on their login. An address is
-    written to once. Two queries (one when `roll` is given)."""
+    order, then the committee staff of `notice_staff` with an e-mail on their login, then the
+    committee members assigned to follow the meeting (`notice_followers`) with an e-mail. An
+    address is written to once. Three queries (two when `roll` is given)."""
     seen: set[str] = set()
     out: list[Recipient] = []
 
@@ -297,6 +312,8 @@ def notice_recipients(meeting: Meeting, roll: list[Member] | None = None) -> lis
         add(member.full_name, member.email, "member", member.code)
     for user in notice_staff(meeting, with_email=True):
         add(user.get_full_name() or user.username, user.email, "committee", user.username)
+    for member in notice_followers(meeting):
+        add(member.full_name, member.email or "", "committee", member.code)
     return out
 
 
@@ -379,7 +396,8 @@ def notice_send(meeting: Meeting, user, *, base_url: str = "", on: date | None =
     if locked.notice_sent_on is None:
         locked.notice_sent_on = on
     # HD 42: the notice also reaches the superior committee following the cell (its staff of
-    # `notice_staff`, e-mailed with the members): that is the day it was notified.
+    # `notice_staff` and the members assigned to follow the meeting, `notice_followers`, e-mailed
+    # with the members): that is the day it was notified.
     if locked.superior_notified_on is None and any(r.role == "committee" for r in recipients):
         locked.superior_notified_on = on
     locked.status = MeetingStatus.NOTIFIED
