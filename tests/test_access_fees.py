@@ -130,3 +130,24 @@ def test_a_fee_keeper_of_one_cell_sees_nothing_of_another(world, client_for):
     sibling = client_for(world["sibling"])
     assert sibling.get("/dang-phi/C2/?thang=2026-03").status_code == 200
     assert sibling.get("/dang-phi/C1/?thang=2026-03").status_code == 404
+
+
+def test_the_fee_keeper_role_is_given_like_the_secretary_s(personas, tree, client_for):
+    """Committee staff give it on a cell of their subtree (never on a committee); a secretary gives
+    nothing; once given, the login keeps that cell's fee sheet and no other."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from chibo.orgs.services_accounts import role_give
+
+    member = tree["M2"]  # login 'member'
+    with pytest.raises((ValidationError, PermissionDenied)):
+        role_give(personas["secretary"], member, kind="fees", organization=tree["C1"])
+    with pytest.raises(ValidationError) as err:
+        role_give(personas["staff"], member, kind="fees", organization=tree["G"])
+    assert err.value.messages == ["Vai trò này chỉ giao trên một chi bộ."]
+    assert client_for(personas["member"]).get("/dang-phi/C1/").status_code == 403
+    role = role_give(personas["staff"], member, kind="fees", organization=tree["C1"])
+    assert (role.kind, role.organization.code, role.user.username) == ("fees", "C1", "member")
+    client = client_for(personas["member"])
+    assert client.get("/dang-phi/C1/").status_code == 200
+    assert client.get("/dang-phi/C2/").status_code == 404
