@@ -183,3 +183,23 @@ def test_exported_version_2_file_streams_to_the_database_audit(name, tmp_path, m
     out = io.StringIO()
     auditjson.write_audit(out, source, d_from, d_to, as_of)
     assert out.getvalue() == (V2 / f"{name}.audit.json").read_text(encoding="utf-8")
+
+
+def test_the_demo_exports_a_valid_version_2_bundle_that_audits_as_the_database(settings):
+    """The demo records HD 42 dates, quality records and fees through the services: its v2 export
+    is a valid bundle, and its audit equals the audit over the database."""
+    from chibo.orgs.demo import load_demo
+    from chibo.rules.engine import audit
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_demo(date(2025, 12, 20))
+    root = Organization.objects.get(parent__isnull=True)
+    out = io.StringIO()
+    write_bundle(out, root, version=2)
+    bundle = parse_bundle(out.getvalue())
+    assert bundle["fees"] and any(m["quality"] for m in bundle["meetings"])
+    period = (date(2025, 1, 1), date(2025, 12, 31), date(2025, 12, 20))
+    from_db = io.StringIO()
+    auditjson.write_audit(from_db, audit_input(root, *period[:2], version=2), *period)
+    assert from_db.getvalue() == auditjson.dump_audit(audit(bundle, *period))
+    assert '"rulebook": "hd42-2025"' in from_db.getvalue() and '"rulebook": "hd12-2018"' in from_db.getvalue()
