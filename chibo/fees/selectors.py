@@ -209,6 +209,19 @@ def member_months(member: Member, year: int) -> tuple[list[MemberMonth], list[Re
     return rows, reliefs
 
 
+def collectors(cell: Organization) -> list[Member]:
+    """The members on the cell's roll today (who may collect cash). One query."""
+    return [m.member for m in Membership.objects.filter(organization=cell, end__isnull=True)
+            .select_related("member").order_by("member__sort_key", "member__code")]
+
+
+def cell_members(cell: Organization) -> list[Member]:
+    """The members who are or were on the cell's roll (a relief may concern a former member). One
+    query."""
+    return list(Member.objects.filter(pk__in=Membership.objects.filter(organization=cell).values("member_id"))
+                .order_by("sort_key", "code"))
+
+
 def cell_reliefs(cell: Organization) -> list[Relief]:
     """The relief decisions of the members who are or were on the cell's roll. One query."""
     return list(Relief.objects.filter(member_id__in=Membership.objects.filter(organization=cell).values("member_id"))

@@ -18,7 +18,7 @@ from chibo.fees.forms import FeeRecordForm, ImportForm, PaymentForm, ReliefForm
 from chibo.fees.models import Relief
 from chibo.formhelpers import QueryError, call_service, query_year, run_service
 from chibo.orgs.access import Right, get_org_for_user, scope_for
-from chibo.orgs.models import Member, Membership
+from chibo.orgs.models import Member
 
 
 def this_month() -> date:
@@ -41,12 +41,6 @@ def _month(text: str) -> date:
 
 def _ledger_url(cell, month) -> str:
     return reverse("fee_ledger", args=[cell.code]) + f"?thang={calculator.month_key(month)}"
-
-
-def _collectors(cell):
-    """The members on the cell's roll today (who may collect cash). One query."""
-    return [m.member for m in Membership.objects.filter(organization=cell, end__isnull=True)
-            .select_related("member").order_by("member__sort_key")]
 
 
 @login_required
@@ -100,7 +94,7 @@ def record_edit(request, code, month, member_code):
     cell, _scope = _cell(request, code, Right.FEES)
     month = _month(month)
     member, row = _member_month(cell, member_code, month)
-    collectors = _collectors(cell)
+    collectors = selectors.collectors(cell)
     rec = row.record
     if request.method == "POST":
         form = FeeRecordForm(request.POST, month=month, collectors=collectors)
@@ -122,7 +116,7 @@ def record_pay(request, code, month, member_code):
     cell, _scope = _cell(request, code, Right.FEES)
     month = _month(month)
     member, row = _member_month(cell, member_code, month)
-    collectors = _collectors(cell)
+    collectors = selectors.collectors(cell)
     payment = PaymentForm(request.POST, prefix="pay", collectors=collectors)
     if payment.is_valid() and run_service(payment, services.fee_payment_record, cell=cell, member=member,
                                           month=month, user=request.user, **payment.service_kwargs()):
@@ -133,9 +127,7 @@ def record_pay(request, code, month, member_code):
 
 
 def _relief_form(cell, data=None):
-    members = [m for m in {ms.member_id: ms.member for ms in Membership.objects.filter(organization=cell)
-                           .select_related("member").order_by("member__sort_key")}.values()]
-    return ReliefForm(data, members=members, orgs=services.deciding_orgs(cell))
+    return ReliefForm(data, members=selectors.cell_members(cell), orgs=services.deciding_orgs(cell))
 
 
 @login_required
