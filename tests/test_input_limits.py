@@ -270,8 +270,11 @@ def test_an_oversized_document_is_refused_next_to_the_field(meeting, client_for,
     Meeting.objects.filter(pk=meeting.pk).update(status="planned", date=date(2099, 1, 1))
     client = client_for(personas["secretary"])
     big = SimpleUploadedFile("bao-cao.pdf", b"%" * (limits.DOCUMENT_MAX_BYTES + 1), content_type="application/pdf")
-    response = client.post(URL + "tai-lieu/", {"title": "Báo cáo", "file": big}, follow=True)
-    assert "Tệp lớn quá 20 MB." in [str(m) for m in response.context["messages"]]
+    response = client.post(URL + "tai-lieu/", {"title": "Báo cáo", "file": big})
+    assert response.status_code == 400  # the preparation page again, the title kept
+    assert response.context["document_form"].errors == {"file": ["Tệp lớn quá 20 MB."]}
+    assert 'id="id_file_error"><li>Tệp lớn quá 20 MB.</li>' in response.content.decode()
+    assert 'value="Báo cáo"' in response.content.decode()
     assert not MeetingDocument.objects.exists()
 
 
