@@ -218,3 +218,20 @@ def test_a_member_not_on_the_roll_that_year_sees_no_line(year, tree, personas, c
     assert sheet.members == [] and sheet.own_line and [m.ident for m in sheet.meetings] == ["C1-2025-01", "C1-2025-02"]
     # a member of another cell is not let in at all
     assert client_for(personas["other"]).get("/to-chuc/C1/tong-hop/2025/").status_code == 404
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_cell_page_links_to_the_sheet_for_whom_it_opens(year, personas, client_for, persona):
+    """The cell page's button to the year-end sheet is shown exactly to those the sheet admits; a
+    member's reads "Số liệu năm … của tôi" (their own line)."""
+    from chibo.meetings import dates
+
+    client = client_for(personas[persona])
+    page = client.get("/to-chuc/C1/")
+    year_now = dates.today().year
+    link = f'href="/to-chuc/C1/tong-hop/{year_now}/"'
+    shows = page.status_code == 200 and link in page.content.decode()
+    admitted = client.get(f"/to-chuc/C1/tong-hop/{year_now}/").status_code == 200
+    assert shows == admitted == (persona in {"admin", "staff", "designated", "secretary", "member"})
+    if persona == "member":
+        assert f"Số liệu năm {year_now} của tôi" in page.content.decode()
