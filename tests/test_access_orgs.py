@@ -98,7 +98,7 @@ def test_every_url_is_in_the_matrix():
                    "test_access_changelog", "test_security_defaults", "test_lifecycle_pages", "test_dashboard",
                    "test_access_home", "test_access_roles", "test_help", "test_api_v1", "test_year_sheet",
                    "test_access_reminders", "test_hd42_preparation", "test_hd42_quality_pages", "test_hd42_sheets",
-                   "test_access_fees"):
+                   "test_access_fees", "test_supervision_visits", "test_supervision_recommendations"):
         try:
             mod = __import__(f"tests.{module}", fromlist=["COVERED"])
             covered |= set(getattr(mod, "COVERED", ()))

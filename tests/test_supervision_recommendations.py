@@ -18,6 +18,10 @@ from tests.access_matrix import snapshot
 
 pytestmark = pytest.mark.django_db
 
+#: The pages and actions whose access this module tests (tests/test_access_orgs.py checks every URL
+#: is covered somewhere).
+COVERED = ("recommendation_inbox", "recommendation_detail", "recommendation_send_meeting")
+
 SENT = datetime(2025, 1, 3, 14, 0, tzinfo=UTC)
 
 

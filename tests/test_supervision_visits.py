@@ -25,6 +25,10 @@ from tests.access_matrix import snapshot
 
 pytestmark = pytest.mark.django_db
 
+#: The pages and actions whose access this module tests (tests/test_access_orgs.py checks every URL
+#: is covered somewhere).
+COVERED = ("visit_plan", "visit_plan_remove", "my_visits", "meeting_upward", "visit_add", "visit_remove")
+
 TODAY = date(2025, 3, 1)
 
 
