@@ -36,7 +36,7 @@ ENDPOINTS = {
     "first: orgs": ("staff", "get", "/api/orgs", None, 200, 5),
     "first: member": ("secretary", "get", "/api/members/M2", None, 200, 8),
     "attendance": ("secretary", "put", "/api/v1/meetings/C1-2025-01/attendance/M3",
-                   {"status": "absent_excused", "reason": "Ốm"}, 200, 21),
+                   {"status": "absent_excused", "reason": "Ốm"}, 200, 18),
     "speech": ("secretary", "put", "/api/v1/meetings/C1-2025-01/speeches/0", {"member": "M2", "summary": "Đồng ý"},
                200, 22),
     "vote": ("secretary", "put", "/api/v1/meetings/C1-2025-01/votes/0",
