@@ -3,7 +3,7 @@ page (absence notices pre-fill the roll; a constant number of queries whatever t
 the engine's verdict on the meeting page, and the quality scores."""
 
 import uuid
-from datetime import date, time
+from datetime import date, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -410,3 +410,17 @@ def test_meeting_page_shows_checklist_score_and_votes(personas, meeting, client_
     assert '<span class="outcome fail">Không thông qua</span>' in html
     assert "Ghi biên bản</a>" not in html
     assert 'action="/sinh-hoat/C1-2025-01/danh-gia/"' not in html  # members do not score
+
+
+def test_notice_date_after_the_meeting_is_refused_and_nothing_changes(meeting):
+    before = (meeting.notice_sent_on, meeting.version)
+    with pytest.raises(ValidationError) as refused:
+        services.meeting_field_set(meeting, "notice_sent_on", meeting.date + timedelta(days=1))
+    assert refused.value.message_dict == {"notice_sent_on": [
+        f"Ngày gửi thông báo ({meeting.date + timedelta(days=1):%d/%m/%Y}) không được sau ngày họp "
+        f"({meeting.date:%d/%m/%Y})."]}
+    meeting.refresh_from_db()
+    assert (meeting.notice_sent_on, meeting.version) == before
+    services.meeting_field_set(meeting, "notice_sent_on", meeting.date)  # on the day: accepted
+    meeting.refresh_from_db()
+    assert meeting.notice_sent_on == meeting.date

@@ -278,6 +278,9 @@ def _set_header(meeting: Meeting, field: str, value) -> tuple[object, object]:
         raise ValidationError({field: f"Năm phải từ {YEAR_MIN} đến {YEAR_MAX}."})
     elif kind == "member":
         _require_on_roll(meeting, value, field, HEADER_LABELS[field])
+    if field == "notice_sent_on" and value is not None and value > meeting.date:
+        raise ValidationError({field: f"Ngày gửi thông báo ({value:%d/%m/%Y}) không được sau ngày họp "
+                                      f"({meeting.date:%d/%m/%Y})."})
     old = getattr(meeting, field)
     setattr(meeting, field, value)
     if field in ("start", "end"):
@@ -355,7 +358,7 @@ def attendance_set(meeting: Meeting, member: Member, status: str, reason: str = 
         row.status, row.reason = status, reason
         row.version += 1
         row.save(update_fields=["status", "reason", "version"])
-    if locked.status in lifecycle.UPCOMING and locked.date <= timezone.localdate():
+    if locked.status in lifecycle.UPCOMING and locked.date <= dates.today():
         # The roll is being called: the meeting is taking place.
         locked.status = MeetingStatus.HELD
         locked.save(update_fields=["status", "updated_at"])
@@ -595,7 +598,7 @@ def meeting_mark_held(meeting: Meeting, user=None, *, on: date | None = None) ->
     before the meeting's day. `user` is who did it (the change log records it)."""
     locked = _locked(meeting, editable=False)
     _check_move(locked, lifecycle.HELD)
-    on = on or timezone.localdate()
+    on = on or dates.today()
     if locked.date > on:
         raise ValidationError(f"Cuộc họp ngày {locked.date:%d/%m/%Y} chưa diễn ra; chưa thể đánh dấu đã họp.",
                               code="future")
