@@ -332,11 +332,21 @@ def test_recording_page_runs_a_constant_number_of_queries(personas, tree, client
     # positions (3); attendance, guests, speeches, votes, tasks, agenda (6); any absence notice left to
     # pre-fill (1); verdict: the cell's bundle of the
     # year (organisations, two profile reads, memberships, periods, members, guests, attendance,
-    # speeches, votes, tasks, meetings, visits: 13), the effective profile (2), vote positions (1).
+    # speeches, votes, tasks, meetings, visits: 13), the effective profile (2), vote positions (1);
+    # the month's party fees at the opening, for those who keep them (4).
     with django_assert_num_queries(len(small_ctx.captured_queries)):
         response = client.get(f"/sinh-hoat/{big.ident}/ghi/")
     assert response.content.decode().count('class="roll-row"') == 40
-    assert len(small_ctx.captured_queries) == 31
+    assert len(small_ctx.captured_queries) == 35
+
+
+def test_the_opening_shows_the_months_fees_to_their_keepers_only(personas, meeting, client_for):
+    """The recording page's opening announces the month's party fees (chibo.fees' block) to the
+    cell's secretary, not to a committee officer designated to record, who may not see amounts."""
+    page = client_for(personas["secretary"]).get(URL + "ghi/").content.decode()
+    assert '<h2 id="fee-status-title">Đảng phí tháng 01/2025</h2>' in page
+    page = client_for(personas["designated"]).get(URL + "ghi/").content.decode()
+    assert "fee-status-title" not in page and 'id="s-diem-danh"' in page
 
 
 # --- quality scores ---------------------------------------------------------------------------------
