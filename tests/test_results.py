@@ -1,7 +1,10 @@
 """Stored audit results (chibo.results): after a refresh, the audit rebuilt from the stored
-slices is byte-identical to the one the engine computes over the record, for any window and
-as-of day, on the whole tree and on a subtree, also after random edits through the services
-(each save refreshes its cell-years after the commit); the commands and their refusals."""
+slices is byte-identical to the version-2 audit the engine computes over the record
+(`chibo audit --org --version 2`), for any window and as-of day, on the whole tree and on a
+subtree, also after random edits through the services (each save refreshes its cell-years
+after the commit); a version-1 bundle's data (no meeting judged by HD 42) gives the version-1
+audit from the same slices; the commands and their refusals. The new fields of version 2:
+tests/test_results_v2.py."""
 
 from datetime import date, time, timedelta
 from io import StringIO
@@ -37,12 +40,12 @@ WINDOWS = [  # (from, to, as of)
 ]
 
 
-def computed(org, date_from, date_to, as_of) -> str:
-    return auditjson.dump_audit(engine.audit(audit_input(org, date_from, date_to), date_from, date_to, as_of))
+def computed(org, date_from, date_to, as_of, version=2) -> str:
+    return auditjson.dump_audit(engine.audit(audit_input(org, date_from, date_to, version), date_from, date_to, as_of))
 
 
-def stored(org, date_from, date_to, as_of) -> str:
-    return auditjson.dump_audit(stored_audit(org, date_from, date_to, as_of))
+def stored(org, date_from, date_to, as_of, version=2) -> str:
+    return auditjson.dump_audit(stored_audit(org, date_from, date_to, as_of, version))
 
 
 @pytest.fixture
@@ -53,11 +56,11 @@ def province(db):
     return root
 
 
-def assert_same(orgs, windows=WINDOWS):
+def assert_same(orgs, windows=WINDOWS, version=2):
     for org in orgs:
         for date_from, date_to, as_of in windows:
-            expected = computed(org, date_from, date_to, as_of)
-            assert stored(org, date_from, date_to, as_of) == expected, (org.code, date_from, date_to, as_of)
+            expected = computed(org, date_from, date_to, as_of, version)
+            assert stored(org, date_from, date_to, as_of, version) == expected, (org.code, date_from, date_to, as_of)
 
 
 def test_stored_audit_is_the_computed_audit(province):
@@ -67,7 +70,46 @@ def test_stored_audit_is_the_computed_audit(province):
     assert MeetingResult.objects.count() == Meeting.objects.filter(date__year=2025).count() > 80
     full = computed(province, date(2025, 1, 1), date(2025, 12, 31), None)
     assert '"code": "MISSING_REGULAR_MEETING"' in full or '"code": "LATE_REGULAR_MEETING"' in full
+    assert '"rulebook": "hd42-2025"' in full and '"rulebook": "hd12-2018"' in full  # meetings on both sides
     assert_same([province, district, cells.first()])
+
+
+@pytest.fixture
+def before_hd42(db):
+    """A version-1 bundle's data: every meeting before 28/10/2025, no field of version 2."""
+    generate_province(members=240, cells=8, seed=7, months=9, year=2025)
+    root = Organization.objects.get(code="T01")
+    services.refresh_subtree(root, [2025], as_of=date(2025, 12, 31))
+    return root
+
+
+def test_version_1_data_stores_what_it_stored_before(before_hd42):
+    """No meeting judged by HD 42: the stored columns and period findings are the version-1
+    audit's, and the stored audit of version 1 is, byte for byte, `chibo audit --org --version 1`."""
+    import json
+
+    assert not Meeting.objects.filter(date__gte=engine.SWITCH_DATE).exists()
+    cells = Organization.objects.filter(kind__in=CELL_KINDS).order_by("path")
+    district = Organization.objects.filter(depth=1).order_by("path").first()
+    assert_same([before_hd42, district, cells.first()], version=1)
+    assert_same([before_hd42], WINDOWS[:1])
+    v1 = engine.audit(audit_input(before_hd42, date(2025, 1, 1), date(2025, 12, 31)), date(2025, 1, 1),
+                      date(2025, 12, 31), date(2025, 12, 31))
+    by_id = {m["id"]: m for m in v1["meetings"]}
+    rows = list(MeetingResult.objects.values_list("ident", "score_total", "grade", "meets_framework", "entry"))
+    assert len(rows) == len(by_id) > 80
+    for ident, total, grade, framework, entry in rows:
+        old = by_id[ident]
+        assert (total, grade, framework) == (old["score"]["total"], old["score"]["grade"], old["meets_framework"])
+        stored_entry = json.loads(entry)
+        assert stored_entry.pop("rulebook") == "hd12-2018" and stored_entry["score"].pop("rubric") == "hd12-default"
+        assert stored_entry == old
+    for cell in cells:
+        audit = engine.audit(audit_input(cell, date(2025, 1, 1), date(2025, 12, 31)), date(2025, 1, 1),
+                             date(2025, 12, 31), date(2025, 12, 31))
+        assert [(r.code, r.period or None, r.member or None) for r in PeriodFinding.objects.filter(
+            organization=cell).order_by("pk")] == [(f["code"], f.get("period"), f.get("member")) for f in audit["findings"]]
+    assert CellYear.objects.filter(fees=[]).count() == 8
 
 
 def _stored_rows():
@@ -228,10 +270,13 @@ def test_refresh_and_stored_audit_commands(db, capsys):
     root = Organization.objects.get(code="T01")
     assert missing_slices(root, date(2025, 1, 1), date(2025, 6, 30)) == []
     assert missing_slices(root, date(2024, 12, 1), date(2025, 6, 30)) == [(c, 2024) for c in cells]
-    call_command("audit", "--org", "T01", "--from", "2025-01-01", "--to", "2025-06-30", "--stored")
-    from_stored = capsys.readouterr().out
-    call_command("audit", "--org", "T01", "--from", "2025-01-01", "--to", "2025-06-30", "--version", "1")
-    assert from_stored == capsys.readouterr().out and from_stored.startswith('{\n  "format": "chibo-audit"')
+    for version in ("2", "1"):
+        call_command("audit", "--org", "T01", "--from", "2025-01-01", "--to", "2025-06-30", "--stored",
+                     *(["--version", "1"] if version == "1" else []))
+        from_stored = capsys.readouterr().out
+        call_command("audit", "--org", "T01", "--from", "2025-01-01", "--to", "2025-06-30", "--version", version)
+        assert from_stored == capsys.readouterr().out
+        assert from_stored.startswith('{\n  "format": "chibo-audit",\n  "version": ' + version)
     for args, message in [(["--org", "NOPE"], "Không có tổ chức mã 'NOPE'."),
                           (["--as-of", "2025-13-01"], "--as-of: ngày không hợp lệ '2025-13-01' (định dạng YYYY-MM-DD)"),
                           (["--year", "20250"], "Năm '20250' không hợp lệ.")]:

@@ -22,6 +22,9 @@ class CellYear(models.Model):
     refreshed_at = models.DateTimeField("cập nhật lúc", auto_now=True)
     meetings = models.PositiveIntegerField("số cuộc họp", default=0)
     overdue_tasks = models.PositiveIntegerField("nhiệm vụ quá hạn", default=0)
+    # the party-fee totals of the cell's audited months (version 2's `fees`: {"month", "due",
+    # "paid", "unpaid": [member codes]}), what the year-end sheet counts per member
+    fees = models.JSONField("đảng phí các tháng", default=list)
 
     class Meta:
         verbose_name = "kết quả năm của chi bộ"
@@ -44,13 +47,16 @@ class MeetingResult(models.Model):
     entry = models.TextField("kết quả (JSON)")  # text: the entry's key order is part of the output
     score_total = models.PositiveSmallIntegerField()
     grade = models.CharField(max_length=16)
-    meets_framework = models.BooleanField()
+    meets_framework = models.BooleanField(null=True)  # null: judged by HD 42 (no HD 12 framework)
     expected = models.PositiveIntegerField()
     present = models.PositiveIntegerField()
     rescheduled = models.BooleanField()
     removal_threshold = models.PositiveSmallIntegerField()
     unexcused = models.JSONField(default=list)  # member codes absent without reason
     tasks = models.JSONField(default=list)  # [assignee code or null, due ISO or null, done ISO or null]
+    # HD 42, results not posted yet: the last day to post them (RESULTS_NOT_POSTED from the day
+    # after, rules-v2.md §2), so an audit as of another day reads the entry as of that day
+    results_due = models.DateField(null=True)
 
     class Meta:
         verbose_name = "kết quả cuộc họp"
@@ -81,6 +87,7 @@ class PeriodFinding(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, null=True, related_name="+")
     task = models.PositiveSmallIntegerField(null=True)
     member = models.CharField(max_length=64, blank=True)
+    months = models.JSONField(default=list)  # FEE_UNPAID_REVIEW: the months unpaid ("2026-01", ...)
 
     class Meta:
         verbose_name = "kết luận theo kỳ"

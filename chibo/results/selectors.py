@@ -1,10 +1,17 @@
 """Reading the stored results back.
 
-`stored_audit` is the audit of bundle.md rebuilt from the stored slices: the meetings' entries
-as the engine wrote them, and the findings asked of the engine again (`engine.period_findings`)
-from the notes of those meetings, so `chibo audit --stored` prints, byte for byte, what
-`chibo audit --org` computes, for any [from, to] and as-of day, as long as the slices are
-current (`missing_slices` says which are not there at all)."""
+`stored_audit` is the version-2 audit (bundle-v2.md) rebuilt from the stored slices: the
+meetings' entries as the engine wrote them, the findings asked of the engine again
+(`engine.period_findings`) from the notes of those meetings, and the party-fee findings and
+monthly totals (`engine.fee_audit`) of the ledgers, read from the record as the visits are, so
+`chibo audit --stored` prints, byte for byte, what `chibo audit --org` computes, for any
+[from, to] and as-of day, as long as the slices are current (`missing_slices` says which are
+not there at all).
+
+``version=1`` gives the version-1 audit of the same slices (`chibo audit --stored --version
+1`): each entry without its ``rulebook`` and ``score.rubric``, the findings of version 1, no
+fees. Only for meetings judged by HD 12 (`hd42_meetings` lists the others): a version-1
+bundle's data stores exactly what it stored before version 2."""
 
 import json
 from collections.abc import Iterator
@@ -36,9 +43,48 @@ def missing_slices(org: Organization, date_from: date, date_to: date) -> list[tu
     return sorted((code, y) for pk, code in cells.items() for y in years if (pk, y) not in have)
 
 
-def _audit_parts(org: Organization, date_from: date, date_to: date, as_of: date):
-    """(header, the stored entries' texts in (date, id) order, findings()) of the stored audit:
-    the entries are read a chunk at a time, each noted for the period findings on the way."""
+def hd42_meetings(org: Organization, date_from: date, date_to: date) -> list[str]:
+    """The ids of the stored meetings of [from, to] judged by HD 42 (those a version-1 audit
+    cannot be rebuilt from), in (date, id) order. One query."""
+    cells = Organization.objects.filter(org.subtree_q(), kind__in=CELL_KINDS).values("pk")
+    return list(MeetingResult.objects.filter(organization_id__in=cells, date__gte=date_from, date__lte=date_to,
+                                             entry__contains=f'"rulebook": "{_HD42}"').order_by(
+        "date", "ident").values_list("ident", flat=True))
+
+
+_HD42 = "hd42-2025"
+
+
+def _results_as_of(text: str, late: bool) -> str:
+    """A stored HD 42 entry whose results are not posted, with RESULTS_NOT_POSTED as of the
+    audit's day (`late`: the deadline is before it) where `engine.hd42.hd42_entry` puts it:
+    before QUALITY_NOT_SCORED and SCORER_NOT_ASSIGNED."""
+    entry = json.loads(text)
+    findings = [f for f in entry["findings"] if f["code"] != "RESULTS_NOT_POSTED"]
+    if late:
+        at = next((i for i, f in enumerate(findings) if f["code"] in _AFTER_RESULTS), len(findings))
+        findings.insert(at, {"code": "RESULTS_NOT_POSTED"})
+    if len(findings) == len(entry["findings"]):
+        return text
+    entry["findings"] = findings
+    return auditjson.entry_text(entry)
+
+
+_AFTER_RESULTS = frozenset({"QUALITY_NOT_SCORED", "SCORER_NOT_ASSIGNED"})
+
+
+def _version_1_entry(text: str) -> str:
+    """The version-1 entry of a stored entry judged by HD 12: without ``rulebook`` and the
+    score's ``rubric`` (what `engine.hd42.hd12_entry` added)."""
+    entry = json.loads(text)
+    entry.pop("rulebook", None)
+    entry["score"].pop("rubric", None)
+    return auditjson.entry_text(entry)
+
+
+def _audit_parts(org: Organization, date_from: date, date_to: date, as_of: date, version: int = 2):
+    """(header, the stored entries' texts in (date, id) order, findings(), tail()) of the stored
+    audit: the entries are read a chunk at a time, each noted for the period findings on the way."""
     organizations, code_of = facts.read_organizations(org)
     profiles = facts.read_profiles(org, code_of)
     resolve = engine.ProfileResolver({o["code"]: o.get("parent") for o in organizations}, profiles)
@@ -49,38 +95,60 @@ def _audit_parts(org: Organization, date_from: date, date_to: date, as_of: date)
     ident = Collate("ident", "C") if connection.vendor == "postgresql" else F("ident")
     rows = MeetingResult.objects.filter(organization_id__in=list(code_of), date__gte=date_from,
                                         date__lte=date_to).order_by("date", ident).values_list(
-        "date", "ident", "organization_id", "kind", "rescheduled", "removal_threshold", "unexcused", "tasks", "entry")
+        "date", "ident", "organization_id", "kind", "rescheduled", "removal_threshold", "unexcused", "tasks", "entry",
+        "results_due")
 
     def entries() -> Iterator[str]:
-        for day, ident_, org_id, kind, rescheduled, threshold, unexcused, tasks, entry in rows.iterator(
+        for day, ident_, org_id, kind, rescheduled, threshold, unexcused, tasks, entry, results_due in rows.iterator(
                 chunk_size=facts.BATCH):
             notes.note(ident_, code_of[org_id], kind, day, rescheduled, threshold, unexcused,
                        [(assignee, _date(due), _date(done)) for assignee, due, done in tasks], as_of)
-            yield entry
+            if results_due is not None:
+                entry = _results_as_of(entry, results_due < as_of)
+            yield entry if version == 2 else _version_1_entry(entry)
+
+    fee_totals = []
 
     def findings() -> list[dict]:
         visits = [(code_of[o], d) for o, d in Visit.objects.filter(
             organization_id__in=list(code_of), date__gte=date_from, date__lte=date_to).values_list(
             "organization_id", "date")]
-        return engine.period_findings(notes, cells, established, resolve, visits, date_from, date_to, as_of)
+        found = engine.period_findings(notes, cells, established, resolve, visits, date_from, date_to, as_of,
+                                       version=version)
+        if version == 2:  # the ledgers as `chibo audit --org --version 2` reads them (chibo.interchange.db)
+            member_code: dict[int, str] = {}
+            rolls = facts.read_roll_index(list(code_of), code_of, member_code)
+            memberships = rolls.memberships()
+            spans = {code: [(start, None if end == date.max else end) for _cell, start, end in lst]
+                     for code, lst in memberships.items()}
+            unpaid, too_long, totals = engine.fee_audit(facts.read_fees(list(code_of), member_code, spans),
+                                                        memberships, resolve, date_from, date_to, as_of)
+            fee_totals.extend(totals)
+            found += unpaid + too_long
+        return found
 
-    return engine.audit_header(date_from, date_to, as_of), entries(), findings
+    def tail() -> dict:
+        return {"fees": fee_totals} if version == 2 else {}
+
+    return engine.audit_header(date_from, date_to, as_of, version), entries(), findings, tail
 
 
 def write_stored_audit(out: TextIO, org: Organization, date_from: date, date_to: date,
-                       as_of: date | None = None) -> None:
+                       as_of: date | None = None, version: int = 2) -> None:
     """Write the stored audit (what `chibo audit --stored` prints) as it is read: the entries'
     stored text as it is, never the whole audit in memory."""
     as_of = date_to if as_of is None else as_of
-    header, entries, findings = _audit_parts(org, date_from, date_to, as_of)
-    auditjson.write_entries(out, header, entries, findings)
+    header, entries, findings, tail = _audit_parts(org, date_from, date_to, as_of, version)
+    auditjson.write_entries(out, header, entries, findings, tail)
 
 
-def stored_audit(org: Organization, date_from: date, date_to: date, as_of: date | None = None) -> dict:
+def stored_audit(org: Organization, date_from: date, date_to: date, as_of: date | None = None,
+                 version: int = 2) -> dict:
     """The stored audit as an object (for pages and tests): the same as `write_stored_audit`."""
     as_of = date_to if as_of is None else as_of
-    header, entries, findings = _audit_parts(org, date_from, date_to, as_of)
+    header, entries, findings, tail = _audit_parts(org, date_from, date_to, as_of, version)
     result = dict(header)
     result["meetings"] = [json.loads(text) for text in entries]
     result["findings"] = findings()
+    result.update(tail())
     return result

@@ -48,8 +48,10 @@ def _period_dates(period: str) -> tuple[date | None, date | None]:
 
 #: The columns written for each stored row, in the order of the tuples below.
 RESULT_FIELDS = ("meeting", "organization", "ident", "date", "kind", "entry", "score_total", "grade",
-                 "meets_framework", "expected", "present", "rescheduled", "removal_threshold", "unexcused", "tasks")
-FINDING_FIELDS = ("organization", "year", "code", "period", "first", "last", "meeting", "task", "member")
+                 "meets_framework", "expected", "present", "rescheduled", "removal_threshold", "unexcused", "tasks", "results_due")
+FINDING_FIELDS = ("organization", "year", "code", "period", "first", "last", "meeting", "task", "member", "months")
+#: The version of the audit the stored results are (bundle-v2.md): each meeting by its rulebook.
+VERSION = 2
 
 
 def _json(value) -> str:
@@ -72,23 +74,63 @@ def _finding_row(cell_id: int, year: int, item: dict, pk_of: dict[str, int], dat
     code = item["code"]
     if code == "TASK_OVERDUE":  # counted in the period of its meeting's day
         day = date_of[item["meeting"]]
-        return (cell_id, year, code, "", day, day, pk_of[item["meeting"]], item["task"], item["member"] or "")
+        return (cell_id, year, code, "", day, day, pk_of[item["meeting"]], item["task"], item["member"] or "", "[]")
+    if code == "FEE_RELIEF_TOO_LONG":  # the relief (its index in the member's ledger) in the slice's year
+        return (cell_id, year, code, f"{year:04d}", date(year, 1, 1), date(year, 12, 31), None, item["relief"],
+                item["member"], _json([item["months"]]))  # [null]: open-ended
     period_first, period_last = _period_dates(item["period"])
-    return (cell_id, year, code, item["period"], period_first, period_last, None, None, item.get("member", ""))
+    return (cell_id, year, code, item["period"], period_first, period_last, None, None, item.get("member", ""),
+            _json(item.get("months", [])))
+
+
+def _results_due(f: engine.MeetingFacts, entry: dict, resolve) -> date | None:
+    """The last day to post the results of a meeting judged by HD 42 that has not posted them
+    (the one finding of an entry that depends on the as-of day), else None."""
+    extra = f.hd42
+    if (entry.get("rulebook") != "hd42-2025" or f.kind not in engine.REGULAR_KINDS or extra.secret_content
+            or extra.results_posted_on is not None):
+        return None
+    return date.fromordinal(f.date.toordinal() + resolve(f.organization)["post_days_after"])
+
+
+def stored_grade(entry: dict) -> str:
+    """The grade a stored meeting counts with: the superior's official grade once decided (HD 42's
+    quality record, rules-v2.md §5.3), else the score's."""
+    score = entry["score"]
+    return score.get("official_grade") or score["grade"]
+
+
+def _cell_fees(cell: str, ledgers: list[dict], memberships: dict, resolve, first: date, last: date,
+               as_of: date) -> tuple[list[dict], list[dict]]:
+    """(fee findings, monthly totals) of one cell's year: the engine's `fee_audit` over the ledgers
+    of the cell's members, each month in the cell when the member was on its roll in it, so a
+    slice is the same refreshed alone or with its district."""
+    spans = {}
+    for member, periods in memberships.items():
+        mine = [p for p in periods if p[0] == cell]
+        if mine:
+            spans[member] = mine
+    unpaid, too_long, totals = engine.fee_audit([ledger for ledger in ledgers if ledger["member"] in spans], spans,
+                                                resolve, first, last, as_of)
+    return unpaid + too_long, totals
 
 
 @transaction.atomic
 def refresh_year(org: Organization, year: int, as_of: date | None = None) -> int:
     """Run the engine once over `org`'s subtree for `year` and store, for every cell of it, the
-    cell's slice (replacing the old one): each meeting's audit entry, and the cell's findings as
-    of `as_of` (default: today) asked of the engine with the notes of that cell's meetings only,
-    so a slice is the same whether its cell is refreshed alone (after a save) or with its
-    district (`chibo refresh`). Returns the number of cell-years stored. A fixed number of
-    queries whatever the size of the subtree."""
+    cell's slice (replacing the old one): each meeting's entry of the version-2 audit (its
+    rulebook's: HD 12's entry or HD 42's findings and frame score, rules-v2.md), and the cell's
+    findings as of `as_of` (default: today) asked of the engine with the notes of that cell's
+    meetings only, its party-fee findings and monthly totals from the ledgers of its members, so
+    a slice is the same whether its cell is refreshed alone (after a save) or with its district
+    (`chibo refresh`). Returns the number of cell-years stored. A fixed number of queries
+    whatever the size of the subtree."""
     as_of = as_of or timezone.localdate()
     first, last = date(year, 1, 1), date(year, 12, 31)
     cells = dict(Organization.objects.filter(org.subtree_q(), kind__in=CELL_KINDS).values_list("code", "pk"))
-    run = engine.AuditRun(audit_input(org, first, last), first, last, as_of)
+    source = audit_input(org, first, last, VERSION)
+    ledgers = list(source.fees)
+    run = engine.AuditRun(source._replace(fees=ledgers), first, last, as_of)
     pk_of = dict(Meeting.objects.filter(organization_id__in=cells.values(), date__year=year).values_list("ident", "pk"))
     results, notes, date_of = [], {code: engine.PeriodNotes() for code in cells}, {}
     meetings: dict[int, int] = defaultdict(int)
@@ -99,20 +141,24 @@ def refresh_year(org: Organization, year: int, as_of: date | None = None) -> int
         meetings[cells[cell]] += 1
         results.append((
             pk_of[f.id], cells[cell], f.id, f.date, f.kind, entry_text(entry), entry["score"]["total"],
-            entry["score"]["grade"], entry["meets_framework"], entry["attendance"]["expected"],
+            stored_grade(entry), entry["meets_framework"], entry["attendance"]["expected"],
             entry["attendance"]["present"], f.rescheduled, threshold, _json(list(unexcused)),
-            _json([[assignee, _iso(due), _iso(done)] for assignee, due, done in f.tasks])))
+            _json([[assignee, _iso(due), _iso(done)] for assignee, due, done in f.tasks]),
+            _results_due(f, entry, run.resolve)))
     visits = defaultdict(list)
     for cell_id, day in Visit.objects.filter(organization_id__in=cells.values(), date__year=year).values_list(
             "organization_id", "date"):
         visits[cell_id].append(day)
+    memberships = source.rolls.memberships()
     findings, slices = [], []
     for code, cell_id in cells.items():
         found = engine.period_findings(notes[code], [code], run.established, run.resolve,
-                                       [(code, day) for day in visits[cell_id]], first, last, as_of)
-        findings.extend(_finding_row(cell_id, year, item, pk_of, date_of) for item in found)
+                                       [(code, day) for day in visits[cell_id]], first, last, as_of, version=VERSION)
+        fee_found, fee_totals = _cell_fees(code, ledgers, memberships, run.resolve, first, last, as_of)
+        findings.extend(_finding_row(cell_id, year, item, pk_of, date_of) for item in found + fee_found)
         slices.append(CellYear(organization_id=cell_id, year=year, as_of=as_of, meetings=meetings[cell_id],
-                               overdue_tasks=sum(item["code"] == "TASK_OVERDUE" for item in found)))
+                               overdue_tasks=sum(item["code"] == "TASK_OVERDUE" for item in found),
+                               fees=[{k: v for k, v in t.items() if k != "organization"} for t in fee_totals]))
     ids = list(cells.values())
     MeetingResult.objects.filter(organization_id__in=ids, date__year=year).delete()
     MeetingResult.objects.filter(meeting_id__in=pk_of.values()).delete()  # a meeting moved in from another year

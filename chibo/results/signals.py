@@ -10,7 +10,14 @@ once; with a worker RESULTS_REFRESH_DELAY seconds later, one job for the saves o
   for the years already stored and this one;
 - a visit: its cell's year;
 - a rule profile or a committee's scoring sheet: every cell of the organisation's subtree, for the
-  years already stored and this one.
+  years already stored and this one;
+- a party-fee record (its due, a payment): every cell the member belongs or belonged to, for the
+  record's year; a relief: those cells for the years it covers that are stored, and this one;
+- a meeting or a task of it (version 2: the next year's first HD 42 meeting scores the tasks of
+  the last regular meeting before it): also its cell's next year, once that year has begun.
+
+The HD 42 preparation dates (notice, documents, the chi ủy's agreement, results posted) are
+the meeting's own fields, and the quality record a part of it: their saves mark as above.
 
 Bulk loads (`chibo import`, `chibo generate`) write without signals and refresh afterwards."""
 
@@ -21,6 +28,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from chibo.fees.models import FeeRecord, Relief
 from chibo.meetings.models import Attendance, Guest, Meeting, QualityRecord, Speech, Task, Vote
 from chibo.orgs.models import CELL_KINDS, Member, MemberPeriod, Membership, Organization
 from chibo.rules.models import RuleProfile, ScoringSheet
@@ -77,10 +85,18 @@ def _meeting_moving(sender, instance, **kwargs):
             mark(old[0], old[1].year)
 
 
+def _mark_with_next(cell_id: int, year: int) -> None:
+    """(cell, year), and (cell, year + 1) when that year has begun: a frame score of version 2
+    counts the tasks of the cell's previous regular meeting, which may lie in the year before."""
+    mark(cell_id, year)
+    if year < timezone.localdate().year:
+        mark(cell_id, year + 1)
+
+
 @receiver(post_save, sender=Meeting)
 @receiver(post_delete, sender=Meeting)
 def _meeting_saved(sender, instance, **kwargs):
-    mark(instance.organization_id, instance.date.year)
+    _mark_with_next(instance.organization_id, instance.date.year)
 
 
 @receiver(post_save, sender=Attendance)
@@ -98,7 +114,7 @@ def _meeting_saved(sender, instance, **kwargs):
 def _part_saved(sender, instance, **kwargs):
     row = Meeting.objects.filter(pk=instance.meeting_id).values_list("organization_id", "date").first()
     if row:
-        mark(row[0], row[1].year)
+        (_mark_with_next if sender is Task else mark)(row[0], row[1].year)
 
 
 @receiver(post_save, sender=Member)
@@ -115,6 +131,24 @@ def _period_saved(sender, instance, **kwargs):
     if sender is Membership:
         for year in range(instance.start.year, (instance.end or timezone.localdate()).year + 1):
             mark(instance.organization_id, year)
+
+
+@receiver(post_save, sender=FeeRecord)
+@receiver(post_delete, sender=FeeRecord)
+def _fee_saved(sender, instance, **kwargs):
+    for cell_id in set(Membership.objects.filter(member_id=instance.member_id).values_list(
+            "organization_id", flat=True)):
+        mark(cell_id, instance.month.year)
+
+
+@receiver(post_save, sender=Relief)
+@receiver(post_delete, sender=Relief)
+def _relief_saved(sender, instance, **kwargs):
+    cells = set(Membership.objects.filter(member_id=instance.member_id).values_list("organization_id", flat=True))
+    last = instance.to_month.year if instance.to_month else None
+    for cell_id, year in _stored_years(cells):
+        if year >= instance.from_month.year and (last is None or year <= last):
+            mark(cell_id, year)
 
 
 @receiver(post_save, sender=Visit)

@@ -4,7 +4,8 @@ bundle.md as JSON.
 The audit of FILE has FILE's version. With `--org` the subtree's records are read as a bundle of
 `--version` (bundle-v2.md "Commands": 2 by default; 1 gives the version-1 audit and is refused,
 every reason printed, exit 2, when the records hold what version 1 cannot). `--stored` prints the
-stored version-1 results.
+stored results, version 2 as they are stored (chibo.results); `--stored --version 1` their
+version-1 audit, refused as above and also when a meeting of the window is judged by HD 42.
 
 `--stored` (with `--org`) prints the same text from the stored results (chibo.results, kept
 current on every save and by `chibo refresh`) instead of running the engine over the record.
@@ -45,7 +46,7 @@ class Command(ChiboCommand):
         parser.add_argument("--as-of", dest="as_of")
         parser.add_argument("--stored", action="store_true", help="in từ kết quả đã lưu (chibo refresh)")
         parser.add_argument("--version", dest="audit_version", type=int, choices=(1, 2),
-                            help="phiên bản khi đọc cơ sở dữ liệu (--org; mặc định 2, --stored: 1)")
+                            help="phiên bản khi đọc cơ sở dữ liệu (--org; mặc định 2)")
 
     def handle(self, *args, file, org, date_from, date_to, as_of, stored=False, audit_version=None, **options):
         if bool(file) == bool(org):
@@ -54,9 +55,7 @@ class Command(ChiboCommand):
             raise BadInput("--stored chỉ dùng với --org.")
         if file and audit_version is not None:
             raise BadInput("--version chỉ dùng với --org (phiên bản của tệp là phiên bản ghi trong tệp).")
-        if stored and audit_version == 2:
-            raise BadInput("--stored chỉ in kết quả phiên bản 1 (--version 1).")
-        version = 1 if stored else (audit_version or 2)
+        version = audit_version or 2
         d_from, d_to = parse_iso(date_from, "--from"), parse_iso(date_to, "--to")
         d_as_of = parse_iso(as_of, "--as-of")
         if d_to < d_from:
@@ -69,7 +68,7 @@ class Command(ChiboCommand):
             except OSError as exc:
                 raise BadInput(f"Không đọc được tệp '{file}': {exc.strerror}") from None
         elif stored:
-            print_stored(org, d_from, d_to, d_as_of)
+            print_stored(org, d_from, d_to, d_as_of, version)
             return
         else:
             source = audit_input_from_db(org, d_from, d_to, version)
@@ -86,8 +85,8 @@ def audit_input_from_db(code: str, d_from, d_to, version: int = 1) -> engine.Aud
     return audit_input(root, d_from, d_to, version)
 
 
-def print_stored(code: str, d_from, d_to, d_as_of) -> None:
-    from chibo.results.selectors import missing_slices, write_stored_audit
+def print_stored(code: str, d_from, d_to, d_as_of, version: int = 2) -> None:
+    from chibo.results.selectors import hd42_meetings, missing_slices, write_stored_audit
 
     root = Organization.objects.filter(code=code).first()
     if root is None:
@@ -97,5 +96,12 @@ def print_stored(code: str, d_from, d_to, d_as_of) -> None:
         sample = ", ".join(f"{cell} năm {year}" for cell, year in missing[:5])
         raise BadInput(f"Chưa có kết quả đã lưu của {len(missing)} chi bộ-năm ({sample}"
                        f"{', …' if len(missing) > 5 else ''}): chạy 'chibo refresh --org {code}' trước.")
-    write_stored_audit(sys.stdout, root, d_from, d_to, d_as_of)
+    if version == 1:
+        refuse_version_1(root, date(d_from.year, 1, 1), d_to)
+        judged = hd42_meetings(root, d_from, d_to)
+        if judged:
+            sample = ", ".join(judged[:5])
+            raise BadInput(f"{len(judged)} cuộc họp được đánh giá theo HD 42 ({sample}"
+                           f"{', …' if len(judged) > 5 else ''}): phiên bản 1 không có; dùng --version 2.")
+    write_stored_audit(sys.stdout, root, d_from, d_to, d_as_of, version)
     sys.stdout.flush()

@@ -1,0 +1,277 @@
+"""The stored results carry version 2 (issue 14): each meeting's entry by its rulebook (HD 42's
+findings and frame score, the official grade counted once decided), the HD 42 cell findings, the
+party-fee findings (FEE_UNPAID_REVIEW, FEE_RELIEF_TOO_LONG) and monthly totals; saves of the new
+records (preparation dates, quality records, scorers, fee records and reliefs) re-audit their
+cell-years; and, after random edits of those fields, the stored results are the version-2 audit
+of the cell (`chibo audit --org --version 2`) as of the same day."""
+
+import json
+from datetime import date, time, timedelta
+from io import StringIO
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from chibo.commands import BadInput
+from chibo.fees.models import FeeRecord, Relief
+from chibo.interchange import auditjson
+from chibo.interchange.db import audit_input
+from chibo.meetings.models import Attendance, Meeting, QualityRecord, Task
+from chibo.meetings.recording import services_quality
+from chibo.results import services
+from chibo.results.models import CellYear, MeetingResult, PeriodFinding
+from chibo.results.selectors import stored_audit
+from chibo.rules import engine
+from chibo.rules.models import RuleProfile
+
+pytestmark = pytest.mark.django_db
+
+DAYS = [date(2025, 10, 6), date(2025, 11, 4), date(2025, 12, 9), date(2026, 1, 5), date(2026, 2, 3)]
+FEE_MONTHS = [date(2025, 10, 1), date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1),
+              date(2026, 3, 1)]
+
+
+@pytest.fixture
+def cell(tree):
+    """C1 (M1, M2, M3) with a regular meeting a month from October 2025 (judged by HD 12) to
+    February 2026 (by HD 42), a task of December's due in January, and a fee ledger of 10 000 đ a
+    month from October 2025 to March 2026, unpaid; stored as of today."""
+    c1 = tree["C1"]
+    for i, day in enumerate(DAYS):
+        m = Meeting.objects.create(ident=f"C1-{day:%Y-%m}", organization=c1, kind="regular", date=day, status="held",
+                                   start=time(19, 0), end=time(21, 0), place="Nhà văn hóa", chair=tree["M1"],
+                                   secretary=tree["M2"], notice_sent_on=day - timedelta(days=2))
+        for j, code in enumerate(("M1", "M2", "M3")):
+            Attendance.objects.create(meeting=m, member=tree[code], position=j, status="present")
+        if i == 2:
+            Task.objects.create(meeting=m, position=0, assignee=tree["M3"], description="Rà soát hộ nghèo",
+                                due=date(2026, 1, 2))
+    FeeRecord.objects.bulk_create([FeeRecord(member=tree[code], month=month, due=10000)
+                                   for code in ("M1", "M2", "M3") for month in FEE_MONTHS])
+    services.refresh_subtree(c1, [2025, 2026], as_of=timezone.localdate())
+    return c1
+
+
+def computed(org, date_from, date_to, as_of) -> dict:
+    return engine.audit(audit_input(org, date_from, date_to, 2), date_from, date_to, as_of)
+
+
+def assert_stored_is_the_audit(org):
+    """The stored audit, its rows (meeting columns, period findings, fee totals) of each year:
+    those of `chibo audit --org --version 2` as of today (the day the saves refreshed them)."""
+    today = timezone.localdate()
+    whole = computed(org, date(2025, 1, 1), date(2026, 12, 31), today)
+    assert auditjson.dump_audit(stored_audit(org, date(2025, 1, 1), date(2026, 12, 31), today)) == \
+        auditjson.dump_audit(whole)
+    for year in (2025, 2026):
+        audit = computed(org, date(year, 1, 1), date(year, 12, 31), today)
+        rows = list(MeetingResult.objects.filter(organization=org, date__year=year).order_by("date").values_list(
+            "entry", "score_total", "grade", "meets_framework"))
+        assert [json.loads(e) for e, *_ in rows] == audit["meetings"]
+        assert [tuple(r[1:]) for r in rows] == [
+            (m["score"]["total"], m["score"].get("official_grade") or m["score"]["grade"], m["meets_framework"])
+            for m in audit["meetings"]]
+        found = PeriodFinding.objects.filter(organization=org, year=year).order_by("pk")
+        assert [(f.code, f.period or None, f.member or None, f.months) for f in found if f.code != "TASK_OVERDUE"] == [
+            (f["code"], f.get("period", f"{year}" if f["code"] == "FEE_RELIEF_TOO_LONG" else None), f.get("member"),
+             [f["months"]] if f["code"] == "FEE_RELIEF_TOO_LONG" else f.get("months", []))
+            for f in audit["findings"] if f["code"] != "TASK_OVERDUE"]
+        assert CellYear.objects.get(organization=org, year=year).fees == [
+            {k: v for k, v in t.items() if k != "organization"} for t in audit["fees"]]
+
+
+def test_the_stored_results_are_the_version_2_audit(cell, tree):
+    assert_stored_is_the_audit(cell)
+    rows = dict(MeetingResult.objects.filter(organization=cell).values_list("ident", "entry"))
+    oct_, nov = json.loads(rows["C1-2025-10"]), json.loads(rows["C1-2025-11"])
+    assert (oct_["rulebook"], oct_["score"]["rubric"], nov["rulebook"], nov["score"]["rubric"]) == (
+        "hd12-2018", "hd12-default", "hd42-2025", "hd42-frame")
+    assert [f["code"] for f in nov["findings"]] == [
+        "NOTICE_MISSING", "DOCS_NOT_POSTED", "COMMITTEE_PREP_MISSING", "MINUTES_INCOMPLETE", "RESULTS_NOT_POSTED",
+        "QUALITY_NOT_SCORED"]
+    assert MeetingResult.objects.get(ident="C1-2025-11").meets_framework is None
+    fee = PeriodFinding.objects.get(organization=cell, year=2025, code="FEE_UNPAID_REVIEW", member="M1")
+    assert (fee.period, fee.first, fee.last, fee.months) == ("2025", date(2025, 1, 1), date(2025, 12, 31),
+                                                             ["2025-10", "2025-11", "2025-12"])
+    assert CellYear.objects.get(organization=cell, year=2025).fees[0] == {
+        "month": "2025-10", "due": 30000, "paid": 0, "unpaid": ["M1", "M2", "M3"]}
+
+
+def test_the_official_grade_is_the_stored_grade(cell, tree, django_capture_on_commit_callbacks):
+    m = Meeting.objects.get(ident="C1-2025-11")
+    computed_grade = MeetingResult.objects.get(meeting=m).grade
+    with django_capture_on_commit_callbacks(execute=True):
+        QualityRecord.objects.create(meeting=m, groups={"preparation": 10, "organisation": 40, "principles": 5,
+                                                        "closing": 5}, status="official", official_grade="kha")
+    row = MeetingResult.objects.get(meeting=m)
+    entry = json.loads(row.entry)
+    assert (computed_grade, entry["score"]["grade"], entry["score"]["official_grade"], row.grade) == (
+        "kem", "tot", "kha", "kha")  # the frame's grade is kept in the entry; the official one is counted
+    assert_stored_is_the_audit(cell)
+
+
+@pytest.mark.parametrize("edit", ["notice", "docs", "prep", "posted", "scorer", "quality", "fee", "relief",
+                                  "december_task"])
+def test_a_save_of_a_new_field_re_audits_its_cell_year(cell, tree, edit, django_capture_on_commit_callbacks):
+    """Each kind of save changes the stored results it should, and nothing else is left stale."""
+    m = Meeting.objects.get(ident="C1-2025-11")
+    before = (sorted(MeetingResult.objects.values_list("ident", "entry")),
+              sorted(PeriodFinding.objects.values_list("year", "code", "member", "months")),
+              sorted(CellYear.objects.values_list("year", "fees")))
+    with django_capture_on_commit_callbacks(execute=True):
+        if edit == "notice":
+            m.superior_notified_on = m.date - timedelta(days=3)
+            m.save()
+        elif edit == "docs":
+            m.docs_posted_on = m.date - timedelta(days=2)
+            m.save()
+        elif edit == "prep":
+            m.committee_prepared_on = m.date - timedelta(days=1)
+            m.save()
+        elif edit == "posted":
+            m.results_posted_on = m.date + timedelta(days=1)
+            m.save()
+        elif edit == "scorer":
+            RuleProfile.objects.create(organization=tree["C1"], values={"require_scorer": True})
+        elif edit == "quality":
+            QualityRecord.objects.create(meeting=m, groups={"preparation": 5})
+        elif edit == "fee":
+            record = FeeRecord.objects.get(member=tree["M1"], month=date(2025, 11, 1))
+            record.paid, record.paid_on, record.channel = 10000, date(2025, 11, 20), "cash"
+            record.save()
+        elif edit == "relief":
+            Relief.objects.create(member=tree["M2"], kind="exempt", basis="5.1", from_month=date(2025, 11, 1),
+                                  to_month=date(2026, 1, 1), decided_by=tree["C1"])
+        elif edit == "december_task":
+            Task.objects.filter(meeting__ident="C1-2025-12").update(done_on=date(2025, 12, 30))
+            Task.objects.get(meeting__ident="C1-2025-12").save()
+    after = (sorted(MeetingResult.objects.values_list("ident", "entry")),
+             sorted(PeriodFinding.objects.values_list("year", "code", "member", "months")),
+             sorted(CellYear.objects.values_list("year", "fees")))
+    assert after != before
+    assert_stored_is_the_audit(cell)
+
+
+def test_stored_version_1_is_refused_with_hd42_meetings(cell, capsys):
+    before = sorted(MeetingResult.objects.values_list("ident", "entry"))
+    with pytest.raises(BadInput) as exc:
+        call_command("audit", "--org", "C1", "--from", "2025-11-01", "--to", "2026-02-28", "--stored",
+                     "--version", "1")
+    assert str(exc.value) == (
+        "Đảng viên M1: 6 tháng đảng phí chỉ có ở phiên bản 2.\nĐảng viên M2: 6 tháng đảng phí chỉ có ở phiên bản 2.\n"
+        "Đảng viên M3: 6 tháng đảng phí chỉ có ở phiên bản 2.\nKhông dùng được phiên bản 1: 3 lý do; dùng --version 2.")
+    FeeRecord.objects.all().delete()
+    with pytest.raises(BadInput) as exc:
+        call_command("audit", "--org", "C1", "--from", "2025-11-01", "--to", "2026-02-28", "--stored",
+                     "--version", "1")
+    assert str(exc.value) == ("4 cuộc họp được đánh giá theo HD 42 (C1-2025-11, C1-2025-12, C1-2026-01, C1-2026-02):"
+                              " phiên bản 1 không có; dùng --version 2.")
+    assert sorted(MeetingResult.objects.values_list("ident", "entry")) == before
+    call_command("audit", "--org", "C1", "--from", "2025-10-01", "--to", "2025-10-31", "--stored", "--version", "1")
+    stored_text = capsys.readouterr().out
+    call_command("audit", "--org", "C1", "--from", "2025-10-01", "--to", "2025-10-31", "--version", "1")
+    assert stored_text == capsys.readouterr().out and '"id": "C1-2025-10"' in stored_text
+
+
+# --- random edits of the new fields -------------------------------------------------------------
+
+EDITS = st.lists(st.tuples(st.sampled_from(["notice", "superior", "docs", "prep", "posted", "secret", "scorer",
+                                            "groups", "status", "unscored", "paid", "relief", "task", "profile"]),
+                           st.integers(min_value=0, max_value=10_000)), min_size=1, max_size=5)
+GROUPS = {"preparation": 10, "organisation": 40, "principles": 5, "closing": 5}
+
+
+def _maybe_day(day: date, n: int, choices=(None, -3, -1, 0, 1)) -> date | None:
+    k = choices[n % len(choices)]
+    return None if k is None else day + timedelta(days=k)
+
+
+def _apply(edit: str, n: int, tree) -> None:
+    meetings = list(Meeting.objects.filter(organization=tree["C1"]).order_by("date"))
+    m = meetings[n % len(meetings)]
+    members = [tree["M1"], tree["M2"], tree["M3"]]
+    if edit in ("notice", "superior", "docs", "prep", "posted"):
+        field = {"notice": "notice_sent_on", "superior": "superior_notified_on", "docs": "docs_posted_on",
+                 "prep": "committee_prepared_on", "posted": "results_posted_on"}[edit]
+        choices = (None, 0, 1, 2, 5) if edit == "posted" else (None, -3, -1, 0)
+        setattr(m, field, _maybe_day(m.date, n // 7, choices))
+        m.save()
+    elif edit == "secret":
+        m.secret_content = not m.secret_content
+        m.save()
+    elif edit == "scorer":
+        try:
+            services_quality.quality_scorer_set(m, None if n % 4 == 0 else members[n % 3])
+        except ValidationError:  # an official grade keeps its scorer
+            pass
+    elif edit == "groups":
+        record, _ = QualityRecord.objects.get_or_create(meeting=m)
+        gid = sorted(GROUPS)[n % 4]
+        record.groups = {**record.groups, gid: (n // 4) % (GROUPS[gid] + 1)}
+        record.save()
+    elif edit == "status":
+        record, _ = QualityRecord.objects.get_or_create(meeting=m)
+        record.status = ("self", "adopted", "official")[n % 3]
+        record.official_grade = vocab_grade(n) if record.status == "official" else ""
+        record.save()
+    elif edit == "unscored":
+        QualityRecord.objects.filter(meeting=m).delete()
+    elif edit == "paid":
+        record = FeeRecord.objects.get(member=members[n % 3], month=FEE_MONTHS[(n // 3) % len(FEE_MONTHS)])
+        record.paid = (0, 5000, 10000)[(n // 18) % 3]
+        record.paid_on, record.channel = (record.month + timedelta(days=9), "cash") if record.paid else (None, "")
+        record.save()
+    elif edit == "relief":
+        member = members[n % 3]
+        for relief in Relief.objects.filter(member=member):
+            relief.delete()
+        if n % 5:
+            start = FEE_MONTHS[(n // 3) % len(FEE_MONTHS)]
+            kind, basis = (("exempt", "5.1"), ("reduce_50", "5.2"), ("reduce_30", "5.2"))[n % 3]
+            Relief.objects.create(member=member, kind=kind, basis=basis, from_month=start,
+                                  to_month=None if n % 4 == 0 else date(2026, 3, 1), decided_by=tree["C1"])
+    elif edit == "task":
+        task = Task.objects.get(meeting__ident="C1-2025-12")
+        task.done_on = (None, date(2025, 12, 20), date(2026, 1, 4))[n % 3]
+        task.save()
+    elif edit == "profile":
+        profile, _ = RuleProfile.objects.get_or_create(organization=tree["C1"], defaults={"values": {}})
+        profile.values = {"require_scorer": bool(n % 2), "post_days_after": 1 + n % 4, "fee_unpaid_months": 1 + n % 3}
+        profile.save()
+
+
+def vocab_grade(n: int) -> str:
+    return ("tot", "kha", "trung_binh", "kem")[n % 4]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(edits=EDITS)
+def test_after_random_edits_of_the_new_fields_the_stored_results_are_the_audit(cell, tree, edits,
+                                                                               django_capture_on_commit_callbacks):
+    sid = transaction.savepoint()
+    try:
+        for edit, n in edits:
+            with django_capture_on_commit_callbacks(execute=True):
+                with transaction.atomic():
+                    _apply(edit, n, tree)
+            assert_stored_is_the_audit(cell)
+    finally:
+        transaction.savepoint_rollback(sid)
+
+
+def test_refresh_command_stores_the_version_2_audit(cell, capsys):
+    """`chibo audit --stored` (version 2 by default) prints `chibo audit --org --version 2`."""
+    as_of = timezone.localdate().isoformat()
+    call_command("refresh", "--org", "C1", "--as-of", as_of, stdout=StringIO())
+    call_command("audit", "--org", "C1", "--from", "2025-01-01", "--to", "2026-12-31", "--as-of", as_of, "--stored")
+    stored_text = capsys.readouterr().out
+    call_command("audit", "--org", "C1", "--from", "2025-01-01", "--to", "2026-12-31", "--as-of", as_of,
+                 "--version", "2")
+    assert stored_text == capsys.readouterr().out
+    assert '"code": "FEE_UNPAID_REVIEW"' in stored_text and '"code": "QUALITY_NOT_SCORED"' in stored_text
