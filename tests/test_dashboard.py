@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from chibo.interchange.db import audit_input
 from chibo.interchange.generate import generate_province
 from chibo.orgs.models import CELL_KINDS, Organization
-from chibo.reports.dashboard import PERIOD_CODES, dashboard
+from chibo.reports.dashboard import MEETING_CODES, PERIOD_CODES, dashboard
 from chibo.results import services
 from chibo.rules import engine
 from tests.access_matrix import PERSONAS, snapshot
@@ -30,8 +30,9 @@ def province(db):
 
 
 def expected(org, date_from, date_to, cell_kind=None) -> dict:
-    """The dashboard's figures counted from the engine's audit of `org` (as of the refresh day)."""
-    audit = engine.audit(audit_input(org, date_from, date_to), date_from, date_to, date(2025, 12, 31))
+    """The dashboard's figures counted from the engine's version-2 audit of `org` (as of the
+    refresh day): its meetings from November 2025 are judged by HD 42."""
+    audit = engine.audit(audit_input(org, date_from, date_to, 2), date_from, date_to, date(2025, 12, 31))
     kinds = dict(Organization.objects.values_list("code", "kind"))
     meetings = [m for m in audit["meetings"] if cell_kind is None or kinds[m["organization"]] == cell_kind]
     cell_of = {m["id"]: m["organization"] for m in audit["meetings"]}
@@ -50,18 +51,23 @@ def expected(org, date_from, date_to, cell_kind=None) -> dict:
         "thematic": sum(m["kind"] in engine.THEMATIC_KINDS for m in meetings),
         "present": sum(m["attendance"]["present"] for m in meetings),
         "expected": sum(m["attendance"]["expected"] for m in meetings),
-        "framework": sum(m["meets_framework"] for m in meetings),
+        "framework": sum(m["meets_framework"] is True for m in meetings),
+        "hd12": sum(m["meets_framework"] is not None for m in meetings),
         "score_sum": sum(m["score"]["total"] for m in meetings),
-        "grades": {g: sum(m["score"]["grade"] == g for m in meetings) for g in ("tot", "kha", "trung_binh", "kem")},
+        "grades": {g: sum((m["score"].get("official_grade") or m["score"]["grade"]) == g for m in meetings)
+                   for g in ("tot", "kha", "trung_binh", "kem")},
         "findings": {c: findings[c] for c in PERIOD_CODES if c != "REMOVAL_REVIEW"},
+        "meeting_findings": {c: sum(any(f["code"] == c for f in m["findings"]) for m in meetings)
+                             for c in MEETING_CODES},
     }
 
 
 def figures(fig) -> dict:
     return {"meetings": fig.meetings, "regular": fig.regular, "regular_months": fig.regular_months,
             "thematic": fig.thematic, "present": fig.present, "expected": fig.expected, "framework": fig.framework,
-            "score_sum": fig.score_sum, "grades": fig.grades,
-            "findings": {c: n for c, n in fig.findings.items() if c != "REMOVAL_REVIEW"}}
+            "score_sum": fig.score_sum, "grades": fig.grades, "hd12": fig.hd12,
+            "findings": {c: n for c, n in fig.findings.items() if c != "REMOVAL_REVIEW"},
+            "meeting_findings": fig.meeting_findings}
 
 
 @pytest.mark.parametrize(("date_from", "date_to"), [(date(2025, 1, 1), date(2025, 12, 31)),
@@ -75,6 +81,9 @@ def test_figures_are_the_engines(province, date_from, date_to):
     for fig, child in zip(data["children"], children, strict=True):
         assert figures(fig) == expected(child, date_from, date_to), child.code
     assert data["total"].meetings >= 8 and data["total"].problems > 0
+    if date_to.month == 12:  # meetings on both sides of 28/10/2025
+        assert 0 < data["total"].hd12 < data["total"].meetings
+        assert data["total"].meeting_findings["QUALITY_NOT_SCORED"] > 0
     assert [month for month, _m in data["months"]] == sorted({date(2025, m, 1) for m in range(
         date_from.month, date_to.month + 1)})
 

@@ -275,3 +275,62 @@ def test_refresh_command_stores_the_version_2_audit(cell, capsys):
                  "--version", "2")
     assert stored_text == capsys.readouterr().out
     assert '"code": "FEE_UNPAID_REVIEW"' in stored_text and '"code": "QUALITY_NOT_SCORED"' in stored_text
+
+
+# --- the dashboards ------------------------------------------------------------------------------
+
+def test_the_dashboard_counts_the_new_findings_and_grades(cell, tree, personas, client_for):
+    """G's 2025 (C1: October judged by HD 12, November and December by HD 42, no fee paid)."""
+    from chibo.reports.dashboard import dashboard, new_finding_rows
+
+    data = dashboard(tree["G"], date(2025, 1, 1), date(2025, 12, 31))
+    total = data["total"]
+    grades = list(MeetingResult.objects.filter(organization=cell, date__year=2025).order_by("date").values_list(
+        "grade", flat=True))
+    assert (total.meetings, total.hd12, total.framework) == (3, 1, 0)
+    assert total.grades == {g: grades.count(g) for g in ("tot", "kha", "trung_binh", "kem")}
+    assert [(code, n, unit) for code, _label, n, unit in new_finding_rows(total)] == [
+        ("NOTICE_MISSING", 2, "cuộc họp"), ("DOCS_NOT_POSTED", 2, "cuộc họp"), ("COMMITTEE_PREP_MISSING", 2, "cuộc họp"),
+        ("RESULTS_NOT_POSTED", 2, "cuộc họp"), ("QUALITY_NOT_SCORED", 2, "cuộc họp"),
+        ("SCORER_NOT_ASSIGNED", 0, "cuộc họp"), ("FEE_UNPAID_REVIEW", 3, "đảng viên, năm"),
+        ("FEE_RELIEF_TOO_LONG", 0, "quyết định miễn, giảm")]
+    worst = data["worst"][0]
+    assert (worst.code, worst.findings["FEE_UNPAID_REVIEW"]) == ("C1", 3)
+    page = client_for(personas["staff"]).get("/to-chuc/G/bang-theo-doi/?ky=2025").content.decode()
+    assert ('<tr data-finding="FEE_UNPAID_REVIEW"><td>Xem xét: không đóng đảng phí nhiều tháng trong năm</td>'
+            '<td class="num">3</td><td>đảng viên, năm</td></tr>') in page
+    assert ('<tr data-finding="COMMITTEE_PREP_MISSING"><td>Chi ủy chưa thống nhất nội dung trước buổi sinh hoạt'
+            '</td><td class="num">2</td><td>cuộc họp</td></tr>') in page
+    assert "<b>0/1</b>Cuộc họp đạt khung HD 12" in page
+    assert "<li>Xem xét: không đóng đảng phí nhiều tháng trong năm: 3</li>" in page
+    # the official grade counts once decided
+    with_official = MeetingResult.objects.get(ident="C1-2025-12")
+    QualityRecord.objects.create(meeting=with_official.meeting, status="official", official_grade="tot")
+    services.refresh_year(cell, 2025, timezone.localdate())
+    assert dashboard(tree["G"], date(2025, 1, 1), date(2025, 12, 31))["total"].grades["tot"] == grades.count(
+        "tot") + (grades[2] != "tot")
+
+
+def test_the_compliance_page_shows_hd42_meetings(cell, personas, client_for):
+    page = client_for(personas["staff"]).get("/to-chuc/C1/kiem-tra/?tu=01/01/2025&den=31/12/2025&xet=31/12/2025")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert '<td>0/1</td>' in text  # one meeting judged by HD 12
+    assert text.count("Xem xét: không đóng đảng phí nhiều tháng trong năm") == 3
+
+
+def test_the_reports_carry_the_new_columns(cell, tree):
+    from chibo.reports import export
+    from chibo.reports.dashboard import dashboard
+
+    rows = export.table(dashboard(tree["G"], date(2025, 1, 1), date(2025, 12, 31)))
+    heading = rows[0]
+    at = heading.index("Xem xét: không đóng đảng phí nhiều tháng trong năm")
+    assert heading[at - 6:at] == [
+        "Chưa thông báo sinh hoạt đến đảng viên hoặc cấp ủy cấp trên (số cuộc họp)",
+        "Tài liệu chưa đăng trên Sổ tay đảng viên điện tử đúng hạn (số cuộc họp)",
+        "Chi ủy chưa thống nhất nội dung trước buổi sinh hoạt (số cuộc họp)",
+        "Kết luận, nghị quyết chưa đăng đúng hạn sau buổi sinh hoạt (số cuộc họp)",
+        "Chưa chấm điểm chất lượng buổi sinh hoạt (số cuộc họp)",
+        "Chưa phân công người theo dõi, chấm điểm (số cuộc họp)"]
+    assert rows[-1][0] == "Tổng cộng" and rows[-1][at - 6:at + 2] == [2, 2, 2, 2, 2, 0, 3, 0]

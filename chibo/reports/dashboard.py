@@ -1,5 +1,10 @@
 """The committee dashboard: the stored results (chibo.results) of a subtree counted in SQL.
 
+The results are version 2's (rules-v2.md): a meeting judged by HD 42 counts with its frame grade
+(the superior's official grade once decided) and no HD 12 framework verdict (`hd12` counts the
+meetings that have one); the meetings with each HD 42 preparation finding (MEETING_CODES) and
+the members flagged for unpaid party fees (FEE_UNPAID_REVIEW) are counted too.
+
 `dashboard(org, date_from, date_to, cell_kind)` gives the subtree's figures over the period,
 the same figures for each direct child (so an officer goes province → district → grassroots
 committee → cell, a click each), the attendance rate month by month, and the cells that need
@@ -24,10 +29,14 @@ THEMATIC = tuple(k for k in vocabulary.MEETING_KINDS.codes if k in engine.THEMAT
 GRADE_CODES = vocabulary.GRADES.codes
 #: The period findings a dashboard counts, in the order it shows them.
 #: The per-cell columns of the meetings' query, added up per child (the Figures fields, then the grades).
-SUMMED = ("meetings", "regular", "regular_months", "thematic", "present", "expected", "framework", "score_sum",
-          *(f"g_{g}" for g in GRADE_CODES))
 PERIOD_CODES = ("MISSING_REGULAR_MEETING", "LATE_REGULAR_MEETING", "MISSING_THEMATIC_MEETING", "NO_SUPERIOR_VISIT",
-                "REMOVAL_REVIEW", "TASK_OVERDUE")
+                "REMOVAL_REVIEW", "TASK_OVERDUE", "FEE_UNPAID_REVIEW", "FEE_RELIEF_TOO_LONG")
+#: The meeting findings of HD 42 a dashboard counts (meetings with each), in the engine's order.
+MEETING_CODES = ("NOTICE_MISSING", "DOCS_NOT_POSTED", "COMMITTEE_PREP_MISSING", "RESULTS_NOT_POSTED",
+                 "QUALITY_NOT_SCORED", "SCORER_NOT_ASSIGNED")
+SUMMED = ("meetings", "regular", "regular_months", "thematic", "present", "expected", "framework", "score_sum", "hd12",
+          *(f"g_{g}" for g in GRADE_CODES), *(f"m_{c}" for c in MEETING_CODES))
+_PLAIN = 9  # the Figures fields at the head of SUMMED
 
 
 @dataclass
@@ -47,6 +56,8 @@ class Figures:
     grades: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GRADE_CODES, 0))
     findings: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PERIOD_CODES, 0))
     score_sum: int = 0
+    hd12: int = 0  # meetings judged by HD 12 (the framework's verdict is theirs)
+    meeting_findings: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MEETING_CODES, 0))
 
     @property
     def missing_regular(self) -> int:
@@ -75,12 +86,26 @@ class Figures:
 
     def add(self, other: "Figures") -> None:
         for name in ("meetings", "regular", "regular_months", "thematic", "present", "expected", "framework",
-                     "score_sum"):
+                     "score_sum", "hd12"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for code, n in other.grades.items():
             self.grades[code] += n
+        for code, n in other.meeting_findings.items():
+            self.meeting_findings[code] += n
         for code, n in other.findings.items():
             self.findings[code] += n
+
+
+#: What each finding of `new_finding_rows` counts.
+UNITS = {**dict.fromkeys(MEETING_CODES, "cuộc họp"), "FEE_UNPAID_REVIEW": "đảng viên, năm",
+         "FEE_RELIEF_TOO_LONG": "quyết định miễn, giảm"}
+
+
+def new_finding_rows(fig: Figures) -> list[tuple[str, str, int, str]]:
+    """(code, label, count, what is counted) of the findings version 2 added: the meetings with
+    each HD 42 finding, the members (per year) flagged for unpaid fees, the reliefs too long."""
+    counts = {**fig.meeting_findings, **{c: fig.findings[c] for c in ("FEE_UNPAID_REVIEW", "FEE_RELIEF_TOO_LONG")}}
+    return [(code, engine.FINDING_LABELS[code], n, UNITS[code]) for code, n in counts.items()]
 
 
 def dashboard(org: Organization, date_from: date, date_to: date, cell_kind: str | None = None) -> dict:
@@ -100,13 +125,15 @@ def dashboard(org: Organization, date_from: date, date_to: date, cell_kind: str 
     cell_ids = cell_q.values("pk")
     meetings = MeetingResult.objects.filter(organization_id__in=cell_ids, date__gte=date_from, date__lte=date_to)
     grade_counts = {f"g_{g}": Count("pk", filter=Q(grade=g)) for g in GRADE_CODES}
+    code_counts = {f"m_{c}": Count("pk", filter=Q(codes__contains=f" {c} ")) for c in MEETING_CODES}
     # One row per cell, its figures in the order of SUMMED, added up per child as plain lists.
     rows = meetings.values("organization_id").annotate(
         meetings=Count("pk"), regular=Count("pk", filter=Q(kind__in=REGULAR)),
         regular_months=Count(ExtractYear("date") * 100 + ExtractMonth("date"), filter=Q(kind__in=REGULAR),
                              distinct=True),
         thematic=Count("pk", filter=Q(kind__in=THEMATIC)), present=Sum("present"), expected=Sum("expected"),
-        framework=Count("pk", filter=Q(meets_framework=True)), score_sum=Sum("score_total"), **grade_counts).order_by()
+        framework=Count("pk", filter=Q(meets_framework=True)), score_sum=Sum("score_total"),
+        hd12=Count("pk", filter=Q(meets_framework__isnull=False)), **grade_counts, **code_counts).order_by()
     sums: dict[str, list[int]] = {path: [0] * len(SUMMED) for path in by_path}
     for cell_id, *values in rows.values_list("organization_id", *SUMMED):
         acc = sums.get(child_of.get(cell_id))
@@ -114,8 +141,10 @@ def dashboard(org: Organization, date_from: date, date_to: date, cell_kind: str 
             for i, value in enumerate(values):
                 acc[i] += value or 0
     for path, acc in sums.items():
-        by_path[path].add(Figures(**dict(zip(SUMMED[:8], acc[:8], strict=True)),
-                                  grades={g: acc[8 + i] for i, g in enumerate(GRADE_CODES)}))
+        grades_at = _PLAIN + len(GRADE_CODES)
+        by_path[path].add(Figures(**dict(zip(SUMMED[:_PLAIN], acc[:_PLAIN], strict=True)),
+                                  grades={g: acc[_PLAIN + i] for i, g in enumerate(GRADE_CODES)},
+                                  meeting_findings={c: acc[grades_at + i] for i, c in enumerate(MEETING_CODES)}))
     # A finding counts when its period (for an overdue task: its meeting's day) lies in the period.
     per_cell: dict[int, dict[str, int]] = defaultdict(dict)
     for row in PeriodFinding.objects.filter(organization_id__in=cell_ids, code__in=PERIOD_CODES,

@@ -8,10 +8,20 @@ import json
 from datetime import date
 
 from chibo import vocabulary
+from chibo.reports.dashboard import MEETING_CODES
+from chibo.rules.engine import FINDING_LABELS
 
 
 def _grade(code: str):
     return lambda f: f.grades[code]
+
+
+def _meetings_with(code: str):
+    return lambda f: f.meeting_findings[code]
+
+
+def _finding(code: str):
+    return lambda f: f.findings[code]
 
 
 TITLE = "BÁO CÁO TÌNH HÌNH SINH HOẠT CHI BỘ"
@@ -31,6 +41,8 @@ COLUMNS: list[tuple[str, object]] = [
     ("Đảng viên cần xem xét xóa tên", lambda f: f.findings["REMOVAL_REVIEW"]),
     ("Nhiệm vụ quá hạn", lambda f: f.findings["TASK_OVERDUE"]),
     ("Nửa năm thiếu lượt cấp trên dự", lambda f: f.findings["NO_SUPERIOR_VISIT"]),
+    *[(f"{FINDING_LABELS[code]} (số cuộc họp)", _meetings_with(code)) for code in MEETING_CODES],
+    *[(FINDING_LABELS[code], _finding(code)) for code in ("FEE_UNPAID_REVIEW", "FEE_RELIEF_TOO_LONG")],
     ("Tổng số vấn đề", lambda f: f.problems),
 ]
 

@@ -19,6 +19,7 @@ class CellSummary:
     score_sum: int = 0
     grades: Counter = field(default_factory=Counter)
     framework: int = 0
+    hd12: int = 0  # meetings judged by HD 12 (the framework's verdict is theirs)
     findings: Counter = field(default_factory=Counter)  # cell findings by code
     meeting_findings: Counter = field(default_factory=Counter)
 
@@ -49,8 +50,9 @@ def subtree_compliance(org, date_from: date, date_to: date, as_of: date | None =
         s.meetings += 1
         s.scored += 1
         s.score_sum += m["score"]["total"]
-        s.grades[m["score"]["grade"]] += 1
-        s.framework += m["meets_framework"]
+        s.grades[m["score"].get("official_grade") or m["score"]["grade"]] += 1  # HD 42: the superior's, if any
+        s.hd12 += m["meets_framework"] is not None
+        s.framework += m["meets_framework"] is True
         for f in m["findings"]:
             s.meeting_findings[f["code"]] += 1
     flagged = {f["member"] for f in result["findings"] if "organization" not in f and "meeting" not in f}

@@ -13,7 +13,7 @@ from chibo.formhelpers import QueryError, query_date
 from chibo.orgs.access import get_org_for_user
 from chibo.orgs.views import today
 from chibo.reports import export
-from chibo.reports.dashboard import PERIOD_CODES, dashboard
+from chibo.reports.dashboard import PERIOD_CODES, dashboard, new_finding_rows
 from chibo.reports.services import refresh_missing, subtree_compliance
 from chibo.results.selectors import missing_slices
 from chibo.rules.engine import FINDING_LABELS, GRADE_LABELS
@@ -103,6 +103,7 @@ def dashboard_page(request, code):
                                                 if k in vocabulary.CELL_KINDS],
         "total": data["total"], "children": data["children"], "months": data["months"], "worst": data["worst"],
         "grade_rows": [(g, label, data["total"].grades[g]) for g, label in vocabulary.GRADES.choices()],
+        "new_rows": new_finding_rows(data["total"]),
         "parent": org.parent if org.parent_id and scope.can_read_org(org.parent) else None,
     })
 

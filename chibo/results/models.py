@@ -57,6 +57,9 @@ class MeetingResult(models.Model):
     # HD 42, results not posted yet: the last day to post them (RESULTS_NOT_POSTED from the day
     # after, rules-v2.md §2), so an audit as of another day reads the entry as of that day
     results_due = models.DateField(null=True)
+    # the codes of the entry's findings, each between spaces (" NOTICE_MISSING DOCS_NOT_POSTED "):
+    # what the dashboard counts of them, from the index
+    codes = models.CharField(max_length=600, blank=True, default="")
 
     class Meta:
         verbose_name = "kết quả cuộc họp"
@@ -66,7 +69,7 @@ class MeetingResult(models.Model):
             # the index alone and never the wide rows with their entries (PostgreSQL's index-only
             # scan once the table is vacuumed: `chibo refresh` does it; SQLite's covering index).
             models.Index(fields=["organization", "date", "kind", "grade", "meets_framework", "present", "expected",
-                                 "score_total", "id"], name="results_meeting_figures"),
+                                 "score_total", "codes", "id"], name="results_meeting_figures"),
             models.Index(fields=["date", "ident"]),
         ]
 

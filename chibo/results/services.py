@@ -48,7 +48,7 @@ def _period_dates(period: str) -> tuple[date | None, date | None]:
 
 #: The columns written for each stored row, in the order of the tuples below.
 RESULT_FIELDS = ("meeting", "organization", "ident", "date", "kind", "entry", "score_total", "grade",
-                 "meets_framework", "expected", "present", "rescheduled", "removal_threshold", "unexcused", "tasks", "results_due")
+                 "meets_framework", "expected", "present", "rescheduled", "removal_threshold", "unexcused", "tasks", "results_due", "codes")
 FINDING_FIELDS = ("organization", "year", "code", "period", "first", "last", "meeting", "task", "member", "months")
 #: The version of the audit the stored results are (bundle-v2.md): each meeting by its rulebook.
 VERSION = 2
@@ -91,6 +91,12 @@ def _results_due(f: engine.MeetingFacts, entry: dict, resolve) -> date | None:
             or extra.results_posted_on is not None):
         return None
     return date.fromordinal(f.date.toordinal() + resolve(f.organization)["post_days_after"])
+
+
+def finding_codes(entry: dict) -> str:
+    """The `codes` column of an entry: its findings' codes, once each, each between spaces."""
+    codes = dict.fromkeys(f["code"] for f in entry["findings"])
+    return f" {' '.join(codes)} " if codes else ""
 
 
 def stored_grade(entry: dict) -> str:
@@ -144,7 +150,7 @@ def refresh_year(org: Organization, year: int, as_of: date | None = None) -> int
             stored_grade(entry), entry["meets_framework"], entry["attendance"]["expected"],
             entry["attendance"]["present"], f.rescheduled, threshold, _json(list(unexcused)),
             _json([[assignee, _iso(due), _iso(done)] for assignee, due, done in f.tasks]),
-            _results_due(f, entry, run.resolve)))
+            _results_due(f, entry, run.resolve), finding_codes(entry)))
     visits = defaultdict(list)
     for cell_id, day in Visit.objects.filter(organization_id__in=cells.values(), date__year=year).values_list(
             "organization_id", "date"):
