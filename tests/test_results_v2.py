@@ -334,3 +334,43 @@ def test_the_reports_carry_the_new_columns(cell, tree):
         "Chưa chấm điểm chất lượng buổi sinh hoạt (số cuộc họp)",
         "Chưa phân công người theo dõi, chấm điểm (số cuộc họp)"]
     assert rows[-1][0] == "Tổng cộng" and rows[-1][at - 6:at + 2] == [2, 2, 2, 2, 2, 0, 3, 0]
+
+
+# --- the year-end sheet ---------------------------------------------------------------------------
+
+def test_the_year_sheet_carries_fees_and_hd42(cell, tree, personas, client_for, django_capture_on_commit_callbacks):
+    from chibo.reports import yearsheet
+
+    sheet = yearsheet.year_sheet(cell, 2025, date(2025, 12, 31))
+    assert [(r.code, r.fee_unpaid, r.fee_review) for r in sheet.members] == [
+        ("M3", 3, 1), ("M1", 3, 1), ("M2", 3, 1)]  # October to December unpaid: 3 months, the threshold
+    assert (sheet.totals.fee_unpaid, sheet.totals.fee_review) == (9, 3)
+    assert yearsheet.member_table(sheet)[0][-2:] == [
+        "Tháng chưa đóng đủ đảng phí", "Xem xét: không đóng đảng phí nhiều tháng trong năm"]
+    assert yearsheet.member_table(sheet)[-1][-2:] == [9, 3]
+    oct_, nov, _dec = sheet.meetings
+    assert (oct_.framework, nov.framework) == (False, None)
+    assert nov.findings == [
+        "Chưa thông báo sinh hoạt đến đảng viên hoặc cấp ủy cấp trên",
+        "Tài liệu chưa đăng trên Sổ tay đảng viên điện tử đúng hạn",
+        "Chi ủy chưa thống nhất nội dung trước buổi sinh hoạt", "Biên bản chưa đầy đủ",
+        "Kết luận, nghị quyết chưa đăng đúng hạn sau buổi sinh hoạt", "Chưa chấm điểm chất lượng buổi sinh hoạt"]
+    assert yearsheet.meeting_table(sheet)[2][6] == "—"  # no HD 12 framework under HD 42
+    # as of 05/11/2025 the results of 04/11 are not late yet (two days to post them)
+    early = yearsheet.year_sheet(cell, 2025, date(2025, 11, 5))
+    assert "Kết luận, nghị quyết chưa đăng đúng hạn sau buổi sinh hoạt" not in early.meetings[1].findings
+    # a payment: M1 has 2 months unpaid, under the threshold
+    with django_capture_on_commit_callbacks(execute=True):
+        record = FeeRecord.objects.get(member=tree["M1"], month=date(2025, 11, 1))
+        record.paid, record.paid_on, record.channel = 10000, date(2025, 11, 20), "cash"
+        record.save()
+    sheet = yearsheet.year_sheet(cell, 2025, date(2025, 12, 31))
+    assert [(r.code, r.fee_unpaid, r.fee_review) for r in sheet.members] == [("M3", 3, 1), ("M1", 2, 0),
+                                                                             ("M2", 3, 1)]
+    page = client_for(personas["secretary"]).get("/to-chuc/C1/tong-hop/2025/").content.decode()
+    assert ('<th class="num">Xem xét: không đóng đảng phí nhiều tháng trong năm</th>') in page
+    m1 = page[page.index('<tr data-member="M1">'):]
+    assert m1[:m1.index("</tr>")].endswith('<td class="num">2</td><td class="num">—</td>')
+    m3 = page[page.index('<tr data-member="M3">'):]
+    assert m3[:m3.index("</tr>")].endswith('<td class="num">3</td><td class="num">Có</td>')
+    assert ('<td class="num">8</td><td class="num">2</td></tr></tfoot>') in page

@@ -58,26 +58,27 @@ def rows(sheet):
 
 def test_members_figures_worked_by_hand(year):
     sheet = yearsheet.year_sheet(year, 2025, END)
-    # expected, present, late, excused, unexcused, missing, speeches, tasks, on time, overdue
+    # expected, present, late, excused, unexcused, missing, speeches, tasks, on time, overdue, fee months
+    # unpaid, fee review (no ledger: tests/test_results_v2.py)
     assert rows(sheet) == {
-        "M3": [2, 1, 0, 0, 0, 1, 0, 0, 0, 0],
-        "M1": [2, 2, 0, 0, 0, 0, 3, 1, 0, 1],
-        "M2": [2, 1, 0, 1, 0, 0, 0, 2, 1, 1],
+        "M3": [2, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0],
+        "M1": [2, 2, 0, 0, 0, 0, 3, 1, 0, 1, 0, 0],
+        "M2": [2, 1, 0, 1, 0, 0, 0, 2, 1, 1, 0, 0],
     }
     assert [r.name for r in sheet.members] == ["Lê Văn Cường", "Nguyễn Văn An", "Trần Thị Bình"]
     totals = sheet.totals
-    assert [getattr(totals, n) for n in yearsheet.MEMBER_COLUMNS] == [6, 4, 0, 1, 0, 1, 3, 3, 1, 2]
+    assert [getattr(totals, n) for n in yearsheet.MEMBER_COLUMNS] == [6, 4, 0, 1, 0, 1, 3, 3, 1, 2, 0, 0]
 
 
 def test_an_exempt_member_is_not_expected(year, tree):
     org_services.period_add(tree["M3"], kind="exempt", start=date(2025, 2, 1), end=None)
     sheet = yearsheet.year_sheet(year, 2025, END)
-    assert rows(sheet)["M3"] == [1, 1, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert rows(sheet)["M3"] == [1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
 
 
 def test_meetings_are_the_engines(year):
     sheet = yearsheet.year_sheet(year, 2025, END)
-    audit = engine.audit(audit_input(year, date(2025, 1, 1), END), date(2025, 1, 1), END, END)
+    audit = engine.audit(audit_input(year, date(2025, 1, 1), END, 2), date(2025, 1, 1), END, END)
     assert [m.ident for m in sheet.meetings] == [e["id"] for e in audit["meetings"]] == ["C1-2025-01", "C1-2025-02"]
     for row, entry in zip(sheet.meetings, audit["meetings"], strict=True):
         assert (row.present, row.expected, row.score, row.framework) == (
@@ -101,8 +102,8 @@ def test_files_carry_the_same_figures(year):
     book = load_workbook(io.BytesIO(yearsheet.to_xlsx(sheet, date(2026, 1, 5))))
     members = [[v for v in r if v is not None] for r in book["Đảng viên"].iter_rows(values_only=True)]
     assert members[0] == ["BẢNG TỔNG HỢP SINH HOẠT CHI BỘ NĂM 2025"]
-    assert ["M1", "Nguyễn Văn An", 2, 2, 0, 0, 0, 0, 3, 1, 0, 1] in members
-    assert ["Cộng", 6, 4, 0, 1, 0, 1, 3, 3, 1, 2] in members
+    assert ["M1", "Nguyễn Văn An", 2, 2, 0, 0, 0, 0, 3, 1, 0, 1, 0, 0] in members
+    assert ["Cộng", 6, 4, 0, 1, 0, 1, 3, 3, 1, 2, 0, 0] in members
     meetings = [list(r) for r in book["Cuộc họp"].iter_rows(values_only=True)]
     assert any(r[0] == "05/02/2025" and r[2] == "1/3" and r[8] == "Nguyễn Văn Khách (Đảng ủy xã)" for r in meetings)
     reader = PdfReader(io.BytesIO(yearsheet.to_pdf(sheet, date(2026, 1, 5))))
@@ -114,7 +115,8 @@ def test_files_carry_the_same_figures(year):
     data = json.loads(yearsheet.to_json(sheet, date(2026, 1, 5)))
     assert data["members"][2] == {"code": "M2", "name": "Trần Thị Bình", "expected": 2, "present": 1, "late": 0,
                                   "absent_excused": 1, "absent_unexcused": 0, "missing": 0, "speeches": 0,
-                                  "tasks": 2, "tasks_on_time": 1, "tasks_overdue": 1}
+                                  "tasks": 2, "tasks_on_time": 1, "tasks_overdue": 1, "fee_unpaid": 0,
+                                  "fee_review": 0}
 
 
 def test_the_command(year, tmp_path):
@@ -205,8 +207,8 @@ def test_a_member_sees_their_own_line_only(year, personas, client_for):
     assert snapshot() == before  # the page writes nothing (a download is logged, below)
     book = load_workbook(io.BytesIO(client.get("/to-chuc/C1/tong-hop/2025/tong-hop.xlsx").content))
     members = [[v for v in r if v is not None] for r in book["Đảng viên"].iter_rows(values_only=True)]
-    assert ["M2", "Trần Thị Bình", 2, 1, 0, 1, 0, 0, 0, 2, 1, 1] in members
-    assert ["Cộng", 2, 1, 0, 1, 0, 0, 0, 2, 1, 1] in members
+    assert ["M2", "Trần Thị Bình", 2, 1, 0, 1, 0, 0, 0, 2, 1, 1, 0, 0] in members
+    assert ["Cộng", 2, 1, 0, 1, 0, 0, 0, 2, 1, 1, 0, 0] in members
     assert not any("M1" in r or "M3" in r for r in members)
     # the secretary (M1, also a member of C1) still sees every line
     page = client_for(personas["secretary"]).get("/to-chuc/C1/tong-hop/2025/").content.decode()

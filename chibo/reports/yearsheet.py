@@ -1,12 +1,16 @@
 """The year-end sheet of a cell (issue 9: bảng tổng hợp cuối năm): its meetings of the year and,
 for each member, the figures the annual review and classification of party members asks for
 (Quy định 366-QĐ/TW): meetings expected, attended, late, absent with and without a reason,
-speeches, tasks assigned, done on time, overdue; and the cell's own grades.
+speeches, tasks assigned, done on time, overdue, months of party fee not paid in full and whether
+the member is flagged for review (FEE_UNPAID_REVIEW; the totals line counts the cell's); and the
+cell's own grades.
 
 Every verdict is the rule engine's: the meetings' grades, scores and findings are the stored
 results (chibo.results), each member's attendance is `engine.member_tally` on the engine's roll,
-a task's lateness `engine.is_task_overdue`. Ten queries whatever the number of cells and members
-(`year_sheets`, a district at a time for `chibo year-sheet`)."""
+a task's lateness `engine.is_task_overdue`, the party-fee figures the stored monthly totals and
+findings of version 2 (a meeting judged by HD 42: its frame grade, or the superior's official
+one, and its HD 42 findings as of the sheet's day). Eleven queries whatever the number of cells
+and members (`year_sheets`, a district at a time for `chibo year-sheet`)."""
 
 from __future__ import annotations
 
@@ -25,7 +29,8 @@ from chibo.meetings.documents.data import rate_text
 from chibo.meetings.facts import meeting_query, read_roll_index
 from chibo.meetings.models import Attendance, Speech, Task
 from chibo.orgs.models import Member, Organization
-from chibo.results.models import PeriodFinding
+from chibo.results.models import CellYear, PeriodFinding
+from chibo.results.selectors import entry_as_of
 from chibo.rules import engine
 from chibo.supervision.models import Visit
 
@@ -59,6 +64,8 @@ class MemberRow:
     tasks: int = 0
     tasks_on_time: int = 0
     tasks_overdue: int = 0
+    fee_unpaid: int = 0  # months whose fee (after relief) was not paid in full
+    fee_review: int = 0  # 1: flagged FEE_UNPAID_REVIEW for the year
 
 
 @dataclass
@@ -88,7 +95,8 @@ MEMBER_HEADINGS = {
     **{key: vocabulary.ATTENDANCE_STATUSES.labels[key] for key in ("late", "absent_excused", "absent_unexcused")},
     "missing": "Chưa điểm danh",
     "speeches": "Phát biểu", "tasks": "Nhiệm vụ được giao", "tasks_on_time": "Hoàn thành đúng hạn",
-    "tasks_overdue": "Quá hạn",
+    "tasks_overdue": "Quá hạn", "fee_unpaid": "Tháng chưa đóng đủ đảng phí",
+    "fee_review": engine.FINDING_LABELS["FEE_UNPAID_REVIEW"],
 }
 MEMBER_COLUMNS = tuple(MEMBER_HEADINGS)
 MEETING_HEADINGS = ("Ngày", "Loại", "Có mặt / phải dự", "Tỷ lệ", "Điểm", "Xếp loại", "Đạt khung HD 12",
@@ -117,7 +125,8 @@ def year_sheets(cells: list[Organization], year: int, as_of: date) -> Iterator[Y
     rows: dict[int, list] = defaultdict(list)
     for row in meetings.order_by("date", "ident").values_list(
             "organization_id", "pk", "ident", "date", "kind", "result__present", "result__expected",
-            "result__score_total", "result__grade", "result__meets_framework", "result__entry"):
+            "result__score_total", "result__grade", "result__meets_framework", "result__entry",
+            "result__results_due"):
         rows[row[0]].append(row[1:])
     visits = defaultdict(list)
     for cell_id, day, visitor, committee in Visit.objects.filter(
@@ -148,15 +157,25 @@ def year_sheets(cells: list[Organization], year: int, as_of: date) -> Iterator[Y
     names = dict(Member.objects.filter(pk__in=list(member_code)).values_list("code", "full_name"))
     member_id = {code: mid for mid, code in member_code.items()}
     period = defaultdict(list)
-    for cell_id, p, c in PeriodFinding.objects.filter(organization__in=list(code_of), year=year).exclude(
-            code="TASK_OVERDUE").order_by("first", "code").values_list("organization_id", "period", "code"):
-        period[cell_id].append((p, engine.FINDING_LABELS.get(c, c)))
+    fee_review: dict[int, set[str]] = defaultdict(set)
+    for cell_id, p, c, member in PeriodFinding.objects.filter(organization__in=list(code_of), year=year).exclude(
+            code="TASK_OVERDUE").order_by("first", "code", "member").values_list(
+            "organization_id", "period", "code", "member"):
+        if c == "FEE_UNPAID_REVIEW":  # a member's: on their line
+            fee_review[cell_id].add(member)
+        else:
+            period[cell_id].append((p, engine.FINDING_LABELS.get(c, c)))
+    fee_unpaid: dict[int, Counter] = defaultdict(Counter)
+    for cell_id, months in CellYear.objects.filter(organization__in=list(code_of), year=year).values_list(
+            "organization_id", "fees"):
+        for month in months:
+            fee_unpaid[cell_id].update(month["unpaid"])
 
     for cell in cells:
         grades: Counter = Counter()
         sheet_meetings = []
-        for _pk, ident, day, kind, present, expected, score, grade, framework, entry in rows[cell.pk]:
-            codes = [f["code"] for f in orjson.loads(entry)["findings"]] if entry else []
+        for _pk, ident, day, kind, present, expected, score, grade, framework, entry, due in rows[cell.pk]:
+            codes = [f["code"] for f in orjson.loads(entry_as_of(entry, due, as_of))["findings"]] if entry else []
             if grade:
                 grades[grade] += 1
             sheet_meetings.append(MeetingRow(
@@ -172,7 +191,8 @@ def year_sheets(cells: list[Organization], year: int, as_of: date) -> Iterator[Y
             assigned, on_time, overdue = tasks.get((cell.pk, mid), (0, 0, 0))
             members.append(MemberRow(code, names.get(code, code), **tally[code],
                                      speeches=speeches.get((cell.pk, mid), 0),
-                                     tasks=assigned, tasks_on_time=on_time, tasks_overdue=overdue))
+                                     tasks=assigned, tasks_on_time=on_time, tasks_overdue=overdue,
+                                     fee_unpaid=fee_unpaid[cell.pk][code], fee_review=int(code in fee_review[cell.pk])))
         yield YearSheet(cell, year, as_of, sheet_meetings, members,
                         {label: grades[code] for code, label in vocabulary.GRADES.choices()}, period[cell.pk],
                         sum(1 for m in sheet_meetings if m.grade == ""))

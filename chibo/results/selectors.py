@@ -55,6 +55,11 @@ def hd42_meetings(org: Organization, date_from: date, date_to: date) -> list[str
 _HD42 = "hd42-2025"
 
 
+def entry_as_of(text: str, results_due: date | None, as_of: date) -> str:
+    """A stored entry's text as of `as_of` (its `results_due` column: see `_results_as_of`)."""
+    return text if results_due is None else _results_as_of(text, results_due < as_of)
+
+
 def _results_as_of(text: str, late: bool) -> str:
     """A stored HD 42 entry whose results are not posted, with RESULTS_NOT_POSTED as of the
     audit's day (`late`: the deadline is before it) where `engine.hd42.hd42_entry` puts it:
@@ -103,8 +108,7 @@ def _audit_parts(org: Organization, date_from: date, date_to: date, as_of: date,
                 chunk_size=facts.BATCH):
             notes.note(ident_, code_of[org_id], kind, day, rescheduled, threshold, unexcused,
                        [(assignee, _date(due), _date(done)) for assignee, due, done in tasks], as_of)
-            if results_due is not None:
-                entry = _results_as_of(entry, results_due < as_of)
+            entry = entry_as_of(entry, results_due, as_of)
             yield entry if version == 2 else _version_1_entry(entry)
 
     fee_totals = []
