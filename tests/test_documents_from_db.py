@@ -175,8 +175,9 @@ def queries_of(fn, *args) -> int:
 # 13  the bundle export of the cell's year up to the date: organisations, profile overrides (2),
 #     memberships, periods, members, guests, attendance, speeches, votes, tasks, meetings, visits;
 #  2  the effective rule profile of the cell (ancestors, their profiles);
-#  1  the cell's bí thư / phó bí thư positions.
-EXPECTED_QUERIES = 25  # + the visits of superior committees (printed among the guests)
+#  1  the cell's bí thư / phó bí thư positions;
+#  4  the fee ledger of the meetings' months (members, memberships, fee records, reliefs).
+EXPECTED_QUERIES = 29  # + the visits of superior committees (printed among the guests)
 
 
 def test_a_fixed_number_of_queries(record, tree):

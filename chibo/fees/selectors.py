@@ -230,18 +230,26 @@ def cell_reliefs(cell: Organization) -> list[Relief]:
 
 def cell_year(cell: Organization, year: int) -> list[Ledger]:
     """The cell's twelve monthly sheets of `year` (the year's book). 4 × 12 queries would do; this
-    reads each table once: five queries."""
-    first, last = date(year, 1, 1), date(year, 12, 31)
+    reads each table once: four queries (`cell_months`)."""
+    return cell_months(cell, [date(year, m, 1) for m in range(1, 13)])
+
+
+def cell_months(cell: Organization, months: list[date]) -> list[Ledger]:
+    """The cell's sheets of the given months (first days, in the order given), reading each table
+    once over the span of the months: four queries whatever their number."""
+    months = [calculator.first_day(m) for m in months]
+    if not months:
+        return []
+    first, last = min(months), calculator.last_day(max(months))
     on_roll = Q(organization=cell, start__lte=last) & (Q(end__isnull=True) | Q(end__gte=first))
     in_cell = Q(member_id__in=Membership.objects.filter(on_roll).values("member_id"))
     members = {m.pk: m for m in Member.objects.filter(pk__in=Membership.objects.filter(on_roll).values("member_id"))}
     spans = _memberships_by_member(in_cell)
     records = {(r.member_id, r.month): r for r in FeeRecord.objects.filter(
         in_cell, month__range=(first, last)).select_related("collector")}
-    reliefs = _reliefs_by_member(in_cell, first, date(year, 12, 1))
+    reliefs = _reliefs_by_member(in_cell, first, max(months))
     sheets = []
-    for m in range(1, 13):
-        month = date(year, m, 1)
+    for month in months:
         ids = [mid for mid in members if calculator.cell_of_month(spans[mid], month) == cell.pk]
         rows = [_row(members[mid], records.get((mid, month)), reliefs.get(mid, []), month) for mid in ids]
         rows.sort(key=lambda r: (r.member.sort_key, r.member.code))
@@ -261,8 +269,17 @@ class MonthStatus:
     missing: int  # members of the month without a record
 
 
-def month_status(cell: Organization, month: date) -> MonthStatus:
-    """Four queries (`ledger`)."""
-    sheet = ledger(cell, month)
+def _status(sheet: Ledger) -> MonthStatus:
     return MonthStatus(month=sheet.month, records=len(sheet.recorded), due_after=sheet.total_due_after,
                        paid=sheet.total_paid, unpaid=[r.member for r in sheet.unpaid_rows], missing=len(sheet.missing))
+
+
+def month_status(cell: Organization, month: date) -> MonthStatus:
+    """Four queries (`ledger`)."""
+    return _status(ledger(cell, month))
+
+
+def month_statuses(cell: Organization, months: list[date]) -> dict[date, MonthStatus]:
+    """`month_status` of each of `months` (first days), by month: four queries (`cell_months`), so the
+    minutes of one meeting and a year's minutes book read the same."""
+    return {sheet.month: _status(sheet) for sheet in cell_months(cell, sorted({calculator.first_day(m) for m in months}))}

@@ -34,6 +34,7 @@ from .data import (
     Block,
     Counts,
     Document,
+    FeeStatus,
     Guest,
     Header,
     MinutesData,
@@ -54,6 +55,8 @@ from .data import (
     fmt_datetime,
     group_speeches,
     meeting_subtitle,
+    money,
+    month_number,
     month_words,
     nfc,
     percent,
@@ -68,6 +71,7 @@ __all__ = [
     "AgendaItem",
     "Amendment",
     "Counts",
+    "FeeStatus",
     "FontsMissing",
     "Guest",
     "MinutesData",
@@ -273,7 +277,27 @@ def _composition(data: MinutesData) -> list[Block]:
             blocks.append(_p("+ " + ", ".join(parts) + ".", indent=2))
     blocks.append(_p(f"4. Chủ trì: đồng chí {_name(data.chair_name)}."))
     blocks.append(_p(f"5. Thư ký: đồng chí {_name(data.secretary_name)}."))
+    if data.fee_status is not None:
+        blocks.append(_fee_paragraph(data.fee_status))
     return blocks
+
+
+def fee_text(fee: FeeStatus) -> str:
+    """The opening's party-fee paragraph: members paid in full out of those with a recorded due,
+    amount collected against the amount due after relief, the members not paid in full by name
+    (totals and names only, never a member's income or amount: see `FeeStatus`)."""
+    text = (f"6. Đảng phí tháng {month_number(fee.month)}: {fee.paid_members}/{fee.members} đồng chí đã nộp đủ; "
+            f"đã thu {money(fee.paid)}/{money(fee.due_after)} đồng phải đóng (sau miễn, giảm)")
+    if fee.missing:
+        text += f"; {fee.missing} đồng chí chưa có số phải đóng"
+    names = [nfc(n) for n in fee.unpaid]
+    if names:
+        return text + f". Chưa nộp đủ: đồng chí {', '.join(names)}."
+    return text + ". Không có đồng chí nào chưa nộp đủ."
+
+
+def _fee_paragraph(fee: FeeStatus) -> Para:
+    return _p(fee_text(fee))
 
 
 def _proceedings(data: MinutesData) -> list[Block]:

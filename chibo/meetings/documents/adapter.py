@@ -7,13 +7,16 @@ eligible voters, thresholds and verdicts of the votes, the quality score. Names,
 
 Queries are fixed whatever the number of members, speeches or meetings (see
 `tests/test_documents_from_db.py`): the meetings with their parts (8), the cell's positions
-(1), the cell's record (`facts.subtree_record`) and the effective rule profile.
+(1), the cell's record (`facts.subtree_record`), the effective rule profile and the fee ledger of
+the meetings' months (`chibo.fees.selectors.month_statuses`, 4).
 """
 
 from datetime import date
 
 from django.db.models import Prefetch
 
+from chibo.fees import calculator as fee_calculator
+from chibo.fees.selectors import month_statuses
 from chibo.limits import AMENDMENT_SHOWN
 from chibo.meetings import documents as doc
 from chibo.meetings import quality
@@ -116,8 +119,22 @@ def _build(cell: Organization, meetings: list[Meeting]) -> list[doc.MinutesData]
                                              start__lte=max(m.date for m in meetings))
                      .select_related("member").order_by("start", "id"))
     verdicts = {m.pk: evaluate_in_bundle(bundle, m.ident, profile) for m in meetings}
-    return [_minutes(m, verdicts[m.pk], rolls.roll(cell.code, m.date), positions, score)
+    fees = month_statuses(cell, [m.date for m in meetings]) if cell.is_cell else {}
+    return [_minutes(m, verdicts[m.pk], rolls.roll(cell.code, m.date), positions, score,
+                     _fee_status(fees.get(fee_calculator.first_day(m.date))))
             for m, score in zip(meetings, _frame_scores(cell, meetings, verdicts, profile), strict=True)]
+
+
+def _fee_status(status) -> doc.FeeStatus | None:
+    """The month's fees as the opening prints them, from the fee ledger's month status (the block
+    the recording page shows): None when no member's due is recorded for the month (a cell that
+    keeps its fees elsewhere prints nothing). Totals and the names of those not paid in full; no
+    member's income or amount (see `doc.FeeStatus`)."""
+    if status is None or not status.records:
+        return None
+    return doc.FeeStatus(month=status.month, members=status.records, paid_members=status.records - len(status.unpaid),
+                         due_after=status.due_after, paid=status.paid, unpaid=[m.full_name for m in status.unpaid],
+                         missing=status.missing)
 
 
 def _frame_scores(cell: Organization, meetings: list[Meeting], verdicts: dict, profile: dict) -> list[dict | None]:
@@ -135,8 +152,8 @@ def _frame_scores(cell: Organization, meetings: list[Meeting], verdicts: dict, p
     return [scores.get(m.pk) for m in meetings]
 
 
-def _minutes(meeting: Meeting, verdict: dict, roll, positions: list[Position], frame: dict | None = None
-             ) -> doc.MinutesData:
+def _minutes(meeting: Meeting, verdict: dict, roll, positions: list[Position], frame: dict | None = None,
+             fee: doc.FeeStatus | None = None) -> doc.MinutesData:
     cell = meeting.organization
     parent = cell.parent
     att = verdict["attendance"]
@@ -174,6 +191,7 @@ def _minutes(meeting: Meeting, verdict: dict, roll, positions: list[Position], f
         rubric_name=frame["rubric_name"] if frame else None,
         remedies=[f"{r['name']}: {r['remedy']}" for r in frame["remedies"]] if frame else [],
         official_grade=frame["official_grade"] if frame else None,
+        fee_status=fee,
         amendments=[_amendment(a) for a in meeting.amendments.all()],
         resolution_number=format_resolution_number(meeting.resolution_number),
         resolution_text=meeting.resolution_text or None,

@@ -153,6 +153,26 @@ class ScoreGroup:
 
 
 @dataclass(frozen=True)
+class FeeStatus:
+    """The party fees of the meeting's month as the minutes' opening records them (the fee ledger's
+    month status, `chibo.fees.selectors.month_status`): how many members with the month's due
+    recorded have paid in full, the amount collected against the amount due after relief, and the
+    members not yet paid in full, by name. No member's income or amount: the minutes are read by
+    the whole cell and sent up, and those figures are the member's and the fee keepers' only."""
+
+    month: dt.date  # first day
+    members: int  # members with the month's due recorded
+    paid_members: int  # of them, paid in full
+    due_after: int  # đồng, the total due after relief
+    paid: int  # đồng, the total collected
+    unpaid: tuple[str, ...] = ()
+    missing: int = 0  # members of the month without a recorded due
+
+    def __post_init__(self):
+        object.__setattr__(self, "unpaid", tuple(self.unpaid))
+
+
+@dataclass(frozen=True)
 class Amendment:
     when: dt.datetime
     author: str
@@ -193,6 +213,9 @@ class MinutesData:
     rubric_name: str | None = None
     remedies: list[str] = field(default_factory=list)
     official_grade: str | None = None
+    # The month's party fees announced at the opening (None: the month has no recorded due, or the
+    # minutes were frozen before the minutes printed them).
+    fee_status: FeeStatus | None = None
     amendments: list[Amendment] = field(default_factory=list)
     resolution_number: str | None = None  # "05-NQ/CB"
     resolution_text: str | None = None  # falls back to the conclusion
@@ -313,6 +336,16 @@ def rate_text(rate: str | None, none: str = "") -> str:
     """The engine's rate ("87.50", `engine.format_rate`) written the Vietnamese way: "87,50%";
     `none` when there is no rate."""
     return none if rate is None else rate.replace(".", ",") + "%"
+
+
+def money(amount: int) -> str:
+    """An amount of đồng written the Vietnamese way: 1250000 -> "1.250.000"."""
+    return f"{int(amount):,}".replace(",", ".")
+
+
+def month_number(day: dt.date) -> str:
+    """A month as "01/2026"."""
+    return f"{day.month:02d}/{day.year}"
 
 
 def percent(part: int, whole: int) -> str:

@@ -18,6 +18,9 @@ Only an amendment (`services.meeting_amend`) changes the snapshot, and only in w
   grade and provisional mark from the rule engine.
 Amendments themselves are immutable rows (with the author's name as it stood) printed after
 the snapshot.
+
+The month's party fees printed at the opening (`MinutesData.fee_status`) are frozen with the rest
+and no amendment recounts them: a payment recorded after finalizing does not change the minutes.
 """
 
 from __future__ import annotations
@@ -93,6 +96,8 @@ def thaw(snapshot: dict, amendments: list[doc.Amendment] = ()) -> doc.MinutesDat
     d["votes"] = [doc.VoteLine(**v) for v in d["votes"]]
     d["tasks"] = [doc.Task(t["assignee_name"], t["description"], _date(t["due"])) for t in d["tasks"]]
     d["score_groups"] = [doc.ScoreGroup(**g) for g in d.get("score_groups") or ()]  # HD 42; older snapshots: none
+    fee = d.get("fee_status")  # older snapshots: none, and they stay without
+    d["fee_status"] = doc.FeeStatus(**{**fee, "month": _date(fee["month"])}) if fee else None
     d["amendments"] = list(amendments)
     return doc.MinutesData(**d)
 
