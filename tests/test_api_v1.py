@@ -497,7 +497,8 @@ def test_stored_audit_and_dashboard(api, meeting):
         "attendance_rate": "100,00%", "framework": 0, "average_score": 40.0,
         "grades": {"tot": 0, "kha": 0, "trung_binh": 0, "kem": 1},
         "findings": {"MISSING_REGULAR_MEETING": 1, "LATE_REGULAR_MEETING": 0, "MISSING_THEMATIC_MEETING": 0,
-                     "NO_SUPERIOR_VISIT": 0, "REMOVAL_REVIEW": 0, "TASK_OVERDUE": 0}}
+                     "NO_SUPERIOR_VISIT": 0, "REMOVAL_REVIEW": 0, "TASK_OVERDUE": 0, "FEE_UNPAID_REVIEW": 0,
+                     "FEE_RELIEF_TOO_LONG": 0}}
     response = api("staff").get("/api/v1/orgs/C1/dashboard?date_from=2025-01-01&date_to=2025-01-31")
     assert response.json() == error("Bảng theo dõi dành cho cấp ủy cấp trên chi bộ")
     assert api("rival").get("/api/v1/orgs/G/dashboard?date_from=2025-01-01&date_to=2025-01-31").status_code == 404
