@@ -374,3 +374,19 @@ def test_the_year_sheet_carries_fees_and_hd42(cell, tree, personas, client_for, 
     m3 = page[page.index('<tr data-member="M3">'):]
     assert m3[:m3.index("</tr>")].endswith('<td class="num">3</td><td class="num">Có</td>')
     assert ('<td class="num">8</td><td class="num">2</td></tr></tfoot>') in page
+
+
+def test_the_cell_start_page_lists_hd42_and_fee_findings(cell, personas, client_for):
+    from chibo.home.selectors import recent_findings
+
+    found = recent_findings(cell, date(2026, 3, 1))
+    feb = found[0]
+    assert feb["title"] == "Cuộc họp ngày 03/02/2026"
+    assert [(f["code"], f["detail"]) for f in feb["findings"]][:3] == [
+        ("NOTICE_MISSING", "cấp ủy cấp trên"), ("DOCS_NOT_POSTED", ""), ("COMMITTEE_PREP_MISSING", "")]
+    periods = found[-1]
+    assert periods["title"] == "Theo tháng, quý của chi bộ"
+    assert [(f["code"], f["label"]) for f in periods["findings"] if f["code"] == "FEE_UNPAID_REVIEW"] == [
+        ("FEE_UNPAID_REVIEW", "Xem xét: không đóng đảng phí nhiều tháng trong năm")] * 3
+    response = client_for(personas["secretary"]).get("/")
+    assert response.status_code == 200

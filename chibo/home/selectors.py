@@ -111,6 +111,10 @@ def _orientations(cell: Organization, nxt: Meeting | None, on: date) -> list:
     return orientations_for_cell(cell, day.year, day.month)
 
 
+#: Whom NOTICE_MISSING says the notice did not reach in time (rules-v2.md §2).
+NOTICE_MISSING_LABELS = {"members": "đảng viên", "superior": "cấp ủy cấp trên"}
+
+
 def recent_findings(cell: Organization, on: date) -> list[dict]:
     """The engine's stored findings on the cell's last meetings (newest first) and its findings of
     the last three months, each with its label and what to do. Three queries."""
@@ -128,7 +132,9 @@ def recent_findings(cell: Organization, on: date) -> list[dict]:
         rows = []
         for f in found:
             detail = names.get(f.get("member"), f.get("member", ""))
-            if "missing" in f:
+            if f["code"] == "NOTICE_MISSING":  # HD 42: whom the notice did not reach in time
+                detail = ", ".join(NOTICE_MISSING_LABELS[m] for m in f["missing"])
+            elif "missing" in f:
                 detail = ", ".join(engine.MISSING_ELEMENT_LABELS[m] for m in f["missing"])
             elif "vote" in f:
                 detail = f"biểu quyết thứ {f['vote'] + 1}"
