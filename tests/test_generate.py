@@ -2,17 +2,18 @@
 
 import hashlib
 import json
-from collections import defaultdict
-from datetime import timedelta
+from collections import Counter, defaultdict
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
+from django.db.models import F, Q
 
 from chibo.interchange.db import bundle_export
-from chibo.interchange.generate import GenerateError, generate_province
+from chibo.interchange.generate import GenerateError, Generator, generate_province
 from chibo.interchange.validate import bundle_to_json
 from chibo.meetings.models import Attendance, Meeting, Speech, Task, Vote
 from chibo.orgs.models import CELL_KINDS, Member, MemberPeriod, Membership, Organization, Position
@@ -163,3 +164,107 @@ def test_bad_sizes_are_refused(members, cells, months):
         call_command("generate", "--members", str(members), "--cells", str(cells), "--months", str(months),
                      stdout=StringIO())
     assert not Organization.objects.exists()
+
+
+# --- Version 2: HD 42 fields, quality records, fee ledgers (issue 14 item 5) -------------------
+
+YEAR = {"members": 300, "cells": 12, "months": 12, "year": 2025}
+
+
+def months_on_a_roll() -> int:
+    """(member, month) pairs of 2025 in which the member is on some roll: one fee record each."""
+    covered = set()
+    for member_id, start, end in Membership.objects.values_list("member_id", "start", "end"):
+        for m in range(1, 13):
+            first, last = date(2025, m, 1), (date(2025, m + 1, 1) if m < 12 else date(2026, 1, 1)) - timedelta(days=1)
+            if start <= last and (end is None or end >= first):
+                covered.add((member_id, m))
+    return len(covered)
+
+
+def v2_audit(capsys, root="T01", date_from="2025-01-01", date_to="2025-12-31") -> dict:
+    """`chibo audit --org ROOT --version 2` (it writes to the process's standard output)."""
+    capsys.readouterr()
+    call_command("audit", "--org", root, "--from", date_from, "--to", date_to, "--as-of", "2026-06-30",
+                 "--version", "2")
+    return json.loads(capsys.readouterr().out)
+
+
+@pytest.mark.django_db
+def test_version_2_fields_quality_records_and_fee_ledgers():
+    from chibo.fees import calculator
+    from chibo.fees.models import FeeRecord, Relief
+    from chibo.interchange.generate import HD42_FROM
+    from chibo.meetings.models import QualityRecord
+
+    counts = generate_province(seed=7, **YEAR)
+    # One fee record for every member and month of the period on a roll, no other.
+    assert counts["fee_records"] == FeeRecord.objects.count() == months_on_a_roll() == 3439
+    assert counts["reliefs"] == Relief.objects.count() == 5
+    assert counts["quality"] == QualityRecord.objects.count() == 21
+    assert not FeeRecord.objects.exclude(month__year=2025).exists()
+    # Only meetings judged by HD 42 (from 28/10/2025) carry its fields and quality records.
+    before = Meeting.objects.filter(date__lt=HD42_FROM)
+    assert not before.filter(Q(docs_posted_on__isnull=False) | Q(superior_notified_on__isnull=False)
+                             | Q(committee_prepared_on__isnull=False) | Q(results_posted_on__isnull=False)
+                             | Q(quality__isnull=False)).exists()
+    after = Meeting.objects.filter(date__gte=HD42_FROM, kind__in=("regular", "combined"))
+    assert after.count() == 23
+    assert after.filter(docs_posted_on__isnull=False, docs_posted_on__lt=F("date")).count() == 20
+    assert after.filter(quality__isnull=False).count() == 20
+    assert after.filter(results_posted_on__isnull=True).count() == 2
+    statuses = Counter(QualityRecord.objects.values_list("status", flat=True))
+    assert statuses == {"self": 5, "adopted": 8, "official": 8}
+    assert not QualityRecord.objects.filter(status="official", official_grade="").exists()
+    # The due is the calculator's (a hand-entered amount for QĐ 342's `other`).
+    for month, category, base, due in FeeRecord.objects.values_list("month", "category", "base", "due"):
+        proposal = calculator.propose(month, category, base)
+        assert due == (proposal.amount if proposal.amount is not None else due)
+        assert (base is None) == (category == "other") and calculator.due_refusal(month, category, due) is None
+    assert FeeRecord.objects.filter(paid=0).count() == 55
+    assert FeeRecord.objects.filter(channel="cash", collector__isnull=True).count() == 0
+
+
+@pytest.mark.django_db
+def test_fee_unpaid_review_exactly_for_the_members_generated_unpaid(capsys):
+    gen = Generator(seed=7, **YEAR)
+    gen.run()
+    assert gen.counts["fee_unpaid_members"] == len(gen.unpaid[2025]) == 8
+    audit = v2_audit(capsys)
+    flagged = [f["member"] for f in audit["findings"] if f["code"] == "FEE_UNPAID_REVIEW"]
+    assert flagged == sorted(gen.unpaid[2025])
+    assert {f["period"] for f in audit["findings"] if f["code"] == "FEE_UNPAID_REVIEW"} == {"2025"}
+    # The monthly totals name exactly the members whose month is unpaid, the generated ones among them.
+    unpaid_months = Counter(code for entry in audit["fees"] for code in entry["unpaid"])
+    assert {code for code, n in unpaid_months.items() if n >= 3} == set(gen.unpaid[2025])
+    assert len(audit["fees"]) == 12 * 12
+    codes = Counter(f["code"] for m in audit["meetings"] for f in m["findings"])
+    hd42 = ("DOCS_NOT_POSTED", "NOTICE_MISSING", "COMMITTEE_PREP_MISSING", "RESULTS_NOT_POSTED", "QUALITY_NOT_SCORED")
+    assert {code: codes[code] for code in hd42} == {
+        "DOCS_NOT_POSTED": 3, "NOTICE_MISSING": 0, "COMMITTEE_PREP_MISSING": 2, "RESULTS_NOT_POSTED": 5,
+        "QUALITY_NOT_SCORED": 3}  # 23 regular or combined meetings from 28/10/2025, 20 with a quality record
+
+
+@pytest.mark.django_db
+def test_same_seed_same_ledgers_and_quality_records():
+    from chibo.fees.models import FeeRecord, Relief
+    from chibo.meetings.models import QualityRecord
+
+    def fingerprint():
+        fees = list(FeeRecord.objects.order_by("member__code", "month").values_list(
+            "member__code", "month", "category", "base", "due", "paid", "paid_on", "channel", "collector__code"))
+        reliefs = list(Relief.objects.order_by("member__code").values_list(
+            "member__code", "kind", "basis", "from_month", "to_month", "decided_by__code", "decision_number"))
+        quality = list(QualityRecord.objects.order_by("meeting__ident").values_list(
+            "meeting__ident", "scorer__code", "groups", "status", "official_grade"))
+        text = json.dumps({"fees": fees, "reliefs": reliefs, "quality": quality}, default=str, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest(), len(fees)
+
+    digests = []
+    for seed in (3, 3, 4):
+        with transaction.atomic():
+            generate_province(seed=seed, **YEAR)
+            digests.append(fingerprint())
+            transaction.set_rollback(True)
+    assert digests[0] == digests[1] and digests[0][1] > 3000
+    assert digests[0][0] != digests[2][0]

@@ -6,7 +6,11 @@ with their cells, and some grassroots cells directly under a huyện; N members 
 the M cells (3 to 60 each), with probationary, exempt and away members, transfers and
 the cell officers; with K > 0, K months of meetings from January of year Y (regular,
 thematic, combined, a few extraordinary), their attendance, speeches, votes, tasks and
-guests, and the superiors' visits.
+guests, and the superiors' visits. Meetings dated from 28/10/2025 (judged by HD 42) carry its
+preparation fields (documents posted, the chi ủy's agreement, the superior notified, results
+posted) and most a quality record (scorer, entered groups; self-scored, adopted or official), and
+every member has a fee record for every month of the period on a roll (category, income, the
+calculator's due, payments), a few with a relief and a few unpaid 3 to 5 months of a year.
 
 Everything random comes from `random.Random` streams seeded from S (one per work unit and
 purpose), never from database ids or the clock, so a seed always gives the same province.
@@ -14,7 +18,8 @@ The record obeys the bundle's validity rules (spec/bundle.md): attendance, chair
 secretary, speakers and assignees are on the cell's roll that day, periods never overlap,
 vote counts are whole and `invalid` only on secret ballots. It is not a perfect record:
 late notices, missing months, short meetings and unexcused absences appear at realistic
-rates, so that audits have something to find.
+rates, so that audits have something to find; `Generator.unpaid` names (by year) the members
+left unpaid for FEE_UNPAID_REVIEW, exactly those the version-2 audit flags.
 
 Rows go in work unit by work unit (a grassroots committee with its cells, or a group of
 grassroots cells under a huyện), inside one transaction: memory stays bounded by the size
@@ -31,18 +36,21 @@ by the application, only by `chibo generate`, the benchmarks and the tests.
 
 from __future__ import annotations
 
+import json
 import random
 import time as _time
 from bisect import bisect
 from datetime import date, datetime, time, timedelta
 from itertools import accumulate
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from chibo.bulk import RowWriter
-from chibo.meetings.models import Attendance, Guest, Meeting, Speech, Task, Vote
+from chibo.fees import calculator
+from chibo.fees.models import FeeRecord, Relief
+from chibo.meetings.models import Attendance, Guest, Meeting, QualityRecord, Speech, Task, Vote
 from chibo.orgs.codes import CODE_MESSAGE, code_ok
 from chibo.orgs.models import Member, MemberPeriod, Membership, Organization, OrgKind, Position, segment
 from chibo.rules.engine import PRESENT_STATUSES as PRESENT
@@ -53,6 +61,11 @@ DEFAULT_YEAR = 2025
 DEFAULT_PREFIX = "T01"
 MIN_CELL, MAX_CELL = 3, 60
 ONE_DAY = timedelta(days=1)
+#: HD 42-HD/BTCTW's date: meetings from this day are judged by it (rules-v2.md §0, `by-date`) and
+#: carry its preparation fields and a quality record.
+HD42_FROM = date(2025, 10, 28)
+#: A member unpaid this many months of a calendar year is flagged FEE_UNPAID_REVIEW (rules-v2.md §8.3).
+FEE_UNPAID_MONTHS = 3
 
 
 class GenerateError(ValueError):
@@ -411,6 +424,12 @@ CHILD_FIELDS = {
     Task: ("meeting", "assignee", "position", "description", "due", "done_on"),
     Guest: ("meeting", "position", "name", "title", "organization"),
     Visit: ("organization", "date", "visitor", "committee", "remarks"),
+    QualityRecord: ("meeting", "scorer", "groups", "status", "official_grade", "scored_at", "adopted_at",
+                    "confirmed_at"),
+    FeeRecord: ("member", "month", "category", "base", "due", "paid", "paid_on", "channel", "collector",
+                "updated_at"),
+    Relief: ("member", "kind", "basis", "from_month", "to_month", "reason", "decided_by", "decision_number",
+             "decision_date", "created_at"),
 }
 
 
@@ -427,6 +446,13 @@ class Person:
             if c == cell and start <= d and (end is None or d <= end):
                 return True
         return False
+
+
+class _Span:
+    __slots__ = ("from_month", "to_month")
+
+    def __init__(self, from_month, to_month):
+        self.from_month, self.to_month = from_month, to_month
 
 
 def is_in(period, d: date) -> bool:
@@ -461,7 +487,12 @@ class Generator:
         self.end = month_end(*span)
         self.meeting_months = months_of(year, months)
         self.counts = dict.fromkeys(("organizations", "cells", "members", "memberships", "periods", "positions",
-                                     "meetings", "attendance", "speeches", "votes", "tasks", "guests", "visits"), 0)
+                                     "meetings", "attendance", "speeches", "votes", "tasks", "guests", "visits",
+                                     "quality", "fee_records", "reliefs", "fee_unpaid_members"), 0)
+        #: The codes of the members made to leave FEE_UNPAID_MONTHS or more months of a calendar year
+        #: unpaid (by year): exactly those the version-2 audit flags FEE_UNPAID_REVIEW.
+        self.unpaid: dict[int, list[str]] = {}
+        self._stamps: dict = {}
         self.writers = {model: RowWriter(model, fields) for model, fields in CHILD_FIELDS.items()}
 
     # -- entry point
@@ -597,9 +628,12 @@ class Generator:
                     rolls[ci].append(p)
             for roll in rolls:
                 roll.sort(key=lambda p: p.num)
+            # HD 42 fields and quality records, and the fee ledgers, draw from streams of their own, so
+            # the meetings (and a version-1 audit of them) stay what they were before these existed.
+            self.qrng = random.Random(f"{self.seed}/hd42/{index}")
             self.meetings(mrng, unit, rolls, officers)
-        else:
-            self.flush()
+            self.fees(random.Random(f"{self.seed}/fees/{index}"), unit, people, officers)
+        self.flush()
 
     def transfers(self, rng: random.Random, unit: list[CellPlan], rosters: list[list[Person]]) -> None:
         """A few members move to another cell of the unit during the year: one membership closes,
@@ -643,6 +677,160 @@ class Generator:
             start = max(congress, p.stints[0][1])
             rows.append(Position(member_id=p.pk, organization_id=plan.pk, title=title, start=start))
         return chosen, rows
+
+    # -- HD 42 (from 28/10/2025)
+
+    def hd42_fields(self, kind: str, d: date, chair, secretary, finalized) -> dict:
+        """A meeting's HD 42 preparation fields and its quality record (rules-v2.md §2, §5.3), from the
+        unit's own stream: most on time; a realistic share late or missing, so that the version-2
+        audit has DOCS_NOT_POSTED, NOTICE_MISSING, COMMITTEE_PREP_MISSING, RESULTS_NOT_POSTED and
+        QUALITY_NOT_SCORED to find. `quality` is the record's values after the meeting (or None)."""
+        q = self.qrng
+        regular = kind in ("regular", "combined")
+        fields = {}
+        if kind == "extraordinary":
+            fields["superior_notified_on"] = d - timedelta(days=q.randint(0, 1))
+            fields["docs_posted_on"] = d - ONE_DAY if q.random() < 0.5 else None
+        else:
+            r = q.random()
+            fields["superior_notified_on"] = (d - timedelta(days=q.randint(2, 7)) if r < 0.92 else
+                                              d if r < 0.96 else None)
+            r = q.random()
+            fields["docs_posted_on"] = (d - timedelta(days=q.randint(1, 5)) if r < 0.87 else
+                                        d if r < 0.93 else None)  # on the day: late (DOCS_NOT_POSTED)
+        r = q.random()
+        if regular or r < 0.8:
+            fields["committee_prepared_on"] = (d - timedelta(days=q.randint(2, 10)) if r < 0.94 else
+                                               None)
+        r = q.random()
+        if regular or r < 0.5:
+            fields["results_posted_on"] = (d + timedelta(days=q.randint(0, 2)) if r < 0.85 else
+                                           d + timedelta(days=q.randint(3, 12)) if r < 0.93 else None)
+        if q.random() >= (0.94 if regular else 0.6):
+            return fields  # not scored (QUALITY_NOT_SCORED for a regular or combined meeting)
+        scorer = chair if q.random() < 0.7 else (secretary or chair)
+        if q.random() < 0.04:
+            scorer = None
+        groups = {"preparation": q.choice((7, 8, 9, 9, 10, 10)), "organisation": q.randint(28, 40),
+                  "principles": q.choice((3, 4, 5, 5, 5)), "closing": q.choice((3, 4, 5, 5, 5))}
+        if q.random() < 0.03:
+            groups[q.choice(tuple(groups))] = None  # a box left empty: the score is provisional
+        r = q.random()
+        status = "self" if r < 0.25 else "adopted" if r < 0.65 else "official"
+        grade = q.choice(("tot", "tot", "kha", "kha", "kha", "trung_binh")) if status == "official" else ""
+        scored = self._stamp(finalized.date())
+        fields["quality"] = (
+            scorer.pk if scorer else None, json.dumps(groups), status, grade, scored,
+            scored if status != "self" else None,
+            _stamp(finalized.date() + timedelta(days=q.randint(5, 20)), 9) if status == "official" else None)
+        return fields
+
+    def _stamp(self, day: date):
+        found = self._stamps.get(day)
+        if found is None:
+            found = self._stamps[day] = _stamp(day)
+        return found
+
+    # -- party fees
+
+    def fees(self, rng: random.Random, unit: list[CellPlan], people: list[Person], officers) -> None:
+        """Every member's fee record for every month of the generated period in which they are on a
+        roll (rules-v2.md §8.1): a category of the month's rate table and an income, the due the
+        calculator's (chibo.fees.calculator; a hand-entered amount for `other`), paid mostly within
+        the month, some the next, on the portal or in cash to the cell's secretary; about one member
+        in a hundred with a relief (some exempt by right, open-ended; some 5.2 decisions, a few
+        longer than 12 months: FEE_RELIEF_TOO_LONG); about two in a hundred leave 3 to 5 months of
+        a calendar year unpaid (FEE_UNPAID_REVIEW); anyone else misses at most 2 months a year."""
+        months = [date(y, m, 1) for y, m in self.meeting_months]
+        secretary = [o[0][0].pk if o[0] else None for o in officers]
+        writer_fee, writer_relief = self.writers[FeeRecord], self.writers[Relief]
+        for p in people:
+            covered = []  # (month, cell index): the latest day of the month on a roll (§8.1)
+            for month in months:
+                last = calculator.last_day(month)
+                best = best_day = None
+                for ci, start, end in p.stints:
+                    if start > last or (end is not None and end < month):
+                        continue
+                    day = last if end is None or end > last else end
+                    if best_day is None or day > best_day:
+                        best, best_day = ci, day
+                if best is not None:
+                    covered.append((month, best))
+            if not covered:
+                continue
+            age = self.end.year - p.birth.year
+            r = rng.random()
+            office = unit[covered[0][1]].office
+            if age >= 62 and r < 0.7:
+                category, base = "pension", rng.randrange(3_000, 9_000) * 1000
+            elif office or r < 0.6:
+                category, base = "salary", rng.randrange(4_500, 18_000) * 1000
+            else:
+                category, base = "other", None
+            by_hand = rng.choice((2000, 3000, 5000, 10000, 20000))
+            # A relief: exempt by right (50 years in the Party or the very old), or a 5.2 decision.
+            relief = None
+            by_year: dict[int, list[int]] = {}
+            for k, (month, _) in enumerate(covered):
+                by_year.setdefault(month.year, []).append(k)
+            defaulter = rng.random() < 0.02 and any(len(ks) >= FEE_UNPAID_MONTHS for ks in by_year.values())
+            if not defaulter and rng.random() < 0.012:
+                first = covered[rng.randrange(len(covered))][0]
+                if age >= 78 or p.joined <= add_years(first, -50):
+                    relief = ("exempt", "5.1", first, None, "Đảng viên 50 năm tuổi Đảng, có đơn đề nghị")
+                else:
+                    long = rng.random() < 0.1
+                    span = rng.randint(13, 18) if long else rng.randint(3, 12)
+                    relief = (rng.choice(("exempt", "reduce_30", "reduce_50", "reduce_50", "reduce_70")), "5.2",
+                              first, None if long and rng.random() < 0.3 else calculator.add_months(first, span - 1),
+                              rng.choice(("Gia đình có người ốm nặng", "Bản thân ốm đau dài ngày",
+                                          "Hộ gia đình bị thiệt hại do thiên tai", "Hoàn cảnh kinh tế khó khăn")))
+                kind, basis, first, to, reason = relief
+                cell = unit[covered[0][1]]
+                decided = calculator.add_months(first, -1) + timedelta(days=rng.randint(9, 24))
+                writer_relief.add((p.pk, kind, basis, first, to, reason, cell.parent.pk,
+                                   f"{rng.randint(1, 120):02d}-QĐ/ĐU", decided, self._stamp(decided)))
+                self.counts["reliefs"] += 1
+            unpaid: set[int] = set()
+            if defaulter:
+                for ks in by_year.values():
+                    if len(ks) >= FEE_UNPAID_MONTHS:
+                        unpaid.update(rng.sample(ks, rng.randint(FEE_UNPAID_MONTHS, min(5, len(ks)))))
+                years = sorted({covered[k][0].year for k in unpaid})
+                for y in years:
+                    self.unpaid.setdefault(y, []).append(p.code)
+                self.counts["fee_unpaid_members"] += 1
+            missed: dict[int, int] = {}
+            for k, (month, ci) in enumerate(covered):
+                cat = category
+                if month >= date(2026, 2, 1):  # QĐ 01's table (rules-v2.md §8.4)
+                    cat = {"salary": "bhxh", "pension": "pension"}.get(category) or (
+                        "student" if age <= 24 else "other")
+                proposal = calculator.propose(month, cat, base if cat in ("salary", "bhxh", "pension") else None)
+                due = proposal.amount if proposal.amount is not None else by_hand
+                kind = relief[0] if relief and calculator.relief_of_month(
+                    [_Span(relief[2], relief[3])], month) else None
+                after = calculator.due_after_relief(due, kind)
+                paid, paid_on, channel, collector = after, None, "", None
+                if k in unpaid:
+                    paid = after // 2 if rng.random() < 0.3 else 0
+                elif after and rng.random() < 0.012 and missed.get(month.year, 0) < FEE_UNPAID_MONTHS - 1:
+                    missed[month.year] = missed.get(month.year, 0) + 1
+                    paid = 0
+                elif after and rng.random() < 0.05:
+                    paid = -(-after // 10000) * 10000  # rounded up: more than due is welcome
+                if paid:
+                    paid_on = (month + timedelta(days=rng.randint(0, 27)) if rng.random() < 0.9
+                               else calculator.add_months(month, 1) + timedelta(days=rng.randint(0, 19)))
+                    if rng.random() < 0.55:
+                        channel = "portal"
+                    else:
+                        channel, collector = "cash", secretary[ci]
+                writer_fee.add((p.pk, month, cat, base if proposal.needs_base else None, due, paid, paid_on,
+                                channel, collector, self._stamp(calculator.last_day(month))))
+            self.counts["fee_records"] += len(covered)
+        self.flush()
 
     # -- meetings
 
@@ -864,7 +1052,12 @@ class Generator:
             self.counts["guests"] += 1
             self.counts["visits"] += 1
         finalized = timezone.make_aware(datetime.combine(d + timedelta(days=rng.randint(0, 3)), time(21, 0)))
-        meetings.append(Meeting(
+        hd42 = self.hd42_fields(kind, d, chair, secretary, finalized) if d >= HD42_FROM else {}
+        quality = hd42.pop("quality", None)
+        if quality is not None:
+            parts.append((meeting_index, QualityRecord, quality))
+            self.counts["quality"] += 1
+        meetings.append(Meeting(**hd42,
             ident=ident, organization_id=plan.pk, kind=kind, status="finalized", date=d, start=start, end=end,
             place=place, chair_id=chair.pk if chair else None, secretary_id=secretary.pk if secretary else None,
             notice_sent_on=notice, topic=topic, rescheduled_reason=reason, conclusion=conclusion,
@@ -875,6 +1068,12 @@ class Generator:
             score_conduct=rng.choice((7, 8, 8, 9, 9, 10)) if scored else None,
             score_principles=rng.choice((7, 8, 9, 9, 10)) if scored else None,
             finalized_at=finalized))
+
+
+def _stamp(day: date, hour: int = 20):
+    """An aware datetime on `day`, in the database's form (RowWriter takes prepared values)."""
+    return QualityRecord._meta.get_field("scored_at").get_db_prep_save(
+        timezone.make_aware(datetime.combine(day, time(hour, 0))), connection)
 
 
 def generate_province(*, members: int, cells: int, seed: int, months: int = 0, year: int = DEFAULT_YEAR,

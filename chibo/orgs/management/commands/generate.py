@@ -6,11 +6,14 @@ LABELS = (
     ("memberships", "quá trình sinh hoạt"), ("periods", "thời gian miễn / vắng"), ("positions", "chức vụ"),
     ("meetings", "cuộc họp"), ("attendance", "dòng điểm danh"), ("speeches", "ý kiến phát biểu"),
     ("votes", "lượt biểu quyết"), ("tasks", "nhiệm vụ"), ("guests", "khách mời"), ("visits", "lượt dự sinh hoạt"),
+    ("quality", "phiếu đánh giá chất lượng (Hướng dẫn 42)"), ("fee_records", "tháng đảng phí"),
+    ("reliefs", "quyết định miễn, giảm đảng phí"), ("fee_unpaid_members", "đảng viên chưa đóng đảng phí từ 3 tháng"),
 )
 
 
 class Command(ChiboCommand):
-    help = "Sinh một tỉnh giả định (đảng viên, chi bộ, cuộc họp) để thử tải và trình diễn; cùng hạt giống cho cùng dữ liệu."
+    help = ("Sinh một tỉnh giả định (đảng viên, chi bộ, cuộc họp, đánh giá chất lượng, sổ đảng phí) để thử tải và "
+            "trình diễn; cùng hạt giống cho cùng dữ liệu.")
 
     def add_arguments(self, parser):
         parser.add_argument("--members", type=positive_int("số đảng viên", 1, 10_000_000), required=True,
