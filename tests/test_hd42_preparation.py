@@ -253,3 +253,67 @@ def test_a_plan_of_another_half_year_or_cell_is_not_a_follower(tree, upcoming):
     VisitPlan.objects.create(committee=tree["G"], cell=tree["C2"], assignee=tree["M4"], year=2026, half=1)
     VisitPlan.objects.create(committee=tree["G"], cell=tree["C1"], assignee=tree["M4"], year=2026, half=1)
     assert [m.code for m in preparation_services.notice_followers(upcoming)] == ["M4"]
+
+
+# --- only where HD 42 applies (the engine's rulebook: the profile's pin, else the date) ---------
+
+@pytest.fixture
+def before_switch(tree):
+    """Held on 20/10/2025, before 28/10/2025: judged by HD 12-2018."""
+    return Meeting.objects.create(ident="C1-2025-10", organization=tree["C1"], kind="regular",
+                                  date=date(2025, 10, 20), status="held", start=time(19, 30), end=time(21, 30))
+
+
+HD42_SECTION = "Các bước theo Hướng dẫn 42"
+
+
+def test_the_section_is_not_shown_for_a_meeting_judged_by_hd12(personas, before_switch, held, client_for):
+    client = client_for(personas["secretary"])
+    page = client.get(f"/sinh-hoat/{before_switch.ident}/chuan-bi/").content.decode()
+    assert HD42_SECTION not in page and "chuan-bi/hd42/" not in page and "dang-ket-qua/" not in page
+    Meeting.objects.filter(pk=before_switch.pk).update(status="finalized", finalized_at="2025-10-21T10:00:00Z")
+    detail = client.get(f"/sinh-hoat/{before_switch.ident}/").content.decode()
+    assert 'id="results-link"' not in detail
+    record = client.get(f"/sinh-hoat/{before_switch.ident}/ghi/").content.decode()
+    assert 'id="s-danh-gia"' not in record and 'href="#s-danh-gia"' not in record
+    # the December meeting (HD 42 by date) shows them
+    record = client.get(f"/sinh-hoat/{held.ident}/ghi/").content.decode()
+    assert 'id="s-danh-gia"' in record and 'href="#s-danh-gia"' in record
+    page = client.get(f"/sinh-hoat/{held.ident}/chuan-bi/").content.decode()
+    assert HD42_SECTION in page and 'action="/sinh-hoat/C1-2025-12/chuan-bi/dang-ket-qua/"' in page
+
+
+def test_a_profile_pinning_hd12_hides_the_section_after_the_switch_date(personas, tree, upcoming, client_for):
+    from chibo.rules.models import RuleProfile
+
+    client = client_for(personas["secretary"])
+    assert HD42_SECTION in client.get(f"/sinh-hoat/{upcoming.ident}/chuan-bi/").content.decode()
+    RuleProfile.objects.create(organization=tree["G"], values={"rulebook": "hd12-2018"})
+    page = client.get(f"/sinh-hoat/{upcoming.ident}/chuan-bi/").content.decode()
+    assert HD42_SECTION not in page and "chuan-bi/hd42/" not in page
+    # and a pin to HD 42 shows them for a meeting dated before the switch
+    RuleProfile.objects.filter(organization=tree["G"]).update(values={"rulebook": "hd42-2025"})
+    Meeting.objects.filter(pk=upcoming.pk).update(date=date(2025, 10, 20))
+    assert HD42_SECTION in client.get(f"/sinh-hoat/{upcoming.ident}/chuan-bi/").content.decode()
+
+
+def test_hd42_steps_refused_for_a_meeting_judged_by_hd12(personas, tree, before_switch, client_for):
+    message = ("Sinh hoạt này được đánh giá theo Hướng dẫn 12-HD/BTCTW (2018): không có các bước chuẩn bị, "
+               "đăng kết quả theo Hướng dẫn 42.")
+    before = state(before_switch)
+    with pytest.raises(ValidationError) as exc:
+        prep(before_switch, committee_prepared_on=date(2025, 10, 15), scorer=tree["M2"])
+    assert exc.value.messages == [message]
+    with pytest.raises(ValidationError) as exc:
+        services_hd42.meeting_results_posted_set(before_switch, results_posted_on=date(2025, 10, 22),
+                                                 secret_content=False, on=date(2025, 10, 25))
+    assert exc.value.messages == [message]
+    client = client_for(personas["secretary"])
+    response = client.post(f"/sinh-hoat/{before_switch.ident}/chuan-bi/hd42/",
+                           {"committee_prepared_on": "15/10/2025", "scorer": "M2"}, follow=True)
+    assert message in response.content.decode()
+    response = client.post(f"/sinh-hoat/{before_switch.ident}/chuan-bi/dang-ket-qua/",
+                           {"results_posted_on": "22/10/2025"}, follow=True)
+    assert message in response.content.decode()
+    assert state(before_switch) == before == {**{f: None for f in FIELDS}, "secret_content": False, "scorer": None,
+                                              "records": 0}

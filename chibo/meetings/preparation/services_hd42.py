@@ -15,11 +15,12 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from chibo.meetings import dates
+from chibo.meetings import dates, quality
 from chibo.meetings.models import Meeting, MeetingStatus
 from chibo.meetings.preparation.services import CANCELLED, FINALIZED
 from chibo.meetings.recording import services_quality
 from chibo.orgs.models import Member
+from chibo.rules.services import effective_profile_for
 
 #: The dates recorded before the meeting, with the field's label as the messages name it.
 BEFORE_FIELDS: dict[str, str] = {
@@ -28,6 +29,16 @@ BEFORE_FIELDS: dict[str, str] = {
     "superior_notified_on": "Ngày thông báo cấp ủy cấp trên",
 }
 HELD = (MeetingStatus.HELD, MeetingStatus.FINALIZED)
+#: A meeting the rule engine judges by HD 12-2018 (before 28/10/2025, or a profile pinning it) has
+#: none of these steps.
+NOT_HD42 = ("Sinh hoạt này được đánh giá theo Hướng dẫn 12-HD/BTCTW (2018): không có các bước chuẩn bị, "
+            "đăng kết quả theo Hướng dẫn 42.")
+
+
+def applies(meeting: Meeting) -> bool:
+    """Whether the HD 42 steps apply to the meeting: the engine's rulebook for it (the cell's
+    effective profile, then its date; `quality.judged_by_hd42`) is HD 42. Two queries."""
+    return quality.judged_by_hd42(meeting, effective_profile_for(meeting.organization))
 
 
 def _locked(meeting: Meeting) -> Meeting:
@@ -43,6 +54,8 @@ def meeting_hd42_prep_set(meeting: Meeting, *, docs_posted_on: date | None, comm
     that day (chibo.meetings.recording.services_quality.quality_scorer_set)."""
     today = on or dates.today()
     locked = _locked(meeting)
+    if not applies(locked):
+        raise ValidationError(NOT_HD42, code="hd12")
     if locked.status == MeetingStatus.FINALIZED:
         raise ValidationError(FINALIZED, code="finalized")
     if locked.status == MeetingStatus.CANCELLED:
@@ -77,6 +90,8 @@ def meeting_results_posted_set(meeting: Meeting, *, results_posted_on: date | No
     or after the meeting's date and not after today."""
     today = on or dates.today()
     locked = _locked(meeting)
+    if not applies(locked):
+        raise ValidationError(NOT_HD42, code="hd12")
     if locked.status not in HELD:
         raise ValidationError("Cuộc họp chưa diễn ra (chưa ghi là đã họp): chưa thể ghi ngày đăng kết quả.",
                               code="not_held")

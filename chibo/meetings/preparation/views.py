@@ -23,7 +23,7 @@ from chibo.meetings.access import get_meeting_for_user
 from chibo.meetings.models import CalendarToken, MeetingDocument, Task, ThematicPrep
 from chibo.meetings.planning import forms as planning_forms
 from chibo.meetings.planning import yearplan
-from chibo.meetings.preparation import forms, services
+from chibo.meetings.preparation import forms, services, services_hd42
 from chibo.meetings.recording import services as recording_services
 from chibo.notices import selectors as notice_selectors
 from chibo.notices import services as notice_services
@@ -58,7 +58,9 @@ def _prep_page(request, meeting, scope, *, bound=None, status=200):
     context = {"meeting": meeting, "cell": cell, "can_manage": can_manage, "upcoming": upcoming,
                "weekday": dates.weekday(meeting.date), "thematic": meeting.kind in yearplan.THEMATIC_KINDS,
                "locked": meeting.status == "finalized",
-               "has_body": any(s["code"] == yearplan.BODY for s in data["sections"]), **data}
+               "has_body": any(s["code"] == yearplan.BODY for s in data["sections"]), **data,
+               # The HD 42 section only where the engine judges the meeting by HD 42 (two queries).
+               "hd42": services_hd42.applies(meeting)}
     # The committees' orientations for the meeting's month, with the cell's uptake (chibo.supervision).
     context["orientations"] = orientations_for_cell(cell, meeting.date.year, meeting.date.month)
     context["can_take_up"] = can_manage and upcoming
