@@ -11,10 +11,12 @@ On a fresh SQLite file /tmp/bench-audit-*.sqlite3 (migrated, not timed), measure
 2. chibo export --org ROOT > bundle.json
 3. chibo audit bundle.json --from 2025-01-01 --to 2025-12-31
 4. chibo audit --org ROOT --from 2025-01-01 --to 2025-12-31
+5. chibo audit --org ROOT --from 2025-01-01 --to 2025-12-31 --version 2   (HD 42 and the fee ledgers)
 
 each with its wall time, CPU time and peak memory (`/usr/bin/time -v`, or getrusage in a
 wrapper), then checks that both audits printed the same JSON (and, with --reference, the
-same JSON as a reference audit kept from an earlier run). With --database, step 1 is skipped
+same JSON as a reference audit kept from an earlier run), and counts the version-2 audit's
+FEE_UNPAID_REVIEW findings (the generator leaves about 2 members in 100 unpaid 3 months or more). With --database, step 1 is skipped
 and the given database (generated and kept by an earlier --keep run) is used, and kept.
 A command that this installation does not have yet (Unknown command) is reported and
 skipped. Outputs go to a temporary directory, removed afterwards unless --keep.
@@ -23,6 +25,7 @@ skipped. Outputs go to a temporary directory, removed afterwards unless --keep.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -81,6 +84,7 @@ def main() -> int:
         path, env = fresh_database("audit")
     out = Path(tempfile.mkdtemp(prefix="bench-audit-out-", dir="/tmp"))
     bundle, audit_file, audit_db = out / "bundle.json", out / "audit-file.json", out / "audit-db.json"
+    audit_v2 = out / "audit-v2.json"
     results: list[Result] = []
     try:
         if not opts.database:
@@ -96,6 +100,7 @@ def main() -> int:
             ("export", [chibo(), "export", "--org", opts.root, "--version", "1"], bundle),
             ("audit (tệp)", [chibo(), "audit", str(bundle), *period], audit_file),
             ("audit (CSDL)", [chibo(), "audit", "--org", opts.root, *period, "--version", "1"], audit_db),
+            ("audit v2 (CSDL)", [chibo(), "audit", "--org", opts.root, *period, "--version", "2"], audit_v2),
         ]
         for step, args, target in steps:
             if not available(args[1], env):
@@ -112,6 +117,11 @@ def main() -> int:
             results.append(result)
         print()
         print_table(results)
+        if audit_v2.exists() and audit_v2.stat().st_size:
+            with open(audit_v2, encoding="utf-8") as f:
+                findings = json.load(f)["findings"]
+            unpaid = sum(1 for f in findings if f["code"] == "FEE_UNPAID_REVIEW")
+            print(f"Kiểm tra phiên bản 2: {unpaid} phát hiện FEE_UNPAID_REVIEW.")
         if audit_file.exists() and audit_db.exists() and audit_file.stat().st_size:
             same = same_bytes(audit_file, audit_db)
             print(f"Hai bản kiểm tra (tệp / CSDL) {'giống hệt nhau' if same else 'KHÁC NHAU'}.")

@@ -44,6 +44,6 @@ class Command(ChiboCommand):
         self.stdout.write(f"Đã sinh tỉnh {counts['root']} (hạt giống {seed}):")
         for key, label in LABELS:
             if counts.get(key):
-                self.stdout.write(f"  {counts[key]:>10,} {label}".replace(",", "."))
+                self.stdout.write(f"  {counts[key]:>10,}".replace(",", ".") + f" {label}")
         self.stdout.write(f"Thời gian: {counts['seconds']:.1f} giây.".replace(".", ",", 1))
         self.stdout.write(f"Chạy 'chibo refresh --org {counts['root']}' để tính và lưu kết quả kiểm tra.")
