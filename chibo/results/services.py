@@ -106,19 +106,24 @@ def stored_grade(entry: dict) -> str:
     return score.get("official_grade") or score["grade"]
 
 
-def _cell_fees(cell: str, ledgers: list[dict], memberships: dict, resolve, first: date, last: date,
+def _cell_fees(ledgers: dict[str, dict], spans: dict[str, list], resolve, first: date, last: date,
                as_of: date) -> tuple[list[dict], list[dict]]:
     """(fee findings, monthly totals) of one cell's year: the engine's `fee_audit` over the ledgers
-    of the cell's members, each month in the cell when the member was on its roll in it, so a
-    slice is the same refreshed alone or with its district."""
-    spans = {}
-    for member, periods in memberships.items():
-        mine = [p for p in periods if p[0] == cell]
-        if mine:
-            spans[member] = mine
-    unpaid, too_long, totals = engine.fee_audit([ledger for ledger in ledgers if ledger["member"] in spans], spans,
-                                                resolve, first, last, as_of)
+    of the cell's members (`spans`: member -> their memberships of this cell), each month in the
+    cell when the member was on its roll in it, so a slice is the same refreshed alone or with
+    its district."""
+    mine = [ledgers[member] for member in sorted(spans) if member in ledgers]
+    unpaid, too_long, totals = engine.fee_audit(mine, spans, resolve, first, last, as_of)
     return unpaid + too_long, totals
+
+
+def _spans_by_cell(memberships: dict[str, list]) -> dict[str, dict[str, list]]:
+    """cell -> member -> the member's memberships of that cell (`RollIndex.memberships` turned over)."""
+    by_cell: dict[str, dict[str, list]] = defaultdict(dict)
+    for member, periods in memberships.items():
+        for period in periods:
+            by_cell[period[0]].setdefault(member, []).append(period)
+    return by_cell
 
 
 @transaction.atomic
@@ -155,12 +160,13 @@ def refresh_year(org: Organization, year: int, as_of: date | None = None) -> int
     for cell_id, day in Visit.objects.filter(organization_id__in=cells.values(), date__year=year).values_list(
             "organization_id", "date"):
         visits[cell_id].append(day)
-    memberships = source.rolls.memberships()
+    spans = _spans_by_cell(source.rolls.memberships())
+    ledger_of = {ledger["member"]: ledger for ledger in ledgers}
     findings, slices = [], []
     for code, cell_id in cells.items():
         found = engine.period_findings(notes[code], [code], run.established, run.resolve,
                                        [(code, day) for day in visits[cell_id]], first, last, as_of, version=VERSION)
-        fee_found, fee_totals = _cell_fees(code, ledgers, memberships, run.resolve, first, last, as_of)
+        fee_found, fee_totals = _cell_fees(ledger_of, spans.get(code, {}), run.resolve, first, last, as_of)
         findings.extend(_finding_row(cell_id, year, item, pk_of, date_of) for item in found + fee_found)
         slices.append(CellYear(organization_id=cell_id, year=year, as_of=as_of, meetings=meetings[cell_id],
                                overdue_tasks=sum(item["code"] == "TASK_OVERDUE" for item in found),
