@@ -74,10 +74,23 @@ def test_stored_audit_is_the_computed_audit(province):
     assert_same([province, district, cells.first()])
 
 
+def version_1_only() -> None:
+    """What a version-1 bundle holds of the generated province: no fee ledger, no HD 42 field."""
+    from chibo.fees.models import FeeRecord, Relief
+    from chibo.meetings.models import QualityRecord
+    from chibo.rules.models import ScoringSheet
+
+    for model in (FeeRecord, Relief, QualityRecord, ScoringSheet):
+        model.objects.all().delete()
+    Meeting.objects.update(superior_notified_on=None, docs_posted_on=None, committee_prepared_on=None,
+                           results_posted_on=None, secret_content=False)
+
+
 @pytest.fixture
 def before_hd42(db):
     """A version-1 bundle's data: every meeting before 28/10/2025, no field of version 2."""
     generate_province(members=240, cells=8, seed=7, months=9, year=2025)
+    version_1_only()
     root = Organization.objects.get(code="T01")
     services.refresh_subtree(root, [2025], as_of=date(2025, 12, 31))
     return root
@@ -144,11 +157,12 @@ def test_stored_columns_match_the_entries(province):
         assert (row.expected, row.present) == (entry["attendance"]["expected"], entry["attendance"]["present"])
         assert row.unexcused == [f["member"] for f in entry["findings"] if f["code"] == "UNEXCUSED_ABSENCE"]
     cell = Organization.objects.filter(kind__in=CELL_KINDS).order_by("path").first()
-    audit = engine.audit(audit_input(cell, date(2025, 1, 1), date(2025, 12, 31)), date(2025, 1, 1),
+    audit = engine.audit(audit_input(cell, date(2025, 1, 1), date(2025, 12, 31), 2), date(2025, 1, 1),
                          date(2025, 12, 31), date(2025, 12, 31))
     rows = PeriodFinding.objects.filter(organization=cell, year=2025).order_by("pk")
-    assert [(r.code, r.period or None) for r in rows] == [
-        (f["code"], f.get("period")) for f in audit["findings"]]
+    assert [(r.code, r.period or None, r.member or None) for r in rows] == [
+        (f["code"], f.get("period", "2025" if f["code"] == "FEE_RELIEF_TOO_LONG" else None), f.get("member"))
+        for f in audit["findings"]]
     assert CellYear.objects.get(organization=cell).overdue_tasks == sum(
         f["code"] == "TASK_OVERDUE" for f in audit["findings"])
 
@@ -259,6 +273,7 @@ def test_after_random_edits_the_stored_audit_is_still_the_computed_one(province,
 
 def test_refresh_and_stored_audit_commands(db, capsys):
     generate_province(members=120, cells=4, seed=3, months=6, year=2025)
+    version_1_only()  # --stored --version 1 is refused with fee ledgers (tests/test_results_v2.py)
     cells = sorted(Organization.objects.filter(kind__in=CELL_KINDS).values_list("code", flat=True))
     with pytest.raises(BadInput) as exc:
         call_command("audit", "--org", "T01", "--from", "2025-01-01", "--to", "2025-06-30", "--stored")
