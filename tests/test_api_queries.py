@@ -29,7 +29,7 @@ ENDPOINTS = {
     "member (profile)": ("secretary", "get", "/api/v1/members/M2", None, 200, 11),
     "member (card)": ("member", "get", "/api/v1/members/M1", None, 200, 8),
     "org meetings": ("staff", "get", "/api/v1/orgs/G/meetings?limit=200", None, 200, 7),
-    "meeting": ("secretary", "get", "/api/v1/meetings/C1-2025-01", None, 200, 12),
+    "meeting": ("secretary", "get", "/api/v1/meetings/C1-2025-01", None, 200, 14),  # + the rule profile (HD 12?)
     # the stored audit is version 2's: +5 for the fee ledgers (the roll's memberships, records, reliefs)
     "audit": ("staff", "get", f"/api/v1/orgs/G/audit?{PERIOD}", None, 200, 17),
     "dashboard": ("staff", "get", f"/api/v1/orgs/G/dashboard?{PERIOD}", None, 200, 12),

@@ -7,7 +7,7 @@ writes through the page's service: the API adds no rule of its own. Lists are pa
 LIMIT_MAX rows in a stable order (`limit`, `offset`; the answer gives `count`)."""
 
 import json
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 from uuid import UUID
 
@@ -22,7 +22,10 @@ from chibo.changelog import record as changelog
 from chibo.interchange.db import ImportConflict, bundle_export, bundle_import, import_limits
 from chibo.interchange.validate import BundleError, bundle_to_json, parse_bundle
 from chibo.limits import YEAR_MAX, YEAR_MIN
+from chibo.meetings import quality
+from chibo.meetings import selectors as meeting_selectors
 from chibo.meetings.access import get_meeting_for_user
+from chibo.meetings.documents.adapter import author_name
 from chibo.meetings.models import Attendance, Guest, Meeting, MeetingStatus, Speech, Task, Vote
 from chibo.meetings.planning import forms as plan_forms
 from chibo.meetings.planning import services as planning
@@ -37,6 +40,7 @@ from chibo.reports.services import refresh_missing
 from chibo.results.selectors import missing_slices, stored_audit
 from chibo.results.services import refresh_roots
 from chibo.rules.engine import audit as engine_audit
+from chibo.rules.services import effective_profile_for
 
 router = Router(tags=["v1"])
 
@@ -260,7 +264,36 @@ class GuestOut(RowOut):
     organization: str
 
 
+class QualityGroupOut(Schema):
+    id: str
+    name: str
+    max: int
+    points: int
+    entered: bool = Field(..., description="scored by the cell (true) or computed by the rule engine (false)")
+    scored: bool = Field(..., description="false: an entered group not scored yet (0 points, provisional)")
+    reason: str = Field(..., description="what the rule engine counted, for a computed group")
+
+
+class QualityOut(Schema):
+    """The HD 42 frame score (rules-v2.md §5), as the meeting's page shows it."""
+
+    rubric: str
+    rubric_name: str
+    scorer: str | None = Field(..., description="member code of who follows and scores the meeting")
+    scorer_name: str | None
+    groups: list[QualityGroupOut]
+    total: int
+    grade: str = Field(..., description="grade of the total: tot, kha, trung_binh, kem")
+    provisional: bool
+    status: str | None = Field(..., description="self (scored), adopted (voted by the cell), official; null: "
+                                                "not scored yet")
+    official_grade: str | None = Field(..., description="the superior committee's grade once decided")
+    confirmed_by: str | None = Field(..., description="who decided the official grade (name)")
+    confirmed_at: datetime | None = Field(..., description="when the official grade was decided")
+
+
 class MeetingOut(MeetingBrief):
+    quality: QualityOut | None = Field(..., description="HD 42 meetings only (null: judged by HD 12, or cancelled)")
     chair: str | None
     secretary: str | None
     topic: str
@@ -606,6 +639,30 @@ def meeting(request, ident: str = Path(..., pattern=CODE)):
         "votes": [_vote(v) for v in Vote.objects.filter(meeting=found).order_by("position")],
         "tasks": [_task(t) for t in Task.objects.filter(meeting=found).select_related("assignee").order_by("position")],
         "guests": [_guest(g) for g in Guest.objects.filter(meeting=found).order_by("position", "pk")],
+        "quality": _quality(found),
+    }
+
+
+def _quality(found: Meeting) -> dict | None:
+    """The HD 42 score as the meeting's page shows it (`quality.for_page` over the engine's verdict,
+    to whoever may read the meeting); None for a meeting judged by HD 12 (the profile's two queries
+    only) or cancelled."""
+    if found.status == MeetingStatus.CANCELLED or not quality.judged_by_hd42(
+            found, effective_profile_for(found.organization)):
+        return None
+    score = quality.for_page(found, meeting_selectors.meeting_verdict(found))
+    record = score["record"]
+    confirmer = record.confirmed_by if record is not None and record.confirmed_by_id else None
+    return {
+        "rubric": score["rubric_id"], "rubric_name": score["rubric_name"],
+        "scorer": score["scorer"].code if score["scorer"] else None,
+        "scorer_name": score["scorer"].full_name if score["scorer"] else None,
+        "groups": [{k: r[k] for k in ("id", "name", "max", "points", "entered", "scored", "reason")}
+                   for r in score["rows"]],
+        "total": score["total"], "grade": score["grade"], "provisional": score["provisional"],
+        "status": score["status"], "official_grade": score["official_grade"],
+        "confirmed_by": author_name(confirmer) if confirmer else None,
+        "confirmed_at": record.confirmed_at if record is not None else None,
     }
 
 
