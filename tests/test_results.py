@@ -226,7 +226,10 @@ def _apply(edit: str, n: int) -> None:
             row.reason = "Ốm" if row.status == "absent_excused" and n % 3 else ""
             row.save()
     elif edit == "move":
-        m.date = date(2025, 1 + n % 12, 1 + n % 28)
+        moved = date(2025, 1 + n % 12, 1 + n % 28)
+        if m.results_posted_on:  # HD 42's results posted (chibo generate): never before the meeting
+            m.results_posted_on += moved - m.date
+        m.date = moved
         m.rescheduled_reason = "Trùng lịch" if n % 2 else ""
         m.save()
     elif edit == "task":
