@@ -1,6 +1,8 @@
-"""HD 42 scoring walked in a phone-sized browser (issue 14 items 2 and 3): the committee defines
-its scoring sheet and names it in its rule profile; the cell's secretary assigns the scorer on
-the preparation page, scores the entered groups on the recording page's closing step (each box
+"""HD 42 scoring walked in a phone-sized browser (issue 14 items 2, 3 and 5): the committee defines
+its scoring sheet and names it in its rule profile; the cell's fee keeper (Role.Kind.FEES) enters
+the month's dues in the ledger and records two members' payments; the cell's secretary assigns the scorer on
+the preparation page, sees the month's fee status at the recording page's opening (paid against
+due, the unpaid member named), scores the entered groups on the closing step (each box
 saved on change) and records the cell's adoption; the committee's staff decide the official grade
 on the meeting page, which then shows it. axe-core (WCAG 2.0/2.1 A and AA) runs on every page
 visited and finds nothing; no page scrolls sideways."""
@@ -12,10 +14,15 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from chibo.fees import calculator  # noqa: E402
+from chibo.fees.models import FeeRecord  # noqa: E402
 from chibo.meetings.models import Attendance, Meeting, QualityRecord  # noqa: E402
+from chibo.orgs.models import Member, Role  # noqa: E402
 from chibo.rules.models import RuleProfile, ScoringSheet  # noqa: E402
+from tests.conftest import PASSWORD  # noqa: E402
 from tests.e2e.test_month_walk import Walk  # noqa: E402
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -50,6 +57,31 @@ def test_sheet_scorer_score_adoption_and_official_grade(live_server, personas, t
     staff.click(staff.page.get_by_role("button", name="Lưu bộ quy tắc"), "/to-chuc/G/quy-tac/")
     assert RuleProfile.objects.get(organization=tree["G"]).values["rubric"] == "tan-thanh-2026"
 
+    # --- the cell's fee keeper enters the month's dues and two payments ------------------------------
+    keeper_user = get_user_model().objects.create_user("thuquy", password=PASSWORD)
+    Role.objects.create(user=keeper_user, organization=tree["C1"], kind=Role.Kind.FEES)
+    Member.objects.filter(pk=tree["M3"].pk).update(user=keeper_user)
+    key = calculator.month_key(today)
+    keeper = Walk(browser, live_server, "thuquy")
+    walks.append(keeper)
+    page = keeper.page
+    page.goto(keeper.url(f"/dang-phi/C1/?thang={key}"))
+    keeper.check()
+    for n, name in enumerate(("Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường")):
+        keeper.click(page.get_by_role("link", name=f"Nhập: {name}"), f"/dang-phi/C1/{key}/M{n + 1}/")
+        page.select_option("#id_category", "pension")  # in both rate tables: 0.5% of the pension
+        page.fill("#id_base", "4000000")
+        keeper.click(page.get_by_role("button", name="Lưu"), f"/dang-phi/C1/?thang={key}")
+    for name in ("Nguyễn Văn An", "Trần Thị Bình"):
+        keeper.click(page.get_by_role("link", name=f"Sửa, ghi nộp: {name}"))
+        assert page.locator("#current").inner_text() == (
+            "Phải đóng 20.000 đồng, sau miễn, giảm 20.000 đồng; đã nộp 0 đồng.")
+        page.fill("#id_pay-paid", "20000")
+        page.select_option("#id_pay-channel", "portal")
+        keeper.click(page.get_by_role("button", name="Ghi nộp"), f"/dang-phi/C1/?thang={key}")
+    assert sorted(FeeRecord.objects.values_list("member__code", "due", "paid", "channel")) == [
+        ("M1", 20000, 20000, "portal"), ("M2", 20000, 20000, "portal"), ("M3", 20000, 0, "")]
+
     # --- the secretary assigns the scorer, scores and records the adoption -------------------------
     secretary = Walk(browser, live_server, "secretary")
     walks.append(secretary)
@@ -61,6 +93,11 @@ def test_sheet_scorer_score_adoption_and_official_grade(live_server, personas, t
     assert "Người theo dõi, chấm điểm: Trần Thị Bình" in page.locator(".hd42-steps").inner_text()
     page.goto(secretary.url(f"/sinh-hoat/{meeting.ident}/ghi/"))
     secretary.check()
+    # The opening announces the month's fee status (rules-v2.md §8.3): paid against due, who is unpaid.
+    fees = page.locator(".fee-status")
+    assert fees.locator("h2").inner_text() == f"Đảng phí tháng {today:%m/%Y}"
+    assert fees.locator("p").all_inner_texts()[:2] == [
+        "Đã nộp 40.000 / 60.000 đồng phải đóng sau miễn, giảm (3 đồng chí có sổ).", "Chưa nộp đủ: Lê Văn Cường."]
     section = page.locator("#s-danh-gia")
     assert "Tổ chức sinh hoạt, điều hành (tối đa 40)" in section.inner_text()
     for n, (gid, value) in enumerate({"preparation": "9", "organisation": "38", "principles": "5",
