@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from chibo.interchange.db import audit_input
 from chibo.meetings.models import Attendance, Meeting, Speech, Task
@@ -127,6 +128,43 @@ def test_the_command(year, tmp_path):
     committee = tmp_path / "g"
     call_command("year_sheet", "--org", "G", "--year", "2025", "--format", "xlsx", "--output", str(committee))
     assert sorted(p.name for p in committee.iterdir()) == ["C1-2025.xlsx", "C2-2025.xlsx"]
+
+
+def pdf_text(data: bytes) -> str:
+    from pypdf import PdfReader
+
+    from tests.test_documents import assert_tinos_only
+
+    reader = PdfReader(io.BytesIO(data))
+    assert_tinos_only(reader)
+    return "\n".join(p.extract_text() for p in reader.pages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_prints_pdfs_in_worker_processes(year, tree, tmp_path, monkeypatch):
+    """`--jobs 2`, a cell a task: each cell's file, printed in a worker process with its own
+    connection, has the text of the PDF printed here of the same sheet."""
+    from chibo.reports.management.commands import year_sheet as command
+
+    monkeypatch.setattr(command, "CHUNK", 1)
+    out = tmp_path / "g"
+    call_command("year_sheet", "--org", "G", "--year", "2025", "--format", "pdf", "--output", str(out),
+                 "--as-of", "2025-12-31", "--jobs", "2")
+    assert sorted(p.name for p in out.iterdir()) == ["C1-2025.pdf", "C2-2025.pdf"]
+    made_on = timezone.localdate()  # the command's day
+    for code in ("C1", "C2"):
+        single = pdf_text(yearsheet.to_pdf(yearsheet.year_sheet(tree[code], 2025, END), made_on))
+        assert pdf_text((out / f"{code}-2025.pdf").read_bytes()) == single
+    assert "Trần Thị Bình" in pdf_text((out / "C1-2025.pdf").read_bytes())
+
+
+def test_the_command_refuses_no_jobs(year, tmp_path):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="--jobs phải từ 1 trở lên"):
+        call_command("year_sheet", "--org", "G", "--year", "2025", "--format", "json",
+                     "--output", str(tmp_path / "g"), "--jobs", "0")
+    assert not (tmp_path / "g").exists()
 
 
 def test_constant_queries(year, tree, personas, client_for):

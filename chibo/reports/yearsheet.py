@@ -264,34 +264,66 @@ PDF_CSS = """
 @page {{ size: A4 landscape; margin: 12mm; }}
 html {{ font-family: {font}; font-size: 9pt; }}
 h1 {{ font-size: 14pt; text-align: center; }} h2 {{ font-size: 11pt; }}
-table {{ border-collapse: collapse; width: 100%; margin-top: 6pt; }}
-th, td {{ border: 0.5pt solid #444; padding: 2pt 3pt; vertical-align: top; }}
+table {{ border-collapse: collapse; width: 100%; margin-top: 6pt; table-layout: fixed; }}
+th, td {{ border: 0.5pt solid #444; padding: 2pt 3pt; vertical-align: top; overflow-wrap: break-word; }}
 table.members tbody tr:last-child td {{ font-weight: bold; }}
-table.members td:nth-child(2), table.meetings td:first-child {{ white-space: nowrap; }}
+table.members th:nth-child(1) {{ width: 22mm; }} table.members th:nth-child(2) {{ width: 48mm; }}
+table.meetings th:nth-child(1) {{ width: 19mm; }} table.meetings th:nth-child(2) {{ width: 34mm; }}
+table.meetings th:nth-child(3) {{ width: 17mm; }} table.meetings th:nth-child(4) {{ width: 14mm; }}
+table.meetings th:nth-child(5) {{ width: 11mm; }} table.meetings th:nth-child(6) {{ width: 22mm; }}
+table.meetings th:nth-child(7) {{ width: 17mm; }}
+table.meetings td:first-child {{ white-space: nowrap; }}
+"""
+#: The user-agent stylesheet of the sheet's few elements (WeasyPrint's HTML5 one, cut to them):
+#: matching the full one's ~250 rules against every table cell was a fifth of a sheet's time.
+PDF_UA_CSS = """
+head, style, script, title, meta { display: none }
+html, body, h1, h2, p { display: block }
+table { display: table; box-sizing: border-box; border-spacing: 2px; border-collapse: separate; text-indent: initial }
+thead { display: table-header-group; vertical-align: middle }
+tbody { display: table-row-group; vertical-align: middle }
+tr { display: table-row; vertical-align: inherit }
+td, th { display: table-cell; vertical-align: inherit; padding: 1px }
+table, td, th { border-color: gray } thead, tbody, tr { border-color: inherit }
+th { font-weight: bold }
+body { margin: 8px }
+p { margin-top: 1em; margin-bottom: 1em }
+h1 { margin-top: .67em; margin-bottom: .67em; font-size: 2em; font-weight: bold }
+h2 { margin-top: .83em; margin-bottom: .83em; font-size: 1.5em; font-weight: bold }
+h1, h2 { hyphens: manual; break-after: avoid; break-inside: avoid }
+h1 { bookmark-level: 1 } h2 { bookmark-level: 2 } h1, h2 { bookmark-label: content(text) }
 """
 
 
 def _pdf_style():
-    """The stylesheet and its fonts, loaded once per thread (the font files cost more than a sheet;
-    WeasyPrint objects are not shared between threads), as the minutes' printer does."""
+    """The stylesheets and their fonts, loaded once per thread (the font files cost more than a
+    sheet; WeasyPrint objects are not shared between threads), as the minutes' printer does:
+    (the sheet's stylesheet, the font configuration, the HTML class with the cut user-agent
+    stylesheet)."""
     if not hasattr(_pdf_local, "css"):
-        from weasyprint import CSS
+        from weasyprint import CSS, HTML
         from weasyprint.text.fonts import FontConfiguration
 
         from chibo.meetings.documents.fonts import FONT_STACK, font_face_css
 
         font_config = FontConfiguration()
+        ua = CSS(string=PDF_UA_CSS)
+
+        class SheetHTML(HTML):
+            def _ua_stylesheets(self, forms=False):
+                return [ua]
+
         _pdf_local.css = CSS(string=font_face_css() + PDF_CSS.format(font=FONT_STACK), font_config=font_config)
         _pdf_local.font_config = font_config
+        _pdf_local.html = SheetHTML
         # dropped before the interpreter tears WeasyPrint down (its __del__ would fail then)
         atexit.register(_pdf_local.__dict__.clear)
-    return _pdf_local.css, _pdf_local.font_config
+    return _pdf_local.css, _pdf_local.font_config, _pdf_local.html
 
 
-def to_pdf(sheet: YearSheet, made_on: date) -> bytes:
+def pdf_html(sheet: YearSheet, made_on: date) -> str:
+    """The sheet as the HTML its PDF is printed from."""
     import html
-
-    from weasyprint import HTML
 
     esc = html.escape
 
@@ -307,9 +339,15 @@ def to_pdf(sheet: YearSheet, made_on: date) -> bytes:
             + "<h2>Các cuộc họp</h2>" + table(meeting_table(sheet), "meetings")
             + f"<p>Xếp loại chất lượng các cuộc họp: {esc(grades)}.</p>"
             + "".join(f"<p>{esc(period)}: {esc(label)}</p>" for period, label in sheet.period_findings))
-    css, font_config = _pdf_style()
-    return HTML(string=f"<html lang='vi'><body>{page}</body></html>").write_pdf(stylesheets=[css],
-                                                                                 font_config=font_config)
+    return f"<html lang='vi'><body>{page}</body></html>"
+
+
+def to_pdf(sheet: YearSheet, made_on: date) -> bytes:
+    """The sheet as a PDF (A4 landscape, Tinos). Its tables are laid out with fixed column widths
+    and its user-agent stylesheet is cut to its elements: ~35% less time a sheet than WeasyPrint's
+    defaults (automatic table layout, full HTML5 stylesheet), the same text."""
+    css, font_config, sheet_html = _pdf_style()
+    return sheet_html(string=pdf_html(sheet, made_on)).write_pdf(stylesheets=[css], font_config=font_config)
 
 
 def to_json(sheet: YearSheet, made_on: date) -> str:
