@@ -1,6 +1,7 @@
 """`chibo demo`: the year recorded through the services, so every page has something to show."""
 
 import io
+import json
 from collections import Counter
 from datetime import date, timedelta
 
@@ -159,22 +160,76 @@ def test_hd42_meetings_are_scored_adopted_and_graded(demo):
 
 
 def test_party_fees_of_tt_c1(demo):
-    """Last month (11/2025) and this month (12/2025: QĐ 342's salary and pension rates, alternately)
-    for TT-C1's 23 members; incomes 5 000 000 + 137 000 × i (by code): 1% or 0.5%, 1 138 725 in all;
-    the third member's 52 740 halved to 26 370; all paid but three last month, half this month."""
+    """The three months before this one (09, 10, 11/2025) and this month (12/2025): QĐ 342's salary
+    and pension rates, alternately, for TT-C1's 23 members; incomes 5 000 000 + 137 000 × i (by
+    code): 1% or 0.5%, 1 138 725 in all; the third member's 52 740 halved to 26 370 from 11/2025;
+    each past month unpaid by four (the sixth member every month, three others by turn), this month
+    by eleven."""
     from chibo.fees import selectors
     from chibo.fees.models import FeeRecord, Relief
 
     cell = Organization.objects.get(code="TT-C1")
-    nov, dec = selectors.ledger(cell, date(2025, 11, 1)), selectors.ledger(cell, date(2025, 12, 1))
-    assert (len(nov.rows), len(nov.recorded), len(nov.unpaid_rows)) == (23, 23, 3)
-    assert (len(dec.rows), len(dec.recorded), len(dec.unpaid_rows)) == (23, 23, 11)
-    assert nov.total_due == dec.total_due == 1_138_725
-    assert nov.total_due_after == 1_138_725 - 26_370
+    ledgers = {m: selectors.ledger(cell, date(2025, m, 1)) for m in (9, 10, 11, 12)}
+    assert {m: (len(x.rows), len(x.recorded), len(x.unpaid_rows)) for m, x in ledgers.items()} == {
+        9: (23, 23, 4), 10: (23, 23, 4), 11: (23, 23, 4), 12: (23, 23, 11)}
+    assert {x.total_due for x in ledgers.values()} == {1_138_725}
+    assert [x.total_due_after for x in ledgers.values()] == [1_138_725, 1_138_725, 1_138_725 - 26_370,
+                                                             1_138_725 - 26_370]
     relief = Relief.objects.get()
     assert (relief.kind, relief.basis, relief.from_month, relief.to_month, relief.decided_by.code) == (
         "reduce_50", "5.2", date(2025, 11, 1), date(2026, 4, 1), "TT")
-    assert [r.due_after for r in nov.rows if r.relief] == [26_370]
-    assert FeeRecord.objects.filter(channel="cash", collector__user__username="bithu1").count() == 8 + 4
+    assert [r.due_after for r in ledgers[11].rows if r.relief] == [26_370]
+    assert not [r for r in ledgers[10].rows if r.relief]
+    assert FeeRecord.objects.filter(channel="cash", collector__user__username="bithu1").count() == 8 + 8 + 5 + 4
     assert FeeRecord.objects.exclude(updated_by__username="bithu1").count() == 0
     assert relief.created_by.username == "bithu1"
+
+
+def test_what_the_demo_shows_of_the_2025_2026_rules(demo, capsys):
+    """Issue 14 item 5: both rulebooks, the committee's own scoring sheet, a meeting scored, adopted
+    and made official, three months of fees with a relief and a member who paid none of them, as
+    the version-2 audit of the database reads them."""
+    from chibo.meetings.models import QualityRecord
+    from chibo.rules.models import RuleProfile, ScoringSheet
+
+    capsys.readouterr()
+    call_command("audit", "--org", "TT", "--from", "2025-01-01", "--to", "2025-12-31", "--as-of", "2025-12-20",
+                 "--version", "2")
+    audit = json.loads(capsys.readouterr().out)
+    # Both rulebooks: HD 12 up to October, HD 42 (the committee's own sheet) from November.
+    rulebooks = Counter((m["rulebook"], m["score"]["rubric"]) for m in audit["meetings"])
+    assert rulebooks == {("hd12-2018", "hd12-default"): 40, ("hd42-2025", "tan-thanh-2025"): 8}
+    assert {m["date"][:7] for m in audit["meetings"] if m["rulebook"] == "hd42-2025"} == {"2025-11", "2025-12"}
+    # The committee's sheet, saved by its staff and named in its rule profile.
+    sheet = ScoringSheet.objects.get()
+    assert (sheet.code, sheet.organization.code, sheet.created_by.username, sheet.data["bands"]) == (
+        "tan-thanh-2025", "TT", "dangy", {"tot": 92, "kha": 75, "trung_binh": 50})
+    assert RuleProfile.objects.get(organization__code="TT").values["rubric"] == "tan-thanh-2025"
+    # TT-C1's November meeting: scored by its chair, adopted by the cell, graded by the committee.
+    record = QualityRecord.objects.get(meeting__ident="TT-C1-2025-11")
+    assert (record.status, record.official_grade, record.scorer_id == record.meeting.chair_id,
+            record.scored_by.username, record.adopted_by.username, record.confirmed_by.username) == (
+        "official", "tot", True, "bithu1", "bithu1", "dangy")
+    shown = next(m["score"] for m in audit["meetings"] if m["id"] == "TT-C1-2025-11")
+    assert (shown["total"], shown["grade"], shown["status"], shown["official_grade"]) == (93, "tot", "official", "tot")
+    # Fees: three audited months with their totals, the relief from November, TT006 unpaid in all.
+    assert [(f["month"], f["due"], f["paid"], f["unpaid"]) for f in audit["fees"]] == [
+        ("2025-09", 1_138_725, 940_775, ["TT005", "TT006", "TT014", "TT058"]),
+        ("2025-10", 1_138_725, 947_625, ["TT003", "TT006", "TT012", "TT021"]),
+        ("2025-11", 1_112_355, 928_105, ["TT001", "TT006", "TT010", "TT019"])]
+    assert [f for f in audit["findings"] if f["code"].startswith("FEE_")] == [
+        {"code": "FEE_UNPAID_REVIEW", "member": "TT006", "period": "2025",
+         "months": ["2025-09", "2025-10", "2025-11"]}]
+
+
+def test_a_later_demo_still_shows_both_rulebooks(settings):
+    """Loaded on 04/12/2026, the past reaches back to October 2025 (the last month judged by HD 12)."""
+    from chibo.rules import engine
+    from chibo.rules.services import effective_profile_for
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_demo(date(2026, 12, 4))
+    past = Meeting.objects.filter(date__lt=date(2026, 12, 4)).select_related("organization")
+    profile = effective_profile_for(Organization.objects.get(code="TT-C1"))
+    rulebooks = Counter(engine.rulebook_for(profile, m.date) for m in past)
+    assert rulebooks == {"hd12-2018": 4, "hd42-2025": 4 * 14}  # 10/2025; 11/2025 to 12/2026

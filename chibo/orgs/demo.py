@@ -33,10 +33,18 @@ States the demo shows:
   meeting self-scored, not adopted.
 - The committee's orientation (định hướng sinh hoạt) for the month of TT-C1's next meeting,
   published by `dangy`; TT-C1 took it up into that meeting's agenda, the other cells not yet.
-- Party fees (chibo/fees) of TT-C1, kept by `bithu1`: last month and this month, every member on
-  the sheet with a category of the month's rate table and an income (the due is the calculator's);
-  last month paid by all but three, this month by half (on the portal, or in cash to the
-  secretary); a 50% reduction (Điều 5.2) decided by the committee for one member over six months."""
+- The committee's own scoring sheet (`tan-thanh-2025`, saved by `dangy`: the HD 42 frame with its
+  wording and stricter bands) named in its rule profile, so the HD 42 meetings are scored by it.
+- The past always reaches back to October 2025, so meetings of both rulebooks are shown (HD 12
+  before 28/10/2025, HD 42 from then on).
+- Party fees (chibo/fees) of TT-C1, kept by `bithu1`: the three months before this one and this
+  month, every member on the sheet with a category of the month's rate table and an income (the
+  due is the calculator's); each past month paid by all but three or four (not the same ones),
+  this month by half (on the portal, or in cash to the secretary); one member (the sixth on the
+  sheet) paid none of the four
+  months, so the audit of the three past months flags FEE_UNPAID_REVIEW when they fall in one
+  year; a 50% reduction (Điều 5.2) decided by the committee for one member over six months from
+  last month."""
 
 import random
 from contextlib import contextmanager
@@ -84,6 +92,12 @@ LOGINS = [
 STAFF_NAMES = {"dangy": "Trần Văn Bình", "dangy2": "Lê Thị Hoa"}
 #: Who records each cell's meetings.
 RECORDERS = {"TT-C1": "bithu1", "TT-C2": "bithu2", "TT-C3": "dangy2", "TT-C4": "bithu4"}
+
+
+def _months_since_hd12(today: date) -> int:
+    """How many months back October 2025 is: its meeting (on the 2nd to 5th) is the last one judged
+    by HD 12, so the past always shows both rulebooks (rules-v2.md §0, 28/10/2025)."""
+    return (today.year - 2025) * 12 + today.month - 10
 
 
 def demo_bundle(today: date, seed: int = 2025) -> tuple[dict, dict]:
@@ -143,7 +157,7 @@ def demo_bundle(today: date, seed: int = 2025) -> tuple[dict, dict]:
 
     scores = {}
     for cell, _name, _size in CELLS:
-        for back in range(max(6, today.month - 1), -1, -1):
+        for back in range(max(6, today.month - 1, _months_since_hd12(today)), -1, -1):
             y, mo = today.year, today.month - back
             while mo <= 0:
                 y, mo = y - 1, mo + 12
@@ -248,6 +262,7 @@ def load_demo(today: date) -> list[tuple[str, str, str]]:
         for code, _name, _size in CELLS:
             with _acting(users[RECORDERS[code]]):
                 plan_year(orgs[code], today.year + 1)
+    _scoring_sheet(orgs["TT"], users["dangy"])
     for code, _name, _size in CELLS:
         _record_past(orgs[code], users, extra["scores"], today)
     _coming_up(orgs, users, today)
@@ -256,8 +271,37 @@ def load_demo(today: date) -> list[tuple[str, str, str]]:
     return [(username, PASSWORD, label) for username, label, _cell in LOGINS]
 
 
+#: The committee's own scoring sheet (rules-v2.md §5.1), named in its rule profile.
+SHEET_CODE = "tan-thanh-2025"
+
+
+def _scoring_sheet(committee: Organization, staff) -> None:
+    """`dangy` saves Đảng ủy xã Tân Thành's own sheet, the HD 42 frame with its wording of three
+    groups and stricter bands ('Tốt' from 92 points, 'Khá' from 75), and names it in the committee's
+    rule profile: every cell's HD 42 meetings are scored by it."""
+    from chibo.rules import services as rule_services
+    from chibo.rules import services_sheets
+
+    data = {key: engine.HD42_FRAME[key] for key in ("groups", "bands", "tot_requires_max")}
+    data = {**data, "groups": [dict(g) for g in data["groups"]], "bands": {"tot": 92, "kha": 75, "trung_binh": 50}}
+    names = {"preparation": "Chuẩn bị nội dung, tài liệu, thông báo", "organisation": "Điều hành của bí thư, "
+             "thảo luận của đảng viên", "closing": "Kết luận, biểu quyết, đánh giá xếp loại"}
+    for group in data["groups"]:
+        group["name"] = names.get(group["id"], group["name"])
+    with _acting(staff):
+        services_sheets.sheet_save(committee, code=SHEET_CODE, name="Phiếu chấm của Đảng ủy xã Tân Thành",
+                                   source="Hướng dẫn 42-HD/BTCTW; Kế hoạch 02-KH/ĐU của Đảng ủy xã", data=data,
+                                   user=staff)
+        rule_services.profile_update(committee, user=staff, values={"rubric": SHEET_CODE})
+
+
+#: The TT-C1 member (by code order) who paid none of the demo's fee months (FEE_UNPAID_REVIEW).
+UNPAID = 5
+
+
 def _fees(orgs: dict, users: dict, today: date) -> None:
-    """TT-C1's fee sheets of last month and this month, and one relief (docstring above)."""
+    """TT-C1's fee sheets of the three months before this one and of this month, and one relief
+    (docstring above)."""
     from chibo.fees import calculator
     from chibo.fees import services as fee_services
 
@@ -272,18 +316,18 @@ def _fees(orgs: dict, users: dict, today: date) -> None:
                                  to_month=calculator.add_months(last, 5), decided_by=orgs["TT"],
                                  reason="Gia đình có người ốm nặng", decision_number="08-QĐ/ĐU", decision_date=last,
                                  user=users["bithu1"])
-        for month in (last, this):
+        for k, month in enumerate((calculator.add_months(this, -3), calculator.add_months(this, -2), last, this)):
             rated = [c["code"] for c in calculator.schedule_for(month)["categories"] if c.get("rate_bp")]
             for i, member in enumerate(members):
                 record = fee_services.fee_record_save(cell=cell, member=member, month=month,
                                                       category=rated[i % len(rated)], base=5_000_000 + 137_000 * i,
                                                       user=users["bithu1"])
-                if (i % 9 == 4) if month == last else (i % 2 == 1):
+                if i == UNPAID or (((i + 2 * k) % 9 == 4) if month < this else (i % 2 == 1)):
                     continue
                 cash = i % 3 == 0
                 fee_services.fee_payment_record(
                     cell=cell, member=member, month=month,
-                    paid=calculator.due_after_relief(record.due, "reduce_50" if i == 2 else None),
+                    paid=calculator.due_after_relief(record.due, "reduce_50" if i == 2 and month >= last else None),
                     paid_on=month + timedelta(days=4), channel="cash" if cash else "portal",
                     collector=secretary if cash else None, user=users["bithu1"])
 
