@@ -2,20 +2,23 @@
 """Benchmark: year-end sheets on a generated province (issue 9's quality bar).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/province \\
-        .venv/bin/python bench/bench_year_sheet.py [--year 2025] [--org T01-H01] [--format xlsx]
+        .venv/bin/python bench/bench_year_sheet.py [--year 2025] [--org T01-H01] [--format xlsx] [--jobs N]
 
 The database holds a generated province with its stored results (bench_results.py says how).
 
 1. The sheet of the largest cell (its members, the page's server time, its queries): warm, the
    median of 5.
 2. `chibo year-sheet --org ORG --format FMT` over one subtree (default: the first district):
-   wall time, cells per second, and the time the whole province's cells would take at that rate.
+   wall time, CPU seconds (user + system, its worker processes included), cells per second, the
+   time the whole province's cells would take at that rate, and the load average (the machine
+   may be shared: the CPU seconds are the figure that does not depend on it).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -34,6 +37,7 @@ def main() -> None:
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--org", default="")
     parser.add_argument("--format", dest="fmt", default="xlsx", choices=["xlsx", "pdf", "json"])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="chibo year-sheet --jobs")
     args = parser.parse_args()
 
     import django
@@ -72,12 +76,17 @@ def main() -> None:
     cells = Organization.objects.filter(Organization.objects.get(code=org).subtree_q(), kind__in=CELL_KINDS).count()
     province = Organization.objects.filter(kind__in=CELL_KINDS).count()
     with tempfile.TemporaryDirectory() as out:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run([str(ROOT / ".venv" / "bin" / "chibo"), "year-sheet", "--org", org, "--year", str(args.year),
-                        "--format", args.fmt, "--output", out], check=True)
+                        "--format", args.fmt, "--output", out, "--jobs", str(args.jobs)], check=True)
         took = time.perf_counter() - start
-    print(f"chibo year-sheet --org {org} --format {args.fmt}: {cells} cells in {took:.1f} s "
-          f"({cells / took:.1f} cells/s); the {province} cells at that rate: {province / cells * took / 60:.1f} min")
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(f"chibo year-sheet --org {org} --format {args.fmt} --jobs {args.jobs}: {cells} cells in {took:.1f} s, "
+          f"{cpu:.1f} CPU s ({cells / took:.1f} cells/s, {cpu / cells * 1000:.0f} CPU ms a cell); the {province} "
+          f"cells at that rate: {province / cells * took / 60:.1f} min; load average "
+          + " ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
 if __name__ == "__main__":
