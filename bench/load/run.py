@@ -96,6 +96,49 @@ def wait_up(url: str, server: subprocess.Popen, log: Path, timeout: float = 900)
         time.sleep(0.5)
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of a process and its descendants alive now (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    stats = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    todo, total = [pid], 0.0
+    while todo:
+        current = todo.pop()
+        total += stats.get(current, (0, 0.0))[1]
+        todo += [child for child, (parent, _cpu) in stats.items() if parent == current]
+    return total
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot (/proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / tick, sum(values) / tick
+
+
+def measured(fn, server_pid: int) -> tuple[object, dict]:
+    """fn() with the CPU it cost: the server's processes, the load generator (children of this
+    process waited for), the whole machine (every process, the other sessions' included)."""
+    import resource
+
+    s0, m0 = tree_cpu(server_pid), machine_busy()
+    r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
+    result = fn()
+    r1, t1 = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
+    s1, m1 = tree_cpu(server_pid), machine_busy()
+    return result, {"wall_s": round(t1 - t0, 1), "server_cpu_s": round(s1 - s0, 1),
+                    "locust_cpu_s": round(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime, 1),
+                    "machine_busy_s": round(m1[0] - m0[0], 1),
+                    "machine_cores": round((m1[1] - m0[1]) / max(t1 - t0, 1e-9), 1)}
+
+
 def locust(args, host: str, classes: list[str], prefix: Path, plan: Path, acks: Path | None) -> int:
     cmd = [sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"), "--headless", "--host", host,
            "--users", str(args.users), "--spawn-rate", str(args.spawn_rate), "--run-time", args.run_time,
@@ -193,15 +236,15 @@ def main(argv=None) -> int:
     with open(log, "w") as log_file:
         server = subprocess.Popen(serve, cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
                                   start_new_session=True)
-    load = {}
+    load, cpu = {}, {}
     try:
         wait_up(host, server, log)
         print("$", " ".join(serve[1:]), "->", log.read_text().splitlines()[0], flush=True)
         load["before"] = os.getloadavg()
-        locust(args, host, MAIN_USERS, out / "scenario", plan, acks)
+        _, cpu["scenario"] = measured(lambda: locust(args, host, MAIN_USERS, out / "scenario", plan, acks), server.pid)
         load["after_scenario"] = os.getloadavg()
         if not args.no_floor:
-            locust(args, host, ["Ping"], out / "floor", plan, None)
+            _, cpu["floor"] = measured(lambda: locust(args, host, ["Ping"], out / "floor", plan, None), server.pid)
             load["after_floor"] = os.getloadavg()
     finally:
         server.send_signal(signal.SIGTERM)  # gunicorn's master (chibo serve exec'd it): a graceful stop
@@ -237,11 +280,16 @@ def main(argv=None) -> int:
     print(f"\nserver: chibo serve --workers {workers} --threads {args.threads}, DB_CONN_MAX_AGE={conn_max_age}, "
           f"{jobs}, {os.cpu_count()} CPUs; load average (1 min) before {load.get('before', ('?',))[0]}, after "
           f"{load.get('after_scenario', ('?',))[0]}")
+    for phase, c in cpu.items():
+        print(f"CPU during the {phase}: {c['wall_s']} s wall; server {c['server_cpu_s']} s, locust {c['locust_cpu_s']} s, "
+              f"the whole machine {c['machine_busy_s']} s busy of {c['machine_cores']:.0f} cores x {c['wall_s']} s "
+              f"(other sessions included)")
     met = total["rps"] >= BAR["rps"] and total["p95_ms"] < BAR["p95_ms"] and errors == 0 and lost == 0
     print(f"bar: {total['rps']:.1f} req/s (>= {BAR['rps']:.0f}), p95 {total['p95_ms']:.0f} ms (< {BAR['p95_ms']:.0f}), "
           f"{errors} errors, {lost} lost writes -> {'MET' if met else 'NOT MET'}")
     (out / "summary.json").write_text(json.dumps({
         "args": vars(args), "scenario": scenario, "floor": floor, "server_times": served, "writes": writes, "load_average": load,
+        "cpu": cpu,
         "server": {"workers": workers, "threads": args.threads, "DB_CONN_MAX_AGE": conn_max_age,
                    "jobs": jobs, "cpus": os.cpu_count()}, "bar_met": met}, indent=1, ensure_ascii=False))
     if errors or lost or verify.returncode:
