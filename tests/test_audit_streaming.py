@@ -256,7 +256,8 @@ PERIODS = [
 
 @pytest.fixture
 def small_province(db):
-    generate_province(members=300, cells=12, seed=5, months=12, year=2025)
+    # version 1: what a version-1 export carries (the HD 42 fields and fees are version 2's)
+    generate_province(members=300, cells=12, seed=5, months=12, year=2025, version=1)
     return Organization.objects.get(code="T01")
 
 

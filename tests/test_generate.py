@@ -268,3 +268,47 @@ def test_same_seed_same_ledgers_and_quality_records():
             transaction.set_rollback(True)
     assert digests[0] == digests[1] and digests[0][1] > 3000
     assert digests[0][0] != digests[2][0]
+
+
+@pytest.mark.django_db
+def test_fee_and_quality_rows_go_in_by_batch():
+    """Fee records, reliefs and quality records go in through the bulk writers: fewer rows than a
+    batch (5 000) is one statement per table, whatever the number of members."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from chibo.fees.models import FeeRecord, Relief
+    from chibo.meetings.models import QualityRecord
+
+    tables = [model._meta.db_table for model in (FeeRecord, Relief, QualityRecord)]
+    inserts = []
+    for members, prefix in ((120, "A01"), (240, "B01")):
+        with CaptureQueriesContext(connection) as ctx:
+            counts = generate_province(members=members, cells=4, seed=2, months=12, year=2025, prefix=prefix)
+        assert counts["reliefs"] and counts["quality"] and 1000 < counts["fee_records"] < 5000
+        inserts.append([sum(1 for q in ctx.captured_queries if f'INSERT INTO "{table}"' in q["sql"])
+                        for table in tables])
+    # One executemany ("N times: INSERT ...") per table; on PostgreSQL a COPY, which goes around
+    # Django's cursor wrapper: no INSERT of those tables is seen at all.
+    one = 0 if connection.vendor == "postgresql" else 1
+    assert inserts == [[one] * 3, [one] * 3]
+
+
+@pytest.mark.django_db
+def test_version_1_data_is_the_same_province_without_the_version_2_rows(capsys):
+    from chibo.fees.models import FeeRecord
+    from chibo.meetings.models import QualityRecord
+
+    call_command("generate", "--members", "300", "--cells", "12", "--months", "12", "--seed", "7", "--prefix", "A01",
+                 "--version", "1", stdout=StringIO())
+    generate_province(seed=7, prefix="B01", **YEAR)
+    assert not FeeRecord.objects.filter(member__code__startswith="A01-").exists()
+    assert not QualityRecord.objects.filter(meeting__organization__code__startswith="A01-").exists()
+    assert not Meeting.objects.filter(organization__code__startswith="A01-", docs_posted_on__isnull=False).exists()
+    a = Meeting.objects.filter(organization__code__startswith="A01-").order_by("ident")
+    b = Meeting.objects.filter(organization__code__startswith="B01-").order_by("ident")
+    fields = ("date", "kind", "start", "end", "notice_sent_on", "conclusion", "score_conduct")
+    assert [m[1:] for m in a.values_list("ident", *fields)] == [m[1:] for m in b.values_list("ident", *fields)]
+    capsys.readouterr()
+    call_command("export", "--org", "A01", "--version", "1")  # accepted: nothing of version 2
+    assert '"version": 1' in capsys.readouterr().out

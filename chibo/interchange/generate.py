@@ -461,7 +461,10 @@ def is_in(period, d: date) -> bool:
 
 class Generator:
     def __init__(self, *, members: int, cells: int, seed: int, months: int = 0, year: int = DEFAULT_YEAR,
-                 prefix: str = DEFAULT_PREFIX, progress=None):
+                 prefix: str = DEFAULT_PREFIX, progress=None, version: int = 2):
+        if version not in (1, 2):
+            raise GenerateError("Phiên bản dữ liệu phải là 1 hoặc 2.")
+        self.version = version
         if cells < 1:
             raise GenerateError("Số chi bộ phải ít nhất là 1.")
         if not MIN_CELL * cells <= members <= MAX_CELL * cells:
@@ -632,7 +635,8 @@ class Generator:
             # the meetings (and a version-1 audit of them) stay what they were before these existed.
             self.qrng = random.Random(f"{self.seed}/hd42/{index}")
             self.meetings(mrng, unit, rolls, officers)
-            self.fees(random.Random(f"{self.seed}/fees/{index}"), unit, people, officers)
+            if self.version == 2:
+                self.fees(random.Random(f"{self.seed}/fees/{index}"), unit, people, officers)
         self.flush()
 
     def transfers(self, rng: random.Random, unit: list[CellPlan], rosters: list[list[Person]]) -> None:
@@ -1052,7 +1056,7 @@ class Generator:
             self.counts["guests"] += 1
             self.counts["visits"] += 1
         finalized = timezone.make_aware(datetime.combine(d + timedelta(days=rng.randint(0, 3)), time(21, 0)))
-        hd42 = self.hd42_fields(kind, d, chair, secretary, finalized) if d >= HD42_FROM else {}
+        hd42 = self.hd42_fields(kind, d, chair, secretary, finalized) if self.version == 2 and d >= HD42_FROM else {}
         quality = hd42.pop("quality", None)
         if quality is not None:
             parts.append((meeting_index, QualityRecord, quality))
@@ -1077,11 +1081,13 @@ def _stamp(day: date, hour: int = 20):
 
 
 def generate_province(*, members: int, cells: int, seed: int, months: int = 0, year: int = DEFAULT_YEAR,
-                      prefix: str = DEFAULT_PREFIX, progress=None) -> dict:
-    """Generate the province; returns the row counts, the root code and the elapsed seconds."""
+                      prefix: str = DEFAULT_PREFIX, progress=None, version: int = 2) -> dict:
+    """Generate the province; returns the row counts, the root code and the elapsed seconds.
+    `version` 1: only what a version-1 bundle carries (no HD 42 fields, quality records or fees;
+    the rest is the same for a seed), so `chibo export --version 1` accepts it."""
     t0 = _time.monotonic()
     gen = Generator(members=members, cells=cells, seed=seed, months=months, year=year, prefix=prefix,
-                    progress=progress)
+                    progress=progress, version=version)
     counts = gen.run()
     counts["root"] = gen.root_code
     counts["seconds"] = round(_time.monotonic() - t0, 2)

@@ -15,6 +15,10 @@ class Command(ChiboCommand):
     help = ("Sinh một tỉnh giả định (đảng viên, chi bộ, cuộc họp, đánh giá chất lượng, sổ đảng phí) để thử tải và "
             "trình diễn; cùng hạt giống cho cùng dữ liệu.")
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # `--version` is the data's version here (as for chibo audit and export), not Django's own option
+        return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument("--members", type=positive_int("số đảng viên", 1, 10_000_000), required=True,
                             help="số đảng viên")
@@ -26,14 +30,17 @@ class Command(ChiboCommand):
                             help="số tháng sinh hoạt từ tháng 1 (0: không sinh cuộc họp)")
         parser.add_argument("--year", type=positive_int("năm", 1950, 2100), default=DEFAULT_YEAR,
                             help=f"năm bắt đầu (mặc định {DEFAULT_YEAR})")
+        parser.add_argument("--version", dest="data_version", type=int, choices=(1, 2), default=2,
+                            help="2 (mặc định): cả các trường Hướng dẫn 42, đánh giá chất lượng, sổ đảng phí; "
+                                 "1: chỉ dữ liệu bundle phiên bản 1 chứa được")
         parser.add_argument("--prefix", default=DEFAULT_PREFIX,
                             help=f"mã Đảng bộ tỉnh, tiền tố của mọi mã sinh ra (mặc định {DEFAULT_PREFIX})")
 
-    def handle(self, *args, members, cells, seed, months, year, prefix, verbosity, **options):
+    def handle(self, *args, members, cells, seed, months, year, prefix, verbosity, data_version=2, **options):
         progress = (lambda message: self.stderr.write(message)) if verbosity >= 2 else None
         try:
             counts = generate_province(members=members, cells=cells, seed=seed, months=months, year=year,
-                                       prefix=prefix, progress=progress)
+                                       prefix=prefix, progress=progress, version=data_version)
         except GenerateError as exc:
             raise BadInput(str(exc)) from exc
         from django.db import connection
