@@ -52,7 +52,7 @@ def parse_args(argv=None):
     p.add_argument("--think", type=float, default=1.0, help="mean seconds between two actions of a minute-taker")
     p.add_argument("--port", type=int, default=0, help="default: a free port")
     p.add_argument("--workers", type=int, default=None, help="gunicorn workers (chibo serve's default: one per CPU)")
-    p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--threads", type=int, default=None, help="threads per worker (chibo serve's default: 4)")
     p.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="more environment for the server")
     p.add_argument("--cells", type=int, default=None, help="meetings to record (default from users and run time)")
     p.add_argument("--staff", type=int, default=None)
@@ -219,7 +219,9 @@ def main(argv=None) -> int:
 
     port = args.port or free_port()
     host = f"http://127.0.0.1:{port}"
-    serve = [sys.executable, str(ROOT / "manage.py"), "serve", "--port", str(port), "--threads", str(args.threads)]
+    serve = [sys.executable, str(ROOT / "manage.py"), "serve", "--port", str(port)]
+    if args.threads:
+        serve += ["--threads", str(args.threads)]
     if args.workers:
         serve += ["--workers", str(args.workers)]
     if not args.collectstatic:
@@ -277,7 +279,7 @@ def main(argv=None) -> int:
     workers = args.workers or "one per CPU"
     conn_max_age = env.get("DB_CONN_MAX_AGE", "chibo serve's default")
     jobs = f"a Celery worker of {args.celery} on {env['REDIS_URL']}" if args.celery else "jobs in-process (eager)"
-    print(f"\nserver: chibo serve --workers {workers} --threads {args.threads}, DB_CONN_MAX_AGE={conn_max_age}, "
+    print(f"\nserver: chibo serve --workers {workers} --threads {args.threads or '4 (default)'}, DB_CONN_MAX_AGE={conn_max_age}, "
           f"{jobs}, {os.cpu_count()} CPUs; load average (1 min) before {load.get('before', ('?',))[0]}, after "
           f"{load.get('after_scenario', ('?',))[0]}")
     for phase, c in cpu.items():
