@@ -7,15 +7,18 @@
 
 On a fresh SQLite file /tmp/bench-audit-*.sqlite3 (migrated, not timed), measures:
 
-1. chibo generate --members N --cells M --seed S --months 12 --year 2025
-2. chibo export --org ROOT > bundle.json
-3. chibo audit bundle.json --from 2025-01-01 --to 2025-12-31
-4. chibo audit --org ROOT --from 2025-01-01 --to 2025-12-31
-5. chibo audit --org ROOT --from 2025-01-01 --to 2025-12-31 --version 2   (HD 42 and the fee ledgers)
+1. chibo generate --members N --cells M --seed S --months 12 --year 2025 --version V
+2. chibo export --org ROOT --version 1 > bundle.json          (version 1 data only)
+3. chibo audit bundle.json --from 2025-01-01 --to 2025-12-31  (version 1 data only)
+4. chibo audit --org ROOT --from 2025-01-01 --to 2025-12-31 --version V
+
+V is --data-version: 2 (the default: HD 42 fields, quality records and fee ledgers, a province
+audit by the version-2 rules) or 1 (what a version-1 bundle carries: the export and file audit
+steps run and must print what the database audit prints).
 
 each with its wall time, CPU time and peak memory (`/usr/bin/time -v`, or getrusage in a
 wrapper), then checks that both audits printed the same JSON (and, with --reference, the
-same JSON as a reference audit kept from an earlier run), and counts the version-2 audit's
+same JSON as a reference audit kept from an earlier run); with version 2 it counts the audit's
 FEE_UNPAID_REVIEW findings (the generator leaves about 2 members in 100 unpaid 3 months or more). With --database, step 1 is skipped
 and the given database (generated and kept by an earlier --keep run) is used, and kept.
 A command that this installation does not have yet (Unknown command) is reported and
@@ -68,6 +71,8 @@ def main() -> int:
     parser.add_argument("--cells", type=int, default=12_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--data-version", type=int, choices=(1, 2), default=2,
+                        help="phiên bản dữ liệu sinh ra và của lần kiểm tra từ CSDL (mặc định 2)")
     parser.add_argument("--root", default="T01", help="mã tổ chức gốc do chibo generate tạo (mặc định T01)")
     parser.add_argument("--keep", action="store_true", help="giữ lại tệp SQLite và các tệp kết quả")
     parser.add_argument("--database", type=Path,
@@ -84,24 +89,24 @@ def main() -> int:
         path, env = fresh_database("audit")
     out = Path(tempfile.mkdtemp(prefix="bench-audit-out-", dir="/tmp"))
     bundle, audit_file, audit_db = out / "bundle.json", out / "audit-file.json", out / "audit-db.json"
-    audit_v2 = out / "audit-v2.json"
     results: list[Result] = []
     try:
         if not opts.database:
-            gen = measure("generate", generate_args(opts.members, opts.cells, opts.seed, 12, opts.year), env)
+            gen = measure("generate", [*generate_args(opts.members, opts.cells, opts.seed, 12, opts.year),
+                                       "--version", str(opts.data_version)], env)
             results.append(gen)
             print(gen.stdout.rstrip())
             if gen.returncode:
                 print(gen.stderr.rstrip(), file=sys.stderr)
                 print_table(results)
                 return 1
+        v = str(opts.data_version)
         steps = [
             # version 1: the streaming reader and the reference audits of earlier runs (bundle-v2.md)
             ("export", [chibo(), "export", "--org", opts.root, "--version", "1"], bundle),
             ("audit (tệp)", [chibo(), "audit", str(bundle), *period], audit_file),
-            ("audit (CSDL)", [chibo(), "audit", "--org", opts.root, *period, "--version", "1"], audit_db),
-            ("audit v2 (CSDL)", [chibo(), "audit", "--org", opts.root, *period, "--version", "2"], audit_v2),
-        ]
+        ] if v == "1" else []
+        steps.append((f"audit v{v} (CSDL)", [chibo(), "audit", "--org", opts.root, *period, "--version", v], audit_db))
         for step, args, target in steps:
             if not available(args[1], env):
                 print(f"Bỏ qua {step}: chưa có lệnh 'chibo {args[1]}'.")
@@ -117,8 +122,8 @@ def main() -> int:
             results.append(result)
         print()
         print_table(results)
-        if audit_v2.exists() and audit_v2.stat().st_size:
-            with open(audit_v2, encoding="utf-8") as f:
+        if opts.data_version == 2 and audit_db.exists() and audit_db.stat().st_size:
+            with open(audit_db, encoding="utf-8") as f:
                 findings = json.load(f)["findings"]
             unpaid = sum(1 for f in findings if f["code"] == "FEE_UNPAID_REVIEW")
             print(f"Kiểm tra phiên bản 2: {unpaid} phát hiện FEE_UNPAID_REVIEW.")
