@@ -4,12 +4,14 @@ the month's dues in the ledger and records two members' payments; the cell's sec
 the preparation page, sees the month's fee status at the recording page's opening (paid against
 due, the unpaid member named), scores the entered groups on the closing step (each box
 saved on change) and records the cell's adoption; the committee's staff decide the official grade
-on the meeting page, which then shows it. axe-core (WCAG 2.0/2.1 A and AA) runs on every page
+on the meeting page, which then shows it, and the minutes (Word) print the score, the grade and
+the decision. axe-core (WCAG 2.0/2.1 A and AA) runs on every page
 visited and finds nothing; no page scrolls sideways."""
 
 import os
 from datetime import time
 
+import docx
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -131,6 +133,14 @@ def test_sheet_scorer_score_adoption_and_official_grade(live_server, personas, t
     assert "97/100" in shown and "Tốt" in shown
     assert "Cấp trên đã quyết định xếp loại: Khá" in shown
     assert QualityRecord.objects.get().official_grade == "kha"
+
+    # --- the minutes show the score, the grade and the committee's decision -----------------------
+    with staff.page.expect_download() as word:
+        staff.page.get_by_role("link", name="Biên bản (Word)").click()
+    assert word.value.suggested_filename.endswith(".docx")
+    minutes = "\n".join(p.text for p in docx.Document(word.value.path()).paragraphs)
+    assert "Tổng điểm: 97/100; xếp loại: Tốt." in minutes
+    assert "Cấp ủy cấp trên quyết định xếp loại: Khá." in minutes
 
     for walk in walks:
         walk.close()
