@@ -157,6 +157,20 @@ def test_a_save_of_a_new_field_re_audits_its_cell_year(cell, tree, edit, django_
     assert_stored_is_the_audit(cell)
 
 
+def test_a_corrected_relief_re_audits_the_years_it_no_longer_covers(cell, tree, django_capture_on_commit_callbacks):
+    """A relief moved out of 2025 (11/2025-01/2026 corrected to 01-02/2026): 2025's fee totals
+    count M2's November and December due again, as the audit does."""
+    with django_capture_on_commit_callbacks(execute=True):
+        relief = Relief.objects.create(member=tree["M2"], kind="exempt", basis="5.1", from_month=date(2025, 11, 1),
+                                       to_month=date(2026, 1, 1), decided_by=tree["C1"])
+    covered = CellYear.objects.get(organization=cell, year=2025).fees
+    with django_capture_on_commit_callbacks(execute=True):
+        relief.from_month, relief.to_month = date(2026, 1, 1), date(2026, 2, 1)
+        relief.save()
+    assert CellYear.objects.get(organization=cell, year=2025).fees != covered
+    assert_stored_is_the_audit(cell)
+
+
 def test_stored_version_1_is_refused_with_hd42_meetings(cell, capsys):
     before = sorted(MeetingResult.objects.values_list("ident", "entry"))
     with pytest.raises(BadInput) as exc:

@@ -12,7 +12,8 @@ once; with a worker RESULTS_REFRESH_DELAY seconds later, one job for the saves o
 - a rule profile or a committee's scoring sheet: every cell of the organisation's subtree, for the
   years already stored and this one;
 - a party-fee record (its due, a payment): every cell the member belongs or belonged to, for the
-  record's year; a relief: those cells for the years it covers that are stored, and this one;
+  record's year; a relief: those cells for the years it covers (and, when corrected, covered) that are
+  stored, and this one;
 - a meeting or a task of it (version 2: the next year's first HD 42 meeting scores the tasks of
   the last regular meeting before it): also its cell's next year, once that year has begun.
 
@@ -141,14 +142,27 @@ def _fee_saved(sender, instance, **kwargs):
         mark(cell_id, instance.month.year)
 
 
+def _mark_relief(member_id: int, from_month, to_month) -> None:
+    cells = set(Membership.objects.filter(member_id=member_id).values_list("organization_id", flat=True))
+    last = to_month.year if to_month else None
+    for cell_id, year in _stored_years(cells):
+        if year >= from_month.year and (last is None or year <= last):
+            mark(cell_id, year)
+
+
+@receiver(pre_save, sender=Relief)
+def _relief_moving(sender, instance, **kwargs):
+    """A corrected relief: the years its old months covered are re-audited too."""
+    if instance.pk:
+        old = Relief.objects.filter(pk=instance.pk).values_list("member_id", "from_month", "to_month").first()
+        if old and (old[1], old[2]) != (instance.from_month, instance.to_month):
+            _mark_relief(*old)
+
+
 @receiver(post_save, sender=Relief)
 @receiver(post_delete, sender=Relief)
 def _relief_saved(sender, instance, **kwargs):
-    cells = set(Membership.objects.filter(member_id=instance.member_id).values_list("organization_id", flat=True))
-    last = instance.to_month.year if instance.to_month else None
-    for cell_id, year in _stored_years(cells):
-        if year >= instance.from_month.year and (last is None or year <= last):
-            mark(cell_id, year)
+    _mark_relief(instance.member_id, instance.from_month, instance.to_month)
 
 
 @receiver(post_save, sender=Visit)
