@@ -64,7 +64,7 @@ class Command(ChiboCommand):
             # each worker opens its own connection: none is shared across the fork (an in-memory
             # SQLite database, the tests', is not closed: the workers read their copy of it)
             connections.close_all()
-            with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks))) as pool:
+            with multiprocessing.get_context("fork").Pool(min(jobs, len(tasks)), initializer=_own_connections) as pool:
                 written = sum(pool.imap_unordered(_write_task, tasks))
         self.stdout.write(f"Đã in {written} bảng tổng hợp năm {year}.\n")
 
@@ -88,6 +88,20 @@ def write_sheets(cells, year, as_of_day, fmt, output, folder, made_on) -> int:
             raise BadInput(f"Không ghi được {path}: {exc.strerror}.") from exc
         written += 1
     return written
+
+
+#: a worker's inherited connection objects, kept so that no finalizer closes a socket it shares
+_inherited: list = []
+
+
+def _own_connections() -> None:
+    """A forked worker's first step: whatever connection it inherited is set aside (not closed: a
+    close would end the session of the process it shares the socket with) and the worker opens its
+    own on its first query, so two workers never talk over one socket."""
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None and conn.vendor != "sqlite":
+            _inherited.append(conn.connection)
+            conn.connection = None
 
 
 def _write_task(task) -> int:
