@@ -109,8 +109,8 @@ def quality_score(meeting: Meeting, verdict: dict, profile: dict | None = None) 
     return score_with(frame.id, frame.rubric, frame_inputs(meeting, verdict["result"], profile, record), record)
 
 
-#: The rulebook whose meetings are scored by a frame rubric (rules-v2.md §0, §5).
-HD42 = "hd42-2025"
+#: The rulebook whose meetings are scored by a frame rubric (rules-v2.md §0, §5): the engine's.
+HD42 = engine.HD42
 
 
 def judged_by_hd42(meeting: Meeting, profile: dict) -> bool:

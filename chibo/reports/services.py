@@ -7,7 +7,7 @@ from datetime import date
 from chibo import vocabulary
 from chibo.orgs.models import Membership, Organization
 from chibo.results.selectors import missing_slices, stored_audit
-from chibo.results.services import refresh_cell_year
+from chibo.results.services import refresh_cell_year, stored_grade
 
 
 @dataclass
@@ -50,7 +50,7 @@ def subtree_compliance(org, date_from: date, date_to: date, as_of: date | None =
         s.meetings += 1
         s.scored += 1
         s.score_sum += m["score"]["total"]
-        s.grades[m["score"].get("official_grade") or m["score"]["grade"]] += 1  # HD 42: the superior's, if any
+        s.grades[stored_grade(m)] += 1  # HD 42: the superior's, if any
         s.hd12 += m["meets_framework"] is not None
         s.framework += m["meets_framework"] is True
         for f in m["findings"]:

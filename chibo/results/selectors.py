@@ -48,11 +48,8 @@ def hd42_meetings(org: Organization, date_from: date, date_to: date) -> list[str
     cannot be rebuilt from), in (date, id) order. One query."""
     cells = Organization.objects.filter(org.subtree_q(), kind__in=CELL_KINDS).values("pk")
     return list(MeetingResult.objects.filter(organization_id__in=cells, date__gte=date_from, date__lte=date_to,
-                                             entry__contains=f'"rulebook": "{_HD42}"').order_by(
+                                             entry__contains=f'"rulebook": "{engine.HD42}"').order_by(
         "date", "ident").values_list("ident", flat=True))
-
-
-_HD42 = "hd42-2025"
 
 
 def entry_as_of(text: str, results_due: date | None, as_of: date) -> str:

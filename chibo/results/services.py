@@ -86,11 +86,11 @@ def _finding_row(cell_id: int, year: int, item: dict, pk_of: dict[str, int], dat
 def _results_due(f: engine.MeetingFacts, entry: dict, resolve) -> date | None:
     """The last day to post the results of a meeting judged by HD 42 that has not posted them
     (the one finding of an entry that depends on the as-of day), else None."""
-    extra = f.hd42
-    if (entry.get("rulebook") != "hd42-2025" or f.kind not in engine.REGULAR_KINDS or extra.secret_content
-            or extra.results_posted_on is not None):
+    if entry.get("rulebook") != engine.HD42:
         return None
-    return date.fromordinal(f.date.toordinal() + resolve(f.organization)["post_days_after"])
+    extra = f.hd42
+    return engine.results_deadline(f.kind, f.date, extra.results_posted_on, extra.secret_content,
+                                   resolve(f.organization)["post_days_after"])
 
 
 def finding_codes(entry: dict) -> str:

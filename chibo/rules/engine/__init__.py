@@ -146,11 +146,13 @@ from chibo.rules.engine.frame import (
     score_frame,
 )
 from chibo.rules.engine.hd42 import (
+    HD42,
     SWITCH_DATE,
     committee_prep_missing,
     docs_not_posted,
     notice_missing,
     previous_task_counts,
+    results_deadline,
     results_not_posted,
     rulebook_for,
 )
@@ -254,11 +256,13 @@ __all__ = [
     "fee_audit",
     "record_cell",
     "relief_of",
+    "HD42",
     "SWITCH_DATE",
     "committee_prep_missing",
     "docs_not_posted",
     "notice_missing",
     "previous_task_counts",
+    "results_deadline",
     "results_not_posted",
     "rulebook_for",
     "BUILTIN_FRAME_RUBRICS",

@@ -76,6 +76,15 @@ def results_not_posted(kind: str, day: date, posted_on: date | None, secret: boo
     return deadline < as_of.toordinal()
 
 
+def results_deadline(kind: str, day: date, posted_on: date | None, secret: bool, days_after: int) -> date | None:
+    """The last day to post the results when ``RESULTS_NOT_POSTED`` depends on the as-of day
+    alone (regular or combined, not secret, not posted yet): it holds from the day after; else
+    None (the finding, if any, is the same on every day)."""
+    if kind not in REGULAR_KINDS or secret or posted_on is not None:
+        return None
+    return date.fromordinal(day.toordinal() + days_after)
+
+
 def previous_task_counts(tasks: Iterable[tuple[Any, date | None, date | None]] | None, day: date) -> tuple[int, int]:
     """(counted, done) of the previous regular meeting's ``tasks`` for a meeting dated ``day``
     (rules-v2.md §5.1, reading 26): due on or before ``day``; done on or before ``day``."""
