@@ -460,15 +460,7 @@ def _write_bundle(out: TextIO, org: Organization, date_from: date | None, date_t
 
     write_list("organizations", organizations)
     member_code: dict[int, str] = {}
-    spans: dict[str, list] = {}
-
-    def members():
-        for member in facts.read_members(org_ids, code_of, member_code):
-            if version == 2:
-                spans[member["code"]] = [(p["from"], p["to"]) for p in member["memberships"]]
-            yield member
-
-    write_list("members", members())
+    write_list("members", facts.read_members(org_ids, code_of, member_code))
     mq = meeting_query(org_ids, date_from, date_to)
 
     def meetings():
@@ -479,7 +471,7 @@ def _write_bundle(out: TextIO, org: Organization, date_from: date | None, date_t
     write_list("meetings", meetings())
     write_list("visits", facts.read_visits(visit_query(org_ids, date_from, date_to), code_of))
     if version == 2:
-        write_list("fees", facts.read_fees(org_ids, member_code, spans))
+        write_list("fees", facts.read_fees(code_of, member_code))
     out.write("\n}\n")
 
 
@@ -489,7 +481,8 @@ def audit_bundle(org: Organization, date_from: date, date_to: date) -> dict:
     return bundle_export(org, date(date_from.year, 1, 1), date_to)
 
 
-def audit_input(org: Organization, date_from: date, date_to: date, version: int = 1) -> engine.AuditInput:
+def audit_input(org: Organization, date_from: date, date_to: date, version: int = 1,
+                fee_cells: dict | None = None) -> engine.AuditInput:
     """The data of `audit_bundle` as an `engine.AuditInput` for `auditjson.write_audit`.
 
     Members go straight into the engine's RollIndex (codes, official dates, memberships in the
@@ -497,12 +490,18 @@ def audit_input(org: Organization, date_from: date, date_to: date, version: int 
     (date, ident) order, as `engine.MeetingFacts`: no guest, no speech, vote or task text is
     read, and a reason or a place only matters by being empty or not.  The facts are built by
     the same constructor, from the same values, as those of `audit_bundle`'s meetings.
+
+    `fee_cells` (version 2, for the stored results only: never an audit's or an export's input):
+    when given, the ledgers carry every month of the members, also those whose record belongs
+    to a cell outside the subtree (a member who moved), and it is filled with all of their
+    memberships (member -> [(cell, from, to)]), so each record can be placed by all of them.
     """
     with gc_paused():
-        return _audit_input(org, date_from, date_to, version)
+        return _audit_input(org, date_from, date_to, version, fee_cells)
 
 
-def _audit_input(org: Organization, date_from: date, date_to: date, version: int = 1) -> engine.AuditInput:
+def _audit_input(org: Organization, date_from: date, date_to: date, version: int = 1,
+                 fee_cells: dict | None = None) -> engine.AuditInput:
     organizations, code_of = facts.read_organizations(org)
     org_ids = list(code_of)
     profiles = facts.read_profiles(org, code_of)
@@ -521,8 +520,6 @@ def _audit_input(org: Organization, date_from: date, date_to: date, version: int
         "organization_id", "date").iterator(chunk_size=BATCH))
     if version == 1:
         return engine.AuditInput(organizations, profiles, rolls, meetings(), visits)
-    spans: dict[str, list] = {}
-    for code, lst in rolls.memberships().items():
-        spans[code] = [(start, None if end == date.max else end) for _cell, start, end in lst]
+    ledgers = facts.read_fees(code_of, member_code, fee_cells, everywhere=fee_cells is not None)
     return engine.AuditInput(organizations, profiles, rolls, meetings(), visits, 2,
-                             facts.read_rubrics(org, org_ids), facts.read_fees(org_ids, member_code, spans))
+                             facts.read_rubrics(org, org_ids), ledgers)

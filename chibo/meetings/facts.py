@@ -131,17 +131,37 @@ def read_rubrics(org: Organization, org_ids: list[int]) -> dict[str, dict]:
     return {sheet.code: sheet.rubric() for sheet in sheets.order_by("code")}
 
 
-def _month_covered(month: date, spans: list[tuple[date, date | None]]) -> bool:
-    last = (date(month.year + 1, 1, 1) if month.month == 12 else date(month.year, month.month + 1, 1))
-    return any(start < last and (end is None or end >= month) for start, end in spans)
+def read_member_cells(org_ids: list[int], member_code: dict[int, str]) -> dict[str, list[tuple[str, date, date | None]]]:
+    """Every membership, in the organisations `org_ids` or elsewhere, of the members with one in
+    them (`member_code` already filled): member code -> [(cell code, from, to)], in start order.
+    What places a fee record in its cell (rules-v2.md §8.1) by all of the member's memberships.
+    One query."""
+    periods: dict[str, list[tuple[str, date, date | None]]] = defaultdict(list)
+    for mid, cell, start, end in Membership.objects.filter(
+            member__in=Membership.objects.filter(organization__in=org_ids).values("member_id")).order_by(
+            "member_id", "start").values_list("member_id", "organization__code", "start", "end").iterator(
+            chunk_size=BATCH):
+        if mid in member_code:
+            periods[member_code[mid]].append((cell, start, end))
+    return dict(periods)
 
 
-def read_fees(org_ids: list[int], member_code: dict[int, str],
-              spans: dict[str, list[tuple[date, date | None]]]) -> list[dict]:
-    """The fee ledgers (bundle-v2.md ``fees``) of the members with a membership in `org_ids`, by
-    member code: their months covered by one of those memberships (``spans``: member code ->
-    [(from, to)]; a month of a time elsewhere is another subtree's) and all their reliefs. Two
+def read_fees(code_of: dict[int, str], member_code: dict[int, str],
+              cells: dict[str, list[tuple[str, date, date | None]]] | None = None,
+              everywhere: bool = False) -> list[dict]:
+    """The fee ledgers (bundle-v2.md ``fees``) of the members with a membership in the subtree
+    `code_of` ({organisation id: code}), by member code: their months whose record belongs to a
+    cell of the subtree, placed by ALL of the member's memberships (`engine.record_cell`; a
+    month of a member who moved out in its course is the new cell's, outside the subtree), and
+    all their reliefs. `everywhere`: every month of theirs, also those of cells outside (what the
+    stored results need to count a member's year across a transfer, never exported). `cells`:
+    filled with `read_member_cells` (member -> all their memberships) when given. Three
     queries."""
+    org_ids = list(code_of)
+    inside = set(code_of.values())
+    placed = read_member_cells(org_ids, member_code)
+    if cells is not None:
+        cells.update(placed)
     members = Membership.objects.filter(organization__in=org_ids).values("member_id")
     ledgers: dict[str, dict] = {}
 
@@ -155,9 +175,13 @@ def read_fees(org_ids: list[int], member_code: dict[int, str],
     for mid, month, due, paid, paid_on, channel in FeeRecord.objects.filter(member__in=members).order_by(
             "member_id", "month").values_list("member_id", "month", "due", "paid", "paid_on", "channel").iterator(
             chunk_size=BATCH):
-        if mid in member_code and _month_covered(month, spans.get(member_code[mid], [])):
-            ledger(mid)["months"][f"{month.year:04d}-{month.month:02d}"] = {
-                "due": due, "paid": paid, "paid_on": paid_on, "channel": channel or None}
+        code = member_code.get(mid)
+        if code is None:
+            continue
+        key = f"{month.year:04d}-{month.month:02d}"
+        cell = engine.record_cell(placed.get(code, ()), key)
+        if cell is not None and (everywhere or cell in inside):
+            ledger(mid)["months"][key] = {"due": due, "paid": paid, "paid_on": paid_on, "channel": channel or None}
     for mid, kind, basis, start, end, reason in Relief.objects.filter(member__in=members).order_by(
             "member_id", "from_month", "id").values_list("member_id", "kind", "basis", "from_month", "to_month",
                                                          "reason"):
@@ -257,7 +281,7 @@ def read_visits(vq, code_of: dict[int, str]) -> list[dict]:
 def subtree_record(org: Organization, date_from: date | None = None, date_to: date | None = None,
                    include: str | None = None, version: int = 1) -> dict:
     """The record of `org`'s subtree in the bundle's normalized shape (what `chibo export` writes). Meetings and visits are limited to [from, to] when given.
-    A constant number of queries whatever the size (13; 17 for version 2)."""
+    A constant number of queries whatever the size (13; 18 for version 2)."""
     organizations, code_of = read_organizations(org)
     org_ids = list(code_of)
     profiles = read_profiles(org, code_of)
@@ -267,10 +291,9 @@ def subtree_record(org: Organization, date_from: date | None = None, date_to: da
                                   version))
     visits = read_visits(visit_query(org_ids, date_from, date_to), code_of)
     if version == 2:
-        spans = {m["code"]: [(p["from"], p["to"]) for p in m["memberships"]] for m in members}
         return {"format": "chibo-bundle", "version": 2, "profiles": profiles,
                 "rubrics": read_rubrics(org, org_ids), "organizations": organizations, "members": members,
-                "meetings": meetings, "visits": visits, "fees": read_fees(org_ids, member_code, spans)}
+                "meetings": meetings, "visits": visits, "fees": read_fees(code_of, member_code)}
     return {"format": "chibo-bundle", "version": 1, "profiles": profiles, "organizations": organizations,
             "members": members, "meetings": meetings, "visits": visits}
 

@@ -119,11 +119,8 @@ def _audit_parts(org: Organization, date_from: date, date_to: date, as_of: date,
         if version == 2:  # the ledgers as `chibo audit --org --version 2` reads them (chibo.interchange.db)
             member_code: dict[int, str] = {}
             rolls = facts.read_roll_index(list(code_of), code_of, member_code)
-            memberships = rolls.memberships()
-            spans = {code: [(start, None if end == date.max else end) for _cell, start, end in lst]
-                     for code, lst in memberships.items()}
-            unpaid, too_long, totals = engine.fee_audit(facts.read_fees(list(code_of), member_code, spans),
-                                                        memberships, resolve, date_from, date_to, as_of)
+            unpaid, too_long, totals = engine.fee_audit(facts.read_fees(code_of, member_code),
+                                                        rolls.memberships(), resolve, date_from, date_to, as_of)
             fee_totals.extend(totals)
             found += unpaid + too_long
         return found

@@ -21,6 +21,7 @@ from chibo.meetings.models import Meeting
 from chibo.orgs.models import CELL_KINDS, Organization
 from chibo.results.models import CellYear, MeetingResult, PeriodFinding
 from chibo.rules import engine
+from chibo.rules.services import effective_profiles_for
 from chibo.supervision.models import Visit
 
 
@@ -106,24 +107,38 @@ def stored_grade(entry: dict) -> str:
     return score.get("official_grade") or score["grade"]
 
 
-def _cell_fees(ledgers: dict[str, dict], spans: dict[str, list], resolve, first: date, last: date,
-               as_of: date) -> tuple[list[dict], list[dict]]:
-    """(fee findings, monthly totals) of one cell's year: the engine's `fee_audit` over the ledgers
-    of the cell's members (`spans`: member -> their memberships of this cell), each month in the
-    cell when the member was on its roll in it, so a slice is the same refreshed alone or with
-    its district."""
-    mine = [ledgers[member] for member in sorted(spans) if member in ledgers]
-    unpaid, too_long, totals = engine.fee_audit(mine, spans, resolve, first, last, as_of)
-    return unpaid + too_long, totals
+def _fee_resolver(resolve, fee_cells: dict[str, list], cells: dict[str, int]):
+    """`resolve` (the subtree's profiles) extended to the cells outside the subtree where its
+    members' records lie (a member who moved): FEE_UNPAID_REVIEW's threshold is the smallest
+    among the cells of the counted records (rules-v2.md §8.3). Two queries when there are such
+    cells, none otherwise."""
+    foreign = {cell for periods in fee_cells.values() for cell, _start, _end in periods} - set(cells)
+    if not foreign:
+        return resolve
+    code_of = dict(Organization.objects.filter(code__in=sorted(foreign)).values_list("pk", "code"))
+    profiles = {code_of[pk]: profile for pk, profile in effective_profiles_for(code_of).items()}
+    return lambda code: profiles[code] if code in profiles else resolve(code)
 
 
-def _spans_by_cell(memberships: dict[str, list]) -> dict[str, dict[str, list]]:
-    """cell -> member -> the member's memberships of that cell (`RollIndex.memberships` turned over)."""
-    by_cell: dict[str, dict[str, list]] = defaultdict(dict)
-    for member, periods in memberships.items():
-        for period in periods:
-            by_cell[period[0]].setdefault(member, []).append(period)
-    return by_cell
+def _fee_slices(ledgers: list[dict], fee_cells: dict[str, list], resolve, cells: dict[str, int], year: int,
+                as_of: date) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+    """(fee findings, monthly totals) of each cell of `cells` for `year`: the engine's `fee_audit`
+    over the whole ledgers of the subtree's members (their records in other cells too), each
+    record placed by all of the member's memberships (`fee_cells`), so a month is counted in
+    one cell only, and the findings of a member's year kept in one cell (`engine.year_cell`);
+    a slice is the same whether its cell is refreshed alone or with its province."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    unpaid, too_long, totals = engine.fee_audit(ledgers, fee_cells, _fee_resolver(resolve, fee_cells, cells),
+                                                first, last, as_of)
+    found, monthly = defaultdict(list), defaultdict(list)
+    for item in unpaid + too_long:
+        owner = engine.year_cell(fee_cells.get(item["member"], ()), year)
+        if owner in cells:
+            found[owner].append(item)
+    for total in totals:
+        if total["organization"] in cells:
+            monthly[total["organization"]].append({k: v for k, v in total.items() if k != "organization"})
+    return found, monthly
 
 
 @transaction.atomic
@@ -132,16 +147,17 @@ def refresh_year(org: Organization, year: int, as_of: date | None = None) -> int
     cell's slice (replacing the old one): each meeting's entry of the version-2 audit (its
     rulebook's: HD 12's entry or HD 42's findings and frame score, rules-v2.md), and the cell's
     findings as of `as_of` (default: today) asked of the engine with the notes of that cell's
-    meetings only, its party-fee findings and monthly totals from the ledgers of its members, so
-    a slice is the same whether its cell is refreshed alone (after a save) or with its district
-    (`chibo refresh`). Returns the number of cell-years stored. A fixed number of queries
+    meetings only, its party-fee monthly totals and findings (`_fee_slices`: each record placed
+    by all of the member's memberships, also those outside the subtree), so a slice is the same
+    whether its cell is refreshed alone (after a save) or with its district (`chibo refresh`). Returns the number of cell-years stored. A fixed number of queries
     whatever the size of the subtree."""
     as_of = as_of or timezone.localdate()
     first, last = date(year, 1, 1), date(year, 12, 31)
     cells = dict(Organization.objects.filter(org.subtree_q(), kind__in=CELL_KINDS).values_list("code", "pk"))
-    source = audit_input(org, first, last, VERSION)
+    fee_cells: dict[str, list] = {}
+    source = audit_input(org, first, last, VERSION, fee_cells=fee_cells)
     ledgers = list(source.fees)
-    run = engine.AuditRun(source._replace(fees=ledgers), first, last, as_of)
+    run = engine.AuditRun(source._replace(fees=()), first, last, as_of)
     pk_of = dict(Meeting.objects.filter(organization_id__in=cells.values(), date__year=year).values_list("ident", "pk"))
     results, notes, date_of = [], {code: engine.PeriodNotes() for code in cells}, {}
     meetings: dict[int, int] = defaultdict(int)
@@ -160,17 +176,15 @@ def refresh_year(org: Organization, year: int, as_of: date | None = None) -> int
     for cell_id, day in Visit.objects.filter(organization_id__in=cells.values(), date__year=year).values_list(
             "organization_id", "date"):
         visits[cell_id].append(day)
-    spans = _spans_by_cell(source.rolls.memberships())
-    ledger_of = {ledger["member"]: ledger for ledger in ledgers}
+    fee_found, fee_totals = _fee_slices(ledgers, fee_cells, run.resolve, cells, year, as_of)
     findings, slices = [], []
     for code, cell_id in cells.items():
         found = engine.period_findings(notes[code], [code], run.established, run.resolve,
                                        [(code, day) for day in visits[cell_id]], first, last, as_of, version=VERSION)
-        fee_found, fee_totals = _cell_fees(ledger_of, spans.get(code, {}), run.resolve, first, last, as_of)
-        findings.extend(_finding_row(cell_id, year, item, pk_of, date_of) for item in found + fee_found)
+        findings.extend(_finding_row(cell_id, year, item, pk_of, date_of) for item in found + fee_found[code])
         slices.append(CellYear(organization_id=cell_id, year=year, as_of=as_of, meetings=meetings[cell_id],
                                overdue_tasks=sum(item["code"] == "TASK_OVERDUE" for item in found),
-                               fees=[{k: v for k, v in t.items() if k != "organization"} for t in fee_totals]))
+                               fees=fee_totals[code]))
     ids = list(cells.values())
     MeetingResult.objects.filter(organization_id__in=ids, date__year=year).delete()
     MeetingResult.objects.filter(meeting_id__in=pk_of.values()).delete()  # a meeting moved in from another year

@@ -9,8 +9,9 @@ once; with a worker RESULTS_REFRESH_DELAY seconds later, one job for the saves o
 - a member, a membership or an exempt/away period: every cell the member belongs or belonged to,
   for the years already stored and this one;
 - a visit: its cell's year;
-- a rule profile or a committee's scoring sheet: every cell of the organisation's subtree, for the
-  years already stored and this one;
+- a rule profile or a committee's scoring sheet: every cell of the organisation's subtree, and
+  every other cell its members belong or belonged to (a fee threshold counts across a transfer),
+  for the years already stored and this one;
 - a party-fee record (its due, a payment): every cell the member belongs or belonged to, for the
   record's year; a relief: those cells for the years it covers (and, when corrected, covered) that are
   stored, and this one;
@@ -179,6 +180,10 @@ def _profile_saved(sender, instance, **kwargs):
     org = Organization.objects.filter(pk=instance.organization_id).first()
     if org is None:
         return
-    cells = list(Organization.objects.filter(org.subtree_q(), kind__in=CELL_KINDS).values_list("pk", flat=True))
+    cells = set(Organization.objects.filter(org.subtree_q(), kind__in=CELL_KINDS).values_list("pk", flat=True))
+    # a member who moved: the findings of their year, kept in one cell, count their months here
+    # by the threshold here (rules-v2.md §8.3)
+    cells |= set(Membership.objects.filter(member__in=Membership.objects.filter(organization__in=cells).values(
+        "member_id")).values_list("organization_id", flat=True).distinct())
     for cell_id, year in _stored_years(cells):
         mark(cell_id, year)

@@ -125,6 +125,7 @@ from chibo.rules.engine.fees import (
     fee_audit,
     record_cell,
     relief_of,
+    year_cell,
 )
 from chibo.rules.engine.frame import (
     BUILTIN_FRAME_RUBRICS,
@@ -255,6 +256,7 @@ __all__ = [
     "due_after_relief",
     "fee_audit",
     "record_cell",
+    "year_cell",
     "relief_of",
     "HD42",
     "SWITCH_DATE",

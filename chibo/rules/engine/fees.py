@@ -52,6 +52,21 @@ def record_cell(periods: Iterable[tuple[str, date, date | None]], month: str) ->
     """The cell a record of ``month`` belongs to (rules-v2.md §8.1): of the month's days on which
     the member is on some cell's roll, the latest; ``None`` when no membership covers any day."""
     first, last = month_bounds(month)
+    return _latest_cell(periods, first, last)
+
+
+def year_cell(periods: Iterable[tuple[str, date, date | None]], year: int) -> str | None:
+    """The cell that keeps a member's fee findings of ``year`` in the stored results (one cell,
+    so a member who moved is counted once): the cell of the member's last day on a roll in or
+    before that year, else (every membership starts later) of the first membership."""
+    periods = list(periods)
+    found = _latest_cell(periods, date.min, date(year, 12, 31))
+    if found is None and periods:
+        found = min(periods, key=lambda p: p[1])[0]
+    return found
+
+
+def _latest_cell(periods: Iterable[tuple[str, date, date | None]], first: date, last: date) -> str | None:
     best: tuple[date, str] | None = None
     for cell, start, end in periods:
         if start > last or (end is not None and end < first):
