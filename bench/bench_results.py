@@ -7,10 +7,14 @@
 
 Measures (wall time, CPU time, peak memory, as bench_generate.measure does):
 
-1. chibo generate --members N --cells M --seed S --months 12 --year 2025   (unless --database)
+1. chibo generate --members N --cells M --seed S --months 12 --year 2025 --version V   (unless --database)
 2. chibo refresh --org ROOT --as-of 2025-12-31          (every cell-year computed and stored)
-3. chibo audit --org ROOT --from .. --to .. --as-of ..  (the engine over the record)
-4. chibo audit --org ROOT ... --stored                  (the same audit from the stored results)
+3. chibo audit --org ROOT --from .. --to .. --as-of .. --version V  (the engine over the record)
+4. chibo audit --org ROOT ... --stored --version V      (the same audit from the stored results)
+
+V is --data-version: 2 (the default, as `chibo generate`'s: HD 42 fields, quality records and
+fee ledgers, audited by version 2) or 1 (the record a version-1 bundle carries, audited by
+version 1 as in the runs before version 2).
 
 and checks that 3 and 4 printed the same bytes (exit 1 otherwise); then times the committee
 dashboard of ROOT for the year (`chibo.reports.dashboard.dashboard`, warm: the median of 5 runs,
@@ -71,10 +75,13 @@ def main() -> int:
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--root", default="T01")
     parser.add_argument("--keep", action="store_true", help="giữ lại tệp SQLite")
+    parser.add_argument("--data-version", type=int, choices=(1, 2), default=2,
+                        help="phiên bản dữ liệu sinh ra và kiểm tra (mặc định 2)")
     parser.add_argument("--database", type=Path, help="dùng lại tệp SQLite đã sinh (bỏ qua bước generate)")
     opts = parser.parse_args()
     as_of = f"{opts.year}-12-31"
     period = ["--from", f"{opts.year}-01-01", "--to", f"{opts.year}-12-31", "--as-of", as_of]
+    v = str(opts.data_version)
     if opts.database:
         path, env = opts.database, {**os.environ, "CHIBO_DEV": "1", "DATABASE_URL": f"sqlite:///{opts.database}"}
     else:
@@ -84,11 +91,13 @@ def main() -> int:
     results: list[Result] = []
     try:
         if not opts.database:
-            results.append(measure("generate", generate_args(opts.members, opts.cells, opts.seed, 12, opts.year), env))
+            results.append(measure("generate", [*generate_args(opts.members, opts.cells, opts.seed, 12, opts.year),
+                                                "--version", v], env))
         results.append(measure("refresh", [chibo(), "refresh", "--org", opts.root, "--as-of", as_of], env))
-        results.append(measure("audit (tính)", [chibo(), "audit", "--org", opts.root, *period, "--version", "1"], env,
+        results.append(measure("audit (tính)", [chibo(), "audit", "--org", opts.root, *period, "--version", v], env,
                                stdout_path=computed))
-        results.append(measure("audit --stored", [chibo(), "audit", "--org", opts.root, *period, "--stored"], env,
+        results.append(measure("audit --stored", [chibo(), "audit", "--org", opts.root, *period, "--stored", "--version", v],
+                               env,
                                stdout_path=stored))
         print_table(results)
         for r in results:
