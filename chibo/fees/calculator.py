@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from chibo.rules.engine.fees import due_after_relief as engine_due_after_relief
+from chibo.rules.engine.fees import record_cell
+
 RATES_FILE = Path(__file__).with_name("rates.json")
 
 #: Shown instead of an amount for a category no read source supports (rules-v2.md §8.4).
@@ -25,10 +28,6 @@ NO_BASIS = "chưa có căn cứ"
 
 #: rules-v2.md reading 34.
 MAX_AMOUNT = 10**12
-
-#: The share of `due` left to pay under each relief kind, in percent (rules-v2.md §8.2).
-RELIEF_REMAINING_PERCENT = {"exempt": 0, "reduce_30": 70, "reduce_50": 50, "reduce_70": 30}
-
 
 # --- months --------------------------------------------------------------------------------
 
@@ -75,16 +74,9 @@ def months_covered(start: date, end: date | None) -> int | None:
 def cell_of_month(memberships, month: date):
     """The organisation a member's month belongs to (rules-v2.md §8.1): of the days of the month
     on which the member is on some roll, the latest; `memberships` are (organisation, start, end
-    or None). None when no membership covers a day of the month."""
-    first, last = first_day(month), last_day(month)
-    best, best_day = None, None
-    for org, start, end in memberships:
-        if start > last or (end is not None and end < first):
-            continue
-        day = last if end is None or end > last else end
-        if best_day is None or day > best_day:
-            best, best_day = org, day
-    return best
+    or None). None when no membership covers a day of the month. The engine's rule
+    (`engine.record_cell`), for a month given as its first day."""
+    return record_cell(memberships, month_key(month))
 
 
 # --- the rate table ------------------------------------------------------------------------
@@ -182,10 +174,9 @@ def due_refusal(month: date, category: str, due: int, rates: dict = RATES) -> st
 # --- relief --------------------------------------------------------------------------------
 
 def due_after_relief(due: int, relief_kind: str | None) -> int:
-    """rules-v2.md §8.2: the due with the month's relief applied, rounded down (reading 29)."""
-    if relief_kind is None:
-        return due
-    return due * RELIEF_REMAINING_PERCENT[relief_kind] // 100
+    """rules-v2.md §8.2: the due with the month's relief applied, rounded down (reading 29); the
+    engine's `due_after_relief`."""
+    return engine_due_after_relief(due, relief_kind)
 
 
 def relief_of_month(reliefs, month: date):

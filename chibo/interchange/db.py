@@ -342,7 +342,7 @@ def bundle_export(org: Organization, date_from: date | None = None, date_to: dat
                   version: int = 1) -> dict:
     """The normalized bundle of `org`'s subtree (`chibo.meetings.facts.subtree_record`: the same
     reader the pages evaluate). Meetings and visits are limited to [from, to] when given.
-    A constant number of queries whatever the size (13; 17 for version 2)."""
+    A constant number of queries whatever the size (13; 18 for version 2)."""
     return facts.subtree_record(org, date_from, date_to, version=version)
 
 
