@@ -233,3 +233,29 @@ def test_a_later_demo_still_shows_both_rulebooks(settings):
     profile = effective_profile_for(Organization.objects.get(code="TT-C1"))
     rulebooks = Counter(engine.rulebook_for(profile, m.date) for m in past)
     assert rulebooks == {"hd12-2018": 4, "hd42-2025": 4 * 14}  # 10/2025; 11/2025 to 12/2026
+
+
+@pytest.mark.parametrize("today, year", [(date(2026, 1, 20), 2025), (date(2026, 3, 10), 2025),
+                                         (date(2026, 7, 15), 2026)])
+def test_the_demo_flags_its_unpaid_member_whatever_month_it_is_loaded(settings, capsys, today, year):
+    """Issue 14 item 5: three past months of fees in one year, a relief and TT006 unpaid in all of
+    them, flagged FEE_UNPAID_REVIEW: in January and March (the three months before this one span
+    two years in March) the months from October of last year, in July April to June."""
+    from chibo.fees.models import FeeRecord, Relief
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    load_demo(today)
+    capsys.readouterr()
+    call_command("audit", "--org", "TT-C1", "--from", f"{year}-01-01", "--to", f"{year}-12-31", "--as-of",
+                 today.isoformat(), "--version", "2")
+    audit = json.loads(capsys.readouterr().out)
+    past = ["2025-10", "2025-11", "2025-12"] if year == 2025 else ["2026-04", "2026-05", "2026-06"]
+    assert [f for f in audit["findings"] if f["code"].startswith("FEE_")] == [
+        {"code": "FEE_UNPAID_REVIEW", "member": "TT006", "period": f"{year}", "months": past}]
+    assert [f["month"] for f in audit["fees"]] == past
+    months = sorted({f"{m:%Y-%m}" for m in FeeRecord.objects.values_list("month", flat=True)})
+    assert months == {date(2026, 1, 20): [*past, "2026-01"], date(2026, 3, 10): [*past, "2026-01", "2026-02", "2026-03"],
+                      date(2026, 7, 15): [*past, "2026-07"]}[today]
+    relief = Relief.objects.get()
+    assert (relief.kind, f"{relief.from_month:%Y-%m}") == ("reduce_50", {1: "2025-12", 3: "2026-02", 7: "2026-06"}[
+        today.month])

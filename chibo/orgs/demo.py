@@ -38,15 +38,16 @@ States the demo shows:
 - The past always reaches back to October 2025, so meetings of both rulebooks are shown (HD 12
   before 28/10/2025, HD 42 from then on).
 - Party fees (chibo/fees) of TT-C1, kept by `bithu1`: the three months before this one and this
-  month, every member on the sheet with a category of the month's rate table and an income (the
+  month (loaded in February or March: from October of last year, so three past months lie in
+  one year), every member on the sheet with a category of the month's rate table and an income (the
   due is the calculator's); each past month paid by all but three or four (not the same ones),
   this month by half (on the portal, or in cash to the secretary); one member (the sixth on the
-  sheet) paid none of the four
-  months, so the audit of the three past months flags FEE_UNPAID_REVIEW when they fall in one
-  year; a 50% reduction (Điều 5.2) decided by the committee for one member over six months from
+  sheet) paid none of them, so the audit of the three past months of one year flags
+  FEE_UNPAID_REVIEW; a 50% reduction (Điều 5.2) decided by the committee for one member over six months from
   last month."""
 
 import random
+from collections import defaultdict
 from contextlib import contextmanager
 from datetime import date, time, timedelta
 
@@ -58,7 +59,7 @@ from django.db import transaction
 from chibo.changelog.middleware import actor_label
 from chibo.interchange.db import bundle_import
 from chibo.orgs import services as org_services
-from chibo.orgs.models import Member, Organization, Role
+from chibo.orgs.models import Member, Membership, Organization, Role
 from chibo.rules import engine
 
 FAMILY = ["Nguyễn", "Nguyễn", "Nguyễn", "Trần", "Trần", "Lê", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ",
@@ -299,6 +300,21 @@ def _scoring_sheet(committee: Organization, staff) -> None:
 UNPAID = 5
 
 
+def _fee_months(this: date) -> list[date]:
+    """The demo's fee months, up to this month: from three months before it, or, when those three
+    do not lie in one year (loaded in February or March), from October of last year, so that
+    three past months unpaid in one year are flagged FEE_UNPAID_REVIEW whenever it is loaded."""
+    from chibo.fees import calculator
+
+    first = calculator.add_months(this, -3)
+    if first.year != calculator.add_months(this, -1).year:
+        first = date(this.year - 1, 10, 1)
+    months = [first]
+    while months[-1] < this:
+        months.append(calculator.add_months(months[-1], 1))
+    return months
+
+
 def _fees(orgs: dict, users: dict, today: date) -> None:
     """TT-C1's fee sheets of the three months before this one and of this month, and one relief
     (docstring above)."""
@@ -316,9 +332,15 @@ def _fees(orgs: dict, users: dict, today: date) -> None:
                                  to_month=calculator.add_months(last, 5), decided_by=orgs["TT"],
                                  reason="Gia đình có người ốm nặng", decision_number="08-QĐ/ĐU", decision_date=last,
                                  user=users["bithu1"])
-        for k, month in enumerate((calculator.add_months(this, -3), calculator.add_months(this, -2), last, this)):
+        spans = defaultdict(list)
+        for member_id, *span in Membership.objects.filter(member__in=members).values_list(
+                "member_id", "organization_id", "start", "end"):
+            spans[member_id].append(tuple(span))
+        for k, month in enumerate(_fee_months(this)):
             rated = [c["code"] for c in calculator.schedule_for(month)["categories"] if c.get("rate_bp")]
             for i, member in enumerate(members):
+                if calculator.cell_of_month(spans[member.pk], month) != cell.pk:  # moved in later
+                    continue
                 record = fee_services.fee_record_save(cell=cell, member=member, month=month,
                                                       category=rated[i % len(rated)], base=5_000_000 + 137_000 * i,
                                                       user=users["bithu1"])
