@@ -151,3 +151,48 @@ def test_the_fee_keeper_role_is_given_like_the_secretary_s(personas, tree, clien
     client = client_for(personas["member"])
     assert client.get("/dang-phi/C1/").status_code == 200
     assert client.get("/dang-phi/C2/").status_code == 404
+
+
+#: A member's figures in the March sheet (tests/test_fees.py::march): incomes, dues, dues after
+#: relief and payments of M1, M2 and C2's M4, as pages, files and JSON would print them.
+MEMBER_FIGURES = ("6.843.210", "6843210", "68.432", "68432", "5.555.555", "5555555", "27.777", "27777", "13.888",
+                  "13888", "9.000.000", "9000000")
+
+
+def test_the_superior_s_other_views_of_fees_show_totals_only(world, client_for, march):  # noqa: F811
+    """Every other page, file and API answer of the superior committee's staff that carries fee
+    figures (the year-end sheet and its files, the dashboard and its files, the compliance page,
+    a member's record, the stored audit of the API): allowed, and never a member's income or
+    amount (the totals and counts are there); a page changes nothing."""
+    from chibo.api import services as token_services
+    from chibo.results import services as results_services
+
+    results_services.refresh_subtree(march["G"], [2026])
+    secret = token_services.token_create(world["staff"], "kiểm thử")[1]
+    views = [
+        ("/to-chuc/C1/tong-hop/2026/", {}), ("/to-chuc/C1/tong-hop/2026/tong-hop.xlsx", {}),
+        ("/to-chuc/G/bang-theo-doi/?ky=2026", {}), ("/to-chuc/G/bang-theo-doi/bao-cao.xlsx?ky=2026", {}),
+        ("/to-chuc/C1/kiem-tra/?tu=01/01/2026&den=31/03/2026&xet=30/04/2026", {}), ("/dang-vien/M2/", {}),
+        ("/api/v1/orgs/G/audit?date_from=2026-01-01&date_to=2026-03-31&as_of=2026-04-30",
+         {"HTTP_AUTHORIZATION": f"Bearer {secret}"}),
+    ]
+    client = client_for(world["staff"])
+    for url, headers in views:
+        before = snapshot()
+        response = client.get(url, **headers)
+        assert response.status_code == 200, (url, response.status_code)
+        body = response.content
+        if url.endswith(".xlsx") or ".xlsx?" in url:
+            from openpyxl import load_workbook
+
+            book = load_workbook(io.BytesIO(body))
+            text = " ".join(str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row)
+        else:
+            text = body.decode()
+        for figure in MEMBER_FIGURES:
+            assert figure not in text, (url, figure)
+        if "xlsx" not in url and "/api/" not in url:  # a download is logged, a token's use noted
+            assert snapshot() == before, url
+    audit = client.get(views[-1][0], **views[-1][1]).json()
+    assert [(t["organization"], t["month"], t["due"], t["paid"], t["unpaid"]) for t in audit["fees"]] == [
+        ("C1", "2026-03", 87_320, 78_432, ["M2", "M3"]), ("C2", "2026-03", 90_000, 90_000, [])]
