@@ -160,3 +160,15 @@ def test_after_random_transfers_and_payments_the_stored_results_are_the_parent_a
             assert_stored_is_the_parent_audit(tree)
     finally:
         transaction.savepoint_rollback(sid)
+
+
+@pytest.mark.parametrize(("periods", "year", "cell"), [
+    ([("A", date(2020, 1, 1), date(2026, 12, 19)), ("B", date(2026, 12, 20), None)], 2026, "B"),
+    ([("A", date(2020, 1, 1), date(2026, 12, 31)), ("B", date(2027, 1, 1), None)], 2026, "A"),
+    ([("A", date(2020, 1, 1), date(2026, 12, 31)), ("B", date(2027, 1, 1), None)], 2027, "B"),
+    ([("A", date(2020, 1, 1), date(2026, 3, 19))], 2026, "A"),  # left in March: still A's year
+    ([("A", date(2020, 1, 1), date(2024, 3, 19))], 2026, "A"),  # gone before the year (an open relief)
+    ([("A", date(2027, 2, 1), None), ("B", date(2026, 6, 1), date(2026, 6, 30))], 2025, "B"),  # first membership
+    ([], 2026, None)])
+def test_the_cell_that_keeps_a_member_s_year(periods, year, cell):
+    assert engine.year_cell(periods, year) == cell
