@@ -16,7 +16,8 @@ V is --data-version: 2 (the default, as `chibo generate`'s: HD 42 fields, qualit
 fee ledgers, audited by version 2) or 1 (the record a version-1 bundle carries, audited by
 version 1 as in the runs before version 2).
 
-and checks that 3 and 4 printed the same bytes (exit 1 otherwise); then times the committee
+and checks that 3 and 4 printed the same bytes and (version 2) that the stored monthly fee
+totals of every cell are the computed audit's `fees` (exit 1 otherwise); then times the committee
 dashboard of ROOT for the year (`chibo.reports.dashboard.dashboard`, warm: the median of 5 runs,
 with its number of queries) and ten saves of an attendance mark, each with the re-audit of its
 cell-year after the commit (what makes a cell's figures current).
@@ -66,6 +67,26 @@ print(f"dashboard {root}: median {{statistics.median(times[1:]) * 1000:.0f}} ms 
       f"{{len(ctx.captured_queries)}} queries, {{data['total'].meetings}} meetings, {{len(data['children'])}} children")
 """
 
+#: The stored monthly fee totals (CellYear.fees, what the dashboards and year-end sheets read) against
+#: the computed audit's `fees`: each month of a member who moved counted in one cell only.
+FEE_TOTALS = """
+import json, os
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chibo.settings")
+import django
+django.setup()
+from chibo.orgs.models import Organization
+from chibo.results.models import CellYear
+root = Organization.objects.get(code="{root}")
+cells = Organization.objects.filter(root.subtree_q())
+stored = sorted((code, t["month"], t["due"], t["paid"], t["unpaid"]) for code, fees in CellYear.objects.filter(
+    organization__in=cells, year={year}).values_list("organization__code", "fees") for t in fees)
+with open("{computed}", encoding="utf-8") as f:
+    computed = sorted((t["organization"], t["month"], t["due"], t["paid"], t["unpaid"]) for t in json.load(f)["fees"])
+print(f"Tổng đảng phí theo tháng đã lưu / của kiểm tra: {{'giống nhau' if stored == computed else 'KHÁC NHAU'}} "
+      f"({{len(stored)}} / {{len(computed)}} chi bộ-tháng).")
+raise SystemExit(0 if stored == computed else 1)
+"""
+
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -107,10 +128,17 @@ def main() -> int:
         timing = subprocess.run([sys.executable, "-c", DASHBOARD.format(root=opts.root, year=opts.year)], env=env,
                                 cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True)
         print(timing.stdout.rstrip() or timing.stderr.rstrip()[-2000:])
+        fees_same = True
+        if v == "2":
+            check = subprocess.run([sys.executable, "-c", FEE_TOTALS.format(root=opts.root, year=opts.year,
+                                                                             computed=computed)],
+                                   env=env, cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True)
+            print(check.stdout.rstrip() or check.stderr.rstrip()[-2000:])
+            fees_same = check.returncode == 0
         same = same_bytes(computed, stored)
         print(f"Kiểm tra tính trực tiếp / từ kết quả đã lưu: {'giống hệt nhau' if same else 'KHÁC NHAU'} "
               f"({computed.stat().st_size / 2**20:.1f} MB).")
-        return 0 if same else 1
+        return 0 if same and fees_same else 1
     finally:
         if opts.keep or opts.database:
             print(f"Giữ lại {path}.")
