@@ -14,8 +14,6 @@ and members (`year_sheets`, a district at a time for `chibo year-sheet`)."""
 
 from __future__ import annotations
 
-import atexit
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -258,96 +256,13 @@ def to_xlsx(sheet: YearSheet, made_on: date) -> bytes:
     return out.getvalue()
 
 
-_pdf_local = threading.local()
-
-PDF_CSS = """
-@page {{ size: A4 landscape; margin: 12mm; }}
-html {{ font-family: {font}; font-size: 9pt; }}
-h1 {{ font-size: 14pt; text-align: center; }} h2 {{ font-size: 11pt; }}
-table {{ border-collapse: collapse; width: 100%; margin-top: 6pt; table-layout: fixed; }}
-th, td {{ border: 0.5pt solid #444; padding: 2pt 3pt; vertical-align: top; overflow-wrap: break-word; }}
-table.members tbody tr:last-child td {{ font-weight: bold; }}
-table.members th:nth-child(1) {{ width: 22mm; }} table.members th:nth-child(2) {{ width: 48mm; }}
-table.meetings th:nth-child(1) {{ width: 19mm; }} table.meetings th:nth-child(2) {{ width: 34mm; }}
-table.meetings th:nth-child(3) {{ width: 17mm; }} table.meetings th:nth-child(4) {{ width: 14mm; }}
-table.meetings th:nth-child(5) {{ width: 11mm; }} table.meetings th:nth-child(6) {{ width: 22mm; }}
-table.meetings th:nth-child(7) {{ width: 17mm; }}
-table.meetings td:first-child {{ white-space: nowrap; }}
-"""
-#: The user-agent stylesheet of the sheet's few elements (WeasyPrint's HTML5 one, cut to them):
-#: matching the full one's ~250 rules against every table cell was a fifth of a sheet's time.
-PDF_UA_CSS = """
-head, style, script, title, meta { display: none }
-html, body, h1, h2, p { display: block }
-table { display: table; box-sizing: border-box; border-spacing: 2px; border-collapse: separate; text-indent: initial }
-thead { display: table-header-group; vertical-align: middle }
-tbody { display: table-row-group; vertical-align: middle }
-tr { display: table-row; vertical-align: inherit }
-td, th { display: table-cell; vertical-align: inherit; padding: 1px }
-table, td, th { border-color: gray } thead, tbody, tr { border-color: inherit }
-th { font-weight: bold }
-body { margin: 8px }
-p { margin-top: 1em; margin-bottom: 1em }
-h1 { margin-top: .67em; margin-bottom: .67em; font-size: 2em; font-weight: bold }
-h2 { margin-top: .83em; margin-bottom: .83em; font-size: 1.5em; font-weight: bold }
-h1, h2 { hyphens: manual; break-after: avoid; break-inside: avoid }
-h1 { bookmark-level: 1 } h2 { bookmark-level: 2 } h1, h2 { bookmark-label: content(text) }
-"""
-
-
-def _pdf_style():
-    """The stylesheets and their fonts, loaded once per thread (the font files cost more than a
-    sheet; WeasyPrint objects are not shared between threads), as the minutes' printer does:
-    (the sheet's stylesheet, the font configuration, the HTML class with the cut user-agent
-    stylesheet)."""
-    if not hasattr(_pdf_local, "css"):
-        from weasyprint import CSS, HTML
-        from weasyprint.text.fonts import FontConfiguration
-
-        from chibo.meetings.documents.fonts import FONT_STACK, font_face_css
-
-        font_config = FontConfiguration()
-        ua = CSS(string=PDF_UA_CSS)
-
-        class SheetHTML(HTML):
-            def _ua_stylesheets(self, forms=False):
-                return [ua]
-
-        _pdf_local.css = CSS(string=font_face_css() + PDF_CSS.format(font=FONT_STACK), font_config=font_config)
-        _pdf_local.font_config = font_config
-        _pdf_local.html = SheetHTML
-        # dropped before the interpreter tears WeasyPrint down (its __del__ would fail then)
-        atexit.register(_pdf_local.__dict__.clear)
-    return _pdf_local.css, _pdf_local.font_config, _pdf_local.html
-
-
-def pdf_html(sheet: YearSheet, made_on: date) -> str:
-    """The sheet as the HTML its PDF is printed from."""
-    import html
-
-    esc = html.escape
-
-    def table(rows, cls=""):
-        head = "".join(f"<th>{esc(str(h))}</th>" for h in rows[0])
-        body = "".join("<tr>" + "".join(f"<td>{esc(str(v))}</td>" for v in row) + "</tr>" for row in rows[1:])
-        return f"<table class='{cls}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-    lines = heading(sheet, made_on)
-    grades = ", ".join(f"{label}: {n}" for label, n in sheet.grades.items())
-    page = (f"<h1>{esc(lines[0])}</h1>" + "".join(f"<p>{esc(line)}</p>" for line in lines[1:])
-            + "<h2>Đảng viên</h2>" + table(member_table(sheet), "members")
-            + "<h2>Các cuộc họp</h2>" + table(meeting_table(sheet), "meetings")
-            + f"<p>Xếp loại chất lượng các cuộc họp: {esc(grades)}.</p>"
-            + "".join(f"<p>{esc(period)}: {esc(label)}</p>" for period, label in sheet.period_findings))
-    return f"<html lang='vi'><body>{page}</body></html>"
-
-
 def to_pdf(sheet: YearSheet, made_on: date) -> bytes:
-    """The sheet as a PDF (A4 landscape, Tinos). Its tables are laid out with fixed column widths
-    and its user-agent stylesheet is cut to its elements: ~35% less time a sheet than WeasyPrint's
-    defaults (automatic table layout, full HTML5 stylesheet), the same text."""
-    css, font_config, sheet_html = _pdf_style()
-    return sheet_html(string=pdf_html(sheet, made_on)).write_pdf(stylesheets=[css], font_config=font_config)
+    """The sheet as a PDF (A4 landscape, Tinos), drawn by chibo.reports.yearsheet_pdf: the heading,
+    the members' table with its totals line, the meetings' table, the cell's grades and findings."""
+    from chibo.reports.yearsheet_pdf import render  # here: reportlab only for the PDF
+
+    return render(heading(sheet, made_on), member_table(sheet), meeting_table(sheet), sheet.grades,
+                  sheet.period_findings)
 
 
 def to_json(sheet: YearSheet, made_on: date) -> str:

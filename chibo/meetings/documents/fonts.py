@@ -64,3 +64,45 @@ def font_face_css() -> str:
                     f" src: url('{path.as_uri()}') format('woff');{unicode_range} }}"
                 )
     return "\n".join(rules)
+
+
+#: the PostScript name of each subset's fonts as drawn by reportlab (`reportlab_tinos`): distinct,
+#: since a PDF font is named after it and its embedded file and ToUnicode map are kept by name
+SUBSET_SUFFIXES = {"latin": "", "vietnamese": "-Vietnamese", "latin-ext": "-LatinExt"}
+_reportlab_fonts: dict[bool, list[tuple[str, frozenset[int]]]] = {}
+
+
+def reportlab_tinos(bold: bool = False) -> list[tuple[str, frozenset[int]]]:
+    """Tinos (normal style, 400 or 700) registered with reportlab, once per process: the three
+    subsets in the font stack's order, each as (its reportlab font name, the code points it has);
+    a character is drawn in the first that has it. The .woff files are read with fontTools and
+    handed over as TrueType (reportlab reads no web font), with no shaping tables (reportlab does not
+    shape: text is drawn precomposed, NFC)."""
+    if bold not in _reportlab_fonts:
+        import io
+
+        from fontTools.ttLib import TTFont as WebFont
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        weight, style = (700, "Bold") if bold else (400, "Regular")
+        fonts = []
+        for subset, suffix in SUBSET_SUFFIXES.items():
+            path = tinos_dir() / "files" / f"tinos-{subset}-{weight}-normal.woff"
+            if not path.is_file():
+                raise FontsMissing(f"Thiếu tệp phông {path}. Hãy chạy lại `npm ci`.")
+            font = WebFont(path)
+            font.flavor = None
+            for tag in ("GSUB", "GPOS", "GDEF"):
+                if tag in font:
+                    del font[tag]
+            font["name"].setName(f"Tinos{suffix}-{style}", 6, 3, 1, 0x409)
+            font["name"].setName(f"Tinos{suffix}-{style}", 6, 1, 0, 0)
+            data = io.BytesIO()
+            font.save(data)
+            data.seek(0)
+            name = f"Tinos{suffix}-{style}"
+            pdfmetrics.registerFont(TTFont(name, data))
+            fonts.append((name, frozenset(font.getBestCmap())))
+        _reportlab_fonts[bold] = fonts
+    return _reportlab_fonts[bold]
