@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from pypdf import PdfReader
 
 from chibo.interchange.db import audit_input
 from chibo.meetings.models import Attendance, Meeting, Speech, Task
@@ -119,6 +120,40 @@ def test_files_carry_the_same_figures(year):
                                   "tasks": 2, "tasks_on_time": 1, "tasks_overdue": 1, "fee_unpaid": 0,
                                   "fee_review": 0}
 
+
+
+def test_a_long_sheet_breaks_across_pages_with_its_header_rows():
+    """80 members and 28 meetings: the tables go on over pages, each page of a table starting with
+    its header row; every line printed once, the totals line last; a long finding and a word too
+    wide for its column wrapped within the cell; names given decomposed (NFD) printed composed."""
+    import unicodedata
+
+    from chibo.orgs.models import Organization
+
+    members = [yearsheet.MemberRow(f"M{i:02}", unicodedata.normalize("NFD", f"Nguyễn Thị Hường {i:02}"),
+                                   expected=12, present=i % 13, speeches=1) for i in range(80)]
+    finding = "Vắng mặt không có lý do; Biên bản chưa đầy đủ; Thông báo triệu tập muộn; " * 3
+    meetings = [yearsheet.MeetingRow(f"X{i}", date(2025, 1 + i % 12, 1 + i), "Thường kỳ", 9, 10, "90,00%", 80, "Khá",
+                                     True, [finding.strip()], ["Ủyviênthườngvụhuyệnủy" * 4]) for i in range(28)]
+    sheet = yearsheet.YearSheet(Organization(code="C9", name="Chi bộ Thôn Đông"), 2025, END, meetings, members)
+    reader = PdfReader(io.BytesIO(yearsheet.to_pdf(sheet, date(2026, 1, 5))))
+    pages = [p.extract_text() for p in reader.pages]
+    text = "\n".join(pages)
+    assert len(pages) == 6, pages
+    member_pages = [p for p in pages if "Hường" in p]
+    meeting_pages = [p for p in pages if "Thường kỳ" in p]
+    assert len(member_pages) == 3 and len(meeting_pages) == 4  # the third page: the end of one, the start of the other
+    assert all("Họ và tên" in p for p in member_pages) and text.count("Họ và tên") == 3
+    assert all("Nhận xét theo quy định" in p for p in meeting_pages) and text.count("Nhận xét theo quy định") == 4
+    for row in members:
+        assert text.count(f"{row.code} {unicodedata.normalize('NFC', row.name)} ") == 1
+    assert text.count("Nguyễn Thị Hường") == 80  # composed: one character each, as the Tinos subsets have it
+    totals = " ".join(str(v) for v in ["Cộng", 960, sum(i % 13 for i in range(80)), 0, 0, 0, 0, 80, 0, 0, 0, 0, 0])
+    assert totals in " ".join(text.split()) and text.rindex("Cộng") > text.rindex("M79")
+    assert " ".join(text.split()).count(" ".join(finding.split())) == 28
+    word = "Ủyviênthườngvụhuyệnủy" * 4  # wider than its column: broken within it, every character kept
+    assert "".join(text.split()).count(word) == 28 and not any(word in line for line in text.splitlines())
+    assert "Xếp loại chất lượng các cuộc họp: ." in text
 
 def test_the_command(year, tmp_path):
     out = tmp_path / "c1.json"
