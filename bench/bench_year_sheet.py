@@ -6,8 +6,8 @@
 
 The database holds a generated province with its stored results (bench_results.py says how).
 
-1. The sheet of the largest cell (its members, the page's server time, its queries): warm, the
-   median of 5.
+1. The sheet of the largest cell (its members; the page's and its PDF download's server time,
+   their queries): warm, the median of 5.
 2. `chibo year-sheet --org ORG --format FMT` over one subtree (default: the first district):
    wall time, CPU seconds (user + system, its worker processes included), cells per second, the
    time the whole province's cells would take at that rate, and the load average (the machine
@@ -61,16 +61,17 @@ def main() -> None:
     user, _ = get_user_model().objects.get_or_create(username="bench-dashboard", defaults={"is_superuser": True})
     client = Client()
     client.force_login(user)
-    url = f"/to-chuc/{largest['organization__code']}/tong-hop/{args.year}/"
-    client.get(url)
-    times = []
-    for _ in range(5):
-        start = time.perf_counter()
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        times.append(time.perf_counter() - start)
-    print(f"{connection.vendor}: the sheet page of {largest['organization__code']} ({largest['n']} members): "
-          f"{statistics.median(times) * 1000:.0f} ms, {len(ctx.captured_queries)} queries")
+    page = f"/to-chuc/{largest['organization__code']}/tong-hop/{args.year}/"
+    for what, url in (("page", page), ("PDF", page + "tong-hop.pdf")):
+        client.get(url)
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url).status_code == 200
+            times.append(time.perf_counter() - start)
+        print(f"{connection.vendor}: the sheet {what} of {largest['organization__code']} ({largest['n']} members): "
+              f"{statistics.median(times) * 1000:.0f} ms, {len(ctx.captured_queries)} queries")
 
     org = args.org or Organization.objects.filter(depth=1).order_by("path").values_list("code", flat=True).first()
     cells = Organization.objects.filter(Organization.objects.get(code=org).subtree_q(), kind__in=CELL_KINDS).count()
