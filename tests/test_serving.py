@@ -309,7 +309,8 @@ def test_commands_start_without_the_document_and_spreadsheet_libraries():
     code = ("import sys, django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'chibo.settings'); "
             "django.setup(); import chibo.urls, chibo.cli; from django.core.management import get_commands; "
             "get_commands(); "
-            "print(sorted(m for m in ('weasyprint', 'docx', 'openpyxl', 'segno', 'fontTools', 'celery') if m in sys.modules))")
+            "print(sorted(m for m in ('weasyprint', 'reportlab', 'docx', 'openpyxl', 'segno', 'fontTools', 'celery')"
+            " if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "CHIBO_DEV": "1"})
     assert done.returncode == 0, done.stderr
