@@ -329,7 +329,11 @@ def scope_for(user) -> Scope:
 
 
 def _member_id(user):
-    return Member.objects.filter(user=user).values_list("pk", flat=True).first()
+    row = Member.objects.filter(user=user).values_list("pk", "full_name").first()
+    # The change log names the actor by this same record (changelog.middleware.actor_label): the
+    # name is kept on the user, so a request that writes does not read it again.
+    user._changelog_member_name = row[1] if row else ""
+    return row[0] if row else None
 
 
 def get_org_for_user(user, code: str, right: Right = Right.READ, *,
