@@ -114,7 +114,13 @@ def _meeting_saved(sender, instance, **kwargs):
 @receiver(post_save, sender=QualityRecord)
 @receiver(post_delete, sender=QualityRecord)
 def _part_saved(sender, instance, **kwargs):
-    row = Meeting.objects.filter(pk=instance.meeting_id).values_list("organization_id", "date").first()
+    # The meeting already loaded on the row (the recording services set the locked one): not read
+    # again. A meeting moved meanwhile marks its old and new cell-years itself (above).
+    meeting = instance.meeting if sender.meeting.field.is_cached(instance) else None
+    if meeting is not None and meeting.pk == instance.meeting_id:
+        row = (meeting.organization_id, meeting.date)
+    else:
+        row = Meeting.objects.filter(pk=instance.meeting_id).values_list("organization_id", "date").first()
     if row:
         (_mark_with_next if sender is Task else mark)(row[0], row[1].year)
 
