@@ -90,7 +90,8 @@ def test_finalize_locks_the_meeting_row(personas, complete, numbering_calls):
     queries = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
     assert queries[0].startswith('SELECT "meetings_meeting"."id"')  # the meeting row comes first, locked
     if connection.features.has_select_for_update:  # PostgreSQL; SQLite serializes writers instead
-        assert queries[0].endswith("FOR UPDATE")
+        # only the meeting's row: its organisation is read with it (the change log's path), not locked
+        assert queries[0].endswith('FOR UPDATE OF "meetings_meeting"')
 
 
 def test_finalize_view(personas, complete, client_for, numbering_calls):

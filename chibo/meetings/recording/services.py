@@ -105,7 +105,8 @@ class Conflict(ValidationError):
 def _locked(meeting: Meeting, *, editable: bool = True) -> Meeting:
     """The meeting row, locked for this transaction; refuses changes to finalized minutes and to
     a cancelled meeting."""
-    locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    # With its organisation (the change log's entries name its path), locking only the meeting's row.
+    locked = Meeting.objects.select_related("organization").select_for_update(of=("self",)).get(pk=meeting.pk)
     if editable and locked.status == MeetingStatus.FINALIZED:
         raise ValidationError(FINALIZED_MESSAGE, code="finalized")
     if editable and locked.status == MeetingStatus.CANCELLED:
