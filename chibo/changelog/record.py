@@ -84,3 +84,16 @@ def updated(objs, **values) -> None:
             changes[name] = [smart_str(old), smart_str(new)]
         if changes:
             LogEntry.objects.log_create(obj, action=LogEntry.Action.UPDATE, changes=changes)
+
+
+def save_after_locked_read(instance, before, **save_kwargs) -> None:
+    """Save `instance`, whose row `before` (a copy taken when it was read `select_for_update` in this
+    transaction) still is in the database: its change log entry is diffed against that copy, and
+    the stored results' move check reads it, instead of reading the row again."""
+    from chibo.changelog.registry import ROW_BEFORE
+
+    instance.__dict__[ROW_BEFORE] = before
+    try:
+        instance.save(**save_kwargs)
+    finally:
+        instance.__dict__.pop(ROW_BEFORE, None)

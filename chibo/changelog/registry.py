@@ -151,14 +151,40 @@ def _spec_by_model() -> dict:
 SPECS: dict = {}
 
 
+#: An instance's attribute: a copy of its row as read under a lock in the current transaction
+#: (`row_before`); its next save's change log entry is diffed against it instead of reading the row
+#: again, and chibo.results' move check reads it too. The service removes it after the save.
+ROW_BEFORE = "_changelog_row_before"
+
+
+def _log_update(sender, instance, **kwargs):
+    """auditlog's update receiver, except that a row already read under a lock is not read again."""
+    from auditlog import get_logentry_model
+    from auditlog.receivers import _create_log_entry, log_update
+
+    old = instance.__dict__.get(ROW_BEFORE)
+    if old is None or instance._state.adding or instance.pk is None:
+        return log_update(sender, instance, **kwargs)
+    _create_log_entry(action=get_logentry_model().Action.UPDATE, instance=instance, sender=sender, diff_old=old,
+                      diff_new=instance, fields_to_check=kwargs.get("update_fields"),
+                      use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES)
+
+
 def register_all() -> None:
+    from auditlog.receivers import check_disable
     from auditlog.registry import auditlog
+    from django.db.models.signals import pre_save
 
     SPECS.clear()
     SPECS.update(_spec_by_model())
+    for model in SPECS:
+        auditlog.unregister(model)  # with the receivers it was registered with
+    if not getattr(auditlog._signals.get(pre_save), "chibo", False):
+        receiver = check_disable(_log_update)
+        receiver.chibo = True
+        auditlog._signals[pre_save] = receiver
     for model, spec in SPECS.items():
         not_concrete = [f.name for f in model._meta.get_fields() if not f.concrete]
-        auditlog.unregister(model)
         auditlog.register(
             model,
             exclude_fields=[model._meta.pk.name, *not_concrete, *spec.exclude],

@@ -30,6 +30,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from chibo.changelog.registry import ROW_BEFORE
 from chibo.fees.models import FeeRecord, Relief
 from chibo.meetings.models import Attendance, Guest, Meeting, QualityRecord, Speech, Task, Vote
 from chibo.orgs.models import CELL_KINDS, Member, MemberPeriod, Membership, Organization
@@ -82,7 +83,11 @@ def _member_changed(member_id: int) -> None:
 @receiver(pre_save, sender=Meeting)
 def _meeting_moving(sender, instance, **kwargs):
     if instance.pk:
-        old = Meeting.objects.filter(pk=instance.pk).values_list("organization_id", "date").first()
+        before = instance.__dict__.get(ROW_BEFORE)  # read under a lock just before (meeting_field_set)
+        if before is not None:
+            old = (before.organization_id, before.date)
+        else:
+            old = Meeting.objects.filter(pk=instance.pk).values_list("organization_id", "date").first()
         if old and (old[0] != instance.organization_id or old[1].year != instance.date.year):
             mark(old[0], old[1].year)
 

@@ -20,6 +20,7 @@ locking, the keys and versions and the checks of the first part (finalized, canc
 present, text limits), and the moves that close the record (held, cancelled, finalized, amended,
 scored) share them too."""
 
+import copy
 import uuid
 from datetime import date, time
 
@@ -318,6 +319,7 @@ def meeting_field_set(meeting: Meeting, field: str, value, *, version: int | Non
     from the recording page). With an older version the edit is applied only if the field still
     holds `was` (someone changed another field meanwhile); otherwise Conflict."""
     locked = _locked(meeting)
+    before = copy.copy(locked)  # the row as it stands (locked): the change log diffs against it
     old, new = _set_header(locked, field, value)
     if _shown(field, old) == _shown(field, new):
         return locked  # nothing to change (a replayed save, or the same value typed twice)
@@ -325,7 +327,7 @@ def meeting_field_set(meeting: Meeting, field: str, value, *, version: int | Non
         if was is UNSET or _shown(field, _text(was) if HEADER_FIELDS[field] == "text" else was) != _shown(field, old):
             raise _header_conflict(locked, field, old)
     locked.version += 1
-    locked.save(update_fields=[field, "version", "updated_at"])
+    changelog.save_after_locked_read(locked, before, update_fields=[field, "version", "updated_at"])
     return locked
 
 
