@@ -68,6 +68,8 @@ class Scope:
     member_id: int | None = None
     authenticated: bool = False
     user_id: int | None = None  # the login itself (nobody changes their own roles or login)
+    # the organisations of member_paths (read with them; None: not read, as for an administrator)
+    member_cell_ids: tuple[int, ...] | None = None
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     # --- paths -------------------------------------------------------------
@@ -307,13 +309,12 @@ def scope_for(user) -> Scope:
             paths[kind].append(path)
         supervise, manage = paths[Role.Kind.COMMITTEE_STAFF], paths[Role.Kind.SECRETARY]
         member_id = _member_id(user)
-        member_paths = ()
+        member_paths, member_cell_ids = (), ()
         if member_id:
-            member_paths = tuple(
-                Membership.objects.filter(member_id=member_id, end__isnull=True).values_list(
-                    "organization__path", flat=True
-                )
-            )
+            current = list(Membership.objects.filter(member_id=member_id, end__isnull=True).values_list(
+                "organization_id", "organization__path"))
+            member_cell_ids = tuple(org_id for org_id, _path in current)
+            member_paths = tuple(path for _org_id, path in current)
         scope = Scope(
             supervise_paths=tuple(supervise),
             manage_paths=tuple(manage),
@@ -323,6 +324,7 @@ def scope_for(user) -> Scope:
             member_id=member_id,
             authenticated=True,
             user_id=user.pk,
+            member_cell_ids=member_cell_ids,
         )
     user._chibo_scope = scope
     return scope

@@ -384,7 +384,9 @@ def _my_page(request, scope, *, absence=None, task=None, status=200):
     """The member's page; `absence` (meeting id, form) or `task` (task id, form): a form sent with
     an error, shown again with what was typed and the message beside the field."""
     on = dates.today()
-    cell_ids = selectors.current_cell_ids(scope.member_id)
+    # the member's current cells, read with the access scope (not read again)
+    cell_ids = (list(scope.member_cell_ids) if scope.member_cell_ids is not None
+                else selectors.current_cell_ids(scope.member_id))
     upcoming = selectors.upcoming_for_member(scope.member_id, cell_ids, on)
     unopened = notice_selectors.unopened_meeting_ids(scope.member_id, [m.pk for m in upcoming])
     for m in upcoming:
