@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 #: The share of ``due`` left to pay under each relief kind, in percent (rules-v2.md §8.2).
@@ -19,8 +20,10 @@ RELIEF_MAX_MONTHS = 12
 _OPEN = "9999-99"
 
 
+@lru_cache(maxsize=4096)
 def month_bounds(month: str) -> tuple[date, date]:
-    """First and last day of ``YYYY-MM``."""
+    """First and last day of ``YYYY-MM`` (cached: asked once per fee record, some millions of
+    times over a province's year, of a few dozen months)."""
     year, mon = int(month[:4]), int(month[5:7])
     first = date(year, mon, 1)
     if mon == 12:
