@@ -8,6 +8,12 @@ from auditlog.context import auditlog_value
 
 from chibo.changelog.models import LogEntry
 
+#: An instance's attribute: a copy of its row as read under a lock in the current transaction
+#: (`row_before`); its next save's change log entry is diffed against it instead of reading the row
+#: again, and chibo.results' move check reads it too (this module is shared by every app). The
+#: service removes it after the save.
+ROW_BEFORE = "_changelog_row_before"
+
 FORMATS = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel", "json": "JSON", "ics": "iCal"}
 
 
@@ -90,8 +96,6 @@ def save_after_locked_read(instance, before, **save_kwargs) -> None:
     """Save `instance`, whose row `before` (a copy taken when it was read `select_for_update` in this
     transaction) still is in the database: its change log entry is diffed against that copy, and
     the stored results' move check reads it, instead of reading the row again."""
-    from chibo.changelog.registry import ROW_BEFORE
-
     instance.__dict__[ROW_BEFORE] = before
     try:
         instance.save(**save_kwargs)

@@ -21,6 +21,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.encoding import smart_str
 
+from chibo.changelog.record import ROW_BEFORE
 from chibo.orgs.models import SEGMENT, Member, Membership, Organization, Role
 
 
@@ -151,10 +152,6 @@ def _spec_by_model() -> dict:
 SPECS: dict = {}
 
 
-#: An instance's attribute: a copy of its row as read under a lock in the current transaction
-#: (`row_before`); its next save's change log entry is diffed against it instead of reading the row
-#: again, and chibo.results' move check reads it too. The service removes it after the save.
-ROW_BEFORE = "_changelog_row_before"
 
 
 def _log_update(sender, instance, **kwargs):

@@ -30,7 +30,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from chibo.changelog.registry import ROW_BEFORE
+from chibo.changelog.record import ROW_BEFORE
 from chibo.fees.models import FeeRecord, Relief
 from chibo.meetings.models import Attendance, Guest, Meeting, QualityRecord, Speech, Task, Vote
 from chibo.orgs.models import CELL_KINDS, Member, MemberPeriod, Membership, Organization
