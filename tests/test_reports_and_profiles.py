@@ -97,6 +97,35 @@ def test_profile_bad_value_keeps_input_and_changes_nothing(client):
     assert snapshot() == before
 
 
+def test_the_days_to_answer_recommendations_are_set_on_the_profile_page(client):
+    """Chibo's own setting among the profile's parameters: kept on the organisation (never in the
+    profile's values, the bundle's `profiles`), logged, inherited, refused out of range."""
+    load("ho_so_nua_nam")
+    user = staff_of("DBMT")
+    client.force_login(user)
+    before = snapshot()
+    bad = client.post("/to-chuc/TP1/quy-tac/", {"recommendation_answer_days": "0", "min_attendance_rate": "80"})
+    assert bad.status_code == 200
+    assert bad.context["form"].errors["recommendation_answer_days"] == ["Giá trị phải từ 1 trở lên."]
+    assert snapshot() == before
+    own = RuleProfile.objects.get(organization__code="DBMT").values  # kept as they are
+    posted = {k: str(v).lower() if type(v) is bool else str(v) for k, v in own.items()}
+    assert client.post("/to-chuc/DBMT/quy-tac/", {**posted, "recommendation_answer_days": "15"}).status_code == 302
+    dbmt = Organization.objects.get(code="DBMT")
+    assert dbmt.recommendation_answer_days == 15
+    assert RuleProfile.objects.get(organization=dbmt).values == own
+    change = RuleProfileChange.objects.get(organization=dbmt)
+    assert (change.key, change.old_value, change.new_value, change.user) == ("recommendation_answer_days", None, 15,
+                                                                            user)
+    page = client.get("/to-chuc/TP1/quy-tac/")
+    row = next(r for r in page.context["rows"] if r["key"] == "recommendation_answer_days")
+    assert (row["value"], row["source"].code, row["own"]) == ("15", "DBMT", False)
+    assert client.post("/to-chuc/DBMT/quy-tac/", {**posted, "recommendation_answer_days": ""}).status_code == 302
+    assert Organization.objects.get(code="DBMT").recommendation_answer_days is None
+    assert list(RuleProfileChange.objects.filter(organization=dbmt).values_list("old_value", "new_value")) == [
+        (15, None), (None, 15)]
+
+
 def test_profile_changes_drive_the_audit(client, django_capture_on_commit_callbacks):
     """A stricter profile on the committee changes the verdicts of its cells."""
     load("quy_mot")

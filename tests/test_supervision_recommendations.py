@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chibo.meetings.models import AgendaItem, Meeting, Speech
-from chibo.orgs.models import Member, Position
+from chibo.orgs.models import Member, Organization, Position
+from chibo.orgs.selectors import recommendation_answer_days
 from chibo.supervision import selectors, services
 from chibo.supervision.models import Recommendation, RecommendationStep
 from tests.access_matrix import snapshot
@@ -151,8 +152,8 @@ def test_inbox_page_filters_and_query_count(client_for, personas, meeting, tree,
 
 
 #: session, user, roles and member id (scope), the top bar (roles, notices), the committee, its cells,
-#: the inbox rows
-QUERIES_INBOX = 8
+#: the inbox rows, the committee's days to answer (its own or inherited)
+QUERIES_INBOX = 9
 
 
 @pytest.mark.parametrize(("persona", "status"), [
@@ -316,3 +317,27 @@ def test_a_committee_above_reads_the_subtree(client_for, personas, rec, tree):
     assert client.get(reverse("recommendation_inbox", args=["P"])).content.decode().count("data-recommendation=") == 0
     assert client.get(reverse("recommendation_detail", args=[rec.pk])).status_code == 200
     assert client_for(personas["staff"]).get(reverse("recommendation_inbox", args=["P"])).status_code == 404
+
+
+def test_the_days_to_answer_are_the_committees_own_or_inherited(meeting, tree, personas, client_for):
+    """The answer is due as many days after it arrives as the receiving committee gives itself
+    (the rule profile page), inherited from the committee above; overdue the day after."""
+    Organization.objects.filter(code="P").update(recommendation_answer_days=10)
+    assert recommendation_answer_days(tree["G"]) == (10, Organization.objects.get(code="P"))
+    first = _many(meeting, tree, 1)[0]  # sent 03/01/2025 to G, which inherits P's 10 days
+    assert first.due_on == date(2025, 1, 13)
+    on_time = [(r.pk, r.overdue) for r in selectors.inbox(tree["G"], today=date(2025, 1, 12))]
+    on_the_day = [(r.pk, r.overdue) for r in selectors.inbox(tree["G"], today=date(2025, 1, 13))]
+    after = [(r.pk, r.overdue) for r in selectors.inbox(tree["G"], today=date(2025, 1, 14))]
+    assert (on_time, on_the_day, after) == ([(first.pk, False)], [(first.pk, False)], [(first.pk, True)])
+    page = client_for(personas["staff"]).get(reverse("recommendation_inbox", args=["G"])).content.decode()
+    assert "quá 10 ngày kể từ khi nhận" in page
+    # G's own setting wins over P's; forwarded to P, the answer is due in P's days
+    Organization.objects.filter(code="G").update(recommendation_answer_days=45)
+    second = _many(meeting, tree, 1, start=1)[0]  # sent 04/01/2025
+    assert second.due_on == date(2025, 1, 4) + timedelta(days=45)
+    services.recommendation_forward(second, tree["G"], "Vượt thẩm quyền.", now=SENT + timedelta(days=5))
+    second.refresh_from_db()
+    assert (second.committee.code, second.due_on) == ("P", date(2025, 1, 18))
+    Organization.objects.filter(code__in=["P", "G"]).update(recommendation_answer_days=None)
+    assert recommendation_answer_days(tree["G"]) == (30, None)

@@ -40,11 +40,24 @@ class Organization(models.Model):
     established_on = models.DateField("ngày thành lập", null=True, blank=True)
     locality = models.CharField("địa danh (ghi trên văn bản)", max_length=120, blank=True)
     address = models.CharField("địa chỉ", max_length=255, blank=True)
+    #: Days this committee gives itself to answer a recommendation its cells send up (issue 9; the
+    #: rule profile page sets it); empty: inherited from above, else
+    #: ``RECOMMENDATION_ANSWER_DAYS``. Chibo's own setting, not a rule of the audit: kept out of the
+    #: rule profile's ``values``, which are the bundle's ``profiles`` byte for byte.
+    recommendation_answer_days = models.PositiveSmallIntegerField(
+        "số ngày trả lời kiến nghị", null=True, blank=True)
 
     class Meta:
         verbose_name = "tổ chức đảng"
         verbose_name_plural = "tổ chức đảng"
         ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recommendation_answer_days__isnull=True)
+                | Q(recommendation_answer_days__gte=1, recommendation_answer_days__lte=365),
+                name="org_recommendation_answer_days_range",
+            ),
+        ]
 
     def __str__(self):
         return self.name

@@ -134,3 +134,23 @@ def current_cells(member_ids):
     """member_id -> current cell (open membership). One query."""
     rows = Membership.objects.filter(member_id__in=member_ids, end__isnull=True).select_related("organization")
     return {m.member_id: m.organization for m in rows}
+
+
+#: Days a committee has to answer a recommendation when neither it nor a committee above it set
+#: their own (`Organization.recommendation_answer_days`, on the rule profile page).
+RECOMMENDATION_ANSWER_DAYS = 30
+RECOMMENDATION_ANSWER_RANGE = (1, 365)
+#: Its name among the rule profile page's parameters and in the profile's change log.
+ANSWER_DAYS = "recommendation_answer_days"
+
+
+def recommendation_answer_days(org: Organization) -> tuple[int, Organization | None]:
+    """(days, the organisation that set them or None for the default) for recommendations that
+    `org` receives: its own setting, else the nearest committee above's. One query."""
+    ids = org.ancestor_ids()
+    found = {o.pk: o for o in Organization.objects.filter(pk__in=ids, recommendation_answer_days__isnull=False)
+             .only("pk", "code", "name", "recommendation_answer_days")}
+    for pk in reversed(ids):
+        if pk in found:
+            return found[pk].recommendation_answer_days, found[pk]
+    return RECOMMENDATION_ANSWER_DAYS, None

@@ -1,5 +1,6 @@
 from django import forms
 
+from chibo.orgs.selectors import ANSWER_DAYS, RECOMMENDATION_ANSWER_RANGE
 from chibo.rules.profile import (
     BOOLEAN_KEYS,
     PROFILE_KEYS,
@@ -10,6 +11,9 @@ from chibo.rules.profile import (
 )
 
 INHERIT = ("", "(kế thừa)")
+#: Chibo's own setting shown among the profile's parameters (`ANSWER_DAYS`; not a rule of the
+#: audit: stored on the organisation, never in a bundle).
+ANSWER_DAYS_LABEL = "Số ngày cấp ủy trả lời kiến nghị của chi bộ (kể từ khi nhận)"
 
 
 class ProfileForm(forms.Form):
@@ -43,6 +47,12 @@ class ProfileForm(forms.Form):
                     error_messages={"invalid": "Nhập một số nguyên.",
                                     "min_value": f"Giá trị phải từ {lo} trở lên.",
                                     "max_value": f"Giá trị không được lớn hơn {hi}."})
+
+        lo, hi = RECOMMENDATION_ANSWER_RANGE
+        self.fields[ANSWER_DAYS] = forms.IntegerField(
+            label=ANSWER_DAYS_LABEL, required=False, min_value=lo, max_value=hi,
+            error_messages={"invalid": "Nhập một số nguyên.", "min_value": f"Giá trị phải từ {lo} trở lên.",
+                            "max_value": f"Giá trị không được lớn hơn {hi}."})
 
     def values(self) -> dict:
         out = {}

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from chibo.orgs.models import Organization
+from chibo.orgs.selectors import ANSWER_DAYS, RECOMMENDATION_ANSWER_RANGE
 from chibo.rules.engine.frame import HD42_FRAME, HD42_FRAME_ID
 from chibo.rules.models import RuleProfile, RuleProfileChange
 from chibo.rules.profile import (
@@ -74,10 +75,18 @@ def effective_profiles_for(org_ids) -> dict[int, dict]:
 def profile_update(org: Organization, *, user, values: dict) -> list[RuleProfileChange]:
     """Set the organisation's own overrides. `values` maps each key to a value, or None to inherit.
     Every key of rules-v2.md §6 may be set; `rubric` names a built-in rubric or a scoring sheet
-    of the organisation's tree. Every change is logged (who, when, old, new)."""
+    of the organisation's tree. `recommendation_answer_days` (Chibo's own, not a rule of the audit)
+    is kept on the organisation, out of the profile's values (the bundle's `profiles`). Every
+    change is logged (who, when, old, new); only what changed is saved (a rule's change re-audits
+    the subtree, the answer days' none)."""
+    values = dict(values)
+    answer_days = values.pop(ANSWER_DAYS, None)
     given = {k: v for k, v in values.items() if v is not None}
     rubric_ids = [code for code, _name in _stored_sheets(org)] if "rubric" in given else []
     problems = validate_profile_values(given, version=2, rubric_ids=rubric_ids)
+    lo, hi = RECOMMENDATION_ANSWER_RANGE
+    if answer_days is not None and (type(answer_days) is not int or not lo <= answer_days <= hi):
+        problems.append((ANSWER_DAYS, f"phải là số nguyên từ {lo} đến {hi}"))
     if problems:
         raise ValidationError({key: reason for key, reason in problems})
     profile, _ = RuleProfile.objects.select_for_update().get_or_create(organization=org)
@@ -87,7 +96,15 @@ def profile_update(org: Organization, *, user, values: dict) -> list[RuleProfile
         RuleProfileChange(organization=org, user=user, key=key, old_value=old.get(key), new_value=new.get(key))
         for key in PROFILE_KEYS if old.get(key) != new.get(key)
     ]
-    profile.values = new
-    profile.save(update_fields=["values"])
+    if new != old:
+        profile.values = new
+        profile.save(update_fields=["values"])
+    held = Organization.objects.select_for_update().only("pk", "recommendation_answer_days").get(pk=org.pk)
+    if held.recommendation_answer_days != answer_days:
+        changes.append(RuleProfileChange(organization=org, user=user, key=ANSWER_DAYS,
+                                         old_value=held.recommendation_answer_days, new_value=answer_days))
+        held.recommendation_answer_days = answer_days
+        held.save(update_fields=["recommendation_answer_days"])
+        org.recommendation_answer_days = answer_days
     RuleProfileChange.objects.bulk_create(changes)
     return changes

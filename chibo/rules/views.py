@@ -5,8 +5,9 @@ from django.views.decorators.http import require_http_methods
 
 from chibo.formhelpers import run_service
 from chibo.orgs.access import Right, get_org_for_user
+from chibo.orgs.selectors import ANSWER_DAYS, recommendation_answer_days
 from chibo.rules import services
-from chibo.rules.forms import ProfileForm
+from chibo.rules.forms import ANSWER_DAYS_LABEL, ProfileForm
 from chibo.rules.models import RuleProfile, RuleProfileChange
 from chibo.rules.profile import PROFILE_LABELS, display_value
 
@@ -19,6 +20,8 @@ def rule_profile(request, code):
     if request.method == "POST":
         scope.require(org, Right.SUPERVISE, "Chỉ cấp ủy của tổ chức này hoặc cấp trên mới được sửa bộ quy tắc.")
     own = RuleProfile.objects.filter(organization=org).values_list("values", flat=True).first() or {}
+    if org.recommendation_answer_days is not None:
+        own = {**own, ANSWER_DAYS: org.recommendation_answer_days}
     choices = services.rubric_choices(org)
     form = ProfileForm(request.POST or None, initial=own, rubric_choices=choices)
     if request.method == "POST" and form.is_valid():
@@ -29,6 +32,9 @@ def rule_profile(request, code):
     rows = [{"key": k, "label": PROFILE_LABELS[k], "value": display_value(k, v, labels), "source": src,
              "own": k in own, "field": form[k]}
             for k, (v, src) in services.profile_with_sources(org).items()]
+    days, source = recommendation_answer_days(org)
+    rows.append({"key": ANSWER_DAYS, "label": ANSWER_DAYS_LABEL, "value": str(days), "source": source,
+                 "own": ANSWER_DAYS in own, "field": form[ANSWER_DAYS]})
     changes = RuleProfileChange.objects.filter(organization=org).select_related("user")[:50]
     return render(request, "rules/profile.html",
                   {"org": org, "rows": rows, "form": form, "can_edit": can_edit, "changes": changes})

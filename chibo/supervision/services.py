@@ -17,6 +17,7 @@ from django.utils import timezone
 from chibo import limits, vocabulary
 from chibo.limits import TEXT_LIMITS
 from chibo.orgs.models import Member, Organization, Position, Role
+from chibo.orgs.selectors import recommendation_answer_days
 from chibo.supervision.models import (
     Orientation,
     OrientationUptake,
@@ -224,10 +225,6 @@ def visit_remove(visit: Visit, meeting, user=None) -> bool:
 
 # --- Recommendations sent upward (kiến nghị, đề xuất) ------------------------------------------
 
-#: Days a committee has to answer a recommendation (the answer is due that many days after it
-#: arrives); forwarded upward, it gets as many days again at the next committee. Kept here, not in
-#: the rule profile: the inbox (this app) may not read the rules app of its own rank.
-RECOMMENDATION_ANSWER_DAYS = 30
 RECOMMENDATION_TEXT_MAX = TEXT_LIMITS["speech.summary"]
 ANSWER_MAX = 5_000
 OPEN = ("received", "handling")
@@ -242,10 +239,11 @@ def _recommendation_for(rec: Recommendation, committee: Organization) -> Recomme
 
 @transaction.atomic
 def recommendation_send(meeting, *, topic: str, text: str = "", speech=None, agenda_item=None, user=None,
-                        now=None, answer_days: int = RECOMMENDATION_ANSWER_DAYS) -> Recommendation:
+                        now=None) -> Recommendation:
     """Mark a speech or an agenda item of `meeting` as a recommendation to the cell's superior
-    committee: it arrives there received, its answer due `answer_days` later. `text` defaults to
-    the speech's summary (the item's title and notes)."""
+    committee: it arrives there received, its answer due as many days later as that committee
+    gives itself (`orgs.selectors.recommendation_answer_days`, set on the rule profile page).
+    `text` defaults to the speech's summary (the item's title and notes)."""
     cell = meeting.organization
     if (speech is None) == (agenda_item is None):
         raise ValidationError("Chọn một ý kiến phát biểu hoặc một nội dung chương trình.")
@@ -271,6 +269,7 @@ def recommendation_send(meeting, *, topic: str, text: str = "", speech=None, age
     if taken.exists():
         raise ValidationError("Nội dung này đã được gửi lên cấp ủy cấp trên.")
     now = now or timezone.now()
+    answer_days, _source = recommendation_answer_days(cell.parent)
     try:
         with transaction.atomic():
             rec = Recommendation.objects.create(
@@ -319,7 +318,7 @@ def recommendation_answer(rec: Recommendation, committee: Organization, answer: 
 def recommendation_forward(rec: Recommendation, committee: Organization, note: str = "", user=None,
                            now=None) -> Recommendation:
     """Forward the recommendation to the committee one level up (beyond this committee's
-    competence): it arrives there received, with as many days to answer as it had here."""
+    competence): it arrives there received, with the days to answer that committee gives itself."""
     rec = _recommendation_for(rec, committee)
     if rec.status not in OPEN:
         raise ValidationError("Kiến nghị này đã được trả lời hoặc đã chuyển đi.")
@@ -329,7 +328,7 @@ def recommendation_forward(rec: Recommendation, committee: Organization, note: s
     if len(note) > ANSWER_MAX:
         raise ValidationError({"note": limits.too_long("Ghi chú", ANSWER_MAX)})
     now = now or timezone.now()
-    days = (rec.due_on - timezone.localdate(rec.sent_at)).days
+    days, _source = recommendation_answer_days(committee.parent)
     RecommendationStep.objects.create(recommendation=rec, status="forwarded", committee=committee, note=note, by=user)
     rec.status, rec.forwarded_from_id, rec.committee_id = "received", committee.pk, committee.parent_id
     rec.due_on = timezone.localdate(now) + timedelta(days=days)

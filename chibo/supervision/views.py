@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chibo import vocabulary
 from chibo.formhelpers import QueryError, query_int, run_service
 from chibo.orgs.access import Right, get_org_for_user, scope_for
+from chibo.orgs.selectors import recommendation_answer_days
 from chibo.supervision import selectors, services
 from chibo.supervision.forms import AnswerForm, ForwardForm, OrientationForm
 from chibo.supervision.models import Orientation
@@ -91,7 +92,7 @@ def recommendation_inbox(request, code):
         "org": org, "rows": rows, "cells": cells, "statuses": vocabulary.RECOMMENDATION_STATUSES.choices(),
         "topics": vocabulary.RECOMMENDATION_TOPICS.choices(), "ages": selectors.AGES,
         "chosen": {"status": status, "topic": topic, "cell": cell_code, "age": age}, "today": today,
-        "answer_days": services.RECOMMENDATION_ANSWER_DAYS})
+        "answer_days": recommendation_answer_days(org)[0]})
 
 
 @login_required
