@@ -15,7 +15,7 @@ bundle's data stores exactly what it stored before version 2."""
 
 import json
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import TextIO
 
 from django.db import connection
@@ -24,8 +24,8 @@ from django.db.models.functions import Collate
 
 from chibo.interchange import auditjson
 from chibo.meetings import facts
-from chibo.orgs.models import CELL_KINDS, Organization
-from chibo.results.models import CellYear, MeetingResult
+from chibo.orgs.models import CELL_KINDS, Membership, Organization
+from chibo.results.models import CellYear, MeetingResult, PeriodFinding
 from chibo.rules import engine
 from chibo.supervision.models import Visit
 
@@ -84,6 +84,53 @@ def _version_1_entry(text: str) -> str:
     return auditjson.entry_text(entry)
 
 
+def _ended_months(year: int, day: date) -> int:
+    """How many months of `year` have ended by `day` (the fee months an audit as of `day` counts)."""
+    if day.year != year:
+        return 12 if day.year > year else 0
+    return day.month if (day + timedelta(days=1)).month != day.month else day.month - 1
+
+
+def stored_fees(org: Organization, date_from: date, date_to: date, as_of: date) -> tuple[list, list] | None:
+    """(the fee findings, the monthly totals) of the version-2 audit read back as the slices store
+    them, when that is what the engine would compute: whole calendar years, every slice counting
+    the same ended months as `as_of`, and no member of the subtree ever on a roll outside it (a
+    slice places each record by all of the member's memberships, the audit of a subtree by
+    those inside it). Else None: they are recomputed from the records. Three queries.
+
+    A slice's FEE_UNPAID_REVIEW and FEE_RELIEF_TOO_LONG are kept in the cell of the member's
+    year (`engine.year_cell`), its totals in the cell of each record (`engine.record_cell`), so
+    the slices of the subtree hold each once; a relief too long for several years is found in
+    each of them and counted once, as `engine.fee_audit` finds it over the window."""
+    if (date_from.month, date_from.day, date_to.month, date_to.day) != (1, 1, 12, 31):
+        return None
+    years = range(date_from.year, date_to.year + 1)
+    subtree = Organization.objects.filter(org.subtree_q()).values("pk")
+    slices = CellYear.objects.filter(organization_id__in=subtree, year__in=years)
+    if any(_ended_months(year, day) != _ended_months(year, as_of)
+           for year, day in slices.values_list("year", "as_of").distinct()):
+        return None
+    members = Membership.objects.filter(organization_id__in=subtree).values("member_id")
+    if Membership.objects.filter(member_id__in=members).exclude(organization_id__in=subtree).exists():
+        return None
+    unpaid, too_long = [], {}
+    for code, member, period, relief, months in PeriodFinding.objects.filter(
+            organization_id__in=subtree, year__in=years, code__in=_FEE_CODES).values_list(
+            "code", "member", "period", "task", "months"):
+        if code == "FEE_UNPAID_REVIEW":
+            unpaid.append({"code": code, "member": member, "period": period, "months": months})
+        else:  # months: [the relief's length, null when open-ended]
+            too_long[(member, relief)] = {"code": code, "member": member, "relief": relief, "months": months[0]}
+    unpaid.sort(key=lambda item: (item["member"], item["period"]))
+    totals = sorted(({"organization": cell, "month": t["month"], "due": t["due"], "paid": t["paid"],
+                      "unpaid": t["unpaid"]} for cell, fees in slices.values_list("organization__code", "fees")
+                     for t in fees), key=lambda t: (t["organization"], t["month"]))
+    return unpaid + [too_long[key] for key in sorted(too_long)], totals
+
+
+_FEE_CODES = ("FEE_UNPAID_REVIEW", "FEE_RELIEF_TOO_LONG")
+
+
 def _audit_parts(org: Organization, date_from: date, date_to: date, as_of: date, version: int = 2):
     """(header, the stored entries' texts in (date, id) order, findings(), tail()) of the stored
     audit: the entries are read a chunk at a time, each noted for the period findings on the way."""
@@ -116,14 +163,21 @@ def _audit_parts(org: Organization, date_from: date, date_to: date, as_of: date,
             "organization_id", "date")]
         found = engine.period_findings(notes, cells, established, resolve, visits, date_from, date_to, as_of,
                                        version=version)
-        if version == 2:  # the ledgers as `chibo audit --org --version 2` reads them (chibo.interchange.db)
-            member_code: dict[int, str] = {}
-            rolls = facts.read_roll_index(list(code_of), code_of, member_code)
-            unpaid, too_long, totals = engine.fee_audit(facts.read_fees(code_of, member_code),
-                                                        rolls.memberships(), resolve, date_from, date_to, as_of)
+        if version != 2:
+            return found
+        stored = stored_fees(org, date_from, date_to, as_of)
+        if stored is not None:
+            fee_found, totals = stored
             fee_totals.extend(totals)
-            found += unpaid + too_long
-        return found
+            return found + fee_found
+        # recomputed from the records (a part of a year, a member on a roll outside the subtree)
+        # as `chibo audit --org --version 2` reads them (chibo.interchange.db)
+        member_code: dict[int, str] = {}
+        rolls = facts.read_roll_index(list(code_of), code_of, member_code)
+        unpaid, too_long, totals = engine.fee_audit(facts.read_fees(code_of, member_code),
+                                                    rolls.memberships(), resolve, date_from, date_to, as_of)
+        fee_totals.extend(totals)
+        return found + unpaid + too_long
 
     def tail() -> dict:
         return {"fees": fee_totals} if version == 2 else {}
