@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from chibo.rules.engine.fees import due_after_relief as engine_due_after_relief
@@ -129,11 +130,21 @@ class Proposal:
         return ""
 
 
+def _categories(schedule: dict) -> tuple[dict, dict]:
+    return schedule, {c["code"]: c for c in schedule["categories"]}
+
+
+@lru_cache(maxsize=1024)
+def _schedule_categories(month: date) -> tuple[dict, dict]:
+    """The built-in table's schedule of `month` and its categories by code (cached: asked for
+    every record `chibo generate` writes, some millions)."""
+    return _categories(schedule_for(month))
+
+
 def propose(month: date, category: str, base: int | None, rates: dict = RATES) -> Proposal:
     """The proposed due for `category` in `month` from the income `base` (whole VND).
     KeyError when the category is not in the month's schedule."""
-    schedule = schedule_for(month, rates)
-    found = {c["code"]: c for c in schedule["categories"]}
+    schedule, found = _schedule_categories(month) if rates is RATES else _categories(schedule_for(month, rates))
     if category not in found:
         raise KeyError(category)
     c = found[category]

@@ -47,7 +47,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from chibo.bulk import RowWriter
+from chibo.bulk import RowWriter, insert_objects, loading
 from chibo.fees import calculator
 from chibo.fees.models import FeeRecord, Relief
 from chibo.meetings.models import Attendance, Guest, Meeting, QualityRecord, Speech, Task, Vote
@@ -432,6 +432,10 @@ CHILD_FIELDS = {
              "decision_date", "created_at"),
 }
 
+#: The tables the units fill (`chibo.bulk.loading`: an empty one gets its indexes and foreign
+#: keys after its rows).
+LOADED_MODELS = (Member, Membership, MemberPeriod, Position, Meeting, *CHILD_FIELDS)
+
 
 # --------------------------------------------------------------------------------------------
 # Members of one unit
@@ -515,12 +519,14 @@ class Generator:
             plan = ProvincePlan(self.members, self.cells, self.seed, self.prefix)
             self.create_tree(plan)
             self.progress(f"Đã tạo {self.counts['organizations']} tổ chức ({_time.monotonic() - t0:.1f} s).")
-            for i, unit in enumerate(plan.units):
-                self.unit(i, unit)
-                if (i + 1) % 100 == 0:
-                    self.progress(f"{i + 1}/{len(plan.units)} đơn vị, {self.counts['members']} đảng viên, "
-                                  f"{self.counts['meetings']} cuộc họp ({_time.monotonic() - t0:.1f} s).")
-            self.flush(force=True)
+            with loading(LOADED_MODELS):  # into a new database: indexes and keys made once, at the end
+                for i, unit in enumerate(plan.units):
+                    self.unit(i, unit)
+                    if (i + 1) % 100 == 0:
+                        self.progress(f"{i + 1}/{len(plan.units)} đơn vị, {self.counts['members']} đảng viên, "
+                                      f"{self.counts['meetings']} cuộc họp ({_time.monotonic() - t0:.1f} s).")
+                self.flush(force=True)
+                self.progress(f"Đã ghi các dòng ({_time.monotonic() - t0:.1f} s); tạo chỉ mục và khóa ngoại.")
         self.root_code = plan.root.code
         return dict(self.counts)
 
@@ -603,7 +609,7 @@ class Generator:
                        joined_on=p.joined, official_on=p.official)
             m.refresh_name_keys()
             members.append(m)
-        Member.objects.bulk_create(members, batch_size=BATCH)
+        insert_objects(Member, members)
         for p, m in zip(people, members, strict=True):
             p.pk = m.pk
         memberships, periods = [], []
@@ -614,10 +620,10 @@ class Generator:
                 if period:
                     periods.append(MemberPeriod(member_id=p.pk, kind=kind, start=period[0], end=period[1],
                                                 reason=period[2]))
-        Membership.objects.bulk_create(memberships, batch_size=BATCH)
-        MemberPeriod.objects.bulk_create(periods, batch_size=BATCH)
+        insert_objects(Membership, memberships)
+        insert_objects(MemberPeriod, periods)
         officers = [self.officers(rng, unit[ci], ci, roster) for ci, roster in enumerate(rosters)]
-        Position.objects.bulk_create([pos for o in officers for pos in o[1]], batch_size=BATCH)
+        insert_objects(Position, [pos for o in officers for pos in o[1]])
         self.counts["members"] += len(members)
         self.counts["memberships"] += len(memberships)
         self.counts["periods"] += len(periods)
@@ -748,10 +754,11 @@ class Generator:
         months = [date(y, m, 1) for y, m in self.meeting_months]
         secretary = [o[0][0].pk if o[0] else None for o in officers]
         writer_fee, writer_relief = self.writers[FeeRecord], self.writers[Relief]
+        lasts = [calculator.last_day(month) for month in months]
+        stamps = {month: self._stamp(last) for month, last in zip(months, lasts, strict=True)}
         for p in people:
             covered = []  # (month, cell index): the latest day of the month on a roll (§8.1)
-            for month in months:
-                last = calculator.last_day(month)
+            for month, last in zip(months, lasts, strict=True):
                 best = best_day = None
                 for ci, start, end in p.stints:
                     if start > last or (end is not None and end < month):
@@ -832,7 +839,7 @@ class Generator:
                     else:
                         channel, collector = "cash", secretary[ci]
                 writer_fee.add((p.pk, month, cat, base if proposal.needs_base else None, due, paid, paid_on,
-                                channel, collector, self._stamp(calculator.last_day(month))))
+                                channel, collector, stamps[month]))
             self.counts["fee_records"] += len(covered)
         self.flush()
 
@@ -843,7 +850,7 @@ class Generator:
         parts: list[tuple] = []   # (meeting index or None, model, values in CHILD_FIELDS order after meeting)
         for ci, plan in enumerate(unit):
             self.cell_meetings(rng, ci, plan, rolls[ci], officers[ci][0], meetings, parts)
-        Meeting.objects.bulk_create(meetings, batch_size=BATCH)
+        insert_objects(Meeting, meetings)
         self.counts["meetings"] += len(meetings)
         writers = self.writers
         for mi, model, values in parts:
