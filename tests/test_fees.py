@@ -121,12 +121,28 @@ def test_relief_refusals(tree):
     assert err.value.message_dict == {
         "kind": ["Theo khoản 1 Điều 5 chỉ được miễn đảng phí, không giảm."],
         "to_month": ["Tháng kết thúc phải từ tháng bắt đầu trở đi."],
-        "decided_by": ["Tổ chức quyết định phải là chi bộ hoặc cấp ủy cấp trên của chi bộ."]}
+        "decided_by": ["Tổ chức quyết định phải là chi bộ hoặc cấp ủy cấp trên trực tiếp của chi bộ."]}
     with pytest.raises(ValidationError) as err:
         services.relief_save(**{**base, "member": tree["M4"], "basis": "5.2", "to_month": None,
                                 "decided_by": tree["G"]})
     assert err.value.messages == ["Đồng chí này không sinh hoạt tại chi bộ."]
     assert Relief.objects.count() == 0
+
+
+def test_a_relief_is_decided_by_the_cell_or_the_committee_directly_above_it(tree):
+    """The province (above the cell's đảng ủy cơ sở) may not decide; the cell and G may."""
+    assert [o.code for o in services.deciding_orgs(tree["C1"])] == ["C1", "G"]
+    base = dict(cell=tree["C1"], member=tree["M1"], kind="reduce_50", basis="5.2", from_month=MARCH,
+                to_month=date(2026, 5, 1), reason="Ốm nặng")
+    with pytest.raises(ValidationError) as err:
+        services.relief_save(**base, decided_by=tree["P"])
+    assert err.value.message_dict == {
+        "decided_by": ["Tổ chức quyết định phải là chi bộ hoặc cấp ủy cấp trên trực tiếp của chi bộ."]}
+    assert Relief.objects.count() == 0
+    assert services.relief_save(**base, decided_by=tree["G"]).decided_by == tree["G"]
+    assert services.relief_save(**{**base, "from_month": date(2026, 6, 1), "to_month": None},
+                                decided_by=tree["C1"]).decided_by == tree["C1"]
+    assert Relief.objects.count() == 2
 
 
 # --- the record service ------------------------------------------------------------------------

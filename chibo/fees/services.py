@@ -112,9 +112,10 @@ def fee_payment_record(*, cell: Organization, member: Member, month: date, paid:
 # --- reliefs -------------------------------------------------------------------------------
 
 def deciding_orgs(cell: Organization) -> list[Organization]:
-    """Who may decide a relief for a member of `cell`: the cell itself and the committees above
-    it (nearest first). One query."""
-    return [cell, *reversed(cell.ancestors())]
+    """Who may decide a relief for a member of `cell`: the cell itself or, for a chi bộ trực
+    thuộc, the committee directly above it (issue 14; not a committee further up). One query."""
+    parent = Organization.objects.filter(pk=cell.parent_id).first() if cell.parent_id else None
+    return [cell] if parent is None else [cell, parent]
 
 
 @transaction.atomic
@@ -141,7 +142,7 @@ def relief_save(*, cell: Organization, member: Member, kind: str, basis: str, fr
     if to_month is not None and to_month < from_month:
         errors["to_month"] = "Tháng kết thúc phải từ tháng bắt đầu trở đi."
     if decided_by.pk not in {o.pk for o in deciding_orgs(cell)}:
-        errors["decided_by"] = "Tổ chức quyết định phải là chi bộ hoặc cấp ủy cấp trên của chi bộ."
+        errors["decided_by"] = "Tổ chức quyết định phải là chi bộ hoặc cấp ủy cấp trên trực tiếp của chi bộ."
     if decision_date and decision_date.year < 1930:
         errors["decision_date"] = "Ngày quyết định không hợp lệ."
     if not errors:
