@@ -40,6 +40,26 @@ hypothesis_settings.register_profile("ci", derandomize=True, database=None, prin
                                      suppress_health_check=[HealthCheck.too_slow])
 hypothesis_settings.load_profile("ci" if in_ci() else "dev")
 
+# CHIBO_TEST_SCOPE=database (.ci/run's PostgreSQL run): only the tests that use the database and
+# no browser test. The others (the rule engine, bundles, vocabulary: no database; the browser
+# walks, which drive the same server code) give the same answer on any database and run once, in
+# the SQLite run, which runs everything.
+_DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django_db_setup"})
+
+
+def pytest_collection_modifyitems(config, items):
+    import os
+
+    if os.environ.get("CHIBO_TEST_SCOPE") != "database":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        (keep if uses_db and not item.get_closest_marker("e2e") else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
 
 @pytest.fixture
 def tree(db):
