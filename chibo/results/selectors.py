@@ -96,7 +96,7 @@ def stored_fees(org: Organization, date_from: date, date_to: date, as_of: date) 
     them, when that is what the engine would compute: whole calendar years, every slice counting
     the same ended months as `as_of`, and no member of the subtree ever on a roll outside it (a
     slice places each record by all of the member's memberships, the audit of a subtree by
-    those inside it). Else None: they are recomputed from the records. Three queries.
+    those inside it). Else None: they are recomputed from the records. Four queries.
 
     A slice's FEE_UNPAID_REVIEW and FEE_RELIEF_TOO_LONG are kept in the cell of the member's
     year (`engine.year_cell`), its totals in the cell of each record (`engine.record_cell`), so
