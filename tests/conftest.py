@@ -13,6 +13,7 @@ member of the sibling cell C2); sibling (the secretary of C2); rival (committee 
 anonymous.
 """
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -48,8 +49,6 @@ _DATABASE_FIXTURES = frozenset({"db", "transactional_db", "live_server", "django
 
 
 def pytest_collection_modifyitems(config, items):
-    import os
-
     if os.environ.get("CHIBO_TEST_SCOPE") != "database":
         return
     keep, drop = [], []

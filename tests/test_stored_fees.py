@@ -114,4 +114,4 @@ def test_a_member_on_a_roll_outside_the_subtree_recomputes_them(ledgers, recompu
     (2026, date(2026, 2, 28), 2), (2024, date(2024, 2, 28), 1), (2024, date(2024, 2, 29), 2),
     (2026, date(2026, 12, 30), 11), (2026, date(2026, 12, 31), 12), (2026, date(2027, 1, 1), 12)])
 def test_ended_months(year, day, ended):
-    assert selectors._ended_months(year, day) == ended
+    assert engine.ended_months(year, day) == ended

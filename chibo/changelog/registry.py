@@ -152,8 +152,6 @@ def _spec_by_model() -> dict:
 SPECS: dict = {}
 
 
-
-
 def _log_update(sender, instance, **kwargs):
     """auditlog's update receiver, except that a row already read under a lock is not read again."""
     from auditlog import get_logentry_model

@@ -15,7 +15,7 @@ bundle's data stores exactly what it stored before version 2."""
 
 import json
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from typing import TextIO
 
 from django.db import connection
@@ -84,13 +84,6 @@ def _version_1_entry(text: str) -> str:
     return auditjson.entry_text(entry)
 
 
-def _ended_months(year: int, day: date) -> int:
-    """How many months of `year` have ended by `day` (the fee months an audit as of `day` counts)."""
-    if day.year != year:
-        return 12 if day.year > year else 0
-    return day.month if (day + timedelta(days=1)).month != day.month else day.month - 1
-
-
 def stored_fees(org: Organization, date_from: date, date_to: date, as_of: date) -> tuple[list, list] | None:
     """(the fee findings, the monthly totals) of the version-2 audit read back as the slices store
     them, when that is what the engine would compute: whole calendar years, every slice counting
@@ -107,7 +100,7 @@ def stored_fees(org: Organization, date_from: date, date_to: date, as_of: date) 
     years = range(date_from.year, date_to.year + 1)
     subtree = Organization.objects.filter(org.subtree_q()).values("pk")
     slices = CellYear.objects.filter(organization_id__in=subtree, year__in=years)
-    if any(_ended_months(year, day) != _ended_months(year, as_of)
+    if any(engine.ended_months(year, day) != engine.ended_months(year, as_of)
            for year, day in slices.values_list("year", "as_of").distinct()):
         return None
     members = Membership.objects.filter(organization_id__in=subtree).values("member_id")

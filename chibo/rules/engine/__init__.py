@@ -122,6 +122,7 @@ from chibo.rules.engine.facts import (
 from chibo.rules.engine.fees import (
     RELIEF_REMAINS,
     due_after_relief,
+    ended_months,
     fee_audit,
     record_cell,
     relief_of,
@@ -256,6 +257,7 @@ __all__ = [
     "due_after_relief",
     "fee_audit",
     "record_cell",
+    "ended_months",
     "year_cell",
     "relief_of",
     "HD42",

@@ -86,6 +86,12 @@ def audited_month(month: str, date_from: date, date_to: date, as_of: date) -> bo
     return first >= date_from and last <= date_to and last <= as_of
 
 
+def ended_months(year: int, day: date) -> int:
+    """How many months of ``year`` an audit of the whole year as of ``day`` counts (`audited_month`)."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    return sum(audited_month(f"{year:04d}-{m:02d}", first, last, day) for m in range(1, 13))
+
+
 def fee_audit(
     ledgers: Iterable[Mapping[str, Any]],
     memberships: Mapping[str, list[tuple[str, date, date | None]]],
