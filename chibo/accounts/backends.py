@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from chibo.accounts.models import AccountState, SecurityPolicy
+from chibo.prepared import Prepared
 
 
 def users_with_security_state():
@@ -33,6 +34,10 @@ def users_with_security_state():
     )
 
 
+#: The user of every request (``get_user``), compiled once per process.
+USER_BY_PK = Prepared(lambda pk: users_with_security_state().filter(pk=pk)[:1], pk=-7_310_001)
+
+
 class ChiboBackend(AxesStandaloneBackend, ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is not None:
@@ -42,5 +47,5 @@ class ChiboBackend(AxesStandaloneBackend, ModelBackend):
         return ModelBackend.authenticate(self, request, username=username, password=password, **kwargs)
 
     def get_user(self, user_id):
-        user = users_with_security_state().filter(pk=user_id).first()
+        user = USER_BY_PK.first(pk=int(user_id))
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -8,6 +8,7 @@ from django.http import Http404
 from chibo.meetings import selectors
 from chibo.meetings.models import BallotBox, Meeting, Vote
 from chibo.orgs.access import Right, Scope, scope_for
+from chibo.prepared import Prepared
 
 #: The 403 message per right on a meeting (the organisation's defaults otherwise).
 DENIED = {
@@ -15,6 +16,11 @@ DENIED = {
     Right.RECORD: "Bạn không có quyền ghi biên bản của chi bộ này.",
     Right.SUPERIOR: "Chỉ cấp ủy cấp trên dự sinh hoạt mới được xác nhận điểm đánh giá.",
 }
+
+
+#: The meeting with its cell, by ident: every recording request's first read (chibo.prepared).
+MEETING_BY_IDENT = Prepared(lambda ident: Meeting.objects.select_related("organization").filter(ident=ident)[:1],
+                            ident="prepared-sample-meeting-ident")
 
 
 def get_meeting_for_user(user, ident, right: Right = Right.READ, *, full: bool = False,
@@ -27,7 +33,7 @@ def get_meeting_for_user(user, ident, right: Right = Right.READ, *, full: bool =
     if full:
         meeting = selectors.meeting_full(ident)
     else:
-        meeting = Meeting.objects.select_related("organization").filter(ident=ident).first()
+        meeting = MEETING_BY_IDENT.first(ident=str(ident))
     if meeting is None or not scope.can_read_org(meeting.organization):
         raise Http404("Không tìm thấy cuộc họp")
     scope.require(meeting.organization, right, denied or DENIED.get(Right(right)))

@@ -31,6 +31,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from chibo.orgs.models import CELL_KINDS, Member, Membership, Organization, Role
+from chibo.prepared import Prepared
 
 
 class Right(StrEnum):
@@ -294,6 +295,14 @@ class Scope:
 
 ANONYMOUS = Scope()
 
+# The queries of every request's scope, compiled once per process (chibo.prepared).
+ROLE_PATHS = Prepared(lambda user_id: Role.objects.filter(user_id=user_id).values_list("kind", "organization__path"),
+                      user_id=-7_310_002)
+MEMBER_OF_USER = Prepared(lambda user_id: Member.objects.filter(user_id=user_id).values_list("pk", "full_name")[:1],
+                          user_id=-7_310_003)
+CURRENT_CELLS = Prepared(lambda member_id: Membership.objects.filter(member_id=member_id, end__isnull=True)
+                         .values_list("organization_id", "organization__path"), member_id=-7_310_004)
+
 
 def scope_for(user) -> Scope:
     if not getattr(user, "is_authenticated", False):
@@ -305,14 +314,13 @@ def scope_for(user) -> Scope:
         scope = Scope(is_admin=True, authenticated=True, member_id=_member_id(user), user_id=user.pk)
     else:
         paths = {Role.Kind.COMMITTEE_STAFF: [], Role.Kind.SECRETARY: [], Role.Kind.DESIGNATED: [], Role.Kind.FEES: []}
-        for kind, path in Role.objects.filter(user=user).values_list("kind", "organization__path"):
+        for kind, path in ROLE_PATHS.all(user_id=user.pk):
             paths[kind].append(path)
         supervise, manage = paths[Role.Kind.COMMITTEE_STAFF], paths[Role.Kind.SECRETARY]
         member_id = _member_id(user)
         member_paths, member_cell_ids = (), ()
         if member_id:
-            current = list(Membership.objects.filter(member_id=member_id, end__isnull=True).values_list(
-                "organization_id", "organization__path"))
+            current = CURRENT_CELLS.all(member_id=member_id)
             member_cell_ids = tuple(org_id for org_id, _path in current)
             member_paths = tuple(path for _org_id, path in current)
         scope = Scope(
@@ -331,7 +339,7 @@ def scope_for(user) -> Scope:
 
 
 def _member_id(user):
-    row = Member.objects.filter(user=user).values_list("pk", "full_name").first()
+    row = MEMBER_OF_USER.first(user_id=user.pk)
     # The change log names the actor by this same record (changelog.middleware.actor_label): the
     # name is kept on the user, so a request that writes does not read it again.
     user._changelog_member_name = row[1] if row else ""

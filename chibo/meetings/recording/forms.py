@@ -10,6 +10,7 @@ from chibo.meetings.models import AttendanceStatus, Meeting, VoteKind, VoteMetho
 from chibo.meetings.recording.services import HEADER_FIELDS, HEADER_LABELS, MAX_POSITION
 from chibo.orgs.forms import VietnameseErrorsMixin, check_year, date_field, long_text_field
 from chibo.orgs.models import Member
+from chibo.prepared import Prepared
 from chibo.rules.rubric import MANUAL_MAX
 
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
@@ -37,9 +38,32 @@ def parse_time(text: str):
     raise forms.ValidationError("Giờ không hợp lệ (định dạng hh:mm, ví dụ 19:30).")
 
 
+#: A member of a cell (past or present) by code, compiled once per process (chibo.prepared).
+CELL_MEMBER_BY_CODE = Prepared(
+    lambda cell_id, code: Member.objects.filter(
+        pk__in=Member.objects.filter(memberships__organization_id=cell_id).values("pk"), code=code)[:1],
+    cell_id=-7_310_010, code="prepared-sample-member-code")
+
+
+class CellMemberField(forms.ModelChoiceField):
+    """A member by code; once the form knows the meeting's cell (`cell_id`), only among its members."""
+
+    cell_id: int | None = None
+
+    def to_python(self, value):
+        if self.cell_id is None or value in self.empty_values or isinstance(value, Member):
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        member = CELL_MEMBER_BY_CODE.first(cell_id=self.cell_id, code=str(value))
+        if member is None:
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
+                                        params={"value": value})
+        return member
+
+
 def member_field(label, required=True):
-    return forms.ModelChoiceField(label=label, queryset=Member.objects.all(), to_field_name="code",
-                                  required=required, error_messages=MEMBER_ERRORS)
+    return CellMemberField(label=label, queryset=Member.objects.all(), to_field_name="code",
+                           required=required, error_messages=MEMBER_ERRORS)
 
 
 def position_field(required=True):
@@ -88,11 +112,19 @@ class CellMembersMixin:
 
     def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.cell_id = None if meeting is None else meeting.organization_id
         self.members = Member.objects.all() if meeting is None else Member.objects.filter(
             pk__in=Member.objects.filter(memberships__organization_id=meeting.organization_id).values("pk"))
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField) and field.queryset.model is Member:
                 field.queryset = self.members
+                if isinstance(field, CellMemberField):
+                    field.cell_id = self.cell_id
+
+    def member_by_code(self, code: str):
+        if self.cell_id is None:
+            return self.members.filter(code=code).first()
+        return CELL_MEMBER_BY_CODE.first(cell_id=self.cell_id, code=code)
 
 
 class HeaderFieldForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
@@ -115,7 +147,7 @@ class HeaderFieldForm(CellMembersMixin, VietnameseErrorsMixin, forms.Form):
             return parse_time(text)
         if kind == "date":
             return parse_date(text)
-        member = self.members.filter(code=text).first()
+        member = self.member_by_code(text)
         if member is None:
             raise forms.ValidationError("Không tìm thấy đảng viên này.")
         return member

@@ -50,6 +50,7 @@ from chibo.meetings.models import (
 )
 from chibo.meetings.recording import numbering
 from chibo.orgs.models import Member, Membership
+from chibo.prepared import Prepared
 from chibo.rules import engine
 from chibo.rules.rubric import MANUAL_MAX
 
@@ -103,11 +104,23 @@ class Conflict(ValidationError):
 
 # --- helpers -----------------------------------------------------------------
 
+# The reads of every autosave, compiled once per process (chibo.prepared).
+MEETING_LOCKED = Prepared(lambda pk: Meeting.objects.select_related("organization").select_for_update(of=("self",))
+                          .filter(pk=pk).order_by()[:1], pk=-7_310_020)
+ON_ROLL = Prepared(lambda day, cell_id, member_id: Membership.objects.on(day).filter(
+    organization_id=cell_id, member_id=member_id).order_by().values_list("pk")[:1],
+    day=date(1901, 2, 3), cell_id=-7_310_021, member_id=-7_310_022)
+ATTENDANCE_ROW = Prepared(lambda meeting_id, member_id: Attendance.objects.filter(
+    meeting_id=meeting_id, member_id=member_id).order_by()[:1], meeting_id=-7_310_023, member_id=-7_310_024)
+
+
 def _locked(meeting: Meeting, *, editable: bool = True) -> Meeting:
     """The meeting row, locked for this transaction; refuses changes to finalized minutes and to
     a cancelled meeting."""
     # With its organisation (the change log's entries name its path), locking only the meeting's row.
-    locked = Meeting.objects.select_related("organization").select_for_update(of=("self",)).get(pk=meeting.pk)
+    locked = MEETING_LOCKED.first(pk=meeting.pk)
+    if locked is None:
+        raise Meeting.DoesNotExist("the meeting is gone")
     if editable and locked.status == MeetingStatus.FINALIZED:
         raise ValidationError(FINALIZED_MESSAGE, code="finalized")
     if editable and locked.status == MeetingStatus.CANCELLED:
@@ -123,8 +136,7 @@ def _check_move(meeting: Meeting, target: str) -> None:
 
 
 def _on_roll(meeting: Meeting, member: Member) -> bool:
-    return Membership.objects.on(meeting.date).filter(organization_id=meeting.organization_id,
-                                                      member_id=member.pk).exists()
+    return ON_ROLL.first(day=meeting.date, cell_id=meeting.organization_id, member_id=member.pk) is not None
 
 
 def _require_on_roll(meeting: Meeting, member: Member | None, field: str, what: str) -> None:
@@ -346,7 +358,7 @@ def attendance_set(meeting: Meeting, member: Member, status: str, reason: str = 
     reason = _text(reason) if status == AttendanceStatus.ABSENT_EXCUSED else ""
     if len(reason) > 255:
         raise ValidationError({"reason": "Lý do vắng dài quá 255 ký tự."})
-    row = Attendance.objects.filter(meeting=locked, member=member).first()
+    row = ATTENDANCE_ROW.first(meeting_id=locked.pk, member_id=member.pk)
     if row is not None:  # the change log names the row by both: not read again
         row.meeting, row.member = locked, member
     if row is None:

@@ -1,0 +1,128 @@
+"""chibo.prepared: a query compiled once and run again with new values returns exactly what the
+queryset returns (rows, related objects, annotations, converters), on SQLite and PostgreSQL; every
+prepared query of the project is checked here against its queryset."""
+
+import threading
+from datetime import date
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+import chibo.urls  # noqa: F401  (every module the site serves: their prepared queries are in the registry)
+from chibo.accounts import backends
+from chibo.meetings import access as meeting_access
+from chibo.meetings.models import Meeting
+from chibo.meetings.recording import forms as recording_forms
+from chibo.meetings.recording import services as recording_services
+from chibo.orgs import access as org_access
+from chibo.orgs.models import Member, Membership
+from chibo.prepared import Prepared
+
+pytestmark = pytest.mark.django_db
+
+
+def same(rows_a, rows_b):
+    """Equal rows; model instances compared field by field, with their loaded relations and
+    extra attributes (annotations)."""
+    assert len(rows_a) == len(rows_b)
+    for a, b in zip(rows_a, rows_b, strict=True):
+        if hasattr(a, "_meta"):
+            assert type(a) is type(b)
+            plain = {k: v for k, v in vars(a).items() if k != "_state"}
+            assert plain == {k: v for k, v in vars(b).items() if k != "_state"}
+            assert a._state.fields_cache.keys() == b._state.fields_cache.keys()
+            for name, related in a._state.fields_cache.items():
+                same([related], [b._state.fields_cache[name]])
+        else:
+            assert a == b
+
+
+def cases(tree, personas, meeting):
+    """Per prepared query of the project: the values to run it with (rows found, and none)."""
+    secretary, member = personas["secretary"], personas["member"]
+    m1 = tree["M1"]
+    return {
+        backends.USER_BY_PK: [{"pk": secretary.pk}, {"pk": personas["admin"].pk}, {"pk": 999_999}],
+        org_access.ROLE_PATHS: [{"user_id": personas["designated"].pk}, {"user_id": member.pk}],
+        org_access.MEMBER_OF_USER: [{"user_id": secretary.pk}, {"user_id": personas["staff"].pk}],
+        org_access.CURRENT_CELLS: [{"member_id": m1.pk}, {"member_id": 999_999}],
+        meeting_access.MEETING_BY_IDENT: [{"ident": meeting.ident}, {"ident": "C9-2025-01"}],
+        recording_services.MEETING_LOCKED: [{"pk": meeting.pk}, {"pk": 999_999}],
+        recording_services.ON_ROLL: [
+            {"day": date(2025, 1, 3), "cell_id": tree["C1"].pk, "member_id": m1.pk},
+            {"day": date(2024, 5, 31), "cell_id": tree["C1"].pk, "member_id": tree["M3"].pk},  # not yet on it
+            {"day": date(2024, 6, 1), "cell_id": tree["C1"].pk, "member_id": tree["M3"].pk},   # its first day
+            {"day": date(2025, 1, 3), "cell_id": tree["C2"].pk, "member_id": m1.pk},
+        ],
+        recording_services.ATTENDANCE_ROW: [{"meeting_id": meeting.pk, "member_id": m1.pk},
+                                            {"meeting_id": meeting.pk, "member_id": tree["M4"].pk}],
+        recording_forms.CELL_MEMBER_BY_CODE: [{"cell_id": tree["C1"].pk, "code": "M2"},
+                                              {"cell_id": tree["C1"].pk, "code": "M4"},  # another cell's
+                                              {"cell_id": tree["C2"].pk, "code": "M4"}],
+    }
+
+
+def test_every_prepared_query_returns_what_its_queryset_returns(tree, personas, meeting):
+    Membership.objects.filter(member=tree["M1"]).update(end=date(2030, 1, 1))  # M1 has no current cell
+    table = cases(tree, personas, meeting)
+    assert set(map(id, Prepared.registry)) == set(map(id, table)), "a prepared query without a case here"
+    found = 0
+    with transaction.atomic():  # MEETING_LOCKED locks its row
+        for prepared, runs in table.items():
+            for values in runs:
+                expected = list(prepared.build(**values))
+                with CaptureQueriesContext(connection) as ctx:
+                    got = prepared.all(**values)
+                assert len(ctx.captured_queries) == 1  # related objects come in the same query
+                same(got, expected)
+                assert prepared.first(**values) == (expected[0] if expected else None)
+                found += bool(expected)
+    assert found == 11  # the runs above that find a row
+
+
+def test_rows_and_relations_are_those_of_the_values_given(tree, personas, meeting):
+    other = Meeting.objects.create(ident="C2-2025-01", organization=tree["C2"], kind="regular", date=date(2025, 1, 4))
+    first = meeting_access.MEETING_BY_IDENT.first(ident=meeting.ident)
+    second = meeting_access.MEETING_BY_IDENT.first(ident=other.ident)
+    assert (first.pk, first.organization.code, second.pk, second.organization.code) == (
+        meeting.pk, "C1", other.pk, "C2")
+    user = backends.USER_BY_PK.first(pk=personas["secretary"].pk)
+    assert (user.username, user.chibo_session_epoch, user.chibo_has_device, user.chibo_must_change_password) == (
+        "secretary", 0, False, False)
+    assert sorted(org_access.ROLE_PATHS.all(user_id=personas["designated"].pk)) == [
+        ("committee_staff", tree["G"].path), ("designated", tree["C1"].path)]
+
+
+def test_a_sample_that_is_not_a_parameter_of_its_own_is_refused(tree):
+    shaped = Prepared(lambda code: Member.objects.filter(code__startswith=code), code="prepared-sample-x")
+    with pytest.raises(ValueError, match="is not a parameter of its own"):
+        shaped.all(code="M")
+    Prepared.registry.remove(shaped)
+    twice = Prepared(lambda a, b: Member.objects.filter(pk=a, user_id=b), a=-5, b=-5)
+    with pytest.raises(ValueError, match="is not a parameter of its own"):
+        twice.all(a=1, b=2)
+    Prepared.registry.remove(twice)
+    with pytest.raises(TypeError, match="expected the values of"):
+        org_access.CURRENT_CELLS.all(member=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_thread_runs_on_its_own_connection(tree):
+    """A server's threads share the compiled query, not the connection it was compiled on."""
+    if connection.vendor == "sqlite" and connection.settings_dict["NAME"] in ("", ":memory:") or (
+            connection.vendor == "sqlite" and "mode=memory" in str(connection.settings_dict["NAME"])):
+        pytest.skip("an in-memory SQLite database is not shared with another thread")
+    assert org_access.CURRENT_CELLS.all(member_id=tree["M4"].pk) == [(tree["C2"].pk, tree["C2"].path)]
+    out = {}
+
+    def other_thread():
+        from django.db import connections
+        out["rows"] = org_access.CURRENT_CELLS.all(member_id=tree["M1"].pk)
+        out["same connection"] = connections["default"] is connection
+        connections.close_all()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+    assert out == {"rows": [(tree["C1"].pk, tree["C1"].path)], "same connection": False}
