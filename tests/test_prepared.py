@@ -55,6 +55,10 @@ def cases(tree, personas, meeting):
             {"day": date(2024, 6, 1), "cell_id": tree["C1"].pk, "member_id": tree["M3"].pk},   # its first day
             {"day": date(2025, 1, 3), "cell_id": tree["C2"].pk, "member_id": m1.pk},
         ],
+        recording_services.ROLL_AHEAD: [
+            {"day": date(2025, 1, 3), "cell_id": tree["C1"].pk, "sort_key": tree["M3"].sort_key},
+            {"day": date(2025, 1, 3), "cell_id": tree["C1"].pk, "sort_key": ""},  # no one before: no row
+        ],
         recording_services.ATTENDANCE_ROW: [{"meeting_id": meeting.pk, "member_id": m1.pk},
                                             {"meeting_id": meeting.pk, "member_id": tree["M4"].pk}],
         recording_forms.CELL_MEMBER_BY_CODE: [{"cell_id": tree["C1"].pk, "code": "M2"},
@@ -78,7 +82,7 @@ def test_every_prepared_query_returns_what_its_queryset_returns(tree, personas, 
                 same(got, expected)
                 assert prepared.first(**values) == (expected[0] if expected else None)
                 found += bool(expected)
-    assert found == 11  # the runs above that find a row
+    assert found == 12  # the runs above that find a row
 
 
 def test_rows_and_relations_are_those_of_the_values_given(tree, personas, meeting):
@@ -90,6 +94,10 @@ def test_rows_and_relations_are_those_of_the_values_given(tree, personas, meetin
     user = backends.USER_BY_PK.first(pk=personas["secretary"].pk)
     assert (user.username, user.chibo_session_epoch, user.chibo_has_device, user.chibo_must_change_password) == (
         "secretary", 0, False, False)
+    ahead = [recording_services.ROLL_AHEAD.first(day=date(2025, 1, 3), cell_id=tree["C1"].pk,
+                                                 sort_key=tree[code].sort_key) for code in ("M1", "M2", "M3")]
+    roll = sorted(tree[code].sort_key for code in ("M1", "M2", "M3"))
+    assert ahead == [roll.index(tree[code].sort_key) or None for code in ("M1", "M2", "M3")]
     assert sorted(org_access.ROLE_PATHS.all(user_id=personas["designated"].pk)) == [
         ("committee_staff", tree["G"].path), ("designated", tree["C1"].path)]
 

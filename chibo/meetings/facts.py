@@ -28,12 +28,19 @@ from django.db.models import Q
 
 from chibo.fees.models import FeeRecord, Relief
 from chibo.meetings.models import Attendance, Guest, Meeting, MeetingStatus, QualityRecord, Speech, Task, Vote
-from chibo.orgs.models import Member, MemberPeriod, Membership, Organization
+from chibo.orgs.models import CELL_KINDS, Member, MemberPeriod, Membership, Organization
 from chibo.rules import engine
 from chibo.rules.models import RuleProfile, ScoringSheet
 from chibo.supervision.models import Visit
 
 BATCH = 5000
+
+
+def _each(queryset, stream: bool = True):
+    """The rows of `queryset`, read in chunks of BATCH when `stream` (a subtree's record: on
+    PostgreSQL a server-side cursor, so the rows are never all in memory at once), else at once (a
+    cell's year: a few hundred rows, without the cursor's DECLARE, FETCH and CLOSE)."""
+    return queryset.iterator(chunk_size=BATCH) if stream else queryset
 
 
 def _opt(value: str):
@@ -88,17 +95,18 @@ def read_profiles(org: Organization, code_of: dict[int, str]) -> dict:
     return {code: profiles[code] for code in sorted(profiles)}
 
 
-def read_members(org_ids: list[int], code_of: dict[int, str], member_code: dict[int, str]) -> Iterator[dict]:
+def read_members(org_ids: list[int], code_of: dict[int, str], member_code: dict[int, str], *,
+                 stream: bool = True) -> Iterator[dict]:
     """Normalized members with a membership in the subtree, by code; fills `member_code`
-    ({member id: code}) as it goes. Three queries."""
+    ({member id: code}) as it goes. Three queries (`stream`: rows read in chunks, see `_each`)."""
     memberships = defaultdict(list)
-    for mid, oid, start, end in Membership.objects.filter(organization__in=org_ids).order_by(
-            "member_id", "start").values_list("member_id", "organization_id", "start", "end").iterator(chunk_size=BATCH):
+    for mid, oid, start, end in _each(Membership.objects.filter(organization__in=org_ids).order_by(
+            "member_id", "start").values_list("member_id", "organization_id", "start", "end"), stream):
         memberships[mid].append({"organization": code_of[oid], "from": _iso(start), "to": _iso(end)})
     periods = defaultdict(lambda: {"exempt": [], "away": []})
-    for mid, kind, start, end, reason in MemberPeriod.objects.filter(
+    for mid, kind, start, end, reason in _each(MemberPeriod.objects.filter(
             member__memberships__organization__in=org_ids).distinct().order_by("member_id", "start").values_list(
-            "member_id", "kind", "start", "end", "reason").iterator(chunk_size=BATCH):
+            "member_id", "kind", "start", "end", "reason"), stream):
         periods[mid][kind].append({"from": _iso(start), "to": _iso(end), "reason": _opt(reason)})
     for mid, code, name, gender, birth, joined, official in Member.objects.filter(
             pk__in=Membership.objects.filter(organization__in=org_ids).values("member_id")).order_by(
@@ -192,21 +200,20 @@ def read_fees(code_of: dict[int, str], member_code: dict[int, str],
     return [ledgers[code] for code in sorted(ledgers)]
 
 
-def read_meetings(mq, code_of: dict[int, str], member_code: dict[int, str], version: int = 1) -> Iterator[dict]:
+def read_meetings(mq, code_of: dict[int, str], member_code: dict[int, str], version: int = 1, *,
+                  stream: bool = True) -> Iterator[dict]:
     """The meetings of queryset `mq` as normalized dicts, in (date, ident) order. Six queries
-    (seven for version 2: the quality records)."""
+    (seven for version 2: the quality records); `stream`: the long ones read in chunks (`_each`)."""
     parts = {name: defaultdict(list) for name in ("guests", "attendance", "speeches", "votes", "tasks")}
     sub = mq.values("id")
     for mid, name, title, organization in Guest.objects.filter(meeting__in=sub).order_by(
             "meeting_id", "position").values_list("meeting_id", "name", "title", "organization"):
         parts["guests"][mid].append({"name": name, "title": _opt(title), "organization": _opt(organization)})
-    for mid, member_id, status, reason in Attendance.objects.filter(meeting__in=sub).order_by(
-            "meeting_id", "position").values_list("meeting_id", "member_id", "status", "reason").iterator(
-            chunk_size=BATCH):
+    for mid, member_id, status, reason in _each(Attendance.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "member_id", "status", "reason"), stream):
         parts["attendance"][mid].append({"member": member_code[member_id], "status": status, "reason": _opt(reason)})
-    for mid, member_id, item, summary in Speech.objects.filter(meeting__in=sub).order_by(
-            "meeting_id", "position").values_list("meeting_id", "member_id", "item", "summary").iterator(
-            chunk_size=BATCH):
+    for mid, member_id, item, summary in _each(Speech.objects.filter(meeting__in=sub).order_by(
+            "meeting_id", "position").values_list("meeting_id", "member_id", "item", "summary"), stream):
         parts["speeches"][mid].append({"member": member_code[member_id], "item": _opt(item), "summary": _opt(summary)})
     for mid, kind, subject, method, f, a, ab, inv in Vote.objects.filter(meeting__in=sub).order_by(
             "meeting_id", "position").values_list("meeting_id", "kind", "subject", "method", "votes_for",
@@ -221,10 +228,10 @@ def read_meetings(mq, code_of: dict[int, str], member_code: dict[int, str], vers
         "guests", "attendance", "speeches", "votes", "tasks"))
     quality = read_quality(mq, member_code) if version == 2 else {}
     extra = V2_MEETING_FIELDS if version == 2 else ()
-    for m in mq.order_by("date", "ident").values(
+    for m in _each(mq.order_by("date", "ident").values(
             "id", "ident", "organization_id", "kind", "date", "start", "end", "place", "chair_id", "secretary_id",
             "notice_sent_on", "topic", "rescheduled_reason", "conclusion", "score_preparation", "score_conduct",
-            "score_principles", *extra).iterator(chunk_size=BATCH):
+            "score_principles", *extra), stream):
         mid = m["id"]
         item = {
             "id": m["ident"], "organization": code_of[m["organization_id"]], "kind": m["kind"],
@@ -286,9 +293,10 @@ def subtree_record(org: Organization, date_from: date | None = None, date_to: da
     org_ids = list(code_of)
     profiles = read_profiles(org, code_of)
     member_code = {}
-    members = list(read_members(org_ids, code_of, member_code))
+    stream = org.kind not in CELL_KINDS  # a cell's rows are few: read at once, without a server-side cursor
+    members = list(read_members(org_ids, code_of, member_code, stream=stream))
     meetings = list(read_meetings(meeting_query(org_ids, date_from, date_to, include), code_of, member_code,
-                                  version))
+                                  version, stream=stream))
     visits = read_visits(visit_query(org_ids, date_from, date_to), code_of)
     if version == 2:
         return {"format": "chibo-bundle", "version": 2, "profiles": profiles,

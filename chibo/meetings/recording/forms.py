@@ -4,6 +4,7 @@ chibo.meetings.recording.services (and the rule engine)."""
 from datetime import datetime
 
 from django import forms
+from django.utils.functional import cached_property
 
 from chibo import vocabulary
 from chibo.meetings.models import AttendanceStatus, Meeting, VoteKind, VoteMethod
@@ -113,13 +114,18 @@ class CellMembersMixin:
     def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.cell_id = None if meeting is None else meeting.organization_id
-        self.members = Member.objects.all() if meeting is None else Member.objects.filter(
-            pk__in=Member.objects.filter(memberships__organization_id=meeting.organization_id).values("pk"))
         for field in self.fields.values():
-            if isinstance(field, forms.ModelChoiceField) and field.queryset.model is Member:
+            if isinstance(field, CellMemberField):
+                field.cell_id = self.cell_id  # looks its member up among the cell's (CELL_MEMBER_BY_CODE)
+            elif isinstance(field, forms.ModelChoiceField) and field.queryset.model is Member:
                 field.queryset = self.members
-                if isinstance(field, CellMemberField):
-                    field.cell_id = self.cell_id
+
+    @cached_property
+    def members(self):
+        if self.cell_id is None:
+            return Member.objects.all()
+        return Member.objects.filter(pk__in=Member.objects.filter(
+            memberships__organization_id=self.cell_id).values("pk"))
 
     def member_by_code(self, code: str):
         if self.cell_id is None:

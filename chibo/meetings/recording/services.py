@@ -26,7 +26,7 @@ from datetime import date, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from chibo import vocabulary
@@ -110,6 +110,11 @@ MEETING_LOCKED = Prepared(lambda pk: Meeting.objects.select_related("organizatio
 ON_ROLL = Prepared(lambda day, cell_id, member_id: Membership.objects.on(day).filter(
     organization_id=cell_id, member_id=member_id).order_by().values_list("pk")[:1],
     day=date(1901, 2, 3), cell_id=-7_310_021, member_id=-7_310_022)
+#: How many of the cell's roll that day sort before a member (one group, or no row when none).
+ROLL_AHEAD = Prepared(lambda day, cell_id, sort_key: Membership.objects.on(day).filter(
+    organization_id=cell_id, member__sort_key__lt=sort_key).order_by().values("organization_id").annotate(
+    n=Count("pk")).values_list("n", flat=True), day=date(1901, 2, 4), cell_id=-7_310_025,
+    sort_key="prepared-sample-sort-key")
 ATTENDANCE_ROW = Prepared(lambda meeting_id, member_id: Attendance.objects.filter(
     meeting_id=meeting_id, member_id=member_id).order_by()[:1], meeting_id=-7_310_023, member_id=-7_310_024)
 
@@ -382,8 +387,7 @@ def attendance_set(meeting: Meeting, member: Member, status: str, reason: str = 
 
 def _attendance_position(meeting: Meeting, member: Member) -> int:
     """The member's place in the Vietnamese-sorted roll, so the minutes list names in roll order."""
-    ahead = Membership.objects.on(meeting.date).filter(
-        organization_id=meeting.organization_id, member__sort_key__lt=member.sort_key).count()
+    ahead = ROLL_AHEAD.first(day=meeting.date, cell_id=meeting.organization_id, sort_key=member.sort_key) or 0
     return min(ahead, MAX_POSITION)
 
 
