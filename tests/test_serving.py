@@ -108,6 +108,12 @@ def test_healthz_pings_a_redis_broker(client, settings):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"database": "ok", "jobs": {"mode": "redis", "broker": "ok"}}
+    # every check pings on the same pooled connection: none is opened per request
+    from chibo.views import _broker_client
+
+    assert client.get("/healthz").json()["jobs"] == {"mode": "redis", "broker": "ok"}
+    pool = _broker_client(REDIS).connection_pool
+    assert (pool._created_connections, len(pool._available_connections)) == (1, 1)
 
 
 @pytest.mark.django_db
