@@ -71,7 +71,7 @@ class Prepared:
         for name, places in slots.items():
             value = values[name]
             for i, kind in places:
-                params[i] = str(value) if kind is str and not isinstance(value, str) else value
+                params[i] = _adapt(value, kind)
         bound = copy.copy(compiler)
         bound.connection = connections[queryset.db]
         bound.as_sql = lambda *args, **kwargs: (sql, tuple(params))
@@ -90,6 +90,21 @@ class Prepared:
 
 
 def _same(value, sample) -> bool:
+    """`value`, a compiled parameter, is `sample` as the backend passes it: the same, an int in a
+    sized wrapper (psycopg's Int2 for a small integer field), or a date as text (SQLite)."""
+    if isinstance(value, bool) or isinstance(sample, bool):
+        return value is sample
+    if isinstance(value, int) and isinstance(sample, int):
+        return int(value) == sample
     if type(value) is type(sample):
         return value == sample
     return isinstance(sample, date) and isinstance(value, str) and value == str(sample)
+
+
+def _adapt(value, kind: type):
+    """A new value passed as the sample was (`kind`: the compiled parameter's type)."""
+    if kind is str and not isinstance(value, str):
+        return str(value)
+    if kind is not int and issubclass(kind, int) and isinstance(value, int) and not isinstance(value, bool):
+        return kind(value)
+    return value

@@ -8,16 +8,23 @@ from datetime import date
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 import chibo.urls  # noqa: F401  (every module the site serves: their prepared queries are in the registry)
 from chibo.accounts import backends
 from chibo.meetings import access as meeting_access
-from chibo.meetings.models import Meeting
+from chibo.meetings import selectors as meeting_selectors
+from chibo.meetings.models import Meeting, Task
 from chibo.meetings.recording import forms as recording_forms
 from chibo.meetings.recording import services as recording_services
+from chibo.notices.models import NoticeDelivery
 from chibo.orgs import access as org_access
 from chibo.orgs.models import Member, Membership
 from chibo.prepared import Prepared
+from chibo.reminders import selectors as reminder_selectors
+from chibo.reminders.models import Notification
+from chibo.supervision import selectors as supervision_selectors
+from chibo.supervision.models import VisitPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +48,17 @@ def same(rows_a, rows_b):
 def cases(tree, personas, meeting):
     """Per prepared query of the project: the values to run it with (rows found, and none)."""
     secretary, member = personas["secretary"], personas["member"]
-    m1 = tree["M1"]
+    m1, m2 = tree["M1"], tree["M2"]
+    upcoming = Meeting.objects.create(ident="C1-2025-02", organization=tree["C1"], kind="regular",
+                                      date=date(2025, 2, 3), status="notified")
+    Task.objects.create(meeting=meeting, position=0, assignee=m2, description="Việc xong", due=date(2025, 1, 20),
+                        done_on=date(2025, 1, 15))
+    Task.objects.create(meeting=meeting, position=1, assignee=m2, description="Việc còn", due=date(2025, 2, 1))
+    Notification.objects.create(user=member, kind="task", key="k1", day=date(2025, 1, 2), text="Nhắc")
+    Notification.objects.create(user=secretary, kind="task", key="k2", day=date(2025, 1, 2), text="Nhắc")
+    NoticeDelivery.objects.create(meeting=upcoming, member=m2, channel="app", sent_at=timezone.now())
+    for year, half in ((2024, 2), (2025, 1), (2025, 2), (2026, 1)):
+        VisitPlan.objects.create(committee=tree["G"], cell=tree["C1"], assignee=m2, year=year, half=half)
     return {
         backends.USER_BY_PK: [{"pk": secretary.pk}, {"pk": personas["admin"].pk}, {"pk": 999_999}],
         org_access.ROLE_PATHS: [{"user_id": personas["designated"].pk}, {"user_id": member.pk}],
@@ -61,6 +78,14 @@ def cases(tree, personas, meeting):
         ],
         recording_services.ATTENDANCE_ROW: [{"meeting_id": meeting.pk, "member_id": m1.pk},
                                             {"meeting_id": meeting.pk, "member_id": tree["M4"].pk}],
+        reminder_selectors.TOPBAR_MEMBER: [{"user_id": member.pk, "member_id": m2.pk, "on": date(2025, 1, 10)},
+                                           {"user_id": member.pk, "member_id": m2.pk, "on": date(2025, 2, 4)}],
+        reminder_selectors.TOPBAR: [{"user_id": secretary.pk}, {"user_id": personas["staff"].pk}],
+        supervision_selectors.MEMBER_VISITS: [{"member_id": m2.pk, "year": 2025, "half": 1},
+                                              {"member_id": m2.pk, "year": 2025, "half": 2},
+                                              {"member_id": m1.pk, "year": 2025, "half": 1}],
+        meeting_selectors.MEMBER_TASKS: [{"member_id": m2.pk}, {"member_id": m1.pk}],
+        meeting_selectors.MEMBER_ATTENDANCE: [{"member_id": m2.pk}, {"member_id": tree["M4"].pk}],
         recording_forms.CELL_MEMBER_BY_CODE: [{"cell_id": tree["C1"].pk, "code": "M2"},
                                               {"cell_id": tree["C1"].pk, "code": "M4"},  # another cell's
                                               {"cell_id": tree["C2"].pk, "code": "M4"}],
@@ -82,7 +107,7 @@ def test_every_prepared_query_returns_what_its_queryset_returns(tree, personas, 
                 same(got, expected)
                 assert prepared.first(**values) == (expected[0] if expected else None)
                 found += bool(expected)
-    assert found == 12  # the runs above that find a row
+    assert found == 20  # the runs above that find a row
 
 
 def test_rows_and_relations_are_those_of_the_values_given(tree, personas, meeting):
@@ -98,6 +123,14 @@ def test_rows_and_relations_are_those_of_the_values_given(tree, personas, meetin
                                                  sort_key=tree[code].sort_key) for code in ("M1", "M2", "M3")]
     roll = sorted(tree[code].sort_key for code in ("M1", "M2", "M3"))
     assert ahead == [roll.index(tree[code].sort_key) or None for code in ("M1", "M2", "M3")]
+    cases(tree, personas, meeting)
+    counts = [reminder_selectors.topbar_counts(personas[who].pk, member_id, date(2025, 1, 10))
+              for who, member_id in (("member", tree["M2"].pk), ("secretary", None), ("staff", None))]
+    assert [(c.notices, c.reminders) for c in counts] == [(1, 1), (0, 1), (0, 0)]
+    assert [(p.year, p.half) for p in supervision_selectors.member_visits(tree["M2"].pk, date(2025, 8, 1))] == [
+        (2025, 2), (2026, 1)]
+    assert [t.description for t in meeting_selectors.tasks_of_member(tree["M2"].pk)] in (
+        ["Việc còn", "Việc xong"], ["Việc xong", "Việc còn"])  # where NULL sorts: the database's
     assert sorted(org_access.ROLE_PATHS.all(user_id=personas["designated"].pk)) == [
         ("committee_staff", tree["G"].path), ("designated", tree["C1"].path)]
 

@@ -172,7 +172,7 @@ def member_start(scope: Scope, on: date) -> dict:
     nxt = upcoming[0] if upcoming else None
     if nxt is not None:
         nxt.absence = nxt.my_absence[0] if nxt.my_absence else None
-    tasks = list(meeting_selectors.tasks_of_member(scope.member_id).filter(done_on__isnull=True))
+    tasks = [t for t in meeting_selectors.tasks_of_member(scope.member_id) if t.done_on is None]
     for t in tasks:
         t.overdue = t.due is not None and t.due < on
     return {"next": nxt, "tasks": tasks}

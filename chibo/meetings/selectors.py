@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 
 from chibo.meetings import lifecycle
 from chibo.meetings.models import Attendance, Meeting, Speech, Task, Vote
+from chibo.prepared import Prepared
 from chibo.rules import engine
 
 
@@ -29,14 +30,19 @@ def meeting_full(ident):
     )
 
 
-def tasks_of_member(member_id):
-    return Task.objects.filter(assignee_id=member_id).select_related("meeting", "meeting__organization").order_by(
-        "done_on", "due", "id")
+#: A member's page, compiled once per process (chibo.prepared): their tasks, their last 24 roll calls.
+MEMBER_TASKS = Prepared(lambda member_id: Task.objects.filter(assignee_id=member_id).select_related(
+    "meeting", "meeting__organization").order_by("done_on", "due", "id"), member_id=-7_310_060)
+MEMBER_ATTENDANCE = Prepared(lambda member_id: Attendance.objects.filter(member_id=member_id).select_related(
+    "meeting", "meeting__organization").order_by("-meeting__date")[:24], member_id=-7_310_061)
 
 
-def attendance_of_member(member_id, limit=24):
-    return Attendance.objects.filter(member_id=member_id).select_related("meeting", "meeting__organization").order_by(
-        "-meeting__date")[:limit]
+def tasks_of_member(member_id) -> list:
+    return MEMBER_TASKS.all(member_id=member_id)
+
+
+def attendance_of_member(member_id) -> list:
+    return MEMBER_ATTENDANCE.all(member_id=member_id)
 
 
 # --- the rule engine's verdict, shaped for the meeting and recording pages -------------------

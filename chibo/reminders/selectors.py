@@ -44,6 +44,7 @@ from chibo.meetings.models import Meeting, Task
 from chibo.meetings.preparation.services import notice_deadline, notice_late
 from chibo.notices import selectors as notices
 from chibo.orgs.models import CELL_KINDS, Organization, Role
+from chibo.prepared import Prepared
 from chibo.reminders.models import Notification, ReminderKind, ReminderPreference
 from chibo.results.models import MeetingResult, PeriodFinding
 from chibo.rules import engine
@@ -313,9 +314,7 @@ class TopBarCounts:
     reminders: int  # notifications not read
 
 
-def topbar_counts(user_id: int, member_id: int | None, on: date) -> TopBarCounts:
-    """The top bar's counts in one query: the notifications not read, and for a member the
-    meeting notices not opened (`notices.unopened`)."""
+def _topbar_query(user_id, member_id=None, on=None):
     unread = (Notification.objects.filter(user_id=OuterRef("pk"), read_at__isnull=True).order_by()
               .values("user_id").annotate(n=Count("pk")).values("n"))
     counts = {"reminders": Coalesce(Subquery(unread, output_field=IntegerField()), 0)}
@@ -323,7 +322,21 @@ def topbar_counts(user_id: int, member_id: int | None, on: date) -> TopBarCounts
         unopened = (notices.unopened(member_id, on).order_by().values("member_id").annotate(n=Count("pk"))
                     .values("n"))
         counts["notices"] = Coalesce(Subquery(unopened, output_field=IntegerField()), 0)
-    row = get_user_model().objects.filter(pk=user_id).values(**counts).first() or {}
+    return get_user_model().objects.filter(pk=user_id).order_by().values(**counts)[:1]
+
+
+# The top bar of every page, compiled once per process (chibo.prepared): a member's, anyone else's.
+TOPBAR_MEMBER = Prepared(_topbar_query, user_id=-7_310_040, member_id=-7_310_041, on=date(1901, 2, 5))
+TOPBAR = Prepared(_topbar_query, user_id=-7_310_042)
+
+
+def topbar_counts(user_id: int, member_id: int | None, on: date) -> TopBarCounts:
+    """The top bar's counts in one query: the notifications not read, and for a member the
+    meeting notices not opened (`notices.unopened`)."""
+    if member_id:
+        row = TOPBAR_MEMBER.first(user_id=user_id, member_id=member_id, on=on) or {}
+    else:
+        row = TOPBAR.first(user_id=user_id) or {}
     return TopBarCounts(row.get("notices", 0), row.get("reminders", 0))
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from chibo import vocabulary
 from chibo.orgs.models import Member, Organization, Position, Role
+from chibo.prepared import Prepared
 from chibo.supervision import services
 from chibo.supervision.models import (
     Orientation,
@@ -83,13 +84,18 @@ def visits_in(committee: Organization, first: date, last: date) -> list[Visit]:
                 .select_related("member", "committee_org").order_by("date", "id"))
 
 
+#: A member's planned visits (their page), compiled once per process (chibo.prepared).
+MEMBER_VISITS = Prepared(
+    lambda member_id, year, half: VisitPlan.objects.filter(assignee_id=member_id, year__gte=year)
+    .exclude(year=year, half__lt=half).select_related("cell", "committee", "meeting", "visit")
+    .order_by("year", "half", "meeting__date", "cell__path", "id"),
+    member_id=-7_310_050, year=30_051, half=30_052)  # within a small integer: Django drops a test out of range
+
+
 def member_visits(member_id: int, since: date) -> list[VisitPlan]:
     """A member's planned visits of half-years from `since`'s on, with cell, committee, meeting
     and the visit recorded (or not), soonest first. One query."""
-    return list(VisitPlan.objects.filter(assignee_id=member_id, year__gte=since.year)
-                .exclude(year=since.year, half__lt=services.half_of(since))
-                .select_related("cell", "committee", "meeting", "visit")
-                .order_by("year", "half", "meeting__date", "cell__path", "id"))
+    return MEMBER_VISITS.all(member_id=member_id, year=since.year, half=services.half_of(since))
 
 
 def meeting_visits(meeting_id: int) -> list[Visit]:
