@@ -32,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).absolute().parents[2]
 HERE = Path(__file__).absolute().parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))  # run.named_cpu
 
 
 def main(argv=None) -> int:
@@ -41,6 +42,8 @@ def main(argv=None) -> int:
     p.add_argument("--members", type=int, default=8)
     p.add_argument("--cprofile", type=int, default=0, metavar="N")
     p.add_argument("--only", default="", help="profile only the kinds whose name contains this")
+    p.add_argument("--postgres-cpu", action="store_true",
+                   help="also the CPU the machine's postgres processes spent per request (mean ms; an idle machine)")
     p.add_argument("--show", default="", help="print the SQL of the first request of this kind")
     p.add_argument("--out", default=str(ROOT / "bench/out/load/profile-plan.json"))
     args = p.parse_args(argv)
@@ -62,14 +65,23 @@ def main(argv=None) -> int:
     from django.test.utils import CaptureQueriesContext
 
     plan = json.loads(Path(args.out).read_text())
-    stats: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+    stats: dict[str, list[tuple[float, float, int, float]]] = defaultdict(list)
     profiles: dict[str, cProfile.Profile] = {}
+
+    def postgres_cpu() -> float:
+        """CPU seconds of the machine's postgres processes (run.named_cpu), when --postgres-cpu."""
+        if not args.postgres_cpu:
+            return 0.0
+        from run import named_cpu
+
+        return named_cpu("postgres")
 
     def hit(client, method, path, name, data=None):
         profiler = None
         if args.cprofile and args.only in name:
             profiler = profiles.setdefault(name, cProfile.Profile())
         with CaptureQueriesContext(connection) as queries:
+            p0 = postgres_cpu()
             c0, t0 = time.process_time(), time.perf_counter()
             if profiler:
                 profiler.enable()
@@ -80,12 +92,13 @@ def main(argv=None) -> int:
             if profiler:
                 profiler.disable()
             wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+            pg = postgres_cpu() - p0
         if response.status_code not in (200, 302):
             print(name, path, response.status_code, response.content[:300], file=sys.stderr)
         if args.show and name == args.show and not stats[name]:
             for q in queries.captured_queries:
                 print(f"{q['time']:>6} {q['sql'][:300]}")
-        stats[name].append((wall * 1000, cpu * 1000, len(queries)))
+        stats[name].append((wall * 1000, cpu * 1000, len(queries), pg * 1000))
         reset_queries()
         return response
 
@@ -153,11 +166,13 @@ def main(argv=None) -> int:
             hit(client_for(member["session"]), "GET", "/cua-toi/", "member page")
     hit(client_for(""), "GET", "/healthz", "healthz")
 
-    print(f"\n{'request':<24}{'count':>6}{'wall p50':>10}{'wall p95':>10}{'cpu p50':>9}{'queries':>9}")
+    pg_head = f"{'pg cpu avg':>11}" if args.postgres_cpu else ""
+    print(f"\n{'request':<24}{'count':>6}{'wall p50':>10}{'wall p95':>10}{'cpu p50':>9}{'queries':>9}{pg_head}")
     for name, rows in stats.items():
         walls = sorted(r[0] for r in rows)
+        pg = f"{statistics.mean(r[3] for r in rows):>11.1f}" if args.postgres_cpu else ""
         print(f"{name:<24}{len(rows):>6}{statistics.median(walls):>10.1f}{walls[int(len(walls) * 0.95)]:>10.1f}"
-              f"{statistics.median(r[1] for r in rows):>9.1f}{statistics.median(r[2] for r in rows):>9.0f}")
+              f"{statistics.median(r[1] for r in rows):>9.1f}{statistics.median(r[2] for r in rows):>9.0f}{pg}")
     for name, profiler in profiles.items():
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(args.cprofile)

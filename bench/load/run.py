@@ -115,6 +115,23 @@ def tree_cpu(pid: int) -> float:
     return total
 
 
+def named_cpu(name: str) -> float:
+    """CPU seconds of the processes called `name` alive now, with their children that ended
+    (PostgreSQL: the postmaster waits for its backends, so their CPU stays counted)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                head, rest = (entry / "stat").read_text().rsplit(")", 1)
+            except OSError:
+                continue
+            if head.split("(", 1)[1] == name:
+                fields = rest.split()
+                total += sum(int(v) for v in fields[11:15]) / tick
+    return total
+
+
 def machine_busy() -> tuple[float, float]:
     """(busy, total) CPU seconds of the whole machine since boot (/proc/stat)."""
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
@@ -123,17 +140,21 @@ def machine_busy() -> tuple[float, float]:
     return (sum(values) - idle) / tick, sum(values) / tick
 
 
-def measured(fn, server_pid: int) -> tuple[object, dict]:
-    """fn() with the CPU it cost: the server's processes, the load generator (children of this
-    process waited for), the whole machine (every process, the other sessions' included)."""
+def measured(fn, server_pid: int, worker_pid: int | None = None) -> tuple[object, dict]:
+    """fn() with the CPU it cost: the server's processes, the Celery worker's, PostgreSQL's (every
+    postgres process of the machine), the load generator (children of this process waited for),
+    the whole machine (every process, the other sessions' included)."""
     import resource
 
-    s0, m0 = tree_cpu(server_pid), machine_busy()
+    s0, m0, p0 = tree_cpu(server_pid), machine_busy(), named_cpu("postgres")
+    w0 = tree_cpu(worker_pid) if worker_pid else 0.0
     r0, t0 = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
     result = fn()
     r1, t1 = resource.getrusage(resource.RUSAGE_CHILDREN), time.monotonic()
-    s1, m1 = tree_cpu(server_pid), machine_busy()
+    s1, m1, p1 = tree_cpu(server_pid), machine_busy(), named_cpu("postgres")
+    w1 = tree_cpu(worker_pid) if worker_pid else 0.0
     return result, {"wall_s": round(t1 - t0, 1), "server_cpu_s": round(s1 - s0, 1),
+                    "worker_cpu_s": round(w1 - w0, 1), "postgres_cpu_s": round(p1 - p0, 1),
                     "locust_cpu_s": round(r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime, 1),
                     "machine_busy_s": round(m1[0] - m0[0], 1),
                     "machine_cores": round((m1[1] - m0[1]) / max(t1 - t0, 1e-9), 1)}
@@ -243,10 +264,13 @@ def main(argv=None) -> int:
         wait_up(host, server, log)
         print("$", " ".join(serve[1:]), "->", log.read_text().splitlines()[0], flush=True)
         load["before"] = os.getloadavg()
-        _, cpu["scenario"] = measured(lambda: locust(args, host, MAIN_USERS, out / "scenario", plan, acks), server.pid)
+        worker_pid = worker.pid if worker is not None else None
+        _, cpu["scenario"] = measured(lambda: locust(args, host, MAIN_USERS, out / "scenario", plan, acks), server.pid,
+                                      worker_pid)
         load["after_scenario"] = os.getloadavg()
         if not args.no_floor:
-            _, cpu["floor"] = measured(lambda: locust(args, host, ["Ping"], out / "floor", plan, None), server.pid)
+            _, cpu["floor"] = measured(lambda: locust(args, host, ["Ping"], out / "floor", plan, None), server.pid,
+                                       worker_pid)
             load["after_floor"] = os.getloadavg()
     finally:
         server.send_signal(signal.SIGTERM)  # gunicorn's master (chibo serve exec'd it): a graceful stop
@@ -283,7 +307,8 @@ def main(argv=None) -> int:
           f"{jobs}, {os.cpu_count()} CPUs; load average (1 min) before {load.get('before', ('?',))[0]}, after "
           f"{load.get('after_scenario', ('?',))[0]}")
     for phase, c in cpu.items():
-        print(f"CPU during the {phase}: {c['wall_s']} s wall; server {c['server_cpu_s']} s, locust {c['locust_cpu_s']} s, "
+        print(f"CPU during the {phase}: {c['wall_s']} s wall; server {c['server_cpu_s']} s, Celery worker "
+              f"{c['worker_cpu_s']} s, PostgreSQL {c['postgres_cpu_s']} s, locust {c['locust_cpu_s']} s, "
               f"the whole machine {c['machine_busy_s']} s busy of {c['machine_cores']:.0f} cores x {c['wall_s']} s "
               f"(other sessions included)")
     met = total["rps"] >= BAR["rps"] and total["p95_ms"] < BAR["p95_ms"] and errors == 0 and lost == 0
