@@ -28,6 +28,7 @@ from datetime import date
 
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.transaction import TransactionManagementError
 
 
 class Prepared:
@@ -46,6 +47,9 @@ class Prepared:
         found = self._compiled.get(key)
         if found is None:
             with self._lock:
+                found = self._compiled.get(key)  # another thread compiled it meanwhile
+                if found is not None:
+                    return found
                 queryset = self.build(**self.samples)
                 if alias:
                     queryset = queryset.using(alias)
@@ -74,6 +78,10 @@ class Prepared:
                 params[i] = _adapt(value, kind)
         bound = copy.copy(compiler)
         bound.connection = connections[queryset.db]
+        if (queryset.query.select_for_update and bound.connection.features.has_select_for_update
+                and bound.connection.get_autocommit()):
+            # what the compiler says when it compiles (a lock outside a transaction locks nothing)
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         bound.as_sql = lambda *args, **kwargs: (sql, tuple(params))
         run = queryset._chain()
         run.query.get_compiler = lambda *args, **kwargs: bound

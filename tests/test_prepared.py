@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.db import connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -146,6 +147,19 @@ def test_a_sample_that_is_not_a_parameter_of_its_own_is_refused(tree):
     Prepared.registry.remove(twice)
     with pytest.raises(TypeError, match="expected the values of"):
         org_access.CURRENT_CELLS.all(member=1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lock_outside_a_transaction_is_refused_as_by_the_queryset(tree, meeting):
+    with transaction.atomic():  # compiled inside one, as the autosaves do
+        assert recording_services.MEETING_LOCKED.first(pk=meeting.pk).pk == meeting.pk
+    if not connection.features.has_select_for_update:  # SQLite: no row locks, the queryset runs
+        assert recording_services.MEETING_LOCKED.first(pk=meeting.pk).pk == meeting.pk
+        return
+    with pytest.raises(TransactionManagementError, match="outside of a transaction"):
+        list(recording_services.MEETING_LOCKED.build(pk=meeting.pk))
+    with pytest.raises(TransactionManagementError, match="outside of a transaction"):
+        recording_services.MEETING_LOCKED.first(pk=meeting.pk)
 
 
 @pytest.mark.django_db(transaction=True)
