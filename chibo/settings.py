@@ -246,6 +246,9 @@ CELERY_TIMEZONE = TIME_ZONE
 # seconds to the same cell-year share one job: a meeting recorded tap by tap is re-audited a few
 # times, not once per tap. 0 re-audits after every save. Eager jobs (no broker) never wait.
 RESULTS_REFRESH_DELAY = envint("RESULTS_REFRESH_DELAY", "20")
+# The same for the saves of a meeting's live recording (the recording page's autosaves): a cell
+# meeting for two hours is re-audited every few minutes, not every 20 seconds (chibo.results.signals).
+RESULTS_RECORDING_DELAY = envint("RESULTS_RECORDING_DELAY", "300")
 # With a Redis broker the cache is on the same Redis, shared by the web and worker processes (the
 # cell-years waiting for their re-audit are kept there); otherwise each process has its own.
 if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):

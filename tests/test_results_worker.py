@@ -92,3 +92,46 @@ def test_the_taps_of_a_few_seconds_share_one_re_audit(meeting, tree, worker_app,
     assert ran == [("SUCCESS", [cell_year]), ("SUCCESS", [cell_year])]
     stored = MeetingResult.objects.get(meeting=meeting)
     assert stored.unexcused == ["M1"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_live_recording_is_re_audited_after_the_recording_delay_and_other_saves_after_theirs(
+        meeting, tree, personas, client_for, worker_app, settings):  # noqa: F811
+    """The recording page's autosaves wait RESULTS_RECORDING_DELAY (a cell meeting for two hours is
+    re-audited every few minutes, not every few seconds); a save outside the recording (finalizing,
+    another page) still sends its own job after RESULTS_REFRESH_DELAY, though the recording's waits."""
+    import time
+
+    app, queue = worker_app
+    settings.RESULTS_REFRESH_DELAY, settings.RESULTS_RECORDING_DELAY = 1, 4
+    ran, done = [], threading.Semaphore(0)
+
+    def finished(task=None, state=None, args=None, kwargs=None, **extra):
+        if task.name == refresh_cells.name:
+            ran.append((state, args, kwargs, round(time.monotonic() - start)))
+            done.release()
+
+    client = client_for(personas["secretary"])
+    other = Attendance.objects.get(meeting=meeting, member=tree["M2"])
+    task_postrun.connect(finished, weak=False)
+    try:
+        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False, queues=[queue],
+                          loglevel="WARNING", shutdown_timeout=30):
+            start = time.monotonic()
+            for code, status in (("M3", "absent_unexcused"), ("M1", "late"), ("M3", "late")):
+                answer = client.post(f"/sinh-hoat/{meeting.ident}/ghi/diem-danh/",
+                                     {"member": code, "status": status, "panel": "0"})
+                assert answer.json()["ok"] is True
+            with transaction.atomic():  # a save elsewhere: not the recording's
+                other.status = "absent_unexcused"
+                other.save()
+            assert done.acquire(timeout=60) and done.acquire(timeout=60)
+            assert not done.acquire(timeout=2)  # no third job
+    finally:
+        task_postrun.disconnect(finished)
+    cell_year = [[tree["C1"].pk, meeting.date.year]]
+    assert [(state, args, kwargs) for state, args, kwargs, _at in ran] == [
+        ("SUCCESS", [cell_year], {}), ("SUCCESS", [cell_year], {"kind": "recording"})]
+    assert ran[0][3] < 4 <= ran[1][3]  # the save's after about 1 s, the recording's after 4
+    stored = MeetingResult.objects.get(meeting=meeting)
+    assert sorted(stored.unexcused) == ["M2"]

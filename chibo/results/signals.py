@@ -1,7 +1,8 @@
 """What a save makes stale: the cell-years whose results it changes, re-audited after the
 transaction commits, by a job (`tasks.refresh_cells`; in the embedded default in-process at
 once; with a worker RESULTS_REFRESH_DELAY seconds later, one job for the saves of those seconds:
-`tasks.request_refresh`); a rolled-back transaction refreshes nothing.
+`tasks.request_refresh`; RESULTS_RECORDING_DELAY for the saves of a meeting's live recording,
+`meetings.recording.live`); a rolled-back transaction refreshes nothing.
 
 - a meeting or one of its parts (attendance, speeches, votes, tasks, guests, the HD 42 quality
   record): its cell's year
@@ -33,6 +34,7 @@ from django.utils import timezone
 from chibo.changelog.record import ROW_BEFORE
 from chibo.fees.models import FeeRecord, Relief
 from chibo.meetings.models import Attendance, Guest, Meeting, QualityRecord, Speech, Task, Vote
+from chibo.meetings.recording import live
 from chibo.orgs.models import CELL_KINDS, Member, MemberPeriod, Membership, Organization
 from chibo.rules.models import RuleProfile, ScoringSheet
 from chibo.supervision.models import Visit
@@ -40,15 +42,18 @@ from chibo.supervision.models import Visit
 _state = threading.local()
 
 
-def _pending() -> set[tuple[int, int]]:
+def _pending() -> dict[tuple[int, int], bool]:
+    """{(cell id, year): whether a save outside a live recording (`meetings.recording.live`) marked it:
+    then it waits a save's delay, else the recording's}."""
     if not hasattr(_state, "pending"):
-        _state.pending = set()
+        _state.pending = {}
     return _state.pending
 
 
 def mark(cell_id: int, year: int) -> None:
     """Refresh (cell, year) after the current transaction commits (at once outside one)."""
-    _pending().add((cell_id, year))
+    pending = _pending()
+    pending[(cell_id, year)] = pending.get((cell_id, year), False) or not live.active()
     transaction.on_commit(flush)
 
 
@@ -56,14 +61,18 @@ def flush() -> None:
     """Send the cell-years marked so far to be re-audited (chibo.results.tasks.refresh_cells: in
     the embedded default at once, in-process; in production on a worker). The first callback
     of a commit takes them all."""
-    from chibo.results.tasks import request_refresh
+    from chibo.results.tasks import RECORDING, request_refresh
 
     pending = _pending()
     if not pending:
         return
-    items = sorted(pending)
+    usual = sorted(pair for pair, outside_recording in pending.items() if outside_recording)
+    recording = sorted(pair for pair, outside_recording in pending.items() if not outside_recording)
     pending.clear()
-    request_refresh(items)
+    if usual:
+        request_refresh(usual)
+    if recording:
+        request_refresh(recording, kind=RECORDING)
 
 
 def _stored_years(cell_ids) -> set[tuple[int, int]]:

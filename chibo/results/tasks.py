@@ -17,38 +17,50 @@ from chibo.results import services
 log = logging.getLogger(__name__)
 
 
-def _waiting_key(cell_id: int, year: int) -> str:
-    return f"results:waiting:{cell_id}:{year}"
+#: The kinds of wait before a re-audit: a save's, and a save made while recording a meeting.
+SAVE, RECORDING = "save", "recording"
 
 
-def request_refresh(pairs: list[tuple[int, int]]) -> None:
+def _waiting_key(cell_id: int, year: int, kind: str = SAVE) -> str:
+    return f"results:waiting:{kind}:{cell_id}:{year}"
+
+
+def _delay(kind: str) -> int:
+    return settings.RESULTS_RECORDING_DELAY if kind == RECORDING else settings.RESULTS_REFRESH_DELAY
+
+
+def request_refresh(pairs: list[tuple[int, int]], kind: str = SAVE) -> None:
     """Re-audit the cell-years (cell id, year) a committed save touched (chibo.results.signals).
 
     Eager (the embedded default, tests): at once, in-process. With a worker: a job that runs
     RESULTS_REFRESH_DELAY seconds from now, sent only for the cell-years not already waiting for
     one (a key in the shared cache, cleared by the job before it reads anything, so a save that
     commits after that sends a new job and no save is left out). A minute-taker's taps on one
-    meeting cost one re-audit per delay, not one per tap. Without the cache, every save sends."""
+    meeting cost one re-audit per delay, not one per tap. Without the cache, every save sends.
+
+    `kind` RECORDING (the saves of a meeting's live recording, `signals.recording_saves`): the
+    delay is RESULTS_RECORDING_DELAY, and its own key, so any other save of that cell-year (the
+    minutes finalized) still sends its job after RESULTS_REFRESH_DELAY."""
     from chibo.jobs.queue import send
 
-    delay = settings.RESULTS_REFRESH_DELAY
+    delay = _delay(kind)
     if refresh_cells.app.conf.task_always_eager or delay <= 0:
         send(refresh_cells, ([list(p) for p in pairs],), {})
         return
     try:
-        pairs = [p for p in pairs if cache.add(_waiting_key(*p), 1, timeout=delay * 10 + 600)]
+        pairs = [p for p in pairs if cache.add(_waiting_key(*p, kind), 1, timeout=delay * 10 + 600)]
     except Exception:  # the cache is away: re-audit without sharing the job
         log.exception("could not reach the cache; re-auditing without waiting")
     if pairs:
-        send(refresh_cells, ([list(p) for p in pairs],), {}, countdown=delay)
+        send(refresh_cells, ([list(p) for p in pairs],), {"kind": kind} if kind != SAVE else {}, countdown=delay)
 
 
 @app.task(name="chibo.results.tasks.refresh_cells", verbose_name="Tính lại kết quả chi bộ sau khi lưu",
           autoretry_for=(OperationalError,), **RETRY)
-def refresh_cells(pairs: list[list[int]]) -> int:
+def refresh_cells(pairs: list[list[int]], kind: str = SAVE) -> int:
     """Re-audit the cell-years [cell id, year] a committed save touched (request_refresh)."""
-    try:  # first: a save committing from now on sends a job of its own
-        cache.delete_many([_waiting_key(cell_id, year) for cell_id, year in pairs])
+    try:  # first: a save of this kind committing from now on sends a job of its own
+        cache.delete_many([_waiting_key(cell_id, year, kind) for cell_id, year in pairs])
     except Exception:
         log.exception("could not reach the cache")
     cells = Organization.objects.in_bulk({cell_id for cell_id, _year in pairs})

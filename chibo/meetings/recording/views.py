@@ -52,6 +52,7 @@ from chibo.meetings.models import (
     VoteMethod,
 )
 from chibo.meetings.recording import forms, services
+from chibo.meetings.recording.live import live_recording
 from chibo.notices import services as notice_deliveries
 from chibo.orgs.access import Right
 
@@ -190,6 +191,7 @@ def record_status(request, ident):
 
 @login_required
 @require_POST
+@live_recording
 def record_field(request, ident):
     meeting, data, failed = _record_endpoint(request, ident, forms.HeaderFieldForm)
     if failed:
@@ -201,6 +203,7 @@ def record_field(request, ident):
 
 @login_required
 @require_POST
+@live_recording
 def record_attendance(request, ident):
     meeting, data, failed = _record_endpoint(request, ident, forms.AttendanceForm)
     if failed:
@@ -223,24 +226,28 @@ def _delete_or(request, ident, form_class, save, delete):
 
 @login_required
 @require_POST
+@live_recording
 def record_guest(request, ident):
     return _delete_or(request, ident, forms.GuestForm, services.guest_save, services.guest_delete)
 
 
 @login_required
 @require_POST
+@live_recording
 def record_speech(request, ident):
     return _delete_or(request, ident, forms.SpeechForm, services.speech_save, services.speech_delete)
 
 
 @login_required
 @require_POST
+@live_recording
 def record_vote(request, ident):
     return _delete_or(request, ident, forms.VoteForm, services.vote_record, services.vote_delete)
 
 
 @login_required
 @require_POST
+@live_recording
 def record_task(request, ident):
     return _delete_or(request, ident, forms.TaskForm, services.task_save, services.task_delete)
 
