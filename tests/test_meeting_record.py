@@ -184,7 +184,7 @@ def test_attendance_with_panel_0_answers_without_running_the_checks(personas, me
                                                         "version": "1", "panel": "0"})
     assert response.json() == {"ok": True, "version": 2}
     assert Attendance.objects.get(meeting=meeting, member__code="M2").reason == "Ốm"
-    with django_assert_num_queries(len(lean) + 16):
+    with django_assert_num_queries(len(lean) + 14):
         full = client.post(URL + "ghi/diem-danh/", {"member": "M2", "status": "present", "version": "2"}).json()
     assert full["version"] == 3 and 'data-bar="Có mặt 3/3 · 100,00% · Biểu quyết 2/2"' in full["panel"]
 
@@ -337,7 +337,7 @@ def test_recording_page_runs_a_constant_number_of_queries(personas, tree, client
     with django_assert_num_queries(len(small_ctx.captured_queries)):
         response = client.get(f"/sinh-hoat/{big.ident}/ghi/")
     assert response.content.decode().count('class="roll-row"') == 40
-    assert len(small_ctx.captured_queries) == 35
+    assert len(small_ctx.captured_queries) == 33
 
 
 def test_the_opening_shows_the_months_fees_to_their_keepers_only(personas, meeting, client_for):

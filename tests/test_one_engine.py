@@ -291,3 +291,20 @@ def test_full_marks_are_the_rubrics(monkeypatch):
     monkeypatch.setitem(CRITERIA_MAX, "tasks", 7)
     assert engine_meeting._attendance_points(10, 10) == 20
     assert engine_meeting._tasks_points([("M1", "2025-01-31", None)]) == 7
+
+
+def test_the_verdicts_profile_is_the_one_the_database_gives(tree, personas, meeting):
+    """The meeting's verdict resolves its cell's profile from the record it evaluates (as the audit
+    does) instead of reading it again: overrides on the province, the commune and the cell, key by
+    key, give what `effective_profile_for` reads."""
+    admin = personas["admin"]
+    profile_update(tree["P"], user=admin, values={"min_attendance_rate": 60, "notice_days_before": 4})
+    profile_update(tree["G"], user=admin, values={"notice_days_before": 6, "max_consecutive_excused": 4})
+    profile_update(tree["C1"], user=admin, values={"max_consecutive_excused": 2})
+    expected = effective_profile_for(tree["C1"])
+    assert (expected["min_attendance_rate"], expected["notice_days_before"], expected["max_consecutive_excused"]) == (
+        60, 6, 2)
+    assert selectors.meeting_verdict(meeting)["profile"] == expected
+    bundle = facts.cell_year(tree["C1"], meeting.date, include=meeting.ident)
+    assert evaluation.bundle_profile(bundle, "C1") == expected
+    assert evaluation.evaluate(meeting) == evaluation.evaluate_in_bundle(bundle, meeting.ident, expected)

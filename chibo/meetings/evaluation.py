@@ -8,14 +8,21 @@ reports."""
 from chibo.meetings.facts import cell_year, read_roll_index
 from chibo.meetings.models import Attendance
 from chibo.rules import engine
-from chibo.rules.services import effective_profile_for
 
 
 def evaluate(meeting) -> dict:
     """One entry of the audit's `meetings` list for this meeting (findings, votes, score, framework)."""
     cell = meeting.organization
     bundle = cell_year(cell, meeting.date, include=meeting.ident)
-    return evaluate_in_bundle(bundle, meeting.ident, effective_profile_for(cell))
+    return evaluate_in_bundle(bundle, meeting.ident, bundle_profile(bundle, cell.code))
+
+
+def bundle_profile(bundle: dict, code: str) -> dict:
+    """The effective rule profile of organisation `code` as the audit of `bundle` resolves it (the
+    bundle carries the overrides of the root's ancestors merged into the root's): what
+    `rules.services.effective_profile_for` reads again from the database, without reading it."""
+    parent_of = {o["code"]: o["parent"] for o in bundle["organizations"]}
+    return engine.effective_profile(code, parent_of, bundle["profiles"])
 
 
 def evaluate_in_bundle(bundle: dict, ident: str, profile: dict) -> dict:

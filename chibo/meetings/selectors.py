@@ -56,19 +56,18 @@ def _rate_text(rate: str | None) -> str:
 
 def meeting_verdict(meeting) -> dict:
     """What the engine says about one meeting, with Vietnamese labels, in a constant number of
-    queries: the cell's record of the year (chibo.meetings.facts.cell_year), the effective
-    rule profile, and the vote positions.
+    queries: the cell's record of the year (chibo.meetings.facts.cell_year, with the effective
+    rule profile resolved from it as the audit does) and the vote positions.
 
     Keys: result (the audit entry), attendance, rate_text, eligible, eligible_present,
     checklist, findings, missing, votes (by position), score, meets_framework, profile."""
-    from chibo.meetings.evaluation import evaluate_in_bundle
+    from chibo.meetings.evaluation import bundle_profile, evaluate_in_bundle
     from chibo.meetings.facts import cell_year
     from chibo.rules.rubric import CRITERIA, MANUAL_CRITERIA
-    from chibo.rules.services import effective_profile_for
 
     cell = meeting.organization
     bundle = cell_year(cell, meeting.date, include=meeting.ident)
-    profile = effective_profile_for(cell)
+    profile = bundle_profile(bundle, cell.code)  # as the audit resolves it, not read again
     result = evaluate_in_bundle(bundle, meeting.ident, profile)
     target = next(m for m in bundle["meetings"] if m["id"] == meeting.ident)
     roll = engine.RollIndex(bundle["members"]).roll(cell.code, meeting.date)
