@@ -45,15 +45,15 @@ def test_serve_runs_gunicorn_with_the_workers_asked_for_after_collectstatic():
     assert options["--timeout"] == str(serve.TIMEOUT)
 
 
-def test_serve_defaults_to_one_worker_per_cpu_and_can_skip_collectstatic():
+def test_serve_defaults_to_one_worker_more_than_the_cpus_and_can_skip_collectstatic():
     with mock.patch.object(serve, "call_command") as called, mock.patch.object(serve.os, "execv") as execv, \
             mock.patch.object(serve.os, "sched_getaffinity", return_value={0, 1, 2, 3, 4}):
         call_command("serve", "--no-collectstatic")
     called.assert_not_called()
     argv = execv.call_args.args[1]
-    assert argv[argv.index("--workers") + 1] == "5"
+    assert argv[argv.index("--workers") + 1] == "6"
     assert argv[argv.index("--bind") + 1] == "127.0.0.1:8000"
-    assert serve.default_workers() >= 1
+    assert serve.default_workers() >= 2
 
 
 def test_serve_keeps_database_connections_between_requests_unless_told_otherwise(monkeypatch):

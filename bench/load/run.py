@@ -51,7 +51,7 @@ def parse_args(argv=None):
     p.add_argument("--run-time", default="60s", help="locust's --run-time, for the scenario and for the floor")
     p.add_argument("--think", type=float, default=1.0, help="mean seconds between two actions of a minute-taker")
     p.add_argument("--port", type=int, default=0, help="default: a free port")
-    p.add_argument("--workers", type=int, default=None, help="gunicorn workers (chibo serve's default: one per CPU)")
+    p.add_argument("--workers", type=int, default=None, help="gunicorn workers (chibo serve's default: one more than the CPUs)")
     p.add_argument("--threads", type=int, default=None, help="threads per worker (chibo serve's default: 4)")
     p.add_argument("--env", action="append", default=[], metavar="KEY=VALUE", help="more environment for the server")
     p.add_argument("--cells", type=int, default=None, help="meetings to record (default from users and run time)")
@@ -300,7 +300,7 @@ def main(argv=None) -> int:
     total = scenario[-1]
     errors = total["failures"]
     lost = sum(w["lost"] for w in writes)
-    workers = args.workers or "one per CPU"
+    workers = args.workers or "one more than the CPUs"
     conn_max_age = env.get("DB_CONN_MAX_AGE", "chibo serve's default")
     jobs = f"a Celery worker of {args.celery} on {env['REDIS_URL']}" if args.celery else "jobs in-process (eager)"
     print(f"\nserver: chibo serve --workers {workers} --threads {args.threads or '4 (default)'}, DB_CONN_MAX_AGE={conn_max_age}, "

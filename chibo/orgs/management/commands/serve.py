@@ -35,11 +35,15 @@ THREADS = 4
 
 
 def default_workers() -> int:
-    """The number of CPUs this process may run on."""
+    """One more than the CPUs this process may run on. A worker's threads share one interpreter
+    lock, so a worker uses at most one core; with PostgreSQL and the Celery worker on the same
+    cores, one extra worker keeps them busy: the load test (bench/load/README.md, 200 users on 2
+    cores) gave 51.3 requests/s with 2 workers, 66.5 with 3 and 65.2 with 4."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        return max(1, os.cpu_count() or 1)
+        cpus = os.cpu_count() or 1
+    return max(1, cpus) + 1
 
 
 def gunicorn_argv(host: str, port: int, workers: int, threads: int) -> list[str]:
@@ -61,7 +65,7 @@ class Command(ChiboCommand):
         parser.add_argument("--port", type=positive_int("cổng", 1, 65535), default=8000)
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--workers", type=positive_int("số tiến trình", 1, 256), default=None,
-                            help="số tiến trình xử lý (mặc định: số CPU)")
+                            help="số tiến trình xử lý (mặc định: số CPU cộng 1)")
         parser.add_argument("--threads", type=positive_int("số luồng", 1, 64), default=THREADS,
                             help=f"số luồng mỗi tiến trình (mặc định {THREADS})")
         parser.add_argument("--dev", action="store_true",
