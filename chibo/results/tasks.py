@@ -38,7 +38,7 @@ def request_refresh(pairs: list[tuple[int, int]], kind: str = SAVE) -> None:
     commits after that sends a new job and no save is left out). A minute-taker's taps on one
     meeting cost one re-audit per delay, not one per tap. Without the cache, every save sends.
 
-    `kind` RECORDING (the saves of a meeting's live recording, `signals.recording_saves`): the
+    `kind` RECORDING (the saves of a meeting's live recording, `meetings.recording.live`): the
     delay is RESULTS_RECORDING_DELAY, and its own key, so any other save of that cell-year (the
     minutes finalized) still sends its job after RESULTS_REFRESH_DELAY."""
     from chibo.jobs.queue import send
