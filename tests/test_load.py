@@ -49,3 +49,18 @@ def test_the_evening_of_the_3rd_runs_without_an_error_and_loses_no_write(tmp_pat
     # Every acknowledged write is in the database, with the values sent.
     assert all(row["in_database"] >= row["acknowledged"] for row in writes.values())
     assert "bar:" in done.stdout and "lost writes: 0" in done.stdout
+    assert summary["pace_ceiling_rps"] == 366.7  # 5 users at --think 0.01 (test below)
+    assert "at most 366.7 req/s" in done.stdout
+
+
+def test_the_pace_ceiling_is_what_the_users_can_ask_for_at_their_think_time():
+    """200 users at --think 1: 120 minute-takers ask once a second, 20 staff and 60 members once
+    every 3 s: 146.7 requests/s even if every answer were instant, below the bar's 200; 273
+    users are the fewest whose pace reaches it."""
+    spec = importlib.util.spec_from_file_location("load_run", ROOT / "bench/load/run.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert round(module.pace_ceiling(200, 1.0), 1) == 146.7
+    assert round(module.pace_ceiling(300, 1.0), 1) == 220.0
+    assert module.pace_ceiling(272, 1.0) < 200 < module.pace_ceiling(273, 1.0)
+    assert round(module.pace_ceiling(5, 0.01), 1) == 366.7

@@ -74,6 +74,14 @@ def seconds(run_time: str) -> float:
     return float(run_time[:-1]) * units[run_time[-1]] if run_time[-1] in units else float(run_time)
 
 
+def pace_ceiling(users: int, think: float) -> float:
+    """Requests per second the scenario's users ask for if every answer were instant: locust
+    spawns them 6 : 1 : 3 (minute-takers, staff, members, the classes' weights), a minute-taker
+    waits `think` seconds on average between two requests, staff and members 3 times as long
+    (locustfile.py). The throughput can never exceed it: the bar needs it above 200."""
+    return users * (0.6 / think + 0.4 / (3 * think))
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -311,12 +319,16 @@ def main(argv=None) -> int:
               f"{c['worker_cpu_s']} s, PostgreSQL {c['postgres_cpu_s']} s, locust {c['locust_cpu_s']} s, "
               f"the whole machine {c['machine_busy_s']} s busy of {c['machine_cores']:.0f} cores x {c['wall_s']} s "
               f"(other sessions included)")
+    ceiling = pace_ceiling(args.users, args.think)
+    print(f"the users' pace alone (every answer instant): at most {ceiling:.1f} req/s"
+          + ("" if ceiling > BAR["rps"] else f" -- below the bar's {BAR['rps']:.0f}: more --users "
+             f"(at least {BAR['rps'] / pace_ceiling(1, args.think):.0f} at --think {args.think})"))
     met = total["rps"] >= BAR["rps"] and total["p95_ms"] < BAR["p95_ms"] and errors == 0 and lost == 0
     print(f"bar: {total['rps']:.1f} req/s (>= {BAR['rps']:.0f}), p95 {total['p95_ms']:.0f} ms (< {BAR['p95_ms']:.0f}), "
           f"{errors} errors, {lost} lost writes -> {'MET' if met else 'NOT MET'}")
     (out / "summary.json").write_text(json.dumps({
         "args": vars(args), "scenario": scenario, "floor": floor, "server_times": served, "writes": writes, "load_average": load,
-        "cpu": cpu,
+        "cpu": cpu, "pace_ceiling_rps": round(ceiling, 1),
         "server": {"workers": workers, "threads": args.threads, "DB_CONN_MAX_AGE": conn_max_age,
                    "jobs": jobs, "cpus": os.cpu_count()}, "bar_met": met}, indent=1, ensure_ascii=False))
     if errors or lost or verify.returncode:
