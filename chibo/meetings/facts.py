@@ -29,6 +29,7 @@ from django.db.models import Q
 from chibo.fees.models import FeeRecord, Relief
 from chibo.meetings.models import Attendance, Guest, Meeting, MeetingStatus, QualityRecord, Speech, Task, Vote
 from chibo.orgs.models import CELL_KINDS, Member, MemberPeriod, Membership, Organization
+from chibo.prepared import Prepared
 from chibo.rules import engine
 from chibo.rules.models import RuleProfile, ScoringSheet
 from chibo.supervision.models import Visit
@@ -70,8 +71,17 @@ def effective_overrides(org: Organization) -> dict:
 
 def read_organizations(org: Organization) -> tuple[list[dict], dict[int, str]]:
     """The subtree's organisations (normalized dicts, in path order) and {id: code}. One query."""
-    rows = list(Organization.objects.filter(org.subtree_q()).order_by("path").values(
-        "id", "code", "name", "kind", "parent_id", "established_on"))
+    return organizations_from(org, organizations_query(org.path, org.path + "g"))
+
+
+def organizations_query(lo: str, hi: str):
+    """The organisations whose path is in [lo, hi): a subtree (Organization.subtree_q)."""
+    return Organization.objects.filter(path__gte=lo, path__lt=hi).order_by("path").values(
+        "id", "code", "name", "kind", "parent_id", "established_on")
+
+
+def organizations_from(org: Organization, rows) -> tuple[list[dict], dict[int, str]]:
+    rows = list(rows)
     code_of = {o["id"]: o["code"] for o in rows}
     organizations = []
     for o in rows:
@@ -80,6 +90,17 @@ def read_organizations(org: Organization) -> tuple[list[dict], dict[int, str]]:
         row["established_on"] = _iso(o["established_on"])
         organizations.append(row)
     return organizations, code_of
+
+
+def _in_ids(org_ids: list[int]):
+    """The organisations of a subtree by their ids, through a relation to Organization (`rel`)."""
+    return lambda rel: Q(**{f"{rel}__in": org_ids})
+
+
+def _in_paths(lo: str, hi: str):
+    """The organisations of a subtree by their paths in [lo, hi): the same rows as `_in_ids` of
+    its ids, with values a query compiled once can take (chibo.prepared)."""
+    return lambda rel: Q(**{f"{rel}__path__gte": lo, f"{rel}__path__lt": hi})
 
 
 def read_profiles(org: Organization, code_of: dict[int, str]) -> dict:
@@ -99,18 +120,31 @@ def read_members(org_ids: list[int], code_of: dict[int, str], member_code: dict[
                  stream: bool = True) -> Iterator[dict]:
     """Normalized members with a membership in the subtree, by code; fills `member_code`
     ({member id: code}) as it goes. Three queries (`stream`: rows read in chunks, see `_each`)."""
+    memberships, periods, members = member_queries(_in_ids(org_ids))
+    return members_from(_each(memberships, stream), _each(periods, stream), members, code_of, member_code)
+
+
+def member_queries(where) -> tuple:
+    """The memberships, periods and members of the subtree `where` (`_in_ids`, `_in_paths`)."""
+    return (
+        Membership.objects.filter(where("organization")).order_by("member_id", "start").values_list(
+            "member_id", "organization_id", "start", "end"),
+        MemberPeriod.objects.filter(where("member__memberships__organization")).distinct().order_by(
+            "member_id", "start").values_list("member_id", "kind", "start", "end", "reason"),
+        Member.objects.filter(pk__in=Membership.objects.filter(where("organization")).values("member_id")).order_by(
+            "code").values_list("id", "code", "full_name", "gender", "birth_date", "joined_on", "official_on"),
+    )
+
+
+def members_from(membership_rows, period_rows, member_rows, code_of: dict[int, str],
+                 member_code: dict[int, str]) -> Iterator[dict]:
     memberships = defaultdict(list)
-    for mid, oid, start, end in _each(Membership.objects.filter(organization__in=org_ids).order_by(
-            "member_id", "start").values_list("member_id", "organization_id", "start", "end"), stream):
+    for mid, oid, start, end in membership_rows:
         memberships[mid].append({"organization": code_of[oid], "from": _iso(start), "to": _iso(end)})
     periods = defaultdict(lambda: {"exempt": [], "away": []})
-    for mid, kind, start, end, reason in _each(MemberPeriod.objects.filter(
-            member__memberships__organization__in=org_ids).distinct().order_by("member_id", "start").values_list(
-            "member_id", "kind", "start", "end", "reason"), stream):
+    for mid, kind, start, end, reason in period_rows:
         periods[mid][kind].append({"from": _iso(start), "to": _iso(end), "reason": _opt(reason)})
-    for mid, code, name, gender, birth, joined, official in Member.objects.filter(
-            pk__in=Membership.objects.filter(organization__in=org_ids).values("member_id")).order_by(
-            "code").values_list("id", "code", "full_name", "gender", "birth_date", "joined_on", "official_on"):
+    for mid, code, name, gender, birth, joined, official in member_rows:
         member_code[mid] = code
         yield {"code": code, "full_name": name, "gender": gender or None, "birth_date": _iso(birth),
                "joined_on": _iso(joined), "official_on": _iso(official), "memberships": memberships.pop(mid, []),
@@ -204,34 +238,58 @@ def read_meetings(mq, code_of: dict[int, str], member_code: dict[int, str], vers
                   stream: bool = True) -> Iterator[dict]:
     """The meetings of queryset `mq` as normalized dicts, in (date, ident) order. Six queries
     (seven for version 2: the quality records); `stream`: the long ones read in chunks (`_each`)."""
-    parts = {name: defaultdict(list) for name in ("guests", "attendance", "speeches", "votes", "tasks")}
+    queries = meeting_queries(mq, version)
+    rows = {name: _each(q, stream) if name in ("attendance", "speeches", "meetings") else q
+            for name, q in queries.items()}
+    quality = read_quality(mq, member_code) if version == 2 else {}
+    return meetings_from(rows, code_of, member_code, version, quality)
+
+
+def meeting_queries(mq, version: int = 1) -> dict:
+    """The querysets `read_meetings` reads, by part: guests, attendance, speeches, votes, tasks and
+    the meetings themselves."""
     sub = mq.values("id")
-    for mid, name, title, organization in Guest.objects.filter(meeting__in=sub).order_by(
-            "meeting_id", "position").values_list("meeting_id", "name", "title", "organization"):
+    extra = V2_MEETING_FIELDS if version == 2 else ()
+    return {
+        "guests": Guest.objects.filter(meeting__in=sub).order_by("meeting_id", "position").values_list(
+            "meeting_id", "name", "title", "organization"),
+        "attendance": Attendance.objects.filter(meeting__in=sub).order_by("meeting_id", "position").values_list(
+            "meeting_id", "member_id", "status", "reason"),
+        "speeches": Speech.objects.filter(meeting__in=sub).order_by("meeting_id", "position").values_list(
+            "meeting_id", "member_id", "item", "summary"),
+        "votes": Vote.objects.filter(meeting__in=sub).order_by("meeting_id", "position").values_list(
+            "meeting_id", "kind", "subject", "method", "votes_for", "votes_against", "votes_abstain",
+            "votes_invalid"),
+        "tasks": Task.objects.filter(meeting__in=sub).order_by("meeting_id", "position").values_list(
+            "meeting_id", "assignee_id", "description", "due", "done_on"),
+        "meetings": mq.order_by("date", "ident").values(
+            "id", "ident", "organization_id", "kind", "date", "start", "end", "place", "chair_id", "secretary_id",
+            "notice_sent_on", "topic", "rescheduled_reason", "conclusion", "score_preparation", "score_conduct",
+            "score_principles", *extra),
+    }
+
+
+def meetings_from(rows: dict, code_of: dict[int, str], member_code: dict[int, str], version: int = 1,
+                  quality: dict | None = None) -> Iterator[dict]:
+    """The normalized meetings from the rows of `meeting_queries` (`quality`: version 2's)."""
+    parts = {name: defaultdict(list) for name in ("guests", "attendance", "speeches", "votes", "tasks")}
+    for mid, name, title, organization in rows["guests"]:
         parts["guests"][mid].append({"name": name, "title": _opt(title), "organization": _opt(organization)})
-    for mid, member_id, status, reason in _each(Attendance.objects.filter(meeting__in=sub).order_by(
-            "meeting_id", "position").values_list("meeting_id", "member_id", "status", "reason"), stream):
+    for mid, member_id, status, reason in rows["attendance"]:
         parts["attendance"][mid].append({"member": member_code[member_id], "status": status, "reason": _opt(reason)})
-    for mid, member_id, item, summary in _each(Speech.objects.filter(meeting__in=sub).order_by(
-            "meeting_id", "position").values_list("meeting_id", "member_id", "item", "summary"), stream):
+    for mid, member_id, item, summary in rows["speeches"]:
         parts["speeches"][mid].append({"member": member_code[member_id], "item": _opt(item), "summary": _opt(summary)})
-    for mid, kind, subject, method, f, a, ab, inv in Vote.objects.filter(meeting__in=sub).order_by(
-            "meeting_id", "position").values_list("meeting_id", "kind", "subject", "method", "votes_for",
-                                                  "votes_against", "votes_abstain", "votes_invalid"):
+    for mid, kind, subject, method, f, a, ab, inv in rows["votes"]:
         parts["votes"][mid].append({"kind": kind, "subject": _opt(subject), "method": method, "for": f,
                                     "against": a, "abstain": ab, "invalid": inv})
-    for mid, assignee, desc, due, done in Task.objects.filter(meeting__in=sub).order_by(
-            "meeting_id", "position").values_list("meeting_id", "assignee_id", "description", "due", "done_on"):
+    for mid, assignee, desc, due, done in rows["tasks"]:
         parts["tasks"][mid].append({"assignee": member_code.get(assignee), "description": _opt(desc),
                                     "due": _iso(due), "done_on": _iso(done)})
     guests, attendance, speeches, votes, tasks = (parts[k] for k in (
         "guests", "attendance", "speeches", "votes", "tasks"))
-    quality = read_quality(mq, member_code) if version == 2 else {}
+    quality = quality or {}
     extra = V2_MEETING_FIELDS if version == 2 else ()
-    for m in _each(mq.order_by("date", "ident").values(
-            "id", "ident", "organization_id", "kind", "date", "start", "end", "place", "chair_id", "secretary_id",
-            "notice_sent_on", "topic", "rescheduled_reason", "conclusion", "score_preparation", "score_conduct",
-            "score_principles", *extra), stream):
+    for m in rows["meetings"]:
         mid = m["id"]
         item = {
             "id": m["ident"], "organization": code_of[m["organization_id"]], "kind": m["kind"],
@@ -260,10 +318,14 @@ def meeting_query(org_ids: list[int], date_from: date | None, date_to: date | No
     meeting still planned or notified has not taken place and a cancelled one never will: neither
     counts for its month. `include` adds one meeting not yet held (never a cancelled one): the
     meeting whose page is being looked at, judged as if it were held."""
+    return _meeting_query(_in_ids(org_ids), date_from, date_to, include)
+
+
+def _meeting_query(where, date_from: date | None, date_to: date | None, include: str | None = None):
     recorded = Q(status__in=RECORDED)
     if include is not None:
         recorded |= Q(ident=include) & ~Q(status=MeetingStatus.CANCELLED)
-    mq = Meeting.objects.filter(recorded, organization__in=org_ids)
+    mq = Meeting.objects.filter(recorded, where("organization"))
     if date_from:
         mq = mq.filter(date__gte=date_from)
     if date_to:
@@ -272,7 +334,11 @@ def meeting_query(org_ids: list[int], date_from: date | None, date_to: date | No
 
 
 def visit_query(org_ids: list[int], date_from: date | None, date_to: date | None):
-    vq = Visit.objects.filter(organization__in=org_ids)
+    return _visit_query(_in_ids(org_ids), date_from, date_to)
+
+
+def _visit_query(where, date_from: date | None, date_to: date | None):
+    vq = Visit.objects.filter(where("organization"))
     if date_from:
         vq = vq.filter(date__gte=date_from)
     if date_to:
@@ -281,8 +347,12 @@ def visit_query(org_ids: list[int], date_from: date | None, date_to: date | None
 
 
 def read_visits(vq, code_of: dict[int, str]) -> list[dict]:
+    return visits_from(vq.values_list("organization_id", "date", "visitor", "committee"), code_of)
+
+
+def visits_from(rows, code_of: dict[int, str]) -> list[dict]:
     return [{"organization": code_of[o], "date": _iso(d), "visitor": _opt(v), "committee": _opt(c)}
-            for o, d, v, c in vq.values_list("organization_id", "date", "visitor", "committee")]
+            for o, d, v, c in rows]
 
 
 def subtree_record(org: Organization, date_from: date | None = None, date_to: date | None = None,
@@ -374,8 +444,49 @@ def read_roll_index(org_ids: list[int], code_of: dict[int, str], member_code: di
 def cell_year(cell: Organization, day: date, include: str | None = None) -> dict:
     """What the verdict on a meeting of `cell` held on `day` depends on: the cell's record from
     1 January of that year (excused-absence runs restart each calendar year) through `day`, with
-    the meeting `include` even if it is not yet marked held (its page judges it as it stands)."""
-    return subtree_record(cell, date(day.year, 1, 1), day, include)
+    the meeting `include` even if it is not yet marked held (its page judges it as it stands).
+
+    With `include` (a meeting's page, recording page, checks panel, finalizing) the record is
+    read by queries compiled once per process (`CELL_YEAR`): the same rows as `subtree_record`
+    (tests/test_facts_prepared.py), without building 11 querysets on every page."""
+    if include is None:
+        return subtree_record(cell, date(day.year, 1, 1), day, include)
+    span = {"lo": cell.path, "hi": cell.path + "g"}
+    year = {**span, "date_from": date(day.year, 1, 1), "date_to": day}
+    organizations, code_of = organizations_from(cell, CELL_YEAR["organizations"].all(**span))
+    profiles = read_profiles(cell, code_of)
+    member_code: dict[int, str] = {}
+    members = list(members_from(CELL_YEAR["memberships"].all(**span), CELL_YEAR["periods"].all(**span),
+                                CELL_YEAR["members"].all(**span), code_of, member_code))
+    rows = {part: CELL_YEAR[part].all(**year, include=include) for part in MEETING_PARTS}
+    meetings = list(meetings_from(rows, code_of, member_code))
+    visits = visits_from(CELL_YEAR["visits"].all(**year), code_of)
+    return {"format": "chibo-bundle", "version": 1, "profiles": profiles, "organizations": organizations,
+            "members": members, "meetings": meetings, "visits": visits}
+
+
+MEETING_PARTS = ("guests", "attendance", "speeches", "votes", "tasks", "meetings")
+_SPAN = {"lo": "prepared-sample-lo", "hi": "prepared-sample-hi"}
+_YEAR = {**_SPAN, "date_from": date(1901, 3, 1), "date_to": date(1901, 3, 2)}
+
+
+def _year_part(part: str):
+    return Prepared(lambda lo, hi, date_from, date_to, include: meeting_queries(
+        _meeting_query(_in_paths(lo, hi), date_from, date_to, include))[part], **_YEAR,
+        include="PREPARED-SAMPLE-INCLUDE")
+
+
+#: The queries of `cell_year` with a meeting, compiled once per process (chibo.prepared): the
+#: subtree by its paths instead of its ids (`_in_paths`), so the shape is the same for every cell.
+CELL_YEAR = {
+    "organizations": Prepared(organizations_query, **_SPAN),
+    "memberships": Prepared(lambda lo, hi: member_queries(_in_paths(lo, hi))[0], **_SPAN),
+    "periods": Prepared(lambda lo, hi: member_queries(_in_paths(lo, hi))[1], **_SPAN),
+    "members": Prepared(lambda lo, hi: member_queries(_in_paths(lo, hi))[2], **_SPAN),
+    **{part: _year_part(part) for part in MEETING_PARTS},
+    "visits": Prepared(lambda lo, hi, date_from, date_to: _visit_query(_in_paths(lo, hi), date_from, date_to)
+                       .values_list("organization_id", "date", "visitor", "committee"), **_YEAR),
+}
 
 
 def attendance_statuses(meeting: Meeting) -> dict[str, tuple[str, str | None]]:
