@@ -387,7 +387,7 @@ def member_page_queries(client, path):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize("persona, expected", [("admin", 10), ("staff", 15)])  # with the top bar's counts
+@pytest.mark.parametrize("persona, expected", [("admin", 10), ("staff", 14)])  # with the top bar's counts
 def test_the_member_page_runs_the_same_queries_whatever_the_roles(personas, tree, client_for, persona,
                                                                   expected):
     """The section reads the login and its roles in two queries (staff: one more, whether the

@@ -230,13 +230,13 @@ def test_constant_queries(client_for, personas, keeper, march):  # noqa: F811
     first = {url: count(client_for(users[who]), url) for url, who in PAGES.items()}
     grow(march, 9)
     assert {url: count(client_for(users[who]), url) for url, who in PAGES.items()} == first
-    # 7 for the login (session, user, roles, member record, current cell, the top bar) and the cell,
-    # as the import page shows; then the page's own: sheet 4; member's month: the member, 3, the
-    # collectors; reliefs: the list, the members, the deciding organisations; totals (staff: no member
-    # record, one query less, no cell lookup): the organisation and 5; own months: the member and 3
-    assert first == {"/dang-phi/C1/?thang=2026-03": 11, "/dang-phi/C1/2026-03/M2/": 12, "/dang-phi/C1/mien-giam/": 10,
-                     "/dang-phi/C1/2026-03/nhap-excel/": 7, "/dang-phi/tong-hop/G/?nam=2026": 10,
-                     "/dang-phi/cua-toi/?nam=2026": 10}
+    # 5 for the login (session, user, the scope: 1 query (roles, member record, current cell), the top
+    # bar) and the cell, as the import page shows; then the page's own: sheet 4; member's month: the
+    # member, 3, the collectors; reliefs: the list, the members, the deciding organisations; totals
+    # (staff: no cell lookup): the organisation and 5; own months: the member and 3
+    assert first == {"/dang-phi/C1/?thang=2026-03": 9, "/dang-phi/C1/2026-03/M2/": 10, "/dang-phi/C1/mien-giam/": 8,
+                     "/dang-phi/C1/2026-03/nhap-excel/": 5, "/dang-phi/tong-hop/G/?nam=2026": 9,
+                     "/dang-phi/cua-toi/?nam=2026": 8}
 
 
 # --- the month's status, for the meeting pages ---------------------------------------------------

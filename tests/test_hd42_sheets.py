@@ -163,8 +163,9 @@ def test_denied(personas, tree, client_for, persona, status):
 def test_sheet_list_constant_queries(personas, tree, client_for, django_assert_num_queries):
     client = client_for(personas["staff"])
     client.get("/to-chuc/G/phieu-cham/")
-    # session, user, the top bar's roles and notices, scope roles, organisation, sheets, profile (2)
-    with django_assert_num_queries(9) as ctx:
+    # session, user, the scope: 1 query (roles, member record), the top bar's notices, organisation,
+    # sheets, profile (2)
+    with django_assert_num_queries(8) as ctx:
         client.get("/to-chuc/G/phieu-cham/")
     small = len(ctx.captured_queries)
     for i in range(5):

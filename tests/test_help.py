@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 #: URL names whose access is tested here (tests/test_access_orgs.py counts them).
 COVERED = {"help_index", "help_role", "help_findings"}
 HELP = Path(__file__).resolve().parent.parent / "chibo" / "templates" / "help"
-#: Session, user, roles, the member record, and the top bar's counts (chibo.reminders); nothing else.
-HELP_QUERIES = 5
+#: Session, user, the scope: 1 query (roles, the member record), and the top bar's counts
+#: (chibo.reminders); nothing else.
+HELP_QUERIES = 4
 STATIC = Path(__file__).resolve().parent.parent / "chibo" / "static" / "chibo" / "help"
 
 

@@ -269,8 +269,8 @@ def grow(tree, meeting, n):
 
 #: persona -> (role to switch to, or None for the default; exact queries of the start page); a member
 #: start page reads the member's planned visits (chibo.supervision, 1)
-COUNTS = {"secretary": (None, 17), "member": (None, 13), "staff": (None, 13), "admin": (None, 9),
-          "designated": ("designated:C1", 16)}  # a login without a member record: one query for the top bar's counts
+COUNTS = {"secretary": (None, 15), "member": (None, 11), "staff": (None, 12), "admin": (None, 9),
+          "designated": ("designated:C1", 15)}  # a login without a member record: one query for the top bar's counts
 
 
 @pytest.mark.parametrize("persona", sorted(COUNTS))

@@ -134,11 +134,11 @@ def test_task_done_from_the_page_only_by_the_assignee(personas, tree, task, clie
 
 def test_my_page_constant_queries(personas, tree, meeting, upcoming, task, client_for, django_assert_num_queries):
     client = client_for(personas["member"])
-    # session, user, roles, member id, member's cells (scope, with their ids: not read again); upcoming
-    # meetings, their agenda, documents and the member's absence notices; notices not opened;
-    # tasks, attendance, token; the top bar's count of notices not opened; the member's planned visits
-    # (chibo.supervision)
-    with django_assert_num_queries(15):
+    # session, user, the scope: 1 query (roles, member id, member's cells, with their ids: not read
+    # again); upcoming meetings, their agenda, documents and the member's absence notices; notices not
+    # opened; tasks, attendance, token; the top bar's count of notices not opened; the member's planned
+    # visits (chibo.supervision)
+    with django_assert_num_queries(13):
         assert client.get("/cua-toi/").status_code == 200
     for i in range(3):
         m = planning_services.meeting_create(tree["C1"], kind="extraordinary", date=date(2025, 3, 10 + i))
@@ -146,5 +146,5 @@ def test_my_page_constant_queries(personas, tree, meeting, upcoming, task, clien
         preparation_services.absence_notice_send(m, tree["M2"], "Bận")
         Task.objects.create(meeting=meeting, position=i + 1, assignee=tree["M2"], description=f"Việc {i}")
         preparation_services.notice_send(m, personas["secretary"])
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         assert client.get("/cua-toi/").status_code == 200

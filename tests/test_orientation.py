@@ -242,7 +242,7 @@ def test_who_may_see_which_cells_took_it_up(personas, orientation, client_for, p
 def test_pages_run_a_constant_number_of_queries(personas, tree, feb, orientation, client_for,
                                                 django_assert_num_queries):
     client = client_for(personas["staff"])
-    urls = {f"/dinh-huong/{orientation.pk}/": 8, "/to-chuc/G/dinh-huong/": 7}  # with the top bar's counts
+    urls = {f"/dinh-huong/{orientation.pk}/": 7, "/to-chuc/G/dinh-huong/": 6}  # with the top bar's counts
     for url, n in urls.items():
         with django_assert_num_queries(n):
             assert client.get(url).status_code == 200

@@ -317,15 +317,15 @@ def test_meeting_list_constant_queries(personas, tree, client_for, svc, django_a
     client = client_for(personas["secretary"])
     Meeting.objects.create(ident="X1", organization=tree["C1"], kind="regular", date=date(2026, 1, 3))
 
-    # session, user, roles, member id, member's cells, organisation, profile (2: organisations and
-    # overrides), meetings of the year, their attendance figures from the engine (the roll: members,
-    # memberships, periods; the attendance rows), thematic plan, calendar token; the top bar's count
-    # of the member's notices not opened (chibo.notices)
-    with django_assert_num_queries(16):
+    # session, user, the scope: 1 query (roles, member id, member's cells), organisation, profile (2:
+    # organisations and overrides), meetings of the year, their attendance figures from the engine (the
+    # roll: members, memberships, periods; the attendance rows), thematic plan, calendar token; the top
+    # bar's count of the member's notices not opened (chibo.notices)
+    with django_assert_num_queries(14):
         assert client.get("/to-chuc/C1/sinh-hoat/?nam=2026").status_code == 200
     svc.plan_year(tree["C1"], 2026, None)
     svc.meeting_create(tree["C1"], date=date(2026, 6, 9))
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(14):
         assert client.get("/to-chuc/C1/sinh-hoat/?nam=2026").status_code == 200
 
 
@@ -351,9 +351,9 @@ def test_committee_sees_the_subtree_thematic_plans_in_constant_queries(personas,
         {"quarter": q, "topic": f"Chuyên đề {q}", "presenter": tree["M1"], "planned_date": None} for q in (1, 2, 3, 4)])
     svc.thematic_plan_report(tree["C1"], 2026)
     client = client_for(personas["staff"])
-    # session, user, roles, member id, organisation, count of cells, page of cells, their plans, the top
-    # bar's counts
-    with django_assert_num_queries(9):
+    # session, user, the scope: 1 query (roles, member id), organisation, count of cells, page of cells,
+    # their plans, the top bar's counts
+    with django_assert_num_queries(8):
         page = client.get("/to-chuc/G/ke-hoach-chuyen-de/?nam=2026").content.decode()
     assert page.count("<tr data-cell=") == 2
     assert "Chuyên đề 3 <span class=\"muted\">(Nguyễn Văn An)</span>" in page
@@ -361,6 +361,6 @@ def test_committee_sees_the_subtree_thematic_plans_in_constant_queries(personas,
     for i in range(5):
         cell = org_services.org_create(code=f"CX{i}", name=f"Chi bộ {i}", kind="chi_bo", parent=tree["G"])
         svc.thematic_plan_save(cell, 2026, [{"quarter": 1, "topic": "A", "presenter": None, "planned_date": None}])
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         page = client.get("/to-chuc/G/ke-hoach-chuyen-de/?nam=2026").content.decode()
     assert page.count("<tr data-cell=") == 7

@@ -130,20 +130,20 @@ def test_open_tasks_of_earlier_meetings_on_the_agenda(personas, tree, meeting, p
 
 def test_prep_page_constant_queries(personas, tree, planned, meeting, client_for, django_assert_num_queries):
     client = client_for(personas["member"])
-    # session, user, roles, member id, member's cells, meeting, agenda, open tasks, documents,
-    # thematic preparation, contributions, notices, absence notices, the quality record (HD 42's
+    # session, user, the scope: 1 query (roles, member id, member's cells), meeting, agenda, open tasks,
+    # documents, thematic preparation, contributions, notices, absence notices, the quality record (HD 42's
     # scorer); the member's notice opened
     # (chibo.notices) and the top bar's count of notices not opened; the previous meeting's day and the
     # recommendations sent up that await an answer or were answered since (chibo.supervision); the
     # cell's effective rule profile (2: whether HD 42's section applies)
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(19):
         client.get(f"/sinh-hoat/{planned.ident}/chuan-bi/")
     for i in range(4):
         Task.objects.create(meeting=meeting, position=i, assignee=tree["M2"], description=f"Việc {i}")
         preparation_services.document_add(planned, title=f"Tài liệu {i}", file=SimpleUploadedFile(f"t{i}.pdf", b"%PDF"))
     preparation_services.absence_notice_send(planned, tree["M2"], "Đi công tác")
     preparation_services.notice_send(planned, personas["secretary"])
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(19):
         client.get(f"/sinh-hoat/{planned.ident}/chuan-bi/")
 
 

@@ -6,6 +6,7 @@ import threading
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
@@ -14,18 +15,19 @@ from django.utils import timezone
 import chibo.urls  # noqa: F401  (every module the site serves: their prepared queries are in the registry)
 from chibo.accounts import backends
 from chibo.meetings import access as meeting_access
+from chibo.meetings import facts
 from chibo.meetings import selectors as meeting_selectors
-from chibo.meetings.models import Meeting, Task
+from chibo.meetings.models import Attendance, Meeting, Task
 from chibo.meetings.recording import forms as recording_forms
 from chibo.meetings.recording import services as recording_services
 from chibo.notices.models import NoticeDelivery
 from chibo.orgs import access as org_access
-from chibo.orgs.models import Member, Membership
+from chibo.orgs.models import Member, Membership, Role
 from chibo.prepared import Prepared
 from chibo.reminders import selectors as reminder_selectors
 from chibo.reminders.models import Notification
 from chibo.supervision import selectors as supervision_selectors
-from chibo.supervision.models import VisitPlan
+from chibo.supervision.models import Visit, VisitPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -60,11 +62,19 @@ def cases(tree, personas, meeting):
     NoticeDelivery.objects.create(meeting=upcoming, member=m2, channel="app", sent_at=timezone.now())
     for year, half in ((2024, 2), (2025, 1), (2025, 2), (2026, 1)):
         VisitPlan.objects.create(committee=tree["G"], cell=tree["C1"], assignee=m2, year=year, half=half)
+    c1 = tree["C1"]
+    Visit.objects.create(organization=c1, date=date(2025, 1, 2), visitor="Đồng chí Thăm")
+    year_values = [  # C1's year up to its meeting (found); its ancestor G's span, a year with no meeting
+        {"lo": c1.path, "hi": c1.path + "g", "date_from": date(2025, 1, 1), "date_to": meeting.date,
+         "include": meeting.ident},
+        {"lo": tree["G"].path, "hi": tree["G"].path + "g", "date_from": date(2024, 1, 1),
+         "date_to": date(2024, 12, 31), "include": "C9-2024-01"},
+    ]
     return {
         backends.USER_BY_PK: [{"pk": secretary.pk}, {"pk": personas["admin"].pk}, {"pk": 999_999}],
-        org_access.ROLE_PATHS: [{"user_id": personas["designated"].pk}, {"user_id": member.pk}],
+        org_access.SCOPE_ROWS: [{"user_id": personas["designated"].pk}, {"user_id": member.pk},
+                                {"user_id": secretary.pk}, {"user_id": 999_999}],
         org_access.MEMBER_OF_USER: [{"user_id": secretary.pk}, {"user_id": personas["staff"].pk}],
-        org_access.CURRENT_CELLS: [{"member_id": m1.pk}, {"member_id": 999_999}],
         meeting_access.MEETING_BY_IDENT: [{"ident": meeting.ident}, {"ident": "C9-2025-01"}],
         recording_services.MEETING_LOCKED: [{"pk": meeting.pk}, {"pk": 999_999}],
         recording_services.ON_ROLL: [
@@ -76,6 +86,16 @@ def cases(tree, personas, meeting):
         recording_services.ROLL_AHEAD: [
             {"day": date(2025, 1, 3), "cell_id": tree["C1"].pk, "sort_key": tree["M3"].sort_key},
             {"day": date(2025, 1, 3), "cell_id": tree["C1"].pk, "sort_key": ""},  # no one before: no row
+        ],
+        recording_services.ROLL_TAP: [
+            {"day": date(2025, 1, 3), "cell_id": tree["C1"].pk, "member_id": m1.pk, "meeting_id": meeting.pk,
+             "sort_key": m1.sort_key},
+            {"day": date(2025, 1, 3), "cell_id": tree["C1"].pk, "member_id": m2.pk, "meeting_id": meeting.pk,
+             "sort_key": m2.sort_key},
+            {"day": date(2024, 5, 31), "cell_id": tree["C1"].pk, "member_id": tree["M3"].pk,  # not yet on it
+             "meeting_id": meeting.pk, "sort_key": tree["M3"].sort_key},
+            {"day": date(2025, 1, 3), "cell_id": tree["C1"].pk, "member_id": tree["M4"].pk,  # another cell's
+             "meeting_id": meeting.pk, "sort_key": tree["M4"].sort_key},
         ],
         recording_services.ATTENDANCE_ROW: [{"meeting_id": meeting.pk, "member_id": m1.pk},
                                             {"meeting_id": meeting.pk, "member_id": tree["M4"].pk}],
@@ -90,6 +110,8 @@ def cases(tree, personas, meeting):
         recording_forms.CELL_MEMBER_BY_CODE: [{"cell_id": tree["C1"].pk, "code": "M2"},
                                               {"cell_id": tree["C1"].pk, "code": "M4"},  # another cell's
                                               {"cell_id": tree["C2"].pk, "code": "M4"}],
+        **{prepared: [{k: v for k, v in values.items() if k in prepared.samples} for values in year_values]
+           for prepared in facts.CELL_YEAR.values()},
     }
 
 
@@ -98,6 +120,7 @@ def test_every_prepared_query_returns_what_its_queryset_returns(tree, personas, 
     table = cases(tree, personas, meeting)
     assert set(map(id, Prepared.registry)) == set(map(id, table)), "a prepared query without a case here"
     found = 0
+    year_found = {}
     with transaction.atomic():  # MEETING_LOCKED locks its row
         for prepared, runs in table.items():
             for values in runs:
@@ -108,7 +131,15 @@ def test_every_prepared_query_returns_what_its_queryset_returns(tree, personas, 
                 same(got, expected)
                 assert prepared.first(**values) == (expected[0] if expected else None)
                 found += bool(expected)
-    assert found == 20  # the runs above that find a row
+                if prepared in facts.CELL_YEAR.values():
+                    year_found.setdefault(prepared, []).append(len(expected))
+    assert found == 34  # the runs above that find a row
+    # The cell's year of the meeting: its organisation, 3 memberships and members, the meeting with 3
+    # attendance rows and 2 tasks, the visit; G's 2024: its 3 organisations, 5 memberships and members.
+    assert {name: year_found[prepared] for name, prepared in facts.CELL_YEAR.items()} == {
+        "organizations": [1, 3], "memberships": [3, 5], "periods": [0, 0], "members": [3, 5], "guests": [0, 0],
+        "attendance": [3, 0], "speeches": [0, 0], "votes": [0, 0], "tasks": [2, 0], "meetings": [1, 0],
+        "visits": [1, 0]}
 
 
 def test_rows_and_relations_are_those_of_the_values_given(tree, personas, meeting):
@@ -124,6 +155,11 @@ def test_rows_and_relations_are_those_of_the_values_given(tree, personas, meetin
                                                  sort_key=tree[code].sort_key) for code in ("M1", "M2", "M3")]
     roll = sorted(tree[code].sort_key for code in ("M1", "M2", "M3"))
     assert ahead == [roll.index(tree[code].sort_key) or None for code in ("M1", "M2", "M3")]
+    rows = dict(Attendance.objects.filter(meeting=meeting).values_list("member__code", "pk"))
+    taps = [recording_services.ROLL_TAP.first(day=date(2025, 1, 3), cell_id=tree["C1"].pk, member_id=tree[code].pk,
+                                              meeting_id=meeting.pk, sort_key=tree[code].sort_key)
+            for code in ("M1", "M2", "M3", "M4")]
+    assert taps == [(roll.index(tree[code].sort_key) or None, rows.get(code)) for code in ("M1", "M2", "M3")] + [None]
     cases(tree, personas, meeting)
     counts = [reminder_selectors.topbar_counts(personas[who].pk, member_id, date(2025, 1, 10))
               for who, member_id in (("member", tree["M2"].pk), ("secretary", None), ("staff", None))]
@@ -132,8 +168,11 @@ def test_rows_and_relations_are_those_of_the_values_given(tree, personas, meetin
         (2025, 2), (2026, 1)]
     assert [t.description for t in meeting_selectors.tasks_of_member(tree["M2"].pk)] in (
         ["Việc còn", "Việc xong"], ["Việc xong", "Việc còn"])  # where NULL sorts: the database's
-    assert sorted(org_access.ROLE_PATHS.all(user_id=personas["designated"].pk)) == [
-        ("committee_staff", tree["G"].path), ("designated", tree["C1"].path)]
+    assert sorted(org_access.SCOPE_ROWS.all(user_id=personas["designated"].pk)) == [
+        ("r", "committee_staff", tree["G"].path, None, ""), ("r", "designated", tree["C1"].path, None, "")]
+    member = personas["member"]
+    assert sorted(org_access.SCOPE_ROWS.all(user_id=member.pk)) == [
+        ("c", "", tree["C1"].path, tree["C1"].pk, ""), ("m", "", "", tree["M2"].pk, tree["M2"].full_name)]
 
 
 def test_a_sample_that_is_not_a_parameter_of_its_own_is_refused(tree):
@@ -146,7 +185,7 @@ def test_a_sample_that_is_not_a_parameter_of_its_own_is_refused(tree):
         twice.all(a=1, b=2)
     Prepared.registry.remove(twice)
     with pytest.raises(TypeError, match="expected the values of"):
-        org_access.CURRENT_CELLS.all(member=1)
+        org_access.SCOPE_ROWS.all(member=1)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -168,16 +207,18 @@ def test_each_thread_runs_on_its_own_connection(tree):
     if connection.vendor == "sqlite" and connection.settings_dict["NAME"] in ("", ":memory:") or (
             connection.vendor == "sqlite" and "mode=memory" in str(connection.settings_dict["NAME"])):
         pytest.skip("an in-memory SQLite database is not shared with another thread")
-    assert org_access.CURRENT_CELLS.all(member_id=tree["M4"].pk) == [(tree["C2"].pk, tree["C2"].path)]
+    staff = get_user_model().objects.create_user("thread-staff")
+    Role.objects.create(user=staff, organization=tree["C2"], kind="committee_staff")
+    assert org_access.SCOPE_ROWS.all(user_id=staff.pk) == [("r", "committee_staff", tree["C2"].path, None, "")]
     out = {}
 
     def other_thread():
         from django.db import connections
-        out["rows"] = org_access.CURRENT_CELLS.all(member_id=tree["M1"].pk)
+        out["rows"] = org_access.SCOPE_ROWS.all(user_id=staff.pk)
         out["same connection"] = connections["default"] is connection
         connections.close_all()
 
     thread = threading.Thread(target=other_thread)
     thread.start()
     thread.join()
-    assert out == {"rows": [(tree["C1"].pk, tree["C1"].path)], "same connection": False}
+    assert out == {"rows": [("r", "committee_staff", tree["C2"].path, None, "")], "same connection": False}

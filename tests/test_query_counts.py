@@ -95,18 +95,18 @@ def grow_meeting(tree, meeting, vote, n):
 # the verdict takes its rule profile from the cell's record it reads (not read again: 2 fewer)
 DETAIL_PAGES = {
     "meeting detail (admin)": ("admin", "/sinh-hoat/C1-2025-01/", 28, "Trần Văn Số 7"),
-    "meeting detail (secretary)": ("secretary", "/sinh-hoat/C1-2025-01/", 31, "Ý kiến 7"),
-    "meeting detail (member)": ("member", "/sinh-hoat/C1-2025-01/", 31, "Khách 7"),
+    "meeting detail (secretary)": ("secretary", "/sinh-hoat/C1-2025-01/", 29, "Ý kiến 7"),
+    "meeting detail (member)": ("member", "/sinh-hoat/C1-2025-01/", 29, "Khách 7"),
     # the section "Tài khoản và vai trò" (administrators, committee staff): the login and its roles
     "member detail (admin)": ("admin", "/dang-vien/M2/", 10, "31/12/2017"),
-    "member detail (secretary)": ("secretary", "/dang-vien/M2/", 13, "30/06/1997"),
+    "member detail (secretary)": ("secretary", "/dang-vien/M2/", 11, "30/06/1997"),
     # the feeds read their cells' rule profiles (2 queries): a meeting without an end lasts its minimum
-    "cell feed": (None, "/lich/{cell_feed}.ics", 7, "C1-LATER-8-7"),
-    "member feed": (None, "/lich/{member_feed}.ics", 10, "Việc 7"),
-    "ballot (voter)": ("member", "/bo-phieu/{vote}/", 19, None),
-    "ballot panel": ("secretary", "/bo-phieu/{vote}/dieu-hanh/", 18, "Trần Văn Số 7"),
+    "cell feed": (None, "/lich/{cell_feed}.ics", 5, "C1-LATER-8-7"),
+    "member feed": (None, "/lich/{member_feed}.ics", 8, "Việc 7"),
+    "ballot (voter)": ("member", "/bo-phieu/{vote}/", 17, None),
+    "ballot panel": ("secretary", "/bo-phieu/{vote}/dieu-hanh/", 16, "Trần Văn Số 7"),
     "API member (admin)": ("admin", "/api/members/M2", 4, None),
-    "API member (secretary)": ("secretary", "/api/members/M2", 8, None),
+    "API member (secretary)": ("secretary", "/api/members/M2", 6, None),
 }
 
 

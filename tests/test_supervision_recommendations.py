@@ -151,9 +151,9 @@ def test_inbox_page_filters_and_query_count(client_for, personas, meeting, tree,
     assert client.get(url + "?chi_bo=C3").status_code == 400
 
 
-#: session, user, roles and member id (scope), the top bar (roles, notices), the committee, its cells,
-#: the inbox rows, the committee's days to answer (its own or inherited)
-QUERIES_INBOX = 9
+#: session, user, the scope: 1 query (roles, member id), the top bar (roles, notices), the committee,
+#: its cells, the inbox rows, the committee's days to answer (its own or inherited)
+QUERIES_INBOX = 8
 
 
 @pytest.mark.parametrize(("persona", "status"), [

@@ -171,9 +171,9 @@ def test_plan_page_filters_and_add(client_for, personas, tree, people, feb):
     assert "Giữ ghi chú" in bad.content.decode() and "Trường này bắt buộc." in bad.content.decode()
 
 
-#: session, user, roles and member id (scope), the top bar (2), the committee, then the page (cells,
-#: members, entries, visits, profiles (2), meetings)
-QUERIES_PLAN = 14
+#: session, user, the scope: 1 query (roles, member id, current cells), the top bar, the committee, then
+#: the page (cells, members, entries, visits, profiles (2), meetings)
+QUERIES_PLAN = 12
 
 
 def test_plan_page_constant_queries(client_for, personas, tree, people, feb, django_assert_num_queries):
@@ -275,9 +275,9 @@ def test_the_member_sees_their_visits_on_their_pages_and_calendar(client_for, pe
         assert client.get(reverse("my_visits")).content.decode().count("data-plan=") == 4
 
 
-#: session, user, roles, member id, current cells (scope), the top bar (2), the plans; the "read" checks of the
-#: links come from the scope
-QUERIES_MY_VISITS = 7
+#: session, user, the scope: 1 query (roles, member id, current cells), the top bar, the plans; the "read"
+#: checks of the links come from the scope
+QUERIES_MY_VISITS = 5
 
 
 def test_the_frozen_minutes_keep_the_visitor(tree, people, meeting):

@@ -27,7 +27,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Value
 from django.http import Http404
 
 from chibo.orgs.models import CELL_KINDS, Member, Membership, Organization, Role
@@ -296,12 +296,25 @@ class Scope:
 ANONYMOUS = Scope()
 
 # The queries of every request's scope, compiled once per process (chibo.prepared).
-ROLE_PATHS = Prepared(lambda user_id: Role.objects.filter(user_id=user_id).values_list("kind", "organization__path"),
-                      user_id=-7_310_002)
 MEMBER_OF_USER = Prepared(lambda user_id: Member.objects.filter(user_id=user_id).values_list("pk", "full_name")[:1],
                           user_id=-7_310_003)
-CURRENT_CELLS = Prepared(lambda member_id: Membership.objects.filter(member_id=member_id, end__isnull=True)
-                         .values_list("organization_id", "organization__path"), member_id=-7_310_004)
+
+
+def _scope_rows(user_id):
+    """A user's roles, member record and the member's current cells in one query (a round trip
+    less per request than three): rows ("r", role kind, organisation path, None, ""), at most one
+    ("m", "", "", member id, full name) and ("c", "", cell path, cell id, "")."""
+    member = Member.objects.filter(user_id=user_id).order_by("sort_key", "code").values("pk")[:1]
+    roles = Role.objects.filter(user_id=user_id).order_by().values_list(
+        Value("r"), "kind", "organization__path", Value(None, output_field=IntegerField()), Value(""))
+    record = Member.objects.filter(pk=Subquery(member)).order_by().values_list(
+        Value("m"), Value(""), Value(""), "pk", "full_name")
+    cells = Membership.objects.filter(member_id=Subquery(member), end__isnull=True).order_by().values_list(
+        Value("c"), Value(""), "organization__path", "organization_id", Value(""))
+    return roles.union(record, cells, all=True)
+
+
+SCOPE_ROWS = Prepared(_scope_rows, user_id=-7_310_002)
 
 
 def scope_for(user) -> Scope:
@@ -314,15 +327,21 @@ def scope_for(user) -> Scope:
         scope = Scope(is_admin=True, authenticated=True, member_id=_member_id(user), user_id=user.pk)
     else:
         paths = {Role.Kind.COMMITTEE_STAFF: [], Role.Kind.SECRETARY: [], Role.Kind.DESIGNATED: [], Role.Kind.FEES: []}
-        for kind, path in ROLE_PATHS.all(user_id=user.pk):
-            paths[kind].append(path)
+        member_id, current = None, []
+        user._changelog_member_name = ""  # see _member_id
+        for row, kind, path, pk, name in SCOPE_ROWS.all(user_id=user.pk):
+            if row == "r":
+                paths[kind].append(path)
+            elif row == "m":
+                member_id, user._changelog_member_name = pk, name
+            else:
+                current.append((path, pk))
+        current.sort()  # the member's current cells (one, but for a transfer's overlapping day), by path
+        for found in paths.values():
+            found.sort()
         supervise, manage = paths[Role.Kind.COMMITTEE_STAFF], paths[Role.Kind.SECRETARY]
-        member_id = _member_id(user)
-        member_paths, member_cell_ids = (), ()
-        if member_id:
-            current = CURRENT_CELLS.all(member_id=member_id)
-            member_cell_ids = tuple(org_id for org_id, _path in current)
-            member_paths = tuple(path for _org_id, path in current)
+        member_paths = tuple(path for path, _pk in current)
+        member_cell_ids = tuple(pk for _path, pk in current)
         scope = Scope(
             supervise_paths=tuple(supervise),
             manage_paths=tuple(manage),

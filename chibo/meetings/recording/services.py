@@ -26,7 +26,7 @@ from datetime import date, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from chibo import vocabulary
@@ -115,6 +115,17 @@ ROLL_AHEAD = Prepared(lambda day, cell_id, sort_key: Membership.objects.on(day).
     organization_id=cell_id, member__sort_key__lt=sort_key).order_by().values("organization_id").annotate(
     n=Count("pk")).values_list("n", flat=True), day=date(1901, 2, 4), cell_id=-7_310_025,
     sort_key="prepared-sample-sort-key")
+#: A roll tap's reads in one query: the member's roll row that day (none: not on the roll), how
+#: many of the roll sort before them (the new row's position), and their attendance row's id.
+ROLL_TAP = Prepared(lambda day, cell_id, member_id, meeting_id, sort_key: Membership.objects.on(day).filter(
+    organization_id=cell_id, member_id=member_id).order_by().annotate(
+    ahead=Subquery(Membership.objects.on(day).filter(
+        organization_id=OuterRef("organization_id"), member__sort_key__lt=sort_key).order_by().values(
+        "organization_id").annotate(n=Count("pk")).values("n")),
+    row=Subquery(Attendance.objects.filter(meeting_id=meeting_id, member_id=OuterRef("member_id")).order_by()
+                 .values("pk")[:1]),
+).values_list("ahead", "row")[:1], day=date(1901, 2, 5), cell_id=-7_310_026, member_id=-7_310_027,
+    meeting_id=-7_310_028, sort_key="prepared-sample-sort-key-2")
 ATTENDANCE_ROW = Prepared(lambda meeting_id, member_id: Attendance.objects.filter(
     meeting_id=meeting_id, member_id=member_id).order_by()[:1], meeting_id=-7_310_023, member_id=-7_310_024)
 
@@ -145,13 +156,18 @@ def _on_roll(meeting: Meeting, member: Member) -> bool:
 
 
 def _require_on_roll(meeting: Meeting, member: Member | None, field: str, what: str) -> None:
-    """Refuse a member not on the roll that day; one who was never in the cell is not named (a
-    recorder learns no name from outside the cell)."""
+    """Refuse a member not on the roll that day."""
     if member is not None and not _on_roll(meeting, member):
-        if not Membership.objects.filter(organization_id=meeting.organization_id, member_id=member.pk).exists():
-            raise ValidationError({field: "Không tìm thấy đảng viên này."})
-        raise ValidationError({field: f"{what} {member.full_name} không có trong danh sách chi bộ ngày "
-                                      f"{meeting.date:%d/%m/%Y}."})
+        _refuse_off_roll(meeting, member, field, what)
+
+
+def _refuse_off_roll(meeting: Meeting, member: Member, field: str, what: str):
+    """The refusal of a member not on the roll that day; one who was never in the cell is not
+    named (a recorder learns no name from outside the cell)."""
+    if not Membership.objects.filter(organization_id=meeting.organization_id, member_id=member.pk).exists():
+        raise ValidationError({field: "Không tìm thấy đảng viên này."})
+    raise ValidationError({field: f"{what} {member.full_name} không có trong danh sách chi bộ ngày "
+                                  f"{meeting.date:%d/%m/%Y}."})
 
 
 def _position(position) -> int:
@@ -359,16 +375,20 @@ def attendance_set(meeting: Meeting, member: Member, status: str, reason: str = 
     locked = _locked(meeting)
     if status not in AttendanceStatus.values:
         raise ValidationError({"status": "Trạng thái điểm danh không hợp lệ."})
-    _require_on_roll(locked, member, "member", "Đảng viên")
+    tap = ROLL_TAP.first(day=locked.date, cell_id=locked.organization_id, member_id=member.pk, meeting_id=locked.pk,
+                         sort_key=member.sort_key)
+    if tap is None:
+        _refuse_off_roll(locked, member, "member", "Đảng viên")
     reason = _text(reason) if status == AttendanceStatus.ABSENT_EXCUSED else ""
     if len(reason) > 255:
         raise ValidationError({"reason": "Lý do vắng dài quá 255 ký tự."})
-    row = ATTENDANCE_ROW.first(meeting_id=locked.pk, member_id=member.pk)
+    ahead, row_id = tap
+    row = None if row_id is None else ATTENDANCE_ROW.first(meeting_id=locked.pk, member_id=member.pk)
     if row is not None:  # the change log names the row by both: not read again
         row.meeting, row.member = locked, member
-    if row is None:
+    if row is None:  # the member's place in the Vietnamese-sorted roll: the minutes list names in roll order
         row = Attendance.objects.create(meeting=locked, member=member, status=status, reason=reason,
-                                        position=_attendance_position(locked, member))
+                                        position=min(ahead or 0, MAX_POSITION))
     elif (row.status, row.reason) != (status, reason):
         if version is not None and version != row.version:
             label = AttendanceStatus(row.status).label
