@@ -116,3 +116,13 @@ def _adapt(value, kind: type):
     if kind is not int and issubclass(kind, int) and isinstance(value, int) and not isinstance(value, bool):
         return kind(value)
     return value
+
+
+def keep_prepared_statements(sender, connection, **kwargs):
+    """``connection_created``: a PostgreSQL connection whose statements psycopg prepares
+    (settings.DB_PREPARE_THRESHOLD) keeps up to settings.DB_PREPARED_MAX of them, not psycopg's
+    100, which the pages' statements outnumber (the oldest would be dropped and prepared again)."""
+    from django.conf import settings
+
+    if connection.vendor == "postgresql" and connection.settings_dict["OPTIONS"].get("prepare_threshold") is not None:
+        connection.connection.prepared_max = settings.DB_PREPARED_MAX

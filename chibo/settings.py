@@ -133,9 +133,32 @@ DATABASES = {
         conn_health_checks=True,  # a kept connection (chibo serve: DB_CONN_MAX_AGE=60) is checked before reuse
     )
 }
+#: PostgreSQL plans a statement again on every execution unless it is prepared: for the small
+#: queries of a page that planning is most of the database's work (bench/load/README.md). With
+#: DB_PREPARE_THRESHOLD=N (chibo serve: 2, its connections are kept) a connection prepares a
+#: statement once it has run it N times (psycopg's prepared statements, which need server-side
+#: binding; 0: at its first run); unset or "off": Django's default, nothing prepared (a pooler in transaction mode
+#: without prepared-statement support, e.g. PgBouncer older than 1.21).
+DB_PREPARE_THRESHOLD = os.environ.get("DB_PREPARE_THRESHOLD", "off").strip().lower()
+#: Statements a connection keeps prepared (psycopg's prepared_max, 100 by default): the load
+#: test's requests use about 150 different ones; beyond it the least recently used is dropped.
+DB_PREPARED_MAX = 500
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_PREPARE_THRESHOLD not in ("", "off"):
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].update(
+        {"server_side_binding": True, "prepare_threshold": envint("DB_PREPARE_THRESHOLD", "2")}
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].update({"timeout": 30, "transaction_mode": "IMMEDIATE"})
+    # WAL: readers go on while one request writes (chibo serve's workers and threads, the jobs run
+    # in-process); NORMAL is safe with WAL (a power cut loses at most the last commits, never the file).
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "timeout": 30,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("CHIBO_TEST_SQLITE") or None}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

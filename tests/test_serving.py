@@ -71,6 +71,86 @@ def test_serve_keeps_database_connections_between_requests_unless_told_otherwise
     assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True  # a connection kept is checked first
 
 
+def test_serve_prepares_statements_on_postgresql_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("DB_PREPARE_THRESHOLD", raising=False)
+    with mock.patch.object(serve, "call_command"), mock.patch.object(serve.os, "execv"):
+        call_command("serve", "--no-collectstatic")
+    assert os.environ["DB_PREPARE_THRESHOLD"] == "2" == str(serve.PREPARE_THRESHOLD)  # what gunicorn inherits
+    monkeypatch.setenv("DB_PREPARE_THRESHOLD", "off")
+    with mock.patch.object(serve, "call_command"), mock.patch.object(serve.os, "execv"):
+        call_command("serve", "--no-collectstatic")
+    assert os.environ["DB_PREPARE_THRESHOLD"] == "off"
+
+
+def database_settings(url: str, **env) -> dict:
+    """The default database's settings and what a new connection says of itself, in a new process
+    with this DATABASE_URL and environment."""
+    code = ("import json, os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'chibo.settings'); "
+            "django.setup(); from django.db import connection; "
+            "said = {}\n"
+            "if connection.vendor == 'sqlite':\n"
+            "    with connection.cursor() as c:\n"
+            "        said = {p: c.execute(f'PRAGMA {p}').fetchone()[0] for p in ('journal_mode', 'synchronous')}\n"
+            "print(json.dumps({'options': connection.settings_dict['OPTIONS'], 'said': said}))")
+    environment = {k: v for k, v in os.environ.items() if k != "DB_PREPARE_THRESHOLD"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**environment, "CHIBO_DEV": "1", "DATABASE_URL": url, **env})
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_the_embedded_sqlite_database_runs_in_wal_mode(tmp_path):
+    """Readers go on while a request writes: the write-ahead log, synchronous=NORMAL (1)."""
+    got = database_settings(f"sqlite:///{tmp_path / 'chibo.sqlite3'}")
+    assert got["said"] == {"journal_mode": "wal", "synchronous": 1}
+    assert got["options"] == {"timeout": 30, "transaction_mode": "IMMEDIATE",
+                              "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+
+
+@pytest.mark.parametrize("value, options", [
+    (None, {}),
+    ("off", {}),
+    ("2", {"server_side_binding": True, "prepare_threshold": 2}),
+    ("0", {"server_side_binding": True, "prepare_threshold": 0}),
+])
+def test_postgresql_prepares_statements_only_when_asked(value, options):
+    env = {} if value is None else {"DB_PREPARE_THRESHOLD": value}
+    assert database_settings("postgres://nobody@127.0.0.1:1/none", **env)["options"] == options
+
+
+def test_a_bad_prepare_threshold_is_refused_with_its_name():
+    code = "import os, django; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'chibo.settings'); django.setup()"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "CHIBO_DEV": "1", "DATABASE_URL": "postgres://nobody@127.0.0.1:1/none",
+                               "DB_PREPARE_THRESHOLD": "often"})
+    assert done.returncode == 1
+    assert "DB_PREPARE_THRESHOLD must be an integer, got 'often'" in done.stderr
+
+
+@pytest.mark.django_db
+def test_a_postgresql_connection_that_prepares_keeps_500_statements_and_prepares_after_two_runs():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's prepared statements")
+    from django.db.backends.postgresql.base import DatabaseWrapper
+
+    options = {**connection.settings_dict["OPTIONS"], "server_side_binding": True, "prepare_threshold": 2}
+    wrapper = DatabaseWrapper({**connection.settings_dict, "OPTIONS": options}, alias="prepared_check")
+    try:
+        with wrapper.cursor() as cursor:
+            counts = []
+            for value in (1, 2, 3):
+                cursor.execute("SELECT %s::int + 1", [value])
+                assert cursor.fetchone() == (value + 1,)
+                cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1::int + 1'")
+                counts.append(cursor.fetchone()[0])
+        assert counts == [0, 0, 1]  # run twice as it is, prepared at the third run
+        assert wrapper.connection.prepared_max == 500
+    finally:
+        wrapper.close()
+
+
 def test_serve_dev_keeps_the_auto_reloading_development_server():
     with mock.patch.object(serve, "call_command") as called, mock.patch.object(serve.os, "execv") as execv:
         call_command("serve", "--dev", "--port", "8124")

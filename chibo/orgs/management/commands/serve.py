@@ -27,6 +27,12 @@ TIMEOUT = 120
 #: serves one request at a time: the server holds at most workers x threads connections.
 CONN_MAX_AGE = 60
 
+#: A kept connection prepares a statement once it has run it twice (settings.DB_PREPARE_THRESHOLD,
+#: which the environment may set otherwise, "off" included): PostgreSQL then skips planning it
+#: again, most of its work for the pages' small queries. The load test (bench/load/README.md, 200
+#: users, 120 s) measured PostgreSQL's CPU per request at about three quarters of what it was.
+PREPARE_THRESHOLD = 2
+
 #: Threads per worker (gunicorn's gthread worker): a request waits on PostgreSQL for most of its
 #: time (an autosave: ~15 queries, ~11 ms of Python), so while one thread waits another runs. The
 #: load test (bench/load, 100 users on 2 busy cores) went from 13 to 37 requests/s with 4 threads
@@ -86,6 +92,7 @@ class Command(ChiboCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         workers = workers or default_workers()
         os.environ.setdefault("DB_CONN_MAX_AGE", str(CONN_MAX_AGE))  # gunicorn (exec'd below) inherits it
+        os.environ.setdefault("DB_PREPARE_THRESHOLD", str(PREPARE_THRESHOLD))
         self.stdout.write(f"Chibo (gunicorn, {workers} tiến trình) tại http://{host}:{port}")
         self.stdout.flush()
         argv = gunicorn_argv(host, port, workers, threads)
