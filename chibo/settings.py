@@ -136,17 +136,17 @@ DATABASES = {
 #: PostgreSQL plans a statement again on every execution unless it is prepared: for the small
 #: queries of a page that planning is most of the database's work (bench/load/README.md). With
 #: DB_PREPARE_THRESHOLD=N (chibo serve: 2, its connections are kept) a connection prepares a
-#: statement once it has run it N times (psycopg's prepared statements, which need server-side
-#: binding; 0: at its first run); unset or "off": Django's default, nothing prepared (a pooler in transaction mode
-#: without prepared-statement support, e.g. PgBouncer older than 1.21).
+#: statement once it has run it N times (0: at its first run; psycopg's prepared statements, which
+#: need server-side binding). Unset or "off": Django's default, nothing prepared (for a pooler in
+#: transaction mode without prepared-statement support, e.g. PgBouncer older than 1.21).
 DB_PREPARE_THRESHOLD = os.environ.get("DB_PREPARE_THRESHOLD", "off").strip().lower()
 #: Statements a connection keeps prepared (psycopg's prepared_max, 100 by default): the load
-#: test's requests use about 150 different ones; beyond it the least recently used is dropped.
+#: test's requests use about 140 different ones; beyond it the least recently used is dropped.
 DB_PREPARED_MAX = 500
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_PREPARE_THRESHOLD not in ("", "off"):
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
-        {"server_side_binding": True, "prepare_threshold": envint("DB_PREPARE_THRESHOLD", "2")}
+        {"server_side_binding": True, "prepare_threshold": envint("DB_PREPARE_THRESHOLD", DB_PREPARE_THRESHOLD)}
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
