@@ -64,3 +64,21 @@ def test_the_pace_ceiling_is_what_the_users_can_ask_for_at_their_think_time():
     assert round(module.pace_ceiling(300, 1.0), 1) == 220.0
     assert module.pace_ceiling(272, 1.0) < 200 < module.pace_ceiling(273, 1.0)
     assert round(module.pace_ceiling(5, 0.01), 1) == 366.7
+
+
+def test_the_profilers_samples_are_summed_per_file_and_per_function_once_a_stack():
+    """py-spy's raw lines (stack;stack;leaf COUNT): a function twice on one stack counts once."""
+    spec = importlib.util.spec_from_file_location("load_spyagg", ROOT / "bench/load/spyagg.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    lines = [
+        "run (threading.py:1);view (/work/main/chibo/views.py:10);execute (/x/site-packages/psycopg/cursor.py:5) 6\n",
+        "run (threading.py:1);view (/work/main/chibo/views.py:12);view (/work/main/chibo/views.py:10) 3\n",
+        "\n",
+        "run (threading.py:2) 1\n",
+    ]
+    total, by_file, inclusive = module.summarize(lines)
+    assert total == 10
+    assert by_file == {"psycopg/cursor.py": 6, "chibo/views.py": 3, "threading.py": 1}
+    assert inclusive == {"run (threading.py)": 10, "view (/work/main/chibo/views.py)": 9,
+                         "execute (/x/site-packages/psycopg/cursor.py)": 6}
