@@ -17,6 +17,14 @@ ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
+def bench_module(name):
+    """A script of bench/load, imported by its path (bench/ is not a package)."""
+    spec = importlib.util.spec_from_file_location(f"load_{name}", ROOT / "bench/load" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def run(args, env, timeout=240):
     done = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=timeout)
@@ -57,9 +65,7 @@ def test_the_pace_ceiling_is_what_the_users_can_ask_for_at_their_think_time():
     """200 users at --think 1: 120 minute-takers ask once a second, 20 staff and 60 members once
     every 3 s: 146.7 requests/s even if every answer were instant, below the bar's 200; 273
     users are the fewest whose pace reaches it."""
-    spec = importlib.util.spec_from_file_location("load_run", ROOT / "bench/load/run.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = bench_module("run")
     assert round(module.pace_ceiling(200, 1.0), 1) == 146.7
     assert round(module.pace_ceiling(300, 1.0), 1) == 220.0
     assert module.pace_ceiling(272, 1.0) < 200 < module.pace_ceiling(273, 1.0)
@@ -68,17 +74,16 @@ def test_the_pace_ceiling_is_what_the_users_can_ask_for_at_their_think_time():
 
 def test_the_profilers_samples_are_summed_per_file_and_per_function_once_a_stack():
     """py-spy's raw lines (stack;stack;leaf COUNT): a function twice on one stack counts once."""
-    spec = importlib.util.spec_from_file_location("load_spyagg", ROOT / "bench/load/spyagg.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = bench_module("spyagg")
+    views = ROOT / "chibo/views.py"  # the project's files are named from its root, wherever the clone lies
     lines = [
-        "run (threading.py:1);view (/work/main/chibo/views.py:10);execute (/x/site-packages/psycopg/cursor.py:5) 6\n",
-        "run (threading.py:1);view (/work/main/chibo/views.py:12);view (/work/main/chibo/views.py:10) 3\n",
+        f"run (threading.py:1);view ({views}:10);execute (/x/site-packages/psycopg/cursor.py:5) 6\n",
+        f"run (threading.py:1);view ({views}:12);view ({views}:10) 3\n",
         "\n",
         "run (threading.py:2) 1\n",
     ]
     total, by_file, inclusive = module.summarize(lines)
     assert total == 10
     assert by_file == {"psycopg/cursor.py": 6, "chibo/views.py": 3, "threading.py": 1}
-    assert inclusive == {"run (threading.py)": 10, "view (/work/main/chibo/views.py)": 9,
+    assert inclusive == {"run (threading.py)": 10, f"view ({views})": 9,
                          "execute (/x/site-packages/psycopg/cursor.py)": 6}

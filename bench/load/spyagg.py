@@ -19,6 +19,10 @@ import argparse
 import re
 import sys
 from collections import Counter
+from pathlib import Path
+
+# The project's own files are named from its root, wherever the clone lies.
+ROOT = str(Path(__file__).resolve().parents[2]) + "/"
 
 
 def summarize(lines) -> tuple[int, Counter, Counter]:
@@ -34,7 +38,7 @@ def summarize(lines) -> tuple[int, Counter, Counter]:
         frames = stack.split(";")
         where = re.search(r"\((.*?):\d+\)$", frames[-1])
         path = where.group(1) if where else frames[-1]
-        by_file[re.sub(r".*site-packages/", "", re.sub(r".*/work/[^/]+/", "", path))] += samples
+        by_file[re.sub(r".*site-packages/", "", path.removeprefix(ROOT))] += samples
         for function in {re.sub(r":\d+\)$", ")", frame) for frame in frames}:
             inclusive[function] += samples
     return total, by_file, inclusive
